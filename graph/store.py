@@ -1,0 +1,147 @@
+"""The `GraphStore` protocol: the one place Cypher runs.
+
+Backends (``graph.backends.falkordb``, ``graph.backends.neo4j``) implement it; callers
+never see a driver.  Labels, relationship types and property names reach Cypher only
+after being checked against the `~ontology.schema.GraphSchema`; values always travel
+as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import networkx as nx
+
+from ontology.records import NodeRecord, RelationshipRecord
+from ontology.schema import GraphSchema
+
+__all__ = [
+    "Capabilities",
+    "GraphStore",
+    "NodeRecord",
+    "QueryTimeout",
+    "ReadOnlyViolation",
+    "RelationshipRecord",
+    "StoreError",
+    "StoreStats",
+]
+
+
+class StoreError(RuntimeError):
+    """A store operation failed."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran longer than its timeout."""
+
+
+class ReadOnlyViolation(StoreError):
+    """A query sent in read-only mode tried to write or to call an admin procedure."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a backend can do natively."""
+
+    name: str
+    native_shortest_path: bool
+    fulltext: bool
+    server_enforced_read_only: bool
+    bolt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Counts of the stored graph."""
+
+    nodes: int
+    relationships: int
+    nodes_by_label: Mapping[str, int]
+    relationships_by_type: Mapping[str, int]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A property-graph store bound to one `GraphSchema`."""
+
+    schema: GraphSchema
+    capabilities: Capabilities
+
+    def open(self) -> None:
+        """Connect (and for the embedded backend, start or reuse the server)."""
+
+    def close(self) -> None:
+        """Release connections (the embedded server stays up for other processes)."""
+
+    def install_schema(self) -> None:
+        """Create unique constraints and indexes from the schema; re-runnable."""
+
+    def upsert_nodes(self, nodes: Iterable[NodeRecord], *, batch_size: int = 5000) -> int:
+        """Merge nodes in batches (UNWIND + MERGE); return the number processed."""
+        ...
+
+    def upsert_relationships(
+        self, relationships: Iterable[RelationshipRecord], *, batch_size: int = 5000
+    ) -> int:
+        """Merge relationships in batches; missing end nodes raise `StoreError`."""
+        ...
+
+    def upsert(
+        self,
+        nodes: Iterable[NodeRecord],
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 5000,
+        atomic: bool = True,
+    ) -> tuple[int, int]:
+        """Upsert nodes, then relationships; return both counts.
+
+        With ``atomic`` either everything is written or nothing is (a transaction on
+        Neo4j; a staged copy swapped in on FalkorDB), so a failed load leaves the graph
+        as it was.
+        """
+        ...
+
+    def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
+        """Delete nodes (and their relationships) by key; return how many were deleted."""
+        ...
+
+    def query(
+        self,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = True,
+        timeout_ms: int | None = None,
+        row_cap: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run Cypher with parameters and return rows as dicts of plain values.
+
+        With ``read_only`` the database itself refuses writes (`ReadOnlyViolation`).
+        """
+        ...
+
+    def stream(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None, *, batch_size: int = 10000
+    ) -> Iterator[dict[str, Any]]:
+        """Iterate over the rows of a read query, fetched in pages."""
+        ...
+
+    def to_networkx(
+        self,
+        *,
+        labels: Sequence[str] | None = None,
+        rel_types: Sequence[str] | None = None,
+        directed: bool = True,
+    ) -> nx.MultiDiGraph | nx.MultiGraph:
+        """Project the graph (or the subgraph of these labels and types) into networkx."""
+        ...
+
+    def stats(self) -> StoreStats:
+        """Node and relationship counts."""
+        ...
+
+    def clear(self) -> None:
+        """Delete every node and relationship (the schema stays)."""
