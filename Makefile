@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` (main job) and `make test` (whole test suite).
+# Each creates .venv with Python >= 3.12 when missing (.python-version lets pyenv pick 3.12).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+
+.PHONY: setup demo test lint browser clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+	  { echo "transfernet needs Python >= 3.12; found $$($(PYTHON) --version 2>&1)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/.installed
+
+demo: setup
+	$(BIN)/transfernet demo
+
+browser:
+	@bash scripts/ensure-chromium.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup browser lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,73 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
+from api.problems import install_problem_handlers
+from api.routes import health
+from api.settings import Settings
+
+__all__ = ["API_PREFIX", "create_app"]
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Create the transfernet API.
+
+    Nothing is opened here: the lifespan opens the one store when the server starts
+    and closes it when it stops.
+
+    Examples
+    --------
+    >>> app = create_app(Settings(_env_file=None, data_dir="/tmp/transfernet-doctest"))
+    >>> app.title
+    'transfernet'
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from graph.backends import open_store
+        from ontology.derive import load_schema
+
+        logging.getLogger("transfernet.access").setLevel(logging.INFO)
+        store = open_store(settings, load_schema())
+        app.state.store = store
+        try:
+            yield
+        finally:
+            app.state.store = None
+            store.close()
+
+    app = FastAPI(
+        title="transfernet",
+        version="0.1.0",
+        summary="Knowledge graph of the international technology-transfer network.",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    v1 = APIRouter(prefix=API_PREFIX)
+    v1.include_router(health.router)
+    app.include_router(v1)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(AccessLogMiddleware)
+    return app

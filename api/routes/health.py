@@ -1,0 +1,59 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.deps import StoreDep
+from api.problems import Problem, ProblemError
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+class Liveness(BaseModel):
+    """The process answers."""
+
+    status: str = "ok"
+
+
+class Readiness(BaseModel):
+    """The store answered a query."""
+
+    status: str
+    backend: str
+    nodes: int
+    relationships: int
+    latency_ms: float
+
+
+@router.get("/live", operation_id="health_live", response_model=Liveness)
+def live() -> Liveness:
+    """Liveness: the process is up."""
+    return Liveness()
+
+
+@router.get(
+    "/ready",
+    operation_id="health_ready",
+    response_model=Readiness,
+    responses={503: {"model": Problem, "description": "The store did not answer."}},
+)
+def ready(store: StoreDep) -> Readiness:
+    """Readiness: the store answers a real query."""
+    start = time.perf_counter()
+    try:
+        stats = store.stats()
+    except Exception as exc:
+        raise ProblemError(503, f"The store did not answer: {exc}", kind="store-unavailable") from exc
+    return Readiness(
+        status="ok",
+        backend=store.capabilities.name,
+        nodes=stats.nodes,
+        relationships=stats.relationships,
+        latency_ms=round((time.perf_counter() - start) * 1000, 2),
+    )
