@@ -1,0 +1,212 @@
+"""The explorer's view model: typed nodes and edges ready for vis-network.
+
+Unlike pyvis, the view is built in linear time (dicts, no per-edge scans of the edge
+list), carries names and properties as *data* that the page renders with
+``textContent`` (never as HTML titles), and gets server-side positions for views
+above a size threshold so that large graphs appear at once with physics off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ontology.schema import PROVENANCE_PROPERTIES, Datatype, GraphSchema, NodeType
+from viz.legend import legend, node_type_of
+
+__all__ = [
+    "GraphView",
+    "ViewEdge",
+    "ViewNode",
+    "build_view",
+    "display_name",
+    "layout_positions",
+    "provenance_of",
+]
+
+#: Views with more nodes than this get positions computed on the server.
+LAYOUT_THRESHOLD = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ViewNode:
+    """A node as the explorer draws it."""
+
+    id: str
+    type: str
+    name: str
+    color: str
+    shape: str
+    properties: Mapping[str, Any]
+    x: float | None = None
+    y: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEdge:
+    """A relationship as the explorer draws it."""
+
+    id: str
+    source: str
+    target: str
+    type: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphView:
+    """A set of nodes and edges; ``physics`` is False when positions are precomputed."""
+
+    nodes: tuple[ViewNode, ...]
+    edges: tuple[ViewEdge, ...]
+    physics: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return {
+            "nodes": [asdict(n) for n in self.nodes],
+            "edges": [asdict(e) for e in self.edges],
+            "physics": self.physics,
+        }
+
+
+def _name_properties(node_type: NodeType | None) -> list[str]:
+    if node_type is None:
+        return []
+    names = [
+        p.name
+        for p in node_type.properties
+        if p.datatype is Datatype.STRING and any(w in p.name.lower() for w in ("name", "label", "title"))
+    ]
+    # English (or language-neutral) names before Chinese ones, shorter property names first.
+    return sorted(names, key=lambda n: ("zh" in n.lower(), len(n), n))
+
+
+def display_name(node_type: NodeType | None, properties: Mapping[str, Any], fallback: str) -> str:
+    """The name to show for a node: its first non-empty name-like property, else `fallback`.
+
+    Examples
+    --------
+    >>> display_name(None, {}, "Country:TH")
+    'Country:TH'
+    """
+    for name in _name_properties(node_type):
+        value = properties.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value not in (None, ""):
+            return str(value)
+    return fallback
+
+
+def layout_positions(
+    node_ids: list[str], edges: Iterable[tuple[str, str]], *, seed: int = 0, scale: float | None = None
+) -> dict[str, tuple[float, float]]:
+    """Force-directed positions computed on the server (igraph's grid Fruchterman–Reingold).
+
+    networkx's spring layout needs ~40 s for 5,000 nodes on this hardware; igraph's
+    grid variant needs ~0.25 s, which is what makes a 5,000-node view appear in under
+    3 s.
+
+    Examples
+    --------
+    >>> pos = layout_positions(["a", "b", "c"], [("a", "b"), ("b", "c")])
+    >>> sorted(pos)
+    ['a', 'b', 'c']
+    """
+    import random
+
+    import igraph
+
+    index = {node: i for i, node in enumerate(node_ids)}
+    pairs = [(index[u], index[v]) for u, v in edges if u in index and v in index and u != v]
+    graph = igraph.Graph(n=len(node_ids), edges=pairs)
+    random.seed(seed)  # igraph draws its initial positions from Python's random module
+    coords = graph.layout_fruchterman_reingold(grid=len(node_ids) > 1000, niter=300)
+    xs = [c[0] for c in coords] or [0.0]
+    ys = [c[1] for c in coords] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    target = scale if scale is not None else 60.0 * math.sqrt(max(len(node_ids), 1))
+    factor = target / span
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {
+        node: ((x - cx) * factor, (y - cy) * factor) for node, (x, y) in zip(node_ids, coords, strict=True)
+    }
+
+
+def build_view(
+    nodes: Iterable[Mapping[str, Any]],
+    edges: Iterable[Mapping[str, Any]],
+    schema: GraphSchema,
+    *,
+    layout_threshold: int = LAYOUT_THRESHOLD,
+    seed: int = 0,
+) -> GraphView:
+    """Build the explorer view of a subgraph.
+
+    Parameters
+    ----------
+    nodes : iterable of mappings
+        ``{"id": str, "labels": [...], "properties": {...}}``.
+    edges : iterable of mappings
+        ``{"id": str, "source": str, "target": str, "type": str, "properties": {...}}``;
+        edges whose ends are not among `nodes` are dropped.
+    schema : GraphSchema
+        Gives each node its type, colour and shape.
+    layout_threshold : int
+        Above this many nodes, positions are computed here and physics is off.
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType, PropertySpec
+    >>> country = NodeType("Country", "urn:c", "id", "Country", ("Country",),
+    ...                    properties=(PropertySpec("name", "urn:n"),))
+    >>> schema = GraphSchema.build([country], [])
+    >>> view = build_view(
+    ...     [{"id": "Country:TH", "labels": ["Country"], "properties": {"name": "<b>Thailand</b>"}}],
+    ...     [], schema)
+    >>> view.nodes[0].name, view.physics
+    ('<b>Thailand</b>', True)
+    """
+    entries = legend(schema)
+    view_nodes: dict[str, ViewNode] = {}
+    for node in nodes:
+        node_id = str(node["id"])
+        if node_id in view_nodes:
+            continue
+        node_type = node_type_of(schema, node.get("labels", ()))
+        entry = entries.get(node_type.label) if node_type else None
+        props = dict(node.get("properties", {}))
+        view_nodes[node_id] = ViewNode(
+            id=node_id,
+            type=node_type.label if node_type else "",
+            name=display_name(node_type, props, node_id),
+            color=entry.color if entry else "#888888",
+            shape=entry.shape if entry else "dot",
+            properties=props,
+        )
+    view_edges: dict[str, ViewEdge] = {}
+    for edge in edges:
+        source, target = str(edge["source"]), str(edge["target"])
+        edge_id = str(edge.get("id") or f"{source}|{edge['type']}|{target}")
+        if source in view_nodes and target in view_nodes and edge_id not in view_edges:
+            view_edges[edge_id] = ViewEdge(
+                edge_id, source, target, str(edge["type"]), dict(edge.get("properties", {}))
+            )
+    physics = len(view_nodes) <= layout_threshold
+    ordered = list(view_nodes.values())
+    if not physics:
+        pos = layout_positions(
+            [n.id for n in ordered], ((e.source, e.target) for e in view_edges.values()), seed=seed
+        )
+        ordered = [
+            ViewNode(n.id, n.type, n.name, n.color, n.shape, n.properties, *pos[n.id]) for n in ordered
+        ]
+    return GraphView(tuple(ordered), tuple(view_edges.values()), physics)
+
+
+def provenance_of(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """The provenance part of a node's properties (shown in the side panel)."""
+    return {k: properties[k] for k in PROVENANCE_PROPERTIES if k in properties}
