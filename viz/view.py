@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ontology.schema import PROVENANCE_PROPERTIES, Datatype, GraphSchema, NodeType
+from graph.search import name_properties
+from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType
 from viz.legend import legend, node_type_of
 
 __all__ = [
@@ -72,18 +73,6 @@ class GraphView:
         }
 
 
-def _name_properties(node_type: NodeType | None) -> list[str]:
-    if node_type is None:
-        return []
-    names = [
-        p.name
-        for p in node_type.properties
-        if p.datatype is Datatype.STRING and any(w in p.name.lower() for w in ("name", "label", "title"))
-    ]
-    # English (or language-neutral) names before Chinese ones, shorter property names first.
-    return sorted(names, key=lambda n: ("zh" in n.lower(), len(n), n))
-
-
 def display_name(node_type: NodeType | None, properties: Mapping[str, Any], fallback: str) -> str:
     """The name to show for a node: its first non-empty name-like property, else `fallback`.
 
@@ -92,7 +81,7 @@ def display_name(node_type: NodeType | None, properties: Mapping[str, Any], fall
     >>> display_name(None, {}, "Country:TH")
     'Country:TH'
     """
-    for name in _name_properties(node_type):
+    for name in name_properties(node_type) if node_type else []:
         value = properties.get(name)
         if isinstance(value, list):
             value = value[0] if value else None

@@ -1,0 +1,129 @@
+"""The explorer page: served by the API, or written as one self-contained offline file.
+
+vis-network's JavaScript and CSS come from the installed ``pyvis`` package (which ships
+them locally), so the page never reaches a CDN.  Data travels in a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the
+page renders every name with ``textContent``: a node called
+``<img src=x onerror=alert(1)>`` shows those characters and runs nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ontology.schema import GraphSchema
+from viz.legend import legend
+from viz.view import GraphView
+
+__all__ = ["ASSETS", "asset_path", "legend_json", "render_explorer", "script_json"]
+
+#: Static assets the page needs, by the name they are served under.
+ASSETS: dict[str, tuple[str, str]] = {
+    "vis-network.min.js": ("pyvis", "lib/vis-9.1.2/vis-network.min.js"),
+    "vis-network.css": ("pyvis", "lib/vis-9.1.2/vis-network.css"),
+    "explorer.js": ("viz", "static/explorer.js"),
+    "explorer.css": ("viz", "static/explorer.css"),
+}
+
+
+def asset_path(name: str) -> Path:
+    """Filesystem path of a static asset (KeyError for unknown names)."""
+    package, relative = ASSETS[name]
+    return Path(str(resources.files(package).joinpath(relative)))
+
+
+@cache
+def _asset_text(name: str) -> str:
+    return asset_path(name).read_text(encoding="utf-8")
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to embed inside a ``<script>`` element.
+
+    Examples
+    --------
+    >>> script_json({"name": "</script><img src=x onerror=alert(1)>"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def legend_json(schema: GraphSchema) -> dict[str, dict[str, Any]]:
+    """The legend as JSON (label → colour, shape, names)."""
+    return {label: asdict(entry) for label, entry in legend(schema).items()}
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def render_explorer(
+    *,
+    api_base: str | None = "/api/v1",
+    static_base: str = "/explore/static",
+    schema: GraphSchema | None = None,
+    view: GraphView | None = None,
+    overlays: dict[str, Any] | None = None,
+) -> str:
+    """Render the explorer page.
+
+    Parameters
+    ----------
+    api_base : str or None
+        Where the page calls the API; None for an offline file (then `schema` and `view`
+        are embedded and every asset is inlined).
+    static_base : str
+        URL prefix of the static assets when served.
+    schema, view, overlays
+        The embedded subgraph of an offline file.
+
+    Examples
+    --------
+    >>> page = render_explorer()
+    >>> "https://" in page or "http://" in page
+    False
+    """
+    embedded = None
+    if api_base is None:
+        if schema is None or view is None:
+            raise ValueError("an offline explorer needs a schema and a view to embed")
+        embedded = {"legend": legend_json(schema), "view": view.to_json(), "overlays": overlays or {}}
+    config = script_json({"api": api_base, "embedded": embedded})
+    template = resources.files("viz").joinpath("templates/explorer.html").read_text(encoding="utf-8")
+    if api_base is None:
+        scripts = [_asset_text("vis-network.min.js"), _asset_text("explorer.js")]
+        styles = (
+            f"<style>{_asset_text('vis-network.css')}</style>\n<style>{_asset_text('explorer.css')}</style>"
+        )
+        script_tags = "\n".join(f"<script>{s}</script>" for s in scripts)
+        csp = (
+            "default-src 'none'; "
+            f"script-src {' '.join(_sha256(s) for s in scripts)}; "
+            "style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
+        )
+    else:
+        styles = "\n".join(
+            f'<link rel="stylesheet" href="{static_base}/{name}">'
+            for name in ("vis-network.css", "explorer.css")
+        )
+        script_tags = "\n".join(
+            f'<script src="{static_base}/{name}"></script>' for name in ("vis-network.min.js", "explorer.js")
+        )
+        csp = (
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; connect-src 'self'"
+        )
+    return (
+        template.replace("{{CSP}}", csp)
+        .replace("{{STYLES}}", styles)
+        .replace("{{SCRIPTS}}", script_tags)
+        .replace("{{CONFIG}}", config)
+    )
