@@ -11,8 +11,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
 from api.problems import install_problem_handlers
-from api.routes import health
+from api.routes import explore, graph, health, search
 from api.settings import Settings
+from graph.cache import ProjectionCache
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -41,10 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         logging.getLogger("transfernet.access").setLevel(logging.INFO)
         store = open_store(settings, load_schema())
         app.state.store = store
+        app.state.projection = ProjectionCache(store)
         try:
             yield
         finally:
             app.state.store = None
+            app.state.projection = None
             store.close()
 
     app = FastAPI(
@@ -59,8 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    v1.include_router(health.router)
+    for module in (health, search, graph, explore):
+        v1.include_router(module.router)
     app.include_router(v1)
+    app.include_router(explore.page_router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

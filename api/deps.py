@@ -9,9 +9,19 @@ from fastapi import Depends, Header, Request
 
 from api.problems import ProblemError
 from api.settings import Settings
+from graph.cache import ProjectionCache
 from graph.store import GraphStore
 
-__all__ = ["SettingsDep", "StoreDep", "WriteAccess", "get_settings", "get_store", "require_api_key"]
+__all__ = [
+    "ProjectionDep",
+    "SettingsDep",
+    "StoreDep",
+    "WriteAccess",
+    "get_projection",
+    "get_settings",
+    "get_store",
+    "require_api_key",
+]
 
 
 def get_settings(request: Request) -> Settings:
@@ -28,8 +38,17 @@ def get_store(request: Request) -> GraphStore:
     return store
 
 
+def get_projection(request: Request) -> ProjectionCache:
+    """The projection cache of the open store."""
+    cache: ProjectionCache | None = getattr(request.app.state, "projection", None)
+    if cache is None:
+        raise ProblemError(503, "The graph store is not open.", kind="store-unavailable")
+    return cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+ProjectionDep = Annotated[ProjectionCache, Depends(get_projection)]
 
 
 def require_api_key(

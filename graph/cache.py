@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -58,7 +58,7 @@ class ProjectionCache:
         """The name index of the current projection."""
         return self._fresh()[1]
 
-    def node_payloads(self, node_ids: Iterable[str]) -> list[dict[str, Any]]:
+    def node_payloads(self, node_ids: Iterable[Hashable]) -> list[dict[str, Any]]:
         """Nodes as ``{"id", "labels", "properties"}`` for the view model."""
         graph = self.graph
         return [
@@ -71,7 +71,7 @@ class ProjectionCache:
             if n in graph
         ]
 
-    def edge_payloads(self, node_ids: Iterable[str]) -> list[dict[str, Any]]:
+    def edge_payloads(self, node_ids: Iterable[Hashable]) -> list[dict[str, Any]]:
         """Relationships among `node_ids` as ``{"id", "source", "target", "type", "properties"}``."""
         graph = self.graph
         keep = {n for n in node_ids if n in graph}

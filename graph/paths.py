@@ -10,7 +10,7 @@ in-memory projection, which also sidesteps the dialect differences of the databa
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Collection, Hashable, Iterator
 from dataclasses import dataclass
 from itertools import islice, pairwise
@@ -25,6 +25,7 @@ __all__ = [
     "all_shortest_paths",
     "introducers",
     "k_shortest_paths",
+    "neighbourhood",
     "shortest_path",
 ]
 
@@ -275,3 +276,45 @@ def introducers(
     counts = Counter(node for p in paths for node in p[1:-1])
     ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
     return [Introducer(node, distance, n) for node, n in ranked[:limit]]
+
+
+def neighbourhood(
+    G: nx.MultiDiGraph,
+    start: Hashable,
+    *,
+    depth: int,
+    limit: int,
+    rel_types: Collection[str] | None = None,
+) -> list[Hashable]:
+    """Nodes within `depth` hops of `start` (either direction), nearest first, at most `limit`.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edges_from([("a", "b", {"type": "X"}), ("c", "b", {"type": "Y"}), ("c", "d", {"type": "X"})])
+    [0, 0, 0]
+    >>> neighbourhood(G, "a", depth=2, limit=10)
+    ['a', 'b', 'c']
+    >>> neighbourhood(G, "a", depth=3, limit=10, rel_types={"X"})
+    ['a', 'b']
+    """
+    wanted = set(rel_types) if rel_types else None
+    seen = {start: 0}
+    order = [start]
+    queue = deque([start])
+    while queue and len(order) < limit:
+        node = queue.popleft()
+        if seen[node] >= depth:
+            continue
+        for adjacency in (G.succ[node], G.pred[node]):
+            for other, keyed in adjacency.items():
+                if other in seen:
+                    continue
+                if wanted is not None and not any(d.get("type") in wanted for d in keyed.values()):
+                    continue
+                seen[other] = seen[node] + 1
+                order.append(other)
+                queue.append(other)
+                if len(order) >= limit:
+                    return order
+    return order

@@ -9,12 +9,14 @@ above a size threshold so that large graphs appear at once with physics off.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from graph.cache import ProjectionCache
 from graph.search import name_properties
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType
+from viz.facets import facets
 from viz.legend import legend, node_type_of
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "display_name",
     "layout_positions",
     "provenance_of",
+    "view_of",
 ]
 
 #: Views with more nodes than this get positions computed on the server.
@@ -43,6 +46,7 @@ class ViewNode:
     properties: Mapping[str, Any]
     x: float | None = None
     y: float | None = None
+    facets: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +142,8 @@ def build_view(
     Parameters
     ----------
     nodes : iterable of mappings
-        ``{"id": str, "labels": [...], "properties": {...}}``.
+        ``{"id": str, "labels": [...], "properties": {...}}`` and optionally
+        ``"facets": {"country": [...], ...}`` (see `viz.facets`).
     edges : iterable of mappings
         ``{"id": str, "source": str, "target": str, "type": str, "properties": {...}}``;
         edges whose ends are not among `nodes` are dropped.
@@ -175,6 +180,7 @@ def build_view(
             color=entry.color if entry else "#888888",
             shape=entry.shape if entry else "dot",
             properties=props,
+            facets=dict(node.get("facets", {})),
         )
     view_edges: dict[str, ViewEdge] = {}
     for edge in edges:
@@ -191,7 +197,8 @@ def build_view(
             [n.id for n in ordered], ((e.source, e.target) for e in view_edges.values()), seed=seed
         )
         ordered = [
-            ViewNode(n.id, n.type, n.name, n.color, n.shape, n.properties, *pos[n.id]) for n in ordered
+            ViewNode(n.id, n.type, n.name, n.color, n.shape, n.properties, *pos[n.id], n.facets)
+            for n in ordered
         ]
     return GraphView(tuple(ordered), tuple(view_edges.values()), physics)
 
@@ -199,3 +206,13 @@ def build_view(
 def provenance_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     """The provenance part of a node's properties (shown in the side panel)."""
     return {k: properties[k] for k in PROVENANCE_PROPERTIES if k in properties}
+
+
+def view_of(projection: ProjectionCache, schema: GraphSchema, node_ids: Sequence[Hashable]) -> dict[str, Any]:
+    """The view model of a set of nodes, with their relationships and facets."""
+    payloads = projection.node_payloads(node_ids)
+    node_facets = facets(projection.graph, node_ids)
+    for payload in payloads:
+        payload["facets"] = node_facets.get(payload["id"], {})
+    view = build_view(payloads, projection.edge_payloads(node_ids), schema)
+    return view.to_json()

@@ -1,0 +1,60 @@
+"""The explorer page, its static assets and the data it draws."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from api.deps import ProjectionDep, StoreDep
+from api.problems import ProblemError
+from graph.paths import neighbourhood
+from viz.explorer import ASSETS, asset_path, legend_json, render_explorer
+from viz.view import view_of
+
+__all__ = ["page_router", "router"]
+
+page_router = APIRouter(tags=["explorer"])
+router = APIRouter(prefix="/explore", tags=["explorer"])
+
+
+@page_router.get(
+    "/explore", response_class=HTMLResponse, operation_id="explorer_page", include_in_schema=False
+)
+def explorer_page(request: Request) -> HTMLResponse:
+    """The graph explorer."""
+    return HTMLResponse(render_explorer(api_base="/api/v1", static_base="/explore/static"))
+
+
+@page_router.get("/explore/static/{name}", operation_id="explorer_asset", include_in_schema=False)
+def explorer_asset(name: str) -> FileResponse:
+    """A static asset of the explorer (served locally: the page works offline)."""
+    if name not in ASSETS:
+        raise ProblemError(404, f"No asset {name!r}.", kind="not-found")
+    media = "text/javascript" if name.endswith(".js") else "text/css"
+    return FileResponse(asset_path(name), media_type=media, headers={"Cache-Control": "max-age=3600"})
+
+
+@router.get("/legend", operation_id="explorer_legend")
+def explorer_legend(store: StoreDep) -> dict[str, Any]:
+    """Colours and shapes of node types, derived from the ontology."""
+    return {"types": legend_json(store.schema)}
+
+
+@router.get("/view", operation_id="explorer_view")
+def explorer_view(
+    store: StoreDep,
+    projection: ProjectionDep,
+    limit: Annotated[int, Query(ge=1, le=20_000, description="Most nodes to show.")] = 400,
+    focus: Annotated[str | None, Query(description="Node id to centre the view on.")] = None,
+) -> dict[str, Any]:
+    """The initial view: the best-connected nodes (or a node's surroundings), laid out."""
+    graph = projection.graph
+    if focus:
+        if focus not in graph:
+            raise ProblemError(404, f"No node {focus!r}.", kind="not-found")
+        ids = neighbourhood(graph, focus, depth=2, limit=limit)
+    else:
+        ids = [n for n, _ in sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))[:limit]]
+    return view_of(projection, store.schema, ids)

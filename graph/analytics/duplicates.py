@@ -1,0 +1,349 @@
+"""Duplicated branch centres (the study's "分中心建设重复").
+
+Two centres abroad duplicate each other when they are hosted in the same country (or
+city), work in overlapping fields with overlapping partners, and yet were built by
+different parent centres (or by parents from different provinces).  Every pair found
+carries its evidence — shared host, field overlap, shared partners, name similarity
+across Chinese and English — and a score; pairs above the threshold are merged into
+clusters (connected components).
+
+The function reads a typed projection (`GraphStore.to_networkx`: node attributes
+``labels``, ``key``, ``props``; edge attribute ``type``), so it runs on the store's
+graph or on any graph built the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from ontology.vocab import NodeLabel, PropertyName, RelType
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "CentreProfile",
+    "DuplicateCluster",
+    "PairEvidence",
+    "centre_profiles",
+    "duplicate_centres",
+    "name_tokens",
+]
+
+#: Weights of the evidence in a pair's score (they sum to 1).
+DEFAULT_WEIGHTS: Mapping[str, float] = {"host": 0.35, "fields": 0.2, "partners": 0.25, "name": 0.2}
+
+# A small bilingual glossary of the words centre names are made of.  No library maps
+# Chinese institutional vocabulary to English tokens, and machine translation is not
+# available offline, so the few dozen terms that make up these names are listed here.
+_GLOSSARY: Mapping[str, str] = {
+    "技术转移": "techtransfer",
+    "technology transfer": "techtransfer",
+    "tech transfer": "techtransfer",
+    "创新合作": "innovation cooperation",
+    "创新": "innovation",
+    "合作": "cooperation",
+    "中心": "center",
+    "centre": "center",
+    "分中心": "branch center",
+    "branch": "branch",
+    "双边": "bilateral",
+    "国际": "international",
+    "联合": "joint",
+    "实验室": "laboratory",
+    "lab": "laboratory",
+    "协作": "collaborative",
+    "海外": "overseas",
+    "工作站": "workstation",
+    "基地": "base",
+}
+_STOP = {"of", "the", "and", "for", "in", "de", "—", "-", "·", "、", "的"}
+
+
+@dataclass(frozen=True, slots=True)
+class CentreProfile:
+    """What a centre abroad is known by: host, fields, partners, parents, names."""
+
+    node: Hashable
+    hosts: frozenset[str]
+    city: str | None
+    fields: frozenset[Hashable]
+    partners: frozenset[Hashable]
+    parents: frozenset[Hashable]
+    parent_provinces: frozenset[str]
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairEvidence:
+    """Why two centres look like duplicates."""
+
+    a: Hashable
+    b: Hashable
+    shared_hosts: tuple[str, ...]
+    same_city: bool
+    field_jaccard: float
+    shared_fields: tuple[Hashable, ...]
+    partner_jaccard: float
+    shared_partners: tuple[Hashable, ...]
+    name_similarity: float
+    parents_a: tuple[Hashable, ...]
+    parents_b: tuple[Hashable, ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateCluster:
+    """Centres that duplicate each other, with the evidence of every linking pair."""
+
+    members: tuple[Hashable, ...]
+    hosts: tuple[str, ...]
+    parents: tuple[Hashable, ...]
+    score: float
+    pairs: tuple[PairEvidence, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return asdict(self)
+
+
+def _labels(G: nx.Graph, node: Hashable) -> set[str]:
+    return set(G.nodes[node].get("labels", ()))
+
+
+def _neighbours(G: nx.MultiDiGraph, node: Hashable) -> Iterable[tuple[Hashable, str, bool]]:
+    """(other node, relationship type, outgoing?) for every relationship of `node`."""
+    for _, other, data in G.out_edges(node, data=True):
+        yield other, str(data.get("type", "")), True
+    for other, _, data in G.in_edges(node, data=True):
+        yield other, str(data.get("type", "")), False
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKC", text).casefold()
+    return decomposed
+
+
+def name_tokens(name: str, country_names: Mapping[str, str]) -> frozenset[str]:
+    """Script-independent tokens of a centre name.
+
+    Country names in either script become their ISO code and institutional words go
+    through a bilingual glossary, so "中国—泰国技术转移中心" and "China-Thailand
+    Technology Transfer Center" share their tokens.
+
+    Examples
+    --------
+    >>> names = {"china": "CN", "中国": "CN", "thailand": "TH", "泰国": "TH"}
+    >>> a = name_tokens("中国—泰国技术转移中心", names)
+    >>> b = name_tokens("China-Thailand Technology Transfer Center", names)
+    >>> sorted(a), a == b
+    (['CN', 'TH', 'center', 'techtransfer'], True)
+    """
+    text = _fold(name)
+    tokens: set[str] = set()
+    # Longest names first so that "south africa" wins over "africa".
+    for country in sorted(country_names, key=len, reverse=True):
+        if country and country in text:
+            tokens.add(country_names[country])
+            text = text.replace(country, " ")
+    for term in sorted(_GLOSSARY, key=len, reverse=True):
+        if term in text:
+            tokens.update(_GLOSSARY[term].split())
+            text = text.replace(term, " ")
+    for word in re.split(r"[\s\-—–·,()（）、/]+", text):
+        if word and word not in _STOP and not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            tokens.add(word)
+        elif word and re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            tokens.update(word)  # unknown Chinese text: compare character by character
+    return frozenset(tokens - _STOP)
+
+
+def _jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _country_names(G: nx.Graph) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for node, data in G.nodes(data=True):
+        if NodeLabel.COUNTRY in data.get("labels", ()):
+            key = str(data.get("key", node))
+            props = data.get("props", {})
+            for prop in (PropertyName.NAME, PropertyName.NAME_ZH):
+                value = props.get(prop)
+                if isinstance(value, str) and len(value) >= 2:
+                    names[_fold(value)] = key
+    return names
+
+
+def centre_profiles(G: nx.MultiDiGraph) -> dict[Hashable, CentreProfile]:
+    """Profiles of every centre that has a parent centre or a host country abroad.
+
+    National centres themselves (no parent) are left out: they are the builders.
+    """
+    centre_label = NodeLabel.TRANSFER_CENTRE
+    profiles: dict[Hashable, CentreProfile] = {}
+    for node in G.nodes:
+        labels = _labels(G, node)
+        if centre_label not in labels or NodeLabel.NATIONAL_TRANSFER_CENTRE in labels:
+            continue
+        hosts: set[str] = set()
+        fields: set[Hashable] = set()
+        partners: set[Hashable] = set()
+        parents: set[Hashable] = set()
+        for other, rel, outgoing in _neighbours(G, node):
+            other_labels = _labels(G, other)
+            if rel in (RelType.HOSTED_IN, RelType.LOCATED_IN) and NodeLabel.COUNTRY in other_labels:
+                hosts.add(str(G.nodes[other].get("key", other)))
+            elif rel == RelType.PARENT_CENTRE and outgoing:
+                parents.add(other)
+            elif rel == RelType.COVERS_FIELD:
+                fields.add(other)
+            elif NodeLabel.INSTITUTION in other_labels and not (
+                rel == RelType.PARENT_CENTRE and not outgoing
+            ):
+                partners.add(other)
+        if not parents and not hosts:
+            continue
+        provinces = {
+            str(G.nodes[p].get("props", {}).get(PropertyName.PROVINCE))
+            for p in parents
+            if G.nodes[p].get("props", {}).get(PropertyName.PROVINCE)
+        }
+        props = G.nodes[node].get("props", {})
+        names = tuple(
+            str(props[p]) for p in (PropertyName.NAME, PropertyName.NAME_ZH) if isinstance(props.get(p), str)
+        )
+        city = props.get(PropertyName.CITY)
+        profiles[node] = CentreProfile(
+            node=node,
+            hosts=frozenset(hosts),
+            city=_fold(city) if isinstance(city, str) and city else None,
+            fields=frozenset(fields),
+            partners=frozenset(partners - parents),
+            parents=frozenset(parents),
+            parent_provinces=frozenset(provinces),
+            names=names,
+        )
+    return profiles
+
+
+def duplicate_centres(
+    G: nx.MultiDiGraph,
+    *,
+    min_score: float = 0.4,
+    require_different_parent: bool = True,
+    weights: Mapping[str, float] | None = None,
+) -> list[DuplicateCluster]:
+    """Clusters of centres abroad that duplicate each other.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A typed projection of the store.
+    min_score : float
+        Pairs scoring at least this much are linked into clusters (0–1).
+    require_different_parent : bool
+        Only pair centres built by different parent centres or by parents from
+        different provinces (the planning problem the study names).  With False, two
+        records of one centre from two sources are found too (a data-quality check).
+    weights : mapping, optional
+        Weights of ``host``, ``fields``, ``partners`` and ``name`` (default
+        `DEFAULT_WEIGHTS`).
+
+    Returns
+    -------
+    list of DuplicateCluster
+        Highest score first.  A pair must share a host country to be considered.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for n, labels, props in [
+    ...     ("C:TH", ["Country"], {"name": "Thailand", "nameZh": "泰国"}),
+    ...     ("C:CN", ["Country"], {"name": "China", "nameZh": "中国"}),
+    ...     ("I:P1", ["Institution", "TransferCentre", "NationalTransferCentre"], {"province": "Guangxi"}),
+    ...     ("I:P2", ["Institution", "TransferCentre", "NationalTransferCentre"], {"province": "Yunnan"}),
+    ...     ("I:a", ["Institution", "TransferCentre", "BilateralCentre"],
+    ...      {"name": "China-Thailand Technology Transfer Center"}),
+    ...     ("I:b", ["Institution", "TransferCentre", "BranchCentre"], {"nameZh": "中国—泰国技术转移中心"}),
+    ... ]:
+    ...     G.add_node(n, labels=labels, key=n.split(":")[1], props=props)
+    >>> for u, v, t in [("I:a", "C:TH", "HOSTED_IN"), ("I:b", "C:TH", "HOSTED_IN"),
+    ...                 ("I:a", "I:P1", "PARENT_CENTRE"), ("I:b", "I:P2", "PARENT_CENTRE")]:
+    ...     _ = G.add_edge(u, v, key=t, type=t)
+    >>> [c.members for c in duplicate_centres(G)]
+    [('I:a', 'I:b')]
+    """
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    profiles = centre_profiles(G)
+    country_names = _country_names(G)
+    tokens = {
+        node: frozenset().union(*(name_tokens(n, country_names) for n in p.names)) if p.names else frozenset()
+        for node, p in profiles.items()
+    }
+    by_host: dict[str, list[Hashable]] = defaultdict(list)
+    for node, profile in profiles.items():
+        for host in profile.hosts:
+            by_host[host].append(node)
+    candidate_pairs = {
+        tuple(sorted(pair, key=str)) for members in by_host.values() for pair in combinations(members, 2)
+    }
+    evidence: list[PairEvidence] = []
+    for a, b in sorted(candidate_pairs, key=str):
+        pa, pb = profiles[a], profiles[b]
+        different = bool(pa.parents ^ pb.parents) and not (pa.parents & pb.parents)
+        if pa.parent_provinces and pb.parent_provinces:
+            different = different or bool(pa.parent_provinces ^ pb.parent_provinces)
+        if require_different_parent and not different:
+            continue
+        shared_hosts = tuple(sorted(pa.hosts & pb.hosts))
+        same_city = pa.city is not None and pa.city == pb.city
+        fields_j = _jaccard(pa.fields, pb.fields)
+        partners_j = _jaccard(pa.partners, pb.partners)
+        name_sim = _jaccard(tokens[a], tokens[b])
+        host_score = 1.0 if same_city else 0.8
+        score = (
+            w.get("host", 0) * host_score
+            + w.get("fields", 0) * fields_j
+            + w.get("partners", 0) * partners_j
+            + w.get("name", 0) * name_sim
+        )
+        evidence.append(
+            PairEvidence(
+                a=a,
+                b=b,
+                shared_hosts=shared_hosts,
+                same_city=same_city,
+                field_jaccard=round(fields_j, 4),
+                shared_fields=tuple(sorted(pa.fields & pb.fields, key=str)),
+                partner_jaccard=round(partners_j, 4),
+                shared_partners=tuple(sorted(pa.partners & pb.partners, key=str)),
+                name_similarity=round(name_sim, 4),
+                parents_a=tuple(sorted(pa.parents, key=str)),
+                parents_b=tuple(sorted(pb.parents, key=str)),
+                score=round(score, 4),
+            )
+        )
+    linked = [e for e in evidence if e.score >= min_score]
+    H = nx.Graph()
+    H.add_edges_from((e.a, e.b) for e in linked)
+    clusters = []
+    for component in nx.connected_components(H):
+        pairs = tuple(e for e in linked if e.a in component)
+        members = tuple(sorted(component, key=str))
+        clusters.append(
+            DuplicateCluster(
+                members=members,
+                hosts=tuple(sorted(set().union(*(profiles[m].hosts for m in members)))),
+                parents=tuple(sorted(set().union(*(profiles[m].parents for m in members)), key=str)),
+                score=max(e.score for e in pairs),
+                pairs=pairs,
+            )
+        )
+    return sorted(clusters, key=lambda c: (-c.score, str(c.members)))
