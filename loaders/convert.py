@@ -1,0 +1,272 @@
+"""Conversion of raw cell values to the datatypes of the schema, with plain-language errors.
+
+Every converter takes a raw value (usually a stripped, non-empty string; Excel,
+JSON, YAML and RDF readers may also give numbers, booleans, dates) and returns the
+value to store, or raises `ConversionError` whose message is meant for the person
+who made the spreadsheet.
+
+Examples
+--------
+>>> parse_date("2014-06")
+'2014-06'
+>>> parse_date("2015-13-40")
+Traceback (most recent call last):
+...
+loaders.convert.ConversionError: '2015-13-40' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)
+>>> from ontology.schema import PropertySpec
+>>> iso2 = PropertySpec("iso2", "urn:x:iso2", pattern="^[A-Z]{2}$", label_en="ISO 3166 alpha-2 code")
+>>> converter_for(iso2)("XXX")
+Traceback (most recent call last):
+...
+loaders.convert.ConversionError: 'XXX' is not an ISO 3166 alpha-2 code (expected to match ^[A-Z]{2}$)
+>>> TRANSFORMS["iso3_to_iso2"]("GRC")
+'GR'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from ontology.schema import Datatype, PropertySpec
+
+__all__ = [
+    "TRANSFORMS",
+    "ConversionError",
+    "Converter",
+    "converter_for",
+    "parse_boolean",
+    "parse_date",
+    "parse_datetime",
+    "parse_float",
+    "parse_integer",
+    "parse_string",
+    "parse_uri",
+]
+
+Converter = Callable[[Any], Any]
+
+
+class ConversionError(ValueError):
+    """A value cannot be converted; the message says why in plain language."""
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+def parse_string(value: Any) -> str:
+    """Return `value` as text (numbers from Excel or JSON are written out)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_integer(value: Any) -> int:
+    """Parse an integer; ``"12"``, ``12`` and ``12.0`` are accepted, ``"1.5"`` and booleans are not.
+
+    >>> parse_integer(" 12 "), parse_integer(12.0)
+    (12, 12)
+    """
+    if isinstance(value, bool):
+        raise ConversionError(f"'{value}' is not a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ConversionError(f"'{value}' is not a whole number")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConversionError(f"'{value}' is not a whole number") from None
+
+
+def parse_float(value: Any) -> float:
+    """Parse a decimal number (``"3.5"``, ``"1e3"``).
+
+    >>> parse_float("1e3")
+    1000.0
+    """
+    if isinstance(value, bool):
+        raise ConversionError(f"'{value}' is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise ConversionError(f"'{value}' is not a number") from None
+
+
+def parse_boolean(value: Any) -> bool:
+    """Parse true/false, yes/no, y/n, t/f, 1/0 (any case).
+
+    >>> parse_boolean("Yes"), parse_boolean(0)
+    (True, False)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConversionError(f"'{value}' is not a yes/no value (expected true/false, yes/no or 1/0)")
+
+
+def parse_date(value: Any) -> str:
+    """Validate an ISO-8601 date, possibly partial, and return it as text.
+
+    ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` are accepted and checked against the
+    calendar; a `datetime.date` becomes ``YYYY-MM-DD``; an integer year ``YYYY``.
+
+    >>> parse_date("2014"), parse_date(2018), parse_date(dt.date(2014, 6, 6))
+    ('2014', '2018', '2014-06-06')
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    text = str(value).strip()
+    match = _DATE.match(text)
+    if match:
+        year, month, day = match.groups()
+        try:
+            dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            pass
+        else:
+            return text
+    raise ConversionError(f"'{value}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def parse_datetime(value: Any) -> str:
+    """Validate an ISO-8601 date-time (``2026-11-23T10:00:00+00:00``) and return it as text.
+
+    >>> parse_datetime("2026-11-23 10:00")
+    '2026-11-23T10:00:00'
+    """
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ConversionError(f"'{value}' is not a date-time (expected e.g. 2026-11-23T10:00:00)") from None
+
+
+def parse_uri(value: Any) -> str:
+    """Check that `value` looks like an absolute IRI (a scheme, no spaces).
+
+    >>> parse_uri("https://en.casttc.org/node/aboutus.html")
+    'https://en.casttc.org/node/aboutus.html'
+    """
+    text = str(value).strip()
+    if _URI.match(text):
+        return text
+    raise ConversionError(f"'{value}' is not a URI (expected e.g. https://example.org/page)")
+
+
+_PARSERS: dict[Datatype, Converter] = {
+    Datatype.STRING: parse_string,
+    Datatype.INTEGER: parse_integer,
+    Datatype.FLOAT: parse_float,
+    Datatype.BOOLEAN: parse_boolean,
+    Datatype.DATE: parse_date,
+    Datatype.DATETIME: parse_datetime,
+    Datatype.URI: parse_uri,
+}
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def converter_for(
+    spec: PropertySpec | None, datatype: Datatype | None = None, owner: str | None = None
+) -> Converter:
+    """Build the converter for a property: datatype parsing, then ``allowed`` and ``pattern`` checks.
+
+    Parameters
+    ----------
+    spec : PropertySpec or None
+        The property; None means a plain string (or `datatype`) without checks.
+    datatype : Datatype, optional
+        Overrides ``spec.datatype``.
+    owner : str, optional
+        Node label or relationship type, named in messages when the property's label
+        is generic (``'XX' is not a valid Country identifier``).
+
+    Examples
+    --------
+    >>> from ontology.schema import PropertySpec
+    >>> level = PropertySpec("level", "urn:x:level", allowed=("section", "class"))
+    >>> converter_for(level)("group")
+    Traceback (most recent call last):
+    ...
+    loaders.convert.ConversionError: 'group' is not an allowed value of 'level' (allowed: section, class)
+    >>> key = PropertySpec("id", "urn:x:id", allowed=("CN", "GR"), label_en="identifier")
+    >>> converter_for(key, owner="Country")("XX")
+    Traceback (most recent call last):
+    ...
+    loaders.convert.ConversionError: 'XX' is not a valid Country identifier (allowed: CN, GR)
+    """
+    parse = _PARSERS[datatype or (spec.datatype if spec else Datatype.STRING)]
+    if spec is None or (not spec.allowed and not spec.pattern):
+        return parse
+    what = spec.label_en.strip()
+    if owner and what.lower() in {"", "identifier", "id", "key", "code", spec.name.lower()}:
+        what = f"valid {owner} {what or spec.name}"
+    allowed = frozenset(spec.allowed)
+    pattern = re.compile(spec.pattern) if spec.pattern else None
+    base = f"is not {_article(what)} {what}" if what else f"is not an allowed value of {spec.name!r}"
+    listed = ", ".join(spec.allowed[:10]) + (" …" if len(spec.allowed) > 10 else "")
+
+    def check(value: Any) -> Any:
+        out = parse(value)
+        if allowed and str(out) not in allowed:
+            raise ConversionError(f"'{out}' {base} (allowed: {listed})")
+        if pattern is not None and not pattern.search(str(out)):
+            raise ConversionError(f"'{out}' {base} (expected to match {pattern.pattern})")
+        return out
+
+    return check
+
+
+@cache
+def _iso3_table() -> dict[str, str]:
+    import pycountry  # lazy: a few ms to load its database
+
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+def _iso3_to_iso2(value: Any) -> str:
+    text = str(value).strip().upper()
+    try:
+        return _iso3_table()[text]
+    except KeyError:
+        raise ConversionError(f"'{value}' is not an ISO 3166 alpha-3 country code") from None
+
+
+def _collapse(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+#: Named transforms a mapping may apply (``transform: upper``) before datatype conversion.
+TRANSFORMS: dict[str, Converter] = {
+    "upper": lambda v: str(v).upper(),
+    "lower": lambda v: str(v).lower(),
+    "title": lambda v: str(v).title(),
+    "collapse_whitespace": _collapse,
+    "iso3_to_iso2": _iso3_to_iso2,
+}
