@@ -54,6 +54,7 @@ class TN(_namespace.DefinedNamespace):
     ResearchInstitute: URIRef  # Research institute / 科研院所
     Scientist: URIRef  # Scientist / 科学家
     Site: URIRef  # Site / 场所
+    Statistic: URIRef  # Statistic / 统计数据
     Technology: URIRef  # Technology / 技术
     TechnologyBroker: URIRef  # Technology broker / 技术经纪人
     TechnologyDemand: URIRef  # Technology demand / 技术需求
@@ -63,6 +64,7 @@ class TN(_namespace.DefinedNamespace):
     University: URIRef  # University / 高校
 
     # Object properties (relationships)
+    about: URIRef  # about / 关于
     aboutTechnology: URIRef  # about technology / 涉及技术
     affiliatedWith: URIRef  # affiliated with / 隶属于
     bilateralPartnerOf: URIRef  # bilateral partner of / 双边合作方
@@ -91,6 +93,7 @@ class TN(_namespace.DefinedNamespace):
     agreementStatus: URIRef  # agreement status / 协议状态
     alpha3: URIRef  # ISO alpha-3 code / ISO三字母代码
     amount: URIRef  # amount / 金额
+    asOf: URIRef  # as of / 截至
     blocKind: URIRef  # kind of bloc / 集团类型
     briMember: URIRef  # Belt and Road partner / 共建一带一路国家
     briYear: URIRef  # Belt and Road year / 签署一带一路合作文件年份
@@ -105,10 +108,12 @@ class TN(_namespace.DefinedNamespace):
     ipStatus: URIRef  # IP status / 知识产权状态
     lendingCategory: URIRef  # lending category / 贷款类别
     level: URIRef  # level / 层级
+    measure: URIRef  # measure / 指标
     name: URIRef  # name / 名称
     nameZh: URIRef  # Chinese name / 中文名称
     notation: URIRef  # notation / 分类号
     note: URIRef  # note / 备注
+    numericValue: URIRef  # numeric value / 数值
     province: URIRef  # province / 省份
     readinessLevel: URIRef  # technology readiness level / 技术成熟度
     region: URIRef  # World Bank region / 世界银行区域
@@ -122,6 +127,8 @@ class TN(_namespace.DefinedNamespace):
     status: URIRef  # status / 状态
     synthetic: URIRef  # synthetic / 合成数据
     title: URIRef  # title / 标题
+    unit: URIRef  # unit / 单位
+    value: URIRef  # value as stated / 数值（原文）
     website: URIRef  # website / 网站
     year: URIRef  # year / 年份
 
@@ -154,6 +161,7 @@ class TN(_namespace.DefinedNamespace):
     SiteShape: URIRef
     SourcesProperty: URIRef
     StatementProvenanceShape: URIRef
+    StatisticShape: URIRef
     SyntheticProperty: URIRef
     TechnologyDemandShape: URIRef
     TechnologyOfferShape: URIRef
@@ -191,6 +199,7 @@ class NodeLabel(StrEnum):
     RESEARCH_INSTITUTE = "ResearchInstitute"
     SCIENTIST = "Scientist"
     SITE = "Site"
+    STATISTIC = "Statistic"
     TECHNOLOGY = "Technology"
     TECHNOLOGY_BROKER = "TechnologyBroker"
     TECHNOLOGY_DEMAND = "TechnologyDemand"
@@ -203,6 +212,7 @@ class NodeLabel(StrEnum):
 class RelType(StrEnum):
     """Relationship types (one per object property)."""
 
+    ABOUT = "ABOUT"
     ABOUT_TECHNOLOGY = "ABOUT_TECHNOLOGY"
     AFFILIATED_WITH = "AFFILIATED_WITH"
     BILATERAL_PARTNER_OF = "BILATERAL_PARTNER_OF"
@@ -234,6 +244,7 @@ class PropertyName(StrEnum):
     AGREEMENT_STATUS = "agreementStatus"
     ALPHA3 = "alpha3"
     AMOUNT = "amount"
+    AS_OF = "asOf"
     BLOC_KIND = "blocKind"
     BRI_MEMBER = "briMember"
     BRI_YEAR = "briYear"
@@ -248,10 +259,12 @@ class PropertyName(StrEnum):
     IP_STATUS = "ipStatus"
     LENDING_CATEGORY = "lendingCategory"
     LEVEL = "level"
+    MEASURE = "measure"
     NAME = "name"
     NAME_ZH = "nameZh"
     NOTATION = "notation"
     NOTE = "note"
+    NUMERIC_VALUE = "numericValue"
     PROVINCE = "province"
     READINESS_LEVEL = "readinessLevel"
     REGION = "region"
@@ -266,5 +279,7 @@ class PropertyName(StrEnum):
     STATUS = "status"
     SYNTHETIC = "synthetic"
     TITLE = "title"
+    UNIT = "unit"
+    VALUE = "value"
     WEBSITE = "website"
     YEAR = "year"

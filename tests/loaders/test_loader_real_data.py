@@ -1,4 +1,4 @@
-"""The bundled mappings (data/mappings/*.yaml) on the real files in shared/data.
+"""The bundled mappings (data/mappings/*.yaml) on the bundled real files in data/reference.
 
 Expected values come from the files' SOURCE.md notes and from the CSVs themselves.
 """
@@ -10,18 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from loaders import MappedBatch, MappingError, apply_mapping, compile_mapping, find_dangling
+from loaders import MappedBatch, apply_mapping, find_dangling
 from ontology.schema import GraphSchema
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_DATA = (REPO / "../shared/data").resolve()
+SHARED_DATA = REPO / "data" / "reference"
 MAPPINGS = REPO / "data" / "mappings"
 
-pytestmark = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared/data is not next to the repository")
+
+@pytest.fixture(scope="module")
+def schema() -> GraphSchema:
+    """The real ontology's schema (the bundled mappings are written against it)."""
+    from ontology.derive import load_schema
+
+    return load_schema()
 
 
 def _load(schema: GraphSchema, name: str) -> MappedBatch:
-    return apply_mapping(MAPPINGS / name, schema, data_dir=SHARED_DATA, provenance_root=REPO.parent)
+    return apply_mapping(MAPPINGS / name, schema, data_dir=SHARED_DATA, provenance_root=REPO)
 
 
 def test_every_data_file_has_a_mapping() -> None:
@@ -47,7 +53,7 @@ def test_centres(schema: GraphSchema) -> None:
     assert "description" not in centres["CAICC"]  # builders "(not stated in source)" is a null value
     # provenance: row 3 of the file, then its URL (source_urls split on " | ")
     assert centres["CSATTC"]["sources"] == [
-        "shared/data/china_tech_transfer_centers/centers.csv:3",
+        "data/reference/china_tech_transfer_centers/centers.csv:3",
         "https://digitalpaper.stdaily.com/http_www.kjrb.com/kjrb/html/2014-06/07/content_264704.htm?div=-1",
     ]
     assert len(centres["SCOTTC"]["sources"]) == 4  # the row and its three URLs
@@ -114,13 +120,15 @@ def test_bri_countries(schema: GraphSchema) -> None:
     assert Counter(n.properties["briYear"] for n in countries)[2018] == 64
 
 
-def test_bri_facts_report_the_row_with_an_unquoted_comma(schema: GraphSchema) -> None:
+def test_bri_facts(schema: GraphSchema) -> None:
     result = _load(schema, "bri_facts.yaml")
-    # 14 facts; BRI-F14 (line 15) has an unquoted comma in its URL, so it is reported, not guessed
-    assert len(result.nodes) == 13
-    (error,) = result.errors
-    assert (error.file, error.row) == ("shared/data/bri_countries/bri_facts_from_pages.csv", 15)
-    assert "row has 8 cells but the header has 7 columns" in error.reason
+    # 14 dated facts (SOURCE.md); line 15's URL comma is quoted in the bundled copy (data/reference/README.md)
+    assert result.errors == []
+    assert len(result.nodes) == 14
+    facts = {n.key: n.properties for n in result.nodes}
+    assert facts["BRI-F01"]["asOf"] == "2019-04-18"
+    assert facts["BRI-F14"]["value"] == "139"
+    assert "https://kids.kiddle.co/One_Belt,_One_Road" in facts["BRI-F14"]["sources"]
     about = {r.start_key: r.end_key for r in result.relationships}
     assert about["BRI-F10"] == "IT" and about["BRI-F13"] == "SL"
     assert "BRI-F06" not in about  # subject yidaiyilu.gov.cn is not a country
@@ -169,32 +177,15 @@ def test_the_whole_bundle_has_no_dangling_relationship(schema: GraphSchema) -> N
         for e in missing
         if e.reason.endswith("end node Country 'CN' is neither loaded here nor in the store")
     ]
-    assert ("shared/data/china_tech_transfer_centers/centers.csv", 2, "host_country") in {
+    assert ("data/reference/china_tech_transfer_centers/centers.csv", 2, "host_country") in {
         (e.file, e.row, e.column) for e in china
     }
 
 
-def _real_schema() -> GraphSchema:
-    try:
-        from ontology.derive import load_schema
-    except ImportError:
-        pytest.skip("ontology.derive is not available yet")
-    return load_schema()
-
-
-#: Mappings that use names the ontology does not define yet, and the name they stop at.
-KNOWN_GAPS = {"bri_facts.yaml": "unknown node label 'Fact'"}
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in MAPPINGS.glob("*.yaml")))
-def test_mappings_against_the_real_ontology(name: str) -> None:
+def test_mappings_against_the_real_ontology(name: str, schema: GraphSchema) -> None:
     # the contract with ontology/: every bundled mapping compiles against the derived schema
-    # and maps its file without a row error (bri_facts: the one malformed row)
-    schema = _real_schema()
-    if name in KNOWN_GAPS:
-        with pytest.raises(MappingError, match=KNOWN_GAPS[name]):
-            compile_mapping(MAPPINGS / name, schema)
-        return
+    # and maps its file without a row error
     result = _load(schema, name)
     assert [str(e) for e in result.errors] == []
     assert result.nodes or result.relationships
