@@ -1,0 +1,353 @@
+"""A synthetic transfer network for scale tests, written in the bundle's mapped format.
+
+`generate` writes CSV files, one mapping per file and a ``bundle.yaml`` manifest, so
+the output loads exactly like the real data (``transfernet load --bundle DIR``).  The
+network is heterogeneous and skewed like the real one: country sizes follow a Zipf
+law, a few national centres own branch and bilateral centres abroad, experts are
+affiliated with one or (the brokers among them) several institutions in different
+countries, technology offers and demands are owned by institutions or experts and
+classified by OECD field, and events and agreements attract participants by
+preferential attachment.  Every node and relationship is marked ``synthetic: true``
+with the generator's seed; nothing here is mixed into the real data.
+
+Countries (ISO 3166 alpha-2) and fields (OECD FORD) are referenced by key, so the real
+reference data (countries, fields) must be loaded first.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pycountry
+import yaml
+
+from ontology.vocab import NodeLabel as L
+from ontology.vocab import RelType as R
+
+__all__ = ["GeneratedNetwork", "generate"]
+
+# Shares of the node budget per kind (the rest of the arithmetic is in `generate`).
+_INSTITUTION_KINDS: tuple[tuple[str, float], ...] = (
+    (L.UNIVERSITY, 0.30),
+    (L.RESEARCH_INSTITUTE, 0.20),
+    (L.ENTERPRISE, 0.38),
+    (L.GOVERNMENT_AGENCY, 0.04),
+    (L.INVESTOR, 0.03),
+    (L.BRANCH_CENTRE, 0.03),
+    (L.BILATERAL_CENTRE, 0.02),
+)
+_EVENT_KINDS = (L.FORUM, L.EXPO, L.TRAINING_COURSE)
+_AGREEMENT_KINDS = (
+    L.MEMORANDUM_OF_UNDERSTANDING,
+    L.LICENCE_AGREEMENT,
+    L.JOINT_LAB_AGREEMENT,
+    L.CO_BUILDING_AGREEMENT,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedNetwork:
+    """What `generate` wrote."""
+
+    directory: Path
+    nodes: int
+    relationships: int
+    seed: int
+    files: tuple[Path, ...]
+
+
+def _ford_fields(reference: Path | None) -> list[str]:
+    if reference is not None and (reference / "oecd_ford" / "ford.csv").is_file():
+        with (reference / "oecd_ford" / "ford.csv").open(encoding="utf-8") as handle:
+            return [f"ford:{r['code']}" for r in csv.DictReader(handle) if r["level"] == "field"]
+    # OECD FORD 2015 numbering: major fields 1–6 with 7, 6, 5, 5, 9, 5 fields.
+    sizes = (7, 6, 5, 5, 9, 5)
+    return [f"ford:{major}.{i}" for major, n in enumerate(sizes, start=1) for i in range(1, n + 1)]
+
+
+class _Writer:
+    """Writes CSV files and their mappings into one folder."""
+
+    def __init__(self, out: Path, seed: int) -> None:
+        self.out = out
+        self.seed = seed
+        self.entries: list[dict[str, str]] = []
+        self.files: list[Path] = []
+        self.node_count = 0
+        self.rel_count = 0
+        (out / "mappings").mkdir(parents=True, exist_ok=True)
+
+    def _provenance(self) -> dict[str, object]:
+        return {
+            "sources": [f"synthetic: transfernet generate --seed {self.seed}"],
+            "synthetic": True,
+            "seed": self.seed,
+            "row_reference": False,
+        }
+
+    def table(self, name: str, header: Sequence[str], columns: Sequence[np.ndarray]) -> str:
+        path = self.out / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(zip(*columns, strict=True))
+        self.files.append(path)
+        return path.name
+
+    def mapping(self, name: str, body: dict[str, object]) -> None:
+        spec = {"version": 1, "name": f"synthetic-{name}", **body, "provenance": self._provenance()}
+        path = self.out / "mappings" / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        self.entries.append({"mapping": f"mappings/{name}.yaml", "data_dir": "."})
+
+    def nodes(
+        self,
+        label: str,
+        ids: np.ndarray,
+        names: np.ndarray,
+        *,
+        name_property: str = "name",
+        countries: np.ndarray | None = None,
+        located: str = R.LOCATED_IN,
+    ) -> None:
+        label, located = str(label), str(located)
+        header = ["id", "name"] + (["country"] if countries is not None else [])
+        columns = [ids, names] + ([countries] if countries is not None else [])
+        file = self.table(f"nodes_{label}", header, columns)
+        body: dict[str, object] = {
+            "source": {"path": file},
+            "nodes": [{"label": label, "key": "id", "properties": {name_property: "name"}}],
+        }
+        if countries is not None:
+            body["relationships"] = [
+                {
+                    "type": located,
+                    "start": {"label": label, "key": "id"},
+                    "end": {"label": str(L.COUNTRY), "key": "country"},
+                }
+            ]
+        self.mapping(f"nodes_{label}", body)
+        self.node_count += len(ids)
+        self.rel_count += len(ids) if countries is not None else 0
+
+    def edges(
+        self, rel_type: str, start_label: str, end_label: str, starts: np.ndarray, ends: np.ndarray
+    ) -> None:
+        rel_type, start_label, end_label = str(rel_type), str(start_label), str(end_label)
+        name = f"rel_{rel_type}_{start_label}_{end_label}"
+        file = self.table(name, ["start", "end"], [starts, ends])
+        self.mapping(
+            name,
+            {
+                "source": {"path": file},
+                "relationships": [
+                    {
+                        "type": rel_type,
+                        "start": {"label": start_label, "key": "start"},
+                        "end": {"label": end_label, "key": "end"},
+                    }
+                ],
+            },
+        )
+        self.rel_count += len(starts)
+
+
+def _unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    code = a.astype(np.int64) * (int(b.max(initial=0)) + 1) + b
+    _, index = np.unique(code, return_index=True)
+    index.sort()
+    return a[index], b[index]
+
+
+def _participations(
+    rng: np.random.Generator,
+    n_actors: int,
+    actor_p: np.ndarray | None,
+    n_events: int,
+    event_p: np.ndarray,
+    have: tuple[np.ndarray, np.ndarray] | np.ndarray,
+    extra: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unique (actor, event) pairs: the ones we `have` plus `extra` new draws.
+
+    Called first with an array of events that must get one participant each.
+    """
+    if isinstance(have, tuple):
+        actors, events = have
+    else:
+        events = have
+        actors = rng.choice(n_actors, size=len(events), p=actor_p)
+    new_events = rng.choice(n_events, size=extra, p=event_p)
+    new_actors = rng.choice(n_actors, size=extra, p=actor_p)
+    return _unique_pairs(np.concatenate([actors, new_actors]), np.concatenate([events, new_events]))
+
+
+def generate(
+    out: str | Path,
+    *,
+    nodes: int = 100_000,
+    edges: int = 1_000_000,
+    seed: int = 0,
+    reference: Path | None = None,
+) -> GeneratedNetwork:
+    """Write a synthetic network of about `nodes` nodes and `edges` relationships to `out`.
+
+    Parameters
+    ----------
+    out : path
+        Folder to write (created); it receives CSVs, ``mappings/`` and ``bundle.yaml``.
+    nodes, edges : int
+        Approximate sizes (relationships are de-duplicated, so slightly fewer may result).
+    seed : int
+        Random seed; the same seed gives the same files.
+    reference : path, optional
+        The bundled ``data/reference`` folder, for the OECD field codes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> net = generate(tempfile.mkdtemp(), nodes=500, edges=3000, seed=1)
+    >>> net.nodes, 2500 < net.relationships <= 3000
+    (500, True)
+    """
+    if nodes < 100 or edges < nodes:
+        raise ValueError("generate needs at least 100 nodes and as many edges as nodes")
+    rng = np.random.default_rng(seed)
+    folder = Path(out)
+    w = _Writer(folder, seed)
+    countries = np.array(sorted(c.alpha_2 for c in pycountry.countries))
+    rng.shuffle(countries)
+    countries = np.concatenate([["CN"], countries[countries != "CN"]])
+    country_p = 1.0 / np.arange(1, len(countries) + 1) ** 1.1  # Zipf: few large, many small countries
+    country_p /= country_p.sum()
+    fields = np.array(_ford_fields(reference))
+
+    n_national = max(8, nodes // 5000)
+    n_inst = int(nodes * 0.25) - n_national
+    n_expert = int(nodes * 0.30)
+    n_offer = int(nodes * 0.17)
+    n_demand = int(nodes * 0.17)
+    n_event = int(nodes * 0.05)
+    n_agreement = nodes - n_national - n_inst - n_expert - n_offer - n_demand - n_event
+
+    def ids(prefix: str, n: int) -> np.ndarray:
+        return np.char.add(f"syn-{prefix}-", np.arange(n).astype(str))
+
+    # --- institutions, by kind, each in a country (national centres in China)
+    national = ids("ntc", n_national)
+    w.nodes(L.NATIONAL_TRANSFER_CENTRE, national, np.char.add("Synthetic national centre ", national),
+            countries=np.full(n_national, "CN"))  # fmt: skip
+    kind_of = rng.choice(len(_INSTITUTION_KINDS), size=n_inst, p=[s for _, s in _INSTITUTION_KINDS])
+    inst_ids = ids("inst", n_inst)
+    inst_country = rng.choice(countries, size=n_inst, p=country_p)
+    inst_label = np.array([k for k, _ in _INSTITUTION_KINDS])[kind_of]
+    for k, (label, _) in enumerate(_INSTITUTION_KINDS):
+        mask = kind_of == k
+        located = R.HOSTED_IN if label in (L.BRANCH_CENTRE, L.BILATERAL_CENTRE) else R.LOCATED_IN
+        w.nodes(label, inst_ids[mask], np.char.add(f"Synthetic {label} ", inst_ids[mask]),
+                countries=inst_country[mask], located=located)  # fmt: skip
+    # centres abroad belong to a national centre (a few parents build most of them)
+    abroad = np.flatnonzero(np.isin(inst_label, [L.BRANCH_CENTRE, L.BILATERAL_CENTRE]))
+    parent_p = 1.0 / np.arange(1, n_national + 1)
+    parent_p /= parent_p.sum()
+    parents = rng.choice(national, size=len(abroad), p=parent_p)
+    for label in (L.BRANCH_CENTRE, L.BILATERAL_CENTRE):
+        mask = inst_label[abroad] == label
+        w.edges(R.PARENT_CENTRE, label, L.NATIONAL_TRANSFER_CENTRE, inst_ids[abroad][mask], parents[mask])
+    all_inst = np.concatenate([national, inst_ids])
+    popularity = rng.pareto(1.5, size=len(all_inst)) + 1.0  # preferential attachment weights
+    inst_p = popularity / popularity.sum()
+
+    # --- experts: brokers (15%) and scientists, affiliated with one institution, brokers with 2–4
+    expert_ids = ids("exp", n_expert)
+    is_broker = rng.random(n_expert) < 0.15
+    for label, mask in ((L.TECHNOLOGY_BROKER, is_broker), (L.SCIENTIST, ~is_broker)):
+        w.nodes(label, expert_ids[mask], np.char.add(f"Synthetic {label} ", expert_ids[mask]),
+                countries=rng.choice(countries, size=int(mask.sum()), p=country_p))  # fmt: skip
+    n_aff = np.where(is_broker, rng.integers(2, 5, n_expert), 1)
+    aff_expert = np.repeat(np.arange(n_expert), n_aff)
+    aff_inst = rng.choice(len(all_inst), size=len(aff_expert), p=inst_p)
+    aff_expert, aff_inst = _unique_pairs(aff_expert, aff_inst)
+    for label, mask in ((L.TECHNOLOGY_BROKER, is_broker), (L.SCIENTIST, ~is_broker)):
+        sel = mask[aff_expert]
+        w.edges(R.AFFILIATED_WITH, label, L.INSTITUTION, expert_ids[aff_expert[sel]], all_inst[aff_inst[sel]])
+    n_skill = rng.integers(1, 4, n_expert)
+    skill_expert = np.repeat(np.arange(n_expert), n_skill)
+    skill_field = rng.integers(0, len(fields), len(skill_expert))
+    skill_expert, skill_field = _unique_pairs(skill_expert, skill_field)
+    w.edges(R.EXPERT_IN, L.EXPERT, L.FIELD, expert_ids[skill_expert], fields[skill_field])
+
+    # --- offers and demands: owned by an institution (70%) or an expert, in a field and a country
+    for label, prefix, owns, n in ((L.TECHNOLOGY_OFFER, "off", R.OFFERS, n_offer),
+                                   (L.TECHNOLOGY_DEMAND, "dem", R.SEEKS, n_demand)):  # fmt: skip
+        item_ids = ids(prefix, n)
+        w.nodes(label, item_ids, np.char.add(f"Synthetic {label} ", item_ids), name_property="title",
+                countries=rng.choice(countries, size=n, p=country_p))  # fmt: skip
+        by_inst = rng.random(n) < 0.7
+        owners_inst = all_inst[rng.choice(len(all_inst), size=int(by_inst.sum()), p=inst_p)]
+        w.edges(owns, L.INSTITUTION, label, owners_inst, item_ids[by_inst])
+        owners_exp = expert_ids[rng.integers(0, n_expert, int((~by_inst).sum()))]
+        w.edges(owns, L.EXPERT, label, owners_exp, item_ids[~by_inst])
+        w.edges(R.IN_FIELD, label, L.FIELD, item_ids, fields[rng.integers(0, len(fields), n)])
+
+    # --- institutions cover fields
+    cov_inst = np.repeat(np.arange(len(all_inst)), rng.integers(1, 3, len(all_inst)))
+    cov_field = rng.integers(0, len(fields), len(cov_inst))
+    cov_inst, cov_field = _unique_pairs(cov_inst, cov_field)
+    w.edges(R.COVERS_FIELD, L.INSTITUTION, L.FIELD, all_inst[cov_inst], fields[cov_field])
+
+    # --- events and agreements: the rest of the relationship budget, by preferential attachment
+    event_ids = ids("evt", n_event)
+    event_kind = rng.integers(0, len(_EVENT_KINDS), n_event)
+    for k, label in enumerate(_EVENT_KINDS):
+        mask = event_kind == k
+        w.nodes(label, event_ids[mask], np.char.add(f"Synthetic {label} ", event_ids[mask]),
+                countries=rng.choice(countries, size=int(mask.sum()), p=country_p))  # fmt: skip
+    agreement_ids = ids("agr", n_agreement)
+    agreement_kind = rng.integers(0, len(_AGREEMENT_KINDS), n_agreement)
+    for k, label in enumerate(_AGREEMENT_KINDS):
+        mask = agreement_kind == k
+        w.nodes(label, agreement_ids[mask], np.char.add(f"Synthetic {label} ", agreement_ids[mask]),
+                name_property="title")  # fmt: skip
+    # every agreement has two parties at least
+    party_agr = np.repeat(np.arange(n_agreement), 2)
+    party_inst = rng.choice(len(all_inst), size=len(party_agr), p=inst_p)
+    remaining = max(edges - w.rel_count - len(party_agr) - n_event, 0)
+    extra_party = int(remaining * 0.25)
+    party_agr = np.concatenate([party_agr, rng.integers(0, n_agreement, extra_party)])
+    party_inst = np.concatenate([party_inst, rng.choice(len(all_inst), size=extra_party, p=inst_p)])
+    party_agr, party_inst = _unique_pairs(party_agr, party_inst)
+    w.edges(R.PARTY_TO, L.INSTITUTION, L.AGREEMENT, all_inst[party_inst], agreement_ids[party_agr])
+    event_p = rng.pareto(1.2, n_event) + 1.0  # a few expos draw thousands
+    event_p /= event_p.sum()
+    inst_pairs = _participations(rng, len(all_inst), inst_p, n_event, event_p, np.arange(n_event))
+    exp_pairs = _participations(rng, n_expert, None, n_event, event_p, np.empty(0, dtype=np.int64))
+    budget = max(edges - w.rel_count, 0)
+    # top both lists up (duplicates removed) until they fill the remaining budget
+    for _ in range(20):
+        if len(inst_pairs[0]) + len(exp_pairs[0]) >= budget:
+            break
+        missing = budget - len(inst_pairs[0]) - len(exp_pairs[0])
+        inst_pairs = _participations(
+            rng, len(all_inst), inst_p, n_event, event_p, inst_pairs, missing // 2 + 1
+        )
+        exp_pairs = _participations(rng, n_expert, None, n_event, event_p, exp_pairs, missing // 2 + 1)
+    n_inst_part = min(len(inst_pairs[0]), budget - budget // 2)
+    n_exp_part = min(len(exp_pairs[0]), budget - n_inst_part)
+    w.edges(R.PARTICIPATES_IN, L.INSTITUTION, L.EVENT, all_inst[inst_pairs[0][:n_inst_part]],
+            event_ids[inst_pairs[1][:n_inst_part]])  # fmt: skip
+    w.edges(R.PARTICIPATES_IN, L.EXPERT, L.EVENT, expert_ids[exp_pairs[0][:n_exp_part]],
+            event_ids[exp_pairs[1][:n_exp_part]])  # fmt: skip
+
+    manifest = {
+        "synthetic": True,
+        "seed": seed,
+        "generated_by": f"transfernet generate --nodes {nodes} --edges {edges} --seed {seed}",
+        "mappings": w.entries,
+    }
+    (folder / "bundle.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    return GeneratedNetwork(folder, w.node_count, w.rel_count, seed, tuple(w.files))
