@@ -5,12 +5,16 @@ Expected values come from the files' SOURCE.md notes and from the CSVs themselve
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from loaders import MappedBatch, apply_mapping, find_dangling
+from loaders.bundle import BundleEntry, bundle_entries
+from loaders.iso3166 import write_countries_csv
 from ontology.schema import GraphSchema
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,8 +30,21 @@ def schema() -> GraphSchema:
     return load_schema()
 
 
+@functools.cache
+def _entries() -> dict[str, BundleEntry]:
+    """The bundle manifest's mappings, the generated country list written to a temporary folder."""
+    work = Path(tempfile.mkdtemp(prefix="tn-bundle-"))
+    write_countries_csv(work / "iso3166.csv")
+    return {e.mapping.name: e for e in bundle_entries(REPO / "data", work)}
+
+
 def _load(schema: GraphSchema, name: str) -> MappedBatch:
-    return apply_mapping(MAPPINGS / name, schema, data_dir=SHARED_DATA, provenance_root=REPO)
+    entry = _entries()[name]
+    return apply_mapping(entry.mapping, schema, data_dir=entry.data_dir, provenance_root=REPO)
+
+
+def test_every_mapping_is_in_the_bundle_manifest() -> None:
+    assert {p.name for p in MAPPINGS.glob("*.yaml")} == set(_entries())
 
 
 def test_every_data_file_has_a_mapping() -> None:
