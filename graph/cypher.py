@@ -1,0 +1,460 @@
+"""Cypher text in one place: safe identifiers, upsert statements and named queries.
+
+Labels, relationship types and property names are spliced into Cypher only through
+the helpers here, after a check against the `~ontology.schema.GraphSchema`; every value
+travels as a parameter.  The statements are the common dialect of FalkorDB and Neo4j 5;
+backends add their DDL and their own quirks.
+
+Examples
+--------
+>>> ident("Country")
+'`Country`'
+>>> ident("Country`) DETACH DELETE (n")
+Traceback (most recent call last):
+...
+ontology.schema.SchemaError: not a safe Cypher identifier: 'Country`) DETACH DELETE (n'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ontology.records import NodeRecord, RelationshipRecord
+from ontology.schema import GraphSchema, NodeType, RelationshipType, SchemaError
+
+__all__ = [
+    "NAMED_QUERIES",
+    "NamedQuery",
+    "NodeGroup",
+    "RelGroup",
+    "chunks",
+    "delete_nodes_cypher",
+    "group_nodes",
+    "group_relationships",
+    "ident",
+    "labels_clause",
+    "missing_endpoints_cypher",
+    "node_upsert_cypher",
+    "plain_value",
+    "rel_upsert_cypher",
+    "stable_id",
+]
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def ident(name: str) -> str:
+    """Backtick-quote a schema-checked identifier; refuse anything that is not one.
+
+    Examples
+    --------
+    >>> ident("key")
+    '`key`'
+    """
+    if not isinstance(name, str) or not _IDENT.match(name):
+        raise SchemaError(f"not a safe Cypher identifier: {name!r}")
+    return f"`{name}`"
+
+
+def labels_clause(labels: Iterable[str]) -> str:
+    """``:`A`:`B``` for a node pattern or ``SET n:...``.
+
+    Examples
+    --------
+    >>> labels_clause(["Institution", "TransferCentre"])
+    ':`Institution`:`TransferCentre`'
+    """
+    return "".join(":" + ident(label) for label in labels)
+
+
+def stable_id(label: str, key: Any) -> str:
+    """The stable node id used outside the store: ``"KeyLabel:key"``.
+
+    Examples
+    --------
+    >>> stable_id("Country", "CN")
+    'Country:CN'
+    """
+    return f"{label}:{key}"
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def plain_value(value: Any) -> Any:
+    """Turn a record value into a parameter both backends store the same way.
+
+    Dates and datetimes become ISO-8601 text (the schema's convention), tuples and
+    sets become lists, nested mappings are converted recursively.
+
+    Examples
+    --------
+    >>> plain_value(dt.date(2020, 5, 1))
+    '2020-05-01'
+    >>> plain_value(("a", 1))
+    ['a', 1]
+    """
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain_value(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(plain_value(v) for v in value)
+    if isinstance(value, Mapping):
+        return {str(k): plain_value(v) for k, v in value.items()}
+    return value
+
+
+def _dedupe(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _sources(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    out = list(dict.fromkeys(value))
+    if all(type(v) is str for v in out):
+        return out
+    return _dedupe(str(v) for v in out)
+
+
+# -- grouping records -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class NodeGroup:
+    """Rows of one node type, deduplicated by key (later properties win, sources merged)."""
+
+    node_type: NodeType
+    rows: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    allowed: frozenset[str] = field(default=frozenset(), init=False)
+
+    def __post_init__(self) -> None:
+        self.allowed = self.node_type.property_names
+
+    def add(self, record: NodeRecord) -> None:
+        """Add a record after checking its properties against the schema."""
+        nt = self.node_type
+        props = dict(record.properties)
+        raw_sources = props.pop("sources", None)
+        props.pop(nt.key, None)
+        if not props.keys() <= self.allowed:
+            bad = sorted(props.keys() - self.allowed)
+            raise SchemaError(f"node type {nt.label!r} has no property {bad[0]!r}")
+        for name, value in props.items():
+            if type(value) not in _SCALARS:
+                props[name] = plain_value(value)
+        if record.key is None:
+            raise SchemaError(f"{nt.label} record without a key")
+        key = record.key if type(record.key) in _SCALARS else plain_value(record.key)
+        sources = _sources(raw_sources)
+        old = self.rows.get(key)
+        if old is None:
+            self.rows[key] = {"k": key, "p": props, "s": sources}
+        else:
+            old["p"].update(props)
+            old["s"] = _dedupe([*old["s"], *sources])
+
+    def param_rows(self) -> list[dict[str, Any]]:
+        """Parameter rows ``{k, p, s}``."""
+        return list(self.rows.values())
+
+
+@dataclass(slots=True)
+class RelGroup:
+    """Rows of one (type, start label, end label) combination, deduplicated."""
+
+    rel_type: RelationshipType
+    start: NodeType
+    end: NodeType
+    discriminator: tuple[str, ...] = ()
+    rows: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    allowed: frozenset[str] = field(default=frozenset(), init=False)
+
+    def __post_init__(self) -> None:
+        self.allowed = self.rel_type.property_names
+
+    def add(self, record: RelationshipRecord) -> None:
+        """Add a record after checking its properties against the schema."""
+        props = dict(record.properties)
+        raw_sources = props.pop("sources", None)
+        allowed = self.allowed
+        if not props.keys() <= allowed:
+            bad = sorted(props.keys() - allowed)
+            raise SchemaError(f"relationship type {self.rel_type.type!r} has no property {bad[0]!r}")
+        for name, value in props.items():
+            if type(value) not in _SCALARS:
+                props[name] = plain_value(value)
+        disc: dict[str, Any] = {}
+        row_key: tuple[Any, ...]
+        s, e = record.start_key, record.end_key
+        if type(s) not in _SCALARS:
+            s = plain_value(s)
+        if type(e) not in _SCALARS:
+            e = plain_value(e)
+        if self.discriminator:
+            disc = {name: props.get(name) for name in self.discriminator}
+            for name, value in disc.items():
+                if value is None:
+                    raise SchemaError(f"{self.rel_type.type} record without discriminator {name!r}")
+            row_key = (s, e, *(repr(v) for v in disc.values()))
+        else:
+            row_key = (s, e)
+        sources = _sources(raw_sources)
+        old = self.rows.get(row_key)
+        if old is None:
+            row = {"s": s, "e": e, "p": props, "src": sources}
+            if disc:
+                row["d"] = disc
+            self.rows[row_key] = row
+        else:
+            old["p"].update(props)
+            old["src"] = _dedupe([*old["src"], *sources])
+
+    def param_rows(self) -> list[dict[str, Any]]:
+        """Parameter rows ``{s, e, p, src}`` (plus ``d`` with a discriminator)."""
+        return list(self.rows.values())
+
+
+def group_nodes(schema: GraphSchema, records: Iterable[NodeRecord]) -> dict[str, NodeGroup]:
+    """Group and check node records by their schema label."""
+    groups: dict[str, NodeGroup] = {}
+    for rec in records:
+        group = groups.get(rec.label)
+        if group is None:
+            nt = schema.node(rec.label)
+            if nt.abstract:
+                raise SchemaError(f"node type {nt.label!r} is abstract")
+            group = groups[rec.label] = NodeGroup(nt)
+        group.add(rec)
+    return groups
+
+
+def _check_end(schema: GraphSchema, label: str, allowed: Sequence[str], rel: str, side: str) -> NodeType:
+    nt = schema.node(label)
+    if not set(nt.labels) & set(allowed):
+        raise SchemaError(f"{rel}: a {label} cannot be its {side} (allowed: {', '.join(allowed)})")
+    return nt
+
+
+def group_relationships(
+    schema: GraphSchema,
+    records: Iterable[RelationshipRecord],
+    discriminator: Mapping[str, Sequence[str]] | None = None,
+) -> dict[tuple[str, str, str], RelGroup]:
+    """Group and check relationship records by (type, start label, end label)."""
+    groups: dict[tuple[str, str, str], RelGroup] = {}
+    disc = discriminator or {}
+    for rec in records:
+        gk = (rec.type, rec.start_label, rec.end_label)
+        group = groups.get(gk)
+        if group is None:
+            rt = schema.relationship(rec.type)
+            start = _check_end(schema, rec.start_label, rt.sources, rt.type, "source")
+            end = _check_end(schema, rec.end_label, rt.targets, rt.type, "target")
+            names = tuple(disc.get(rt.type, ()))
+            for name in names:
+                if name not in rt.property_names:
+                    raise SchemaError(f"relationship type {rt.type!r} has no property {name!r}")
+            group = groups[gk] = RelGroup(rt, start, end, names)
+        group.add(rec)
+    return groups
+
+
+def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Split `rows` into slices of at most `size`."""
+    for i in range(0, len(rows), max(1, size)):
+        yield rows[i : i + size]
+
+
+# -- statements -------------------------------------------------------------------------
+
+# one SET clause (measurably faster on FalkorDB than two); ``p`` never holds ``sources``
+_MERGE_SOURCES = (
+    "SET {v} += {p}, {v}.sources = coalesce({v}.sources, [])"
+    " + [s IN {src} WHERE NOT s IN coalesce({v}.sources, [])]"
+)
+
+
+def node_upsert_cypher(nt: NodeType, param: str = "rows") -> str:
+    """UNWIND + MERGE of nodes of one type on ``(key_label, key)``; rows are ``{k, p, s}``.
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType
+    >>> nt = NodeType(label="BilateralCentre", iri="urn:x", key="id", key_label="Institution",
+    ...               labels=("BilateralCentre", "TransferCentre", "Institution"))
+    >>> print(node_upsert_cypher(nt))
+    UNWIND $rows AS r
+    MERGE (n:`Institution` {`id`: r.k})
+    SET n:`BilateralCentre`:`TransferCentre`
+    SET n += r.p, n.sources = coalesce(n.sources, []) + [s IN r.s WHERE NOT s IN coalesce(n.sources, [])]
+    """
+    extra = [label for label in nt.labels if label != nt.key_label]
+    lines = [
+        f"UNWIND ${param} AS r",
+        f"MERGE (n{labels_clause([nt.key_label])} {{{ident(nt.key)}: r.k}})",
+    ]
+    if extra:
+        lines.append(f"SET n{labels_clause(extra)}")
+    lines.append(_MERGE_SOURCES.format(v="n", p="r.p", src="r.s"))
+    return "\n".join(lines)
+
+
+def rel_upsert_cypher(group: RelGroup, param: str = "rows") -> str:
+    """UNWIND + MATCH ends + MERGE of one relationship group; rows are ``{s, e, d, p, src}``.
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType, RelationshipType
+    >>> c = NodeType(label="Country", iri="urn:c", key="code", key_label="Country", labels=("Country",))
+    >>> rt = RelationshipType(type="BORDERS", iri="urn:b", sources=("Country",), targets=("Country",))
+    >>> print(rel_upsert_cypher(RelGroup(rt, c, c)))
+    UNWIND $rows AS r
+    MATCH (a:`Country` {`code`: r.s})
+    MATCH (b:`Country` {`code`: r.e})
+    MERGE (a)-[x:`BORDERS`]->(b)
+    SET x += r.p, x.sources = coalesce(x.sources, []) + [s IN r.src WHERE NOT s IN coalesce(x.sources, [])]
+    """
+    disc = ", ".join(f"{ident(name)}: r.d.{ident(name)}" for name in group.discriminator)
+    disc_map = f" {{{disc}}}" if disc else ""
+    return "\n".join(
+        [
+            f"UNWIND ${param} AS r",
+            f"MATCH (a{labels_clause([group.start.label])} {{{ident(group.start.key)}: r.s}})",
+            f"MATCH (b{labels_clause([group.end.label])} {{{ident(group.end.key)}: r.e}})",
+            f"MERGE (a)-[x{labels_clause([group.rel_type.type])}{disc_map}]->(b)",
+            _MERGE_SOURCES.format(v="x", p="r.p", src="r.src"),
+        ]
+    )
+
+
+def missing_endpoints_cypher(nt: NodeType, param: str = "keys") -> str:
+    """Return the keys of `param` with no node of this type.
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType
+    >>> c = NodeType(label="Country", iri="urn:c", key="code", key_label="Country", labels=("Country",))
+    >>> print(missing_endpoints_cypher(c))
+    UNWIND $keys AS k
+    OPTIONAL MATCH (n:`Country` {`code`: k})
+    WITH k, n WHERE n IS NULL
+    RETURN k
+    """
+    return "\n".join(
+        [
+            f"UNWIND ${param} AS k",
+            f"OPTIONAL MATCH (n{labels_clause([nt.label])} {{{ident(nt.key)}: k}})",
+            "WITH k, n WHERE n IS NULL",
+            "RETURN k",
+        ]
+    )
+
+
+def delete_nodes_cypher(nt: NodeType, param: str = "keys") -> str:
+    """DETACH DELETE nodes of one type by key, returning how many.
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType
+    >>> c = NodeType(label="Country", iri="urn:c", key="code", key_label="Country", labels=("Country",))
+    >>> print(delete_nodes_cypher(c))
+    UNWIND $keys AS k
+    MATCH (n:`Country` {`code`: k})
+    DETACH DELETE n
+    RETURN count(*) AS deleted
+    """
+    return "\n".join(
+        [
+            f"UNWIND ${param} AS k",
+            f"MATCH (n{labels_clause([nt.label])} {{{ident(nt.key)}: k}})",
+            "DETACH DELETE n",
+            "RETURN count(*) AS deleted",
+        ]
+    )
+
+
+# -- named queries ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    """A read query with a name, its parameters and the identifiers it needs.
+
+    ``cypher`` may contain ``{label}``/``{key}``/``{rel_type}`` placeholders, filled by
+    `render` with schema-checked identifiers.
+    """
+
+    name: str
+    cypher: str
+    parameters: tuple[str, ...]
+    description: str
+
+    def render(self, schema: GraphSchema, *, label: str | None = None, rel_type: str | None = None) -> str:
+        """Fill the identifier placeholders after checking them against `schema`.
+
+        Examples
+        --------
+        >>> from ontology.schema import NodeType
+        >>> c = NodeType(label="Country", iri="urn:c", key="code", key_label="Country", labels=("Country",))
+        >>> NAMED_QUERIES["node_by_key"].render(GraphSchema.build([c], []), label="Country")
+        'MATCH (n:`Country` {`code`: $key}) RETURN n'
+        """
+        fill: dict[str, str] = {}
+        if "{label}" in self.cypher or "{key}" in self.cypher:
+            if label is None:
+                raise SchemaError(f"query {self.name!r} needs a label")
+            nt = schema.node(label)
+            fill["label"] = ident(nt.label)
+            fill["key"] = ident(nt.key)
+        if "{rel_type}" in self.cypher:
+            if rel_type is None:
+                raise SchemaError(f"query {self.name!r} needs a relationship type")
+            fill["rel_type"] = ident(schema.check_type(rel_type))
+        return self.cypher.format(**fill)
+
+
+NAMED_QUERIES: dict[str, NamedQuery] = {
+    q.name: q
+    for q in [
+        NamedQuery(
+            "node_by_key",
+            "MATCH (n:{label} {{{key}: $key}}) RETURN n",
+            ("key",),
+            "One node by its type and key.",
+        ),
+        NamedQuery(
+            "neighbours",
+            "MATCH (n:{label} {{{key}: $key}})-[r]-(m) RETURN type(r) AS type, m LIMIT $limit",
+            ("key", "limit"),
+            "Direct neighbours of a node (1 hop, both directions).",
+        ),
+        NamedQuery(
+            "two_hop",
+            "MATCH (n:{label} {{{key}: $key}})-[]-()-[]-(m) WHERE m <> n RETURN DISTINCT m LIMIT $limit",
+            ("key", "limit"),
+            "Nodes two hops away from a node.",
+        ),
+        NamedQuery(
+            "count_label",
+            "MATCH (n:{label}) RETURN count(n) AS count",
+            (),
+            "How many nodes carry a label.",
+        ),
+        NamedQuery(
+            "count_type",
+            "MATCH ()-[r:{rel_type}]->() RETURN count(r) AS count",
+            (),
+            "How many relationships have a type.",
+        ),
+    ]
+}

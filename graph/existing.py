@@ -1,0 +1,102 @@
+"""What the store already holds about a set of nodes, as records.
+
+Loaders use it before writing: to tell which relationship ends already exist, and to
+validate a file in the context of the graph it will join (a bilateral centre whose name
+came from another source, an agreement whose second party was loaded earlier).  Works on
+any `GraphStore`: labels and property names are checked against the schema and quoted
+by `graph.cypher.ident`; keys travel as parameters.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from graph.cypher import ident
+from graph.projection import node_type_of
+from graph.store import GraphStore
+from ontology.records import NodeRecord, RelationshipRecord
+
+__all__ = ["existing_keys", "existing_records"]
+
+_CHUNK = 20_000
+
+
+def _chunks(keys: Collection[Any]) -> Iterable[list[Any]]:
+    ordered = list(keys)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def existing_keys(store: GraphStore, label: str, keys: Collection[Any]) -> set[Any]:
+    """The subset of `keys` that nodes carrying `label` have in the store."""
+    node_type = store.schema.node(label)
+    found: set[Any] = set()
+    cypher = (
+        f"UNWIND $keys AS k MATCH (n:{ident(label)}) WHERE n.{ident(node_type.key)} = k "
+        f"RETURN n.{ident(node_type.key)} AS k"
+    )
+    for chunk in _chunks(keys):
+        rows = store.query(cypher, {"keys": chunk}, read_only=True, row_cap=len(chunk))
+        found.update(row["k"] for row in rows)
+    return found
+
+
+def _node_record(store: GraphStore, labels: Iterable[str], props: Mapping[str, Any]) -> NodeRecord | None:
+    node_type = node_type_of(store.schema, list(labels))
+    if node_type is None or node_type.key not in props:
+        return None
+    values = {k: v for k, v in props.items() if k != node_type.key}
+    return NodeRecord(node_type.label, props[node_type.key], values)
+
+
+def existing_records(
+    store: GraphStore, keys: Mapping[str, Collection[Any]]
+) -> tuple[list[NodeRecord], list[RelationshipRecord]]:
+    """The stored nodes with these keys (by label), their relationships and their neighbours.
+
+    Returns
+    -------
+    nodes, relationships
+        Records as a load would produce them: node properties without the key, each
+        relationship with the most specific labels of its ends.
+    """
+    nodes: dict[tuple[str, Any], NodeRecord] = {}
+    rels: list[RelationshipRecord] = []
+    by_key_label: dict[str, set[Any]] = defaultdict(set)
+    for label, values in keys.items():
+        by_key_label[store.schema.node(label).key_label].update(values)
+    for label, values in by_key_label.items():
+        key = ident(store.schema.node(label).key)
+        match = f"UNWIND $keys AS k MATCH (n:{ident(label)}) WHERE n.{key} = k"
+        for chunk in _chunks(values):
+            cap = 100 * len(chunk) + 1000
+            for row in store.query(
+                f"{match} RETURN labels(n) AS labels, properties(n) AS props",
+                {"keys": chunk},
+                read_only=True,
+                row_cap=cap,
+            ):
+                record = _node_record(store, row["labels"], row["props"])
+                if record is not None:
+                    nodes[(label, record.key)] = record
+            for pattern, outgoing in (("(n)-[r]->(m)", True), ("(n)<-[r]-(m)", False)):
+                cypher = (
+                    f"{match} MATCH {pattern} RETURN labels(n) AS nl, properties(n) AS np, "
+                    "type(r) AS t, properties(r) AS rp, labels(m) AS ml, properties(m) AS mp"
+                )
+                for row in store.query(cypher, {"keys": chunk}, read_only=True, row_cap=cap):
+                    here = _node_record(store, row["nl"], row["np"])
+                    there = _node_record(store, row["ml"], row["mp"])
+                    if here is None or there is None or row["t"] not in store.schema.relationships:
+                        continue
+                    there_key_label = store.schema.node(there.label).key_label
+                    nodes.setdefault((there_key_label, there.key), there)
+                    start, end = (here, there) if outgoing else (there, here)
+                    rels.append(
+                        RelationshipRecord(row["t"], start.label, start.key, end.label, end.key, row["rp"])
+                    )
+    unique = {(r.type, r.start_label, r.start_key, r.end_label, r.end_key, repr(sorted(r.properties.items()))): r
+              for r in rels}  # fmt: skip
+    return list(nodes.values()), list(unique.values())

@@ -1,0 +1,80 @@
+"""FalkorDB-only behaviour: bulk build, GRAPH.EXPLAIN, read-only store, parameter encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.backends.falkordb import FalkorDBStore, _fast_literal, _literal
+from graph.store import ReadOnlyViolation, StoreError
+from ontology.records import NodeRecord, RelationshipRecord
+from ontology.schema import GraphSchema
+
+
+def test_bulk_create_builds_a_fresh_store(falkordb_store: FalkorDBStore) -> None:
+    nodes = [
+        NodeRecord("Country", "CN", {"sources": ["a"]}),
+        NodeRecord("BilateralCentre", "B", {"name": "b"}),
+    ]
+    nodes += [NodeRecord("Expert", f"e{i}") for i in range(30)]
+    rels = [
+        RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "B", {"role": "x"})
+        for i in range(30)
+    ]
+    rels.append(RelationshipRecord("HOSTED_IN", "BilateralCentre", "B", "Country", "CN"))
+    assert falkordb_store.bulk_create(nodes, rels, batch_size=7) == (32, 31)
+    stats = falkordb_store.stats()
+    assert (stats.nodes, stats.relationships) == (32, 31)
+    assert stats.nodes_by_label["TransferCentre"] == 1
+    rows = falkordb_store.query("MATCH (c:Country) RETURN c.sources AS s, c.code AS k")
+    assert rows == [{"s": ["a"], "k": "CN"}]
+    constraints = falkordb_store.query("CALL db.constraints() YIELD status RETURN status")
+    assert len(constraints) == 4
+    with pytest.raises(StoreError, match="empty graph"):
+        falkordb_store.bulk_create(nodes, [])
+    # later loads merge into it
+    falkordb_store.upsert_nodes([NodeRecord("Expert", "e1", {"name": "again"})])
+    assert falkordb_store.stats().nodes == 32
+
+
+def test_bulk_create_refuses_missing_end_nodes(falkordb_store: FalkorDBStore) -> None:
+    with pytest.raises(StoreError, match="Institution:nope"):
+        falkordb_store.bulk_create(
+            [NodeRecord("Expert", "e")],
+            [RelationshipRecord("WORKS_AT", "Expert", "e", "Institution", "nope")],
+        )
+    assert falkordb_store.stats().nodes == 0
+
+
+def test_explain_does_not_execute(falkordb_store: FalkorDBStore) -> None:
+    plan = falkordb_store.explain("CREATE (:Country {code: 'X'})")
+    assert "Create" in plan
+    assert falkordb_store.stats().nodes == 0
+
+
+def test_read_only_store(falkordb_store: FalkorDBStore, tmp_path: Path, schema: GraphSchema) -> None:
+    falkordb_store.upsert_nodes([NodeRecord("Country", "CN")])
+    with FalkorDBStore(schema, tmp_path / "falkordb", read_only=True) as ro:
+        assert ro.query("MATCH (n) RETURN count(n) AS n") == [{"n": 1}]
+        with pytest.raises(ReadOnlyViolation):
+            ro.upsert_nodes([NodeRecord("Country", "TH")])
+        with pytest.raises(ReadOnlyViolation):
+            ro.query("CREATE (:Country {code: 'TH'})", read_only=False)
+        with pytest.raises(ReadOnlyViolation):
+            ro.query("CALL db.idx.fulltext.createNodeIndex('Country', 'name')")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", 'q"uote', "back\\slash", "new\nline", "ctrl\x01char", "中文 ünï", 'a": "b', 1, 1.5, True, None,
+     [1, "x", [None]], {"k": {"n": [1, 2]}}],
+)  # fmt: skip
+def test_parameter_encoding_round_trips(falkordb_store: FalkorDBStore, value: object) -> None:
+    assert falkordb_store.query("RETURN $v AS v", {"v": value}) == [{"v": value}]
+    assert _fast_literal(value) == _literal(value) or "\n" in str(value)
+
+
+def test_non_finite_floats_are_refused(falkordb_store: FalkorDBStore) -> None:
+    with pytest.raises(StoreError):
+        falkordb_store.query("RETURN $v AS v", {"v": float("nan")})
