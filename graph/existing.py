@@ -97,6 +97,6 @@ def existing_records(
                     rels.append(
                         RelationshipRecord(row["t"], start.label, start.key, end.label, end.key, row["rp"])
                     )
-    unique = {(r.type, r.start_label, r.start_key, r.end_label, r.end_key, repr(sorted(r.properties.items()))): r
+    unique = {(r.type, r.start_label, r.start_key, r.end_label, r.end_key, repr(r.properties)): r
               for r in rels}  # fmt: skip
     return list(nodes.values()), list(unique.values())
