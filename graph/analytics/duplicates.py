@@ -236,7 +236,7 @@ def centre_profiles(G: nx.MultiDiGraph) -> dict[Hashable, CentreProfile]:
 def duplicate_centres(
     G: nx.MultiDiGraph,
     *,
-    min_score: float = 0.4,
+    min_score: float = 0.25,
     require_different_parent: bool = True,
     weights: Mapping[str, float] | None = None,
 ) -> list[DuplicateCluster]:
@@ -247,7 +247,9 @@ def duplicate_centres(
     G : networkx.MultiDiGraph
         A typed projection of the store.
     min_score : float
-        Pairs scoring at least this much are linked into clusters (0–1).
+        Pairs scoring at least this much are linked into clusters (0–1).  The default
+        (0.25) keeps any two centres of different parents in one host country (0.28 for
+        the host alone) and ranks them by the rest of the evidence.
     require_different_parent : bool
         Only pair centres built by different parent centres or by parents from
         different provinces (the planning problem the study names).  With False, two
