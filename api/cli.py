@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -174,6 +175,379 @@ def query(
     console.print(table)
 
 
+def _progress() -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
+    """Print a summary line per mapping and the first 50 errors; return True if all loaded."""
+    shown = 0
+    ok = True
+    for report in reports:
+        state = "loaded" if report.loaded else "REFUSED"
+        console.print(
+            f"{state:8} {Path(report.mapping).name}: {report.rows} rows, {report.nodes} nodes, "
+            f"{report.relationships} relationships, {len(report.errors)} errors "
+            f"({report.rows_per_second:,.0f} rows/s; SHACL {report.shacl})"
+        )
+        ok = ok and report.loaded
+        for error in report.errors:
+            if shown < 50:
+                err_console.print(f"  {error}", markup=False, highlight=False)
+            shown += 1
+    total = sum(len(r.errors) for r in reports)
+    if total:
+        suffix = " (first 50 shown)" if total > 50 else ""
+        err_console.print(f"{total} problems{suffix}; all of them are in {report_file}", markup=False)
+    return ok
+
+
+def _run_loads(
+    settings: Settings, jobs: list[tuple[Path, Path | None, Path | None]], skip_invalid: bool, shacl: bool
+) -> None:
+    from loaders.ingest import ingest, write_error_report
+
+    reports = []
+    with _open_store(settings) as store, _progress() as progress:
+        store.install_schema()
+        for mapping, data_dir, provenance_root in jobs:
+            task = progress.add_task(mapping.name, total=None, rate="")
+            started = time.perf_counter()
+
+            def tick(rows: int, task: Any = task, started: float = started) -> None:
+                rate = rows / max(time.perf_counter() - started, 1e-9)
+                progress.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+
+            report = ingest(
+                store,
+                mapping,
+                data_dir=data_dir,
+                provenance_root=provenance_root,
+                skip_invalid=skip_invalid,
+                shacl=shacl,
+                progress=tick,
+            )
+            progress.update(task, total=report.rows, completed=report.rows)
+            reports.append(report)
+            if not report.loaded:
+                break
+    report_file = write_error_report(reports, settings.data_dir / "runs" / "last-load.json")
+    if not _print_load_reports(reports, report_file):
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Mapping YAML files, or data files to read through --mapping."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Mapping that reads each SOURCE data file.")
+    ] = None,
+    bundle: Annotated[
+        Path | None,
+        typer.Option("--bundle", help="Load a bundle folder (bundle.yaml + mappings), e.g. from generate."),
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Load the valid rows of files that have bad rows.")
+    ] = False,
+    shacl: Annotated[
+        bool, typer.Option("--shacl/--no-shacl", help="Run the SHACL shapes on the records.")
+    ] = True,
+) -> None:
+    """Load files into the graph through declarative mappings.
+
+    Every record is checked before anything is written; a file with bad rows is refused
+    whole (every bad row reported: file, row, column, reason) unless --skip-invalid.
+    Loads are idempotent and atomic per mapping.
+    """
+    settings = _settings()
+    jobs: list[tuple[Path, Path | None, Path | None]] = []
+    if bundle is not None:
+        from loaders.bundle import bundle_entries
+        from loaders.iso3166 import write_countries_csv
+
+        if not (bundle / "bundle.yaml").is_file():
+            raise CliError(f"{bundle}: no bundle.yaml in this folder")
+        work = settings.data_dir / "generated"
+        write_countries_csv(work / "iso3166.csv")
+        jobs += [(e.mapping, e.data_dir, bundle.resolve().parent) for e in bundle_entries(bundle, work)]
+    for source in sources or []:
+        if not source.is_file():
+            raise CliError(f"{source}: no such file")
+        if mapping is None:
+            jobs.append((source, None, None))
+        else:
+            if not mapping.is_file():
+                raise CliError(f"{mapping}: no such file")
+            jobs.append((_mapping_for(mapping, source, settings), source.parent, source.parent))
+    if not jobs:
+        raise CliError("nothing to load: give mapping files, data files with --mapping, or --bundle")
+    _run_loads(settings, jobs, skip_invalid, shacl)
+
+
+def _mapping_for(mapping: Path, source: Path, settings: Settings) -> Path:
+    """A copy of `mapping` whose source is `source` (so one mapping reads many files)."""
+    import yaml
+
+    spec = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    if not isinstance(spec, dict) or not isinstance(spec.get("source"), dict):
+        raise CliError(f"{mapping}: not a mapping (no source section)")
+    spec["source"]["path"] = source.name
+    target = settings.data_dir / "generated" / "mappings" / f"{mapping.stem}--{source.stem}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Turtle/JSON-LD files, or data files with --mapping.")],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Mapping that reads CSV/JSON/YAML/Excel files.")
+    ] = None,
+) -> None:
+    """Check files against the ontology's SHACL shapes and print every violation with its location."""
+    from loaders import apply_mapping
+    from ontology.derive import load_schema
+    from ontology.validation import validate as run_validation
+
+    settings = _settings()
+    problems = 0
+    for file in files:
+        if not file.is_file():
+            raise CliError(f"{file}: no such file")
+        if file.suffix.lower() in {".ttl", ".jsonld", ".json-ld", ".nt", ".rdf"} and mapping is None:
+            report = run_validation(file)
+            messages = [str(v) for v in report.violations]
+        else:
+            if mapping is None:
+                raise CliError(f"{file}: tabular files need --mapping to say what the columns mean")
+            if not mapping.is_file():
+                raise CliError(f"{mapping}: no such file")
+            batch = apply_mapping(
+                _mapping_for(mapping, file, settings), load_schema(), data_dir=file.parent,
+                provenance_root=file.parent,
+            )  # fmt: skip
+            messages = [str(e) for e in batch.errors]
+            report = run_validation([*batch.nodes, *batch.relationships])
+            messages += [str(v) for v in report.violations]
+        for message in messages:
+            console.print(message, markup=False, highlight=False)
+        console.print(f"{file}: {len(messages)} problem(s)", markup=False)
+        problems += len(messages)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Argument(help="Folder to write the synthetic network into.")],
+    nodes: Annotated[int, typer.Option(help="Number of nodes.")] = 100_000,
+    edges: Annotated[int, typer.Option(help="Number of relationships.")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed gives the same files).")] = 0,
+) -> None:
+    """Write a synthetic, clearly marked network (CSV + mappings) for scale tests.
+
+    Load it with `transfernet load --bundle OUT` after the bundled reference data.
+    """
+    from loaders.bundle import bundle_dir
+    from loaders.generate import generate as run_generate
+
+    try:
+        reference = bundle_dir() / "reference"
+    except Exception:
+        reference = None
+    net = run_generate(out, nodes=nodes, edges=edges, seed=seed, reference=reference)
+    console.print(f"wrote {net.nodes} nodes and {net.relationships} relationships to {net.directory}")
+
+
+def _analyze(settings: Settings, partition: str, seed: int, max_group: int) -> Any:
+    from graph.analytics.suite import AnalysisParams, run_suite, save_run
+
+    params = AnalysisParams(partition=partition, seed=seed, max_group=max_group)
+    with _open_store(settings) as store, _progress() as progress:
+        task = progress.add_task("projecting the graph", total=None, rate="")
+        graph = store.to_networkx()
+        run = run_suite(graph, params, on_step=lambda name: progress.update(task, description=name))
+        progress.update(task, description="analyses done", total=1, completed=1)
+    path = save_run(run, settings.runs_dir)
+    results = run.results
+    console.print(
+        f"analysed {run.graph['nodes']} nodes / {run.graph['relationships']} relationships "
+        f"({run.graph['actors']} actors, {run.graph['actor_ties']} actor ties) in "
+        f"{sum(run.seconds.values()):.1f} s; run saved to {path}"
+    )
+    table = Table(title=f"top brokers (partition: {partition})")
+    roles = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
+    table.add_column("actor", overflow="fold")
+    for column in ("total", *roles, "z"):
+        table.add_column(column, justify="right")
+    nodes = results["brokerage"]["nodes"]
+    ranked = sorted(nodes.items(), key=lambda kv: (-kv[1]["total"], kv[0]))
+    for node, scores in [item for item in ranked if item[1]["total"] > 0][:10]:
+        z = scores.get("total_z")
+        table.add_row(
+            node.split(":", 1)[-1],
+            *(f"{scores[r]:g}" for r in ("total", *roles)),
+            "-" if z is None else f"{z:.2f}",
+        )
+    console.print(table)
+    for cluster in results["duplicates"]:
+        console.print(f"duplicated centres in {', '.join(cluster['hosts'])}: {', '.join(cluster['members'])} "
+                      f"(score {cluster['score']:.2f})", markup=False)  # fmt: skip
+    console.print(f"coverage gaps (BRI countries × fields with demand and no centre or partner): "
+                  f"{len(results['coverage']['gaps'])}")  # fmt: skip
+    return run
+
+
+@app.command()
+def analyze(
+    partition: Annotated[
+        str, typer.Option(help="Group actors by: country, region, income or centre_system.")
+    ] = "country",
+    seed: Annotated[int, typer.Option(help="Seed of the sampled and randomised steps.")] = 0,
+    max_group: Annotated[
+        int, typer.Option(help="Events/agreements with more actors add no co-affiliation ties.")
+    ] = 50,
+) -> None:
+    """Run the network analyses (brokerage, structural holes, centrality, communities,
+    duplicated centres, coverage gaps) and save them as a run record."""
+    from graph.analytics.actors import PARTITIONS
+
+    if partition not in PARTITIONS:
+        raise CliError(f"unknown partition {partition!r}; use one of {', '.join(PARTITIONS)}")
+    _analyze(_settings(), partition, seed, max_group)
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (.ttl, .jsonld, .graphml).")
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Write the explorer as one self-contained offline HTML file."),
+    ] = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(help="With --html: centre the view on this node id (e.g. Institution:CASTTC)."),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="With --html and --focus: hops around the node.")] = 2,
+    limit: Annotated[int, typer.Option(help="With --html: most nodes in the view.")] = 2000,
+) -> None:
+    """Export the graph as Turtle, JSON-LD or GraphML, or the explorer as an offline HTML file."""
+    if out is None and html is None:
+        raise CliError("give --out FILE (.ttl, .jsonld, .graphml) and/or --html FILE")
+    settings = _settings()
+    with _open_store(settings) as store:
+        if out is not None:
+            suffix = out.suffix.lower()
+            if suffix == ".graphml":
+                from graph.export import write_graphml
+
+                write_graphml(store, out)
+            elif suffix in {".ttl", ".jsonld", ".json"}:
+                from graph.export import graph_records
+                from ontology.rdfio import export_records
+
+                records = list(graph_records(store.to_networkx(), store.schema))
+                export_records(records, out, schema=store.schema)
+            else:
+                raise CliError(f"{out}: unknown export format (use .ttl, .jsonld or .graphml)")
+            console.print(f"wrote {out}")
+        if html is not None:
+            from graph.cache import ProjectionCache
+            from graph.paths import neighbourhood
+            from viz.explorer import render_explorer
+            from viz.view import GraphView, ViewEdge, ViewNode, view_of
+
+            cache = ProjectionCache(store)
+            graph = cache.graph
+            if focus:
+                if focus not in graph:
+                    raise CliError(f"no node {focus!r}")
+                ids = neighbourhood(graph, focus, depth=depth, limit=limit)
+            else:
+                ids = [n for n, _ in sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))[:limit]]
+            data = view_of(cache, store.schema, ids)
+            view = GraphView(
+                tuple(ViewNode(**n) for n in data["nodes"]),
+                tuple(ViewEdge(**e) for e in data["edges"]),
+                data["physics"],
+            )
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(render_explorer(api_base=None, schema=store.schema, view=view), encoding="utf-8")
+            console.print(f"wrote {html} ({len(view.nodes)} nodes, {len(view.edges)} relationships)")
+
+
+def _write_report(
+    settings: Settings,
+    run: Any,
+    out: Path | None = None,
+    formats: tuple[str, ...] = ("html", "md"),
+    lang: str = "en",
+) -> list[Path]:
+    import json as _json
+
+    from viz.report import build_report, write_report
+
+    last_load = settings.runs_dir / "last-load.json"
+    loads = _json.loads(last_load.read_text(encoding="utf-8")) if last_load.is_file() else []
+    with _open_store(settings) as store:
+        graph = store.to_networkx()
+    report = build_report(graph, run.to_dict(), lang=lang, load_reports=loads)
+    paths = write_report(report, out or settings.reports_dir, formats)
+    for path in paths:
+        console.print(f"report    {path}")
+    return paths
+
+
+@app.command()
+def report(
+    out: Annotated[Path | None, typer.Option("--out", help="Folder of report.html / report.md.")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: html, md.")] = "html,md",
+    lang: Annotated[str, typer.Option("--lang", help="Section titles in en or zh.")] = "en",
+) -> None:
+    """Write the network analysis report from the current graph and the latest analysis run."""
+    from graph.analytics.suite import latest_run
+
+    formats = tuple(f.strip() for f in format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "md")]
+    if unknown or not formats:
+        raise CliError(f"unknown report format(s) {', '.join(unknown) or '(none)'}: use html, md")
+    if lang not in ("en", "zh"):
+        raise CliError("--lang must be en or zh")
+    settings = _settings()
+    run = latest_run(settings.runs_dir)
+    if run is None:
+        raise CliError("no analysis run yet: run `transfernet analyze` first")
+    _write_report(settings, run, out, formats, lang)
+
+
+@app.command()
+def stop() -> None:
+    """Stop the embedded store's server for this data directory (it also stops when its last user exits)."""
+    settings = _settings()
+    if settings.backend.value != "falkordb":
+        raise CliError("stop only concerns the embedded falkordb backend")
+    from graph.backends import stop_server
+
+    stop_server(settings.store_dir)
+    console.print(f"stopped the embedded store of {settings.data_dir}")
+
+
 @app.command()
 def demo(
     serve_: Annotated[
@@ -182,11 +556,28 @@ def demo(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """The main job: load the bundled dataset, analyse, write the report, then serve."""
+    """The main job: load the bundled real dataset, analyse it, write the report, then serve
+    the API and the explorer (Ctrl-C stops)."""
+    from loaders.bundle import load_bundle
+    from loaders.ingest import write_error_report
+
     settings = _settings()
-    with _open_store(settings) as store:
+    with _open_store(settings) as store, _progress() as progress:
         store.install_schema()
+        task = progress.add_task("bundled dataset", total=None, rate="")
+        reports = load_bundle(
+            store,
+            settings.data_dir / "generated",
+            on_mapping=lambda entry: progress.update(task, description=f"loading {entry.mapping.name}"),
+        )
+        progress.update(task, description="bundled dataset loaded", total=1, completed=1)
+    report_file = write_error_report(reports, settings.runs_dir / "last-load.json")
+    if not _print_load_reports(reports, report_file):
+        raise typer.Exit(1)
+    with _open_store(settings) as store:
         _print_stats(store)
+    run = _analyze(settings, "country", 0, 50)
+    _write_report(settings, run)
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)
 
