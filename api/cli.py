@@ -25,7 +25,7 @@ from api.settings import Settings
 __all__ = ["app", "main"]
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one error, one line, whatever the width
 
 app = typer.Typer(
     name="transfernet",

@@ -219,14 +219,18 @@ def ingest(
     errors = list(batch.errors)
     exists = _StoreLookup(store)
     exists.prefetch(batch.relationships)
-    errors.extend(find_dangling(batch.relationships, batch.origins, batch.nodes, exists, schema=store.schema))
+    bad_rows = {(e.file, e.row) for e in errors}
+    dangling = find_dangling(batch.relationships, batch.origins, batch.nodes, exists, schema=store.schema)
+    # a row whose node was refused also leaves its relationships dangling: report the cause only
+    errors.extend(e for e in dangling if (e.file, e.row) not in bad_rows)
     records = len(batch.nodes) + len(batch.relationships)
     if shacl and records <= SHACL_LIMIT:
         errors.extend(_shacl_errors(store, batch.nodes, batch.relationships))
         report.shacl = "run"
     elif shacl:
         report.shacl = f"skipped: {records} records > {SHACL_LIMIT}"
-    report.errors = sorted(errors, key=lambda e: (e.file, e.row, e.column))
+    unique = {(e.file, e.row, e.column, e.reason): e for e in errors}  # a cell can fail two blocks
+    report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column))
     if errors and not skip_invalid:
         report.seconds = time.perf_counter() - start
         return report

@@ -233,6 +233,8 @@ class _Constraints:
     max_count: int | None = None
     pattern: str | None = None
     allowed: tuple[str, ...] | None = None
+    name_en: str | None = None  # sh:name: what the property is for this class (e.g. an ISO code)
+    name_zh: str | None = None
 
     def merged(self, other: _Constraints) -> _Constraints:
         return _Constraints(
@@ -240,6 +242,8 @@ class _Constraints:
             max_count=other.max_count if other.max_count is not None else self.max_count,
             pattern=other.pattern if other.pattern is not None else self.pattern,
             allowed=other.allowed if other.allowed is not None else self.allowed,
+            name_en=other.name_en if other.name_en is not None else self.name_en,
+            name_zh=other.name_zh if other.name_zh is not None else self.name_zh,
         )
 
 
@@ -257,6 +261,8 @@ def _property_constraints(shapes: Graph, prop_shape: Node) -> _Constraints:
         max_count=count(SH.maxCount),
         pattern=_literal(shapes, prop_shape, SH.pattern),
         allowed=allowed,
+        name_en=_lang(shapes, prop_shape, SH.name, "en") or None,
+        name_zh=_lang(shapes, prop_shape, SH.name, "zh") or None,
     )
 
 
@@ -301,8 +307,8 @@ def _spec(graph: Graph, prop: URIRef, constraints: _Constraints) -> PropertySpec
         multiple=constraints.max_count != 1,
         pattern=constraints.pattern,
         allowed=constraints.allowed or (),
-        label_en=_lang(graph, prop, RDFS.label, "en"),
-        label_zh=_lang(graph, prop, RDFS.label, "zh"),
+        label_en=constraints.name_en or _lang(graph, prop, RDFS.label, "en"),
+        label_zh=constraints.name_zh or _lang(graph, prop, RDFS.label, "zh"),
         definition=_definition(graph, prop),
     )
 

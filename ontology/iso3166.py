@@ -80,10 +80,12 @@ tn:CountryCodeShape a sh:NodeShape ;
     sh:targetClass tn:Country ;
     sh:property [
         sh:path tn:id ;
+        sh:name "ISO 3166 alpha-2 code"@en , "ISO 3166 二位字母代码"@zh ;
         sh:in {_turtle_list(alpha2)} ;
         sh:message "{_MESSAGE_ALPHA2}" ;
     ] , [
         sh:path tn:alpha3 ;
+        sh:name "ISO 3166 alpha-3 code"@en , "ISO 3166 三位字母代码"@zh ;
         sh:in {_turtle_list(alpha3)} ;
         sh:message "{_MESSAGE_ALPHA3}" ;
     ] .

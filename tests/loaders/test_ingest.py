@@ -1,0 +1,130 @@
+"""Ingest into a real embedded store: refusal with precise messages, atomicity, idempotence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.backends import open_store, stop_server
+from graph.config import StoreSettings
+from graph.store import GraphStore
+from loaders.ingest import ingest
+from ontology.derive import load_schema
+
+MAPPING = """
+version: 1
+name: centres
+source: {path: centres.csv}
+nodes:
+  - label: RegionalTransferCentre
+    key: id
+    properties: {name: name, established: founded}
+relationships:
+  - type: LOCATED_IN
+    start: {label: RegionalTransferCentre, key: id}
+    end: {label: Country, key: country}
+  - type: PARENT_CENTRE
+    start: {label: TransferCentre, key: id}
+    end: {label: TransferCentre, key: parent}
+    when: {column: parent, not_empty: true}
+"""
+
+COUNTRIES = """
+version: 1
+name: countries
+source: {path: countries.csv}
+nodes:
+  - label: Country
+    key: id
+    properties: {name: name}
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[GraphStore]:
+    settings = StoreSettings(_env_file=None, data_dir=tmp_path / "data")
+    opened = open_store(settings, load_schema())
+    opened.install_schema()
+    yield opened
+    opened.close()
+    stop_server(settings.store_dir)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text.lstrip(), encoding="utf-8")
+    return path
+
+
+def _counts(store: GraphStore) -> tuple[int, int]:
+    stats = store.stats()
+    return stats.nodes, stats.relationships
+
+
+def test_bad_file_is_refused_with_four_precise_messages(store: GraphStore, tmp_path: Path) -> None:
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\nTH,Thailand\n")
+    assert ingest(store, _write(tmp_path, "countries.yaml", COUNTRIES)).loaded
+    before = _counts(store)
+    _write(
+        tmp_path,
+        "centres.csv",
+        "id,name,founded,country,parent\n"
+        "SW,Sichuan West ITTC,2019,CN,\n"  # row 2: fine
+        "XX1,Bad Country Centre,2020,XX,\n"  # row 3: XX is no ISO 3166 code
+        ",Keyless Centre,2020,TH,\n"  # row 4: missing key
+        "BD,Bad Date Centre,2015-13-40,TH,\n"  # row 5: no such date
+        "DG,Dangling Centre,2021,TH,NOPE\n",  # row 6: parent centre NOPE exists nowhere
+    )
+    report = ingest(store, _write(tmp_path, "centres.yaml", MAPPING))
+    assert not report.loaded
+    found = {(e.row, e.column): e.reason for e in report.errors}
+    assert set(found) == {(3, "country"), (4, "id"), (5, "founded"), (6, "parent")}, report.errors
+    assert "'XX'" in found[(3, "country")] and "Country" in found[(3, "country")]
+    assert "missing" in found[(4, "id")] or "empty" in found[(4, "id")]
+    assert "2015-13-40" in found[(5, "founded")] and "date" in found[(5, "founded")]
+    assert "NOPE" in found[(6, "parent")] and "neither loaded here nor in the store" in found[(6, "parent")]
+    assert all(e.file.endswith("centres.csv") for e in report.errors)
+    assert _counts(store) == before  # nothing written, not even the good row 2
+
+
+def test_skip_invalid_loads_the_good_rows(store: GraphStore, tmp_path: Path) -> None:
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\n")
+    ingest(store, _write(tmp_path, "countries.yaml", COUNTRIES))
+    _write(
+        tmp_path,
+        "centres.csv",
+        "id,name,founded,country,parent\nSW,Sichuan West,2019,CN,\nBD,Bad,2015-13-40,CN,\n",
+    )
+    report = ingest(store, _write(tmp_path, "centres.yaml", MAPPING), skip_invalid=True)
+    assert report.loaded and report.skipped_rows == 1
+    rows = store.query("MATCH (c:RegionalTransferCentre) RETURN c.id AS id, c.sources AS sources")
+    assert rows == [{"id": "SW", "sources": ["centres.csv:2"]}]
+
+
+def test_loading_twice_changes_nothing(store: GraphStore, tmp_path: Path) -> None:
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\nTH,Thailand\n")
+    mapping = _write(tmp_path, "countries.yaml", COUNTRIES)
+    first = ingest(store, mapping)
+    after_first = (_counts(store), store.query("MATCH (c:Country) RETURN c ORDER BY c.id"))
+    second = ingest(store, mapping)
+    assert first.loaded and second.loaded
+    assert (_counts(store), store.query("MATCH (c:Country) RETURN c ORDER BY c.id")) == after_first
+
+
+def test_validation_sees_the_stored_graph(store: GraphStore, tmp_path: Path) -> None:
+    # A Chinese name alone would fail "needs exactly one English name" on its own, but the
+    # node already has its English name in the store: the load is valid in context.
+    _write(tmp_path, "countries.csv", "id,name\nTH,Thailand\n")
+    ingest(store, _write(tmp_path, "countries.yaml", COUNTRIES))
+    _write(tmp_path, "zh.csv", "id,name_zh\nTH,泰国\n")
+    partial = (
+        "version: 1\nsource: {path: zh.csv}\n"
+        "nodes:\n  - {label: Country, key: id, partial: true, properties: {nameZh: name_zh}}\n"
+    )
+    report = ingest(store, _write(tmp_path, "zh.yaml", partial))
+    assert report.loaded, report.errors
+    assert store.query("MATCH (c:Country {id: 'TH'}) RETURN c.name AS en, c.nameZh AS zh") == [
+        {"en": "Thailand", "zh": "泰国"}
+    ]
