@@ -52,9 +52,25 @@ def _node_record(store: GraphStore, labels: Iterable[str], props: Mapping[str, A
 
 
 def existing_records(
-    store: GraphStore, keys: Mapping[str, Collection[Any]]
+    store: GraphStore,
+    keys: Mapping[str, Collection[Any]],
+    relationships: Mapping[str, Collection[tuple[str, bool]]] | None = None,
+    *,
+    node_properties: bool = True,
 ) -> tuple[list[NodeRecord], list[RelationshipRecord]]:
-    """The stored nodes with these keys (by label), their relationships and their neighbours.
+    """The stored nodes with these keys (by label) and, for each label, the stored
+    relationships of the given types and directions, with their other ends.
+
+    Parameters
+    ----------
+    keys : mapping
+        Node label → keys.
+    relationships : mapping, optional
+        Node label → ``(relationship type, outgoing)`` pairs to fetch for those nodes
+        (e.g. `ontology.derive.constrained_relationships`): only what a check needs, so a
+        hub such as a country with thousands of ties costs one row, not thousands.
+    node_properties : bool
+        Fetch the nodes themselves (False: only the relationships and their ends).
 
     Returns
     -------
@@ -62,41 +78,47 @@ def existing_records(
         Records as a load would produce them: node properties without the key, each
         relationship with the most specific labels of its ends.
     """
+    schema = store.schema
     nodes: dict[tuple[str, Any], NodeRecord] = {}
-    rels: list[RelationshipRecord] = []
+    rels: dict[tuple[Any, ...], RelationshipRecord] = {}
     by_key_label: dict[str, set[Any]] = defaultdict(set)
     for label, values in keys.items():
-        by_key_label[store.schema.node(label).key_label].update(values)
-    for label, values in by_key_label.items():
-        key = ident(store.schema.node(label).key)
-        match = f"UNWIND $keys AS k MATCH (n:{ident(label)}) WHERE n.{key} = k"
+        by_key_label[schema.node(label).key_label].update(values)
+    for label, values in by_key_label.items() if node_properties else ():
+        key = ident(schema.node(label).key)
         for chunk in _chunks(values):
-            cap = 100 * len(chunk) + 1000
-            for row in store.query(
-                f"{match} RETURN labels(n) AS labels, properties(n) AS props",
+            rows = store.query(
+                f"UNWIND $keys AS k MATCH (n:{ident(label)}) WHERE n.{key} = k "
+                "RETURN labels(n) AS labels, properties(n) AS props",
                 {"keys": chunk},
                 read_only=True,
-                row_cap=cap,
-            ):
+                row_cap=len(chunk),
+            )
+            for row in rows:
                 record = _node_record(store, row["labels"], row["props"])
                 if record is not None:
                     nodes[(label, record.key)] = record
-            for pattern, outgoing in (("(n)-[r]->(m)", True), ("(n)<-[r]-(m)", False)):
+    for label, wanted in (relationships or {}).items():
+        if not wanted or label not in keys:
+            continue
+        key = ident(schema.node(label).key)
+        for rel_type, outgoing in sorted(wanted):
+            pattern = f"(n)-[r:{ident(schema.check_type(rel_type))}]->(m)"
+            if not outgoing:
+                pattern = f"(n)<-[r:{ident(rel_type)}]-(m)"
+            for chunk in _chunks(keys[label]):
                 cypher = (
-                    f"{match} MATCH {pattern} RETURN labels(n) AS nl, properties(n) AS np, "
-                    "type(r) AS t, properties(r) AS rp, labels(m) AS ml, properties(m) AS mp"
+                    f"UNWIND $keys AS k MATCH (n:{ident(label)}) WHERE n.{key} = k MATCH {pattern} "
+                    "RETURN labels(n) AS nl, properties(n) AS np, properties(r) AS rp, "
+                    "labels(m) AS ml, properties(m) AS mp"
                 )
-                for row in store.query(cypher, {"keys": chunk}, read_only=True, row_cap=cap):
+                for row in store.query(cypher, {"keys": chunk}, read_only=True, row_cap=1_000_000):
                     here = _node_record(store, row["nl"], row["np"])
                     there = _node_record(store, row["ml"], row["mp"])
-                    if here is None or there is None or row["t"] not in store.schema.relationships:
+                    if here is None or there is None:
                         continue
-                    there_key_label = store.schema.node(there.label).key_label
-                    nodes.setdefault((there_key_label, there.key), there)
+                    nodes.setdefault((schema.node(there.label).key_label, there.key), there)
                     start, end = (here, there) if outgoing else (there, here)
-                    rels.append(
-                        RelationshipRecord(row["t"], start.label, start.key, end.label, end.key, row["rp"])
-                    )
-    unique = {(r.type, r.start_label, r.start_key, r.end_label, r.end_key, repr(r.properties)): r
-              for r in rels}  # fmt: skip
-    return list(nodes.values()), list(unique.values())
+                    tie = RelationshipRecord(rel_type, start.label, start.key, end.label, end.key, row["rp"])
+                    rels[(rel_type, start.label, start.key, end.label, end.key, repr(row["rp"]))] = tie
+    return list(nodes.values()), list(rels.values())

@@ -111,28 +111,37 @@ class _Writer:
         names: np.ndarray,
         *,
         name_property: str = "name",
-        countries: np.ndarray | None = None,
-        located: str = R.LOCATED_IN,
+        ties: Sequence[tuple[str, str, np.ndarray]] = (),
+        incoming: Sequence[tuple[str, str, np.ndarray]] = (),
     ) -> None:
-        label, located = str(label), str(located)
-        header = ["id", "name"] + (["country"] if countries is not None else [])
-        columns = [ids, names] + ([countries] if countries is not None else [])
+        """One node file with its required ties in the same mapping, so each file is valid on its
+        own: a branch centre always has its parent, an offer its field, an agreement two parties.
+
+        `ties` are (type, end label, end keys) from these nodes; `incoming` (type, start label,
+        start keys) end at them."""
+        label = str(label)
+        header = ["id", "name"]
+        columns = [ids, names]
+        relationships: list[dict[str, object]] = []
+        for i, (rel_type, other, keys) in enumerate([*ties, *incoming]):
+            header.append(f"other{i}")
+            columns.append(keys)
+            here = {"label": label, "key": "id"}
+            there = {"label": str(other), "key": f"other{i}"}
+            out = i < len(ties)
+            relationships.append(
+                {"type": str(rel_type), "start": here if out else there, "end": there if out else here}
+            )
         file = self.table(f"nodes_{label}", header, columns)
         body: dict[str, object] = {
             "source": {"path": file},
             "nodes": [{"label": label, "key": "id", "properties": {name_property: "name"}}],
         }
-        if countries is not None:
-            body["relationships"] = [
-                {
-                    "type": located,
-                    "start": {"label": label, "key": "id"},
-                    "end": {"label": str(L.COUNTRY), "key": "country"},
-                }
-            ]
+        if relationships:
+            body["relationships"] = relationships
         self.mapping(f"nodes_{label}", body)
         self.node_count += len(ids)
-        self.rel_count += len(ids) if countries is not None else 0
+        self.rel_count += len(ids) * len(relationships)
 
     def edges(
         self, rel_type: str, start_label: str, end_label: str, starts: np.ndarray, ends: np.ndarray
@@ -234,30 +243,31 @@ def generate(
     n_event = int(nodes * 0.05)
     n_agreement = nodes - n_national - n_inst - n_expert - n_offer - n_demand - n_event
 
+    def place(n: int) -> np.ndarray:
+        """Countries of `n` new nodes (Zipf-distributed)."""
+        return rng.choice(countries, size=n, p=country_p)
+
     def ids(prefix: str, n: int) -> np.ndarray:
         return np.char.add(f"syn-{prefix}-", np.arange(n).astype(str))
 
     # --- institutions, by kind, each in a country (national centres in China)
     national = ids("ntc", n_national)
     w.nodes(L.NATIONAL_TRANSFER_CENTRE, national, np.char.add("Synthetic national centre ", national),
-            countries=np.full(n_national, "CN"))  # fmt: skip
+            ties=[(R.LOCATED_IN, L.COUNTRY, np.full(n_national, "CN"))])  # fmt: skip
     kind_of = rng.choice(len(_INSTITUTION_KINDS), size=n_inst, p=[s for _, s in _INSTITUTION_KINDS])
     inst_ids = ids("inst", n_inst)
     inst_country = rng.choice(countries, size=n_inst, p=country_p)
-    inst_label = np.array([k for k, _ in _INSTITUTION_KINDS])[kind_of]
-    for k, (label, _) in enumerate(_INSTITUTION_KINDS):
-        mask = kind_of == k
-        located = R.HOSTED_IN if label in (L.BRANCH_CENTRE, L.BILATERAL_CENTRE) else R.LOCATED_IN
-        w.nodes(label, inst_ids[mask], np.char.add(f"Synthetic {label} ", inst_ids[mask]),
-                countries=inst_country[mask], located=located)  # fmt: skip
     # centres abroad belong to a national centre (a few parents build most of them)
-    abroad = np.flatnonzero(np.isin(inst_label, [L.BRANCH_CENTRE, L.BILATERAL_CENTRE]))
     parent_p = 1.0 / np.arange(1, n_national + 1)
     parent_p /= parent_p.sum()
-    parents = rng.choice(national, size=len(abroad), p=parent_p)
-    for label in (L.BRANCH_CENTRE, L.BILATERAL_CENTRE):
-        mask = inst_label[abroad] == label
-        w.edges(R.PARENT_CENTRE, label, L.NATIONAL_TRANSFER_CENTRE, inst_ids[abroad][mask], parents[mask])
+    parent_of = rng.choice(national, size=n_inst, p=parent_p)
+    for k, (label, _) in enumerate(_INSTITUTION_KINDS):
+        mask = kind_of == k
+        abroad = label in (L.BRANCH_CENTRE, L.BILATERAL_CENTRE)
+        ties = [(R.HOSTED_IN if abroad else R.LOCATED_IN, L.COUNTRY, inst_country[mask])]
+        if abroad:
+            ties.append((R.PARENT_CENTRE, L.NATIONAL_TRANSFER_CENTRE, parent_of[mask]))
+        w.nodes(label, inst_ids[mask], np.char.add(f"Synthetic {label} ", inst_ids[mask]), ties=ties)
     all_inst = np.concatenate([national, inst_ids])
     popularity = rng.pareto(1.5, size=len(all_inst)) + 1.0  # preferential attachment weights
     inst_p = popularity / popularity.sum()
@@ -267,7 +277,7 @@ def generate(
     is_broker = rng.random(n_expert) < 0.15
     for label, mask in ((L.TECHNOLOGY_BROKER, is_broker), (L.SCIENTIST, ~is_broker)):
         w.nodes(label, expert_ids[mask], np.char.add(f"Synthetic {label} ", expert_ids[mask]),
-                countries=rng.choice(countries, size=int(mask.sum()), p=country_p))  # fmt: skip
+                ties=[(R.LOCATED_IN, L.COUNTRY, place(int(mask.sum())))])  # fmt: skip
     n_aff = np.where(is_broker, rng.integers(2, 5, n_expert), 1)
     aff_expert = np.repeat(np.arange(n_expert), n_aff)
     aff_inst = rng.choice(len(all_inst), size=len(aff_expert), p=inst_p)
@@ -285,14 +295,17 @@ def generate(
     for label, prefix, owns, n in ((L.TECHNOLOGY_OFFER, "off", R.OFFERS, n_offer),
                                    (L.TECHNOLOGY_DEMAND, "dem", R.SEEKS, n_demand)):  # fmt: skip
         item_ids = ids(prefix, n)
+        item_ties = [
+            (R.LOCATED_IN, L.COUNTRY, rng.choice(countries, size=n, p=country_p)),
+            (R.IN_FIELD, L.FIELD, fields[rng.integers(0, len(fields), n)]),
+        ]
         w.nodes(label, item_ids, np.char.add(f"Synthetic {label} ", item_ids), name_property="title",
-                countries=rng.choice(countries, size=n, p=country_p))  # fmt: skip
+                ties=item_ties)  # fmt: skip
         by_inst = rng.random(n) < 0.7
         owners_inst = all_inst[rng.choice(len(all_inst), size=int(by_inst.sum()), p=inst_p)]
         w.edges(owns, L.INSTITUTION, label, owners_inst, item_ids[by_inst])
         owners_exp = expert_ids[rng.integers(0, n_expert, int((~by_inst).sum()))]
         w.edges(owns, L.EXPERT, label, owners_exp, item_ids[~by_inst])
-        w.edges(R.IN_FIELD, label, L.FIELD, item_ids, fields[rng.integers(0, len(fields), n)])
 
     # --- institutions cover fields
     cov_inst = np.repeat(np.arange(len(all_inst)), rng.integers(1, 3, len(all_inst)))
@@ -306,22 +319,31 @@ def generate(
     for k, label in enumerate(_EVENT_KINDS):
         mask = event_kind == k
         w.nodes(label, event_ids[mask], np.char.add(f"Synthetic {label} ", event_ids[mask]),
-                countries=rng.choice(countries, size=int(mask.sum()), p=country_p))  # fmt: skip
+                ties=[(R.LOCATED_IN, L.COUNTRY, place(int(mask.sum())))])  # fmt: skip
     agreement_ids = ids("agr", n_agreement)
     agreement_kind = rng.integers(0, len(_AGREEMENT_KINDS), n_agreement)
+    # every agreement has two parties at least, written with it (its shape requires them)
+    first = rng.choice(len(all_inst), size=n_agreement, p=inst_p)
+    second = (first + 1 + rng.integers(0, len(all_inst) - 1, n_agreement)) % len(all_inst)
     for k, label in enumerate(_AGREEMENT_KINDS):
         mask = agreement_kind == k
+        parties = [
+            (R.PARTY_TO, L.INSTITUTION, all_inst[first[mask]]),
+            (R.PARTY_TO, L.INSTITUTION, all_inst[second[mask]]),
+        ]
         w.nodes(label, agreement_ids[mask], np.char.add(f"Synthetic {label} ", agreement_ids[mask]),
-                name_property="title")  # fmt: skip
-    # every agreement has two parties at least
-    party_agr = np.repeat(np.arange(n_agreement), 2)
-    party_inst = rng.choice(len(all_inst), size=len(party_agr), p=inst_p)
-    remaining = max(edges - w.rel_count - len(party_agr) - n_event, 0)
+                name_property="title", incoming=parties)  # fmt: skip
+    party_agr = np.concatenate([np.arange(n_agreement), np.arange(n_agreement)])
+    party_inst = np.concatenate([first, second])
+    remaining = max(edges - w.rel_count - n_event, 0)
     extra_party = int(remaining * 0.25)
-    party_agr = np.concatenate([party_agr, rng.integers(0, n_agreement, extra_party)])
-    party_inst = np.concatenate([party_inst, rng.choice(len(all_inst), size=extra_party, p=inst_p)])
-    party_agr, party_inst = _unique_pairs(party_agr, party_inst)
-    w.edges(R.PARTY_TO, L.INSTITUTION, L.AGREEMENT, all_inst[party_inst], agreement_ids[party_agr])
+    more_agr = np.concatenate([party_agr, rng.integers(0, n_agreement, extra_party)])
+    more_inst = np.concatenate([party_inst, rng.choice(len(all_inst), size=extra_party, p=inst_p)])
+    more_agr, more_inst = _unique_pairs(more_agr, more_inst)
+    extra = slice(len(party_agr), None)  # the first two parties of each agreement are already written
+    w.edges(
+        R.PARTY_TO, L.INSTITUTION, L.AGREEMENT, all_inst[more_inst[extra]], agreement_ids[more_agr[extra]]
+    )
     event_p = rng.pareto(1.2, n_event) + 1.0  # a few expos draw thousands
     event_p /= event_p.sum()
     inst_pairs = _participations(rng, len(all_inst), inst_p, n_event, event_p, np.arange(n_event))

@@ -50,12 +50,14 @@ from ontology.schema import (
 __all__ = [
     "DATATYPES",
     "class_iris",
+    "constrained_relationships",
     "datatype_property_iris",
     "derive_schema",
     "graph_name",
     "load_schema",
     "local_name",
     "object_property_iris",
+    "relationship_minimums",
     "relationship_type_name",
     "upper_snake",
 ]
@@ -440,3 +442,73 @@ def load_schema() -> GraphSchema:
     ['Agreement', 'Bloc', 'Country']
     """
     return derive_schema(ontology_graph(), shapes_graph())
+
+
+@cache
+def constrained_relationships() -> dict[str, frozenset[tuple[str, bool]]]:
+    """Relationship types whose presence the shapes check, per node label.
+
+    Maps a label to ``(relationship type, outgoing)`` pairs: a bilateral centre's shape
+    counts its outgoing ``HOSTED_IN`` and ``PARENT_CENTRE``, an agreement's its incoming
+    ``PARTY_TO``.  Validating a node in the context of a stored graph needs exactly these
+    of its stored relationships, not all of them.
+
+    Examples
+    --------
+    >>> sorted(constrained_relationships()["BilateralCentre"])
+    [('HOSTED_IN', True), ('PARENT_CENTRE', True)]
+    >>> ("PARTY_TO", False) in constrained_relationships()["Agreement"]
+    True
+    """
+    graph, shapes = ontology_graph(), shapes_graph()
+    relationship_iris = set(object_property_iris(graph))
+    out: dict[str, frozenset[tuple[str, bool]]] = {}
+    for cls in class_iris(graph):
+        found: set[tuple[str, bool]] = set()
+        for ancestor in _chain(graph, cls):
+            for shape in _shapes_targeting(shapes, ancestor):
+                for prop_shape in shapes.objects(shape, SH.property):
+                    path = shapes.value(prop_shape, SH.path)
+                    outgoing = True
+                    if isinstance(path, BNode):
+                        path = shapes.value(path, SH.inversePath)
+                        outgoing = False
+                    if isinstance(path, URIRef) and path in relationship_iris:
+                        found.add((relationship_type_name(path, graph), outgoing))
+        out[local_name(str(cls))] = frozenset(found)
+    return out
+
+
+@cache
+def relationship_minimums() -> dict[str, tuple[tuple[str, bool, int, str], ...]]:
+    """The shapes' minimum counts of relationships, per node label.
+
+    ``(relationship type, outgoing, minimum, message)`` for every ``sh:minCount`` on a
+    relationship path, so that loaders can enforce them on files too large for a full
+    SHACL run (the message is the shape's own).
+
+    Examples
+    --------
+    >>> [(t, out, n) for t, out, n, _ in relationship_minimums()["Agreement"]]
+    [('PARTY_TO', False, 2)]
+    """
+    graph, shapes = ontology_graph(), shapes_graph()
+    relationship_iris = set(object_property_iris(graph))
+    out: dict[str, tuple[tuple[str, bool, int, str], ...]] = {}
+    for cls in class_iris(graph):
+        rules: set[tuple[str, bool, int, str]] = set()
+        for ancestor in _chain(graph, cls):
+            for shape in _shapes_targeting(shapes, ancestor):
+                for prop_shape in shapes.objects(shape, SH.property):
+                    minimum = shapes.value(prop_shape, SH.minCount)
+                    path = shapes.value(prop_shape, SH.path)
+                    outgoing = not isinstance(path, BNode)
+                    if isinstance(path, BNode):
+                        path = shapes.value(path, SH.inversePath)
+                    if minimum is None or not isinstance(path, URIRef) or path not in relationship_iris:
+                        continue
+                    message = _literal(shapes, prop_shape, SH.message) or ""
+                    rules.add((relationship_type_name(path, graph), outgoing, int(minimum), message))  # type: ignore[call-overload]
+        if rules:
+            out[local_name(str(cls))] = tuple(sorted(rules))
+    return out
