@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import ProjectionDep, StoreDep
 from api.problems import ProblemError
 from graph.paths import neighbourhood
+from ontology.vocab import NodeLabel
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer
 from viz.view import view_of
 
@@ -49,12 +51,25 @@ def explorer_view(
     limit: Annotated[int, Query(ge=1, le=20_000, description="Most nodes to show.")] = 400,
     focus: Annotated[str | None, Query(description="Node id to centre the view on.")] = None,
 ) -> dict[str, Any]:
-    """The initial view: the best-connected nodes (or a node's surroundings), laid out."""
+    """The initial view: the transfer centres and what they are tied to (or a node's surroundings)."""
     graph = projection.graph
     if focus:
         if focus not in graph:
             raise ProblemError(404, f"No node {focus!r}.", kind="not-found")
         ids = neighbourhood(graph, focus, depth=2, limit=limit)
     else:
-        ids = [n for n, _ in sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))[:limit]]
+        centres = sorted(
+            (n for n, d in graph.nodes(data=True) if NodeLabel.TRANSFER_CENTRE in d.get("labels", ())),
+            key=lambda n: (-graph.degree(n), str(n)),
+        )
+        seeds = centres or [n for n, _ in sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))]
+        chosen: dict[Hashable, None] = dict.fromkeys(seeds[:limit])
+        for seed in seeds:
+            if len(chosen) >= limit:
+                break
+            for other in neighbourhood(graph, seed, depth=1, limit=limit):
+                chosen.setdefault(other, None)
+                if len(chosen) >= limit:
+                    break
+        ids = list(chosen)
     return view_of(projection, store.schema, ids)

@@ -107,7 +107,10 @@
     nodes.update(view.nodes.map((n) => visNode(nodeData.get(n.id))));
     edges.update(view.edges.map(visEdge));
     for (const e of view.edges) edgeData.set(e.id, e);
-    if (view.physics === false) network.setOptions({ physics: { enabled: false } });
+    if (view.physics === false) {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+    }
     refreshFacets();
     status(`${nodes.length} nodes, ${edges.length} relationships`);
     return fresh;
@@ -289,7 +292,10 @@
     nodes: { font: { size: 12 } },
     edges: { smooth: false },
   });
-  network.on("stabilizationIterationsDone", () => network.setOptions({ physics: { enabled: false } }));
+  network.on("stabilizationIterationsDone", () => {
+    network.setOptions({ physics: { enabled: false } });
+    network.fit({ animation: false });
+  });
   network.on("click", (params) => {
     if (params.nodes.length) { selected = params.nodes[0]; showDetails(selected); }
   });

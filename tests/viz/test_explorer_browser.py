@@ -1,0 +1,90 @@
+"""The explorer in a real headless Chromium (Debian's) against the real API server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is missing (make test installs it)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield instance
+        instance.close()
+
+
+def test_explorer_loads_searches_and_expands(browser: object, api_server: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname != "127.0.0.1" else None)
+    page.goto(f"{api_server}/explore?limit=150")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    assert page.evaluate("window.transfernetExplorer.nodes.length") > 50
+    # search (Chinese name) finds the China-ASEAN centre; clicking it focuses and shows its properties
+    page.fill("#search", "中国—东盟")
+    page.wait_for_selector("#results li[data-id='Institution:CATTC']", timeout=10_000)
+    page.click("#results li[data-id='Institution:CATTC']")
+    page.wait_for_function("document.querySelector('#details h3') !== null", timeout=10_000)
+    assert "China-ASEAN" in page.inner_text("#details")
+    # expanding a node adds its neighbours through the API
+    before = page.evaluate("window.transfernetExplorer.nodes.length")
+    page.evaluate("window.transfernetExplorer.expand('Institution:CASTTC')")
+    page.wait_for_function(f"window.transfernetExplorer.nodes.length > {before}", timeout=10_000)
+    # a type filter hides nodes
+    page.uncheck("input[data-type='Country']")
+    hidden = page.evaluate("window.transfernetExplorer.nodes.get().filter(n => n.hidden).map(n => n.id)")
+    assert hidden and all(h.startswith("Country:") for h in hidden)
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "explorer.png"))
+    assert errors == []
+    assert outside == []  # nothing leaves 127.0.0.1
+    page.close()
+
+
+def test_offline_file_renders_markup_as_text(browser: object, tmp_path: Path) -> None:
+    from ontology.schema import GraphSchema, NodeType, PropertySpec
+    from viz.explorer import render_explorer
+    from viz.view import build_view
+
+    schema = GraphSchema.build(
+        [NodeType("Country", "urn:c", "id", "Country", ("Country",), (PropertySpec("name", "urn:n"),))], []
+    )
+    evil = "<img src=x onerror='window.pwned=1'>"
+    view = build_view([{"id": "Country:XX", "labels": ["Country"], "properties": {"name": evil}}], [], schema)
+    html = render_explorer(api_base=None, schema=schema, view=view)
+    assert "<img src=x" not in html  # escaped inside the JSON block
+    path = tmp_path / "explorer.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.evaluate("window.transfernetExplorer.focusNode('Country:XX')")
+    page.wait_for_function("document.querySelector('#details h3') !== null", timeout=10_000)
+    assert page.inner_text("#details h3") == evil  # shown as characters
+    assert page.evaluate("window.pwned === undefined")  # and never run
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    page.close()
