@@ -57,9 +57,9 @@ def test_spreadsheet_example(real_schema: GraphSchema, tmp_path: Path) -> None:
     partners = [(r.start_key, r.end_key) for r in result.relationships if r.type == "BILATERAL_PARTNER_OF"]
     assert partners == [("DE", "JSITTC"), ("FI", "JSITTC")]
     (error,) = result.errors
-    # as printed in the doc (the wording after "is not" comes from the ontology's property label)
+    # as printed in the doc (the wording after "is not" is the shape's sh:name for Country ids)
     assert str(error) == (
-        "partners.xlsx:4: column 'partner_countries': 'Pakistan' is not a valid Country identifier"
+        "partners.xlsx:4: column 'partner_countries': 'Pakistan' is not an ISO 3166 alpha-2 code"
         " (allowed: AD, AE, AF, AG, AI, AL, AM, AO, AQ, AR …)"
     )
 
