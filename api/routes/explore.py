@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api.deps import ProjectionDep, StoreDep
+from api.deps import ProjectionDep, SettingsDep, StoreDep
 from api.problems import ProblemError
+from graph.analytics.suite import latest_run
 from graph.paths import neighbourhood
 from ontology.vocab import NodeLabel
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer
@@ -73,3 +75,33 @@ def explorer_view(
                     break
         ids = list(chosen)
     return view_of(projection, store.schema, ids)
+
+
+class OverlayKind(StrEnum):
+    """Analytics the explorer can colour nodes by."""
+
+    BROKERAGE = "brokerage"
+    DUPLICATES = "duplicates"
+    COMMUNITIES = "communities"
+
+
+@router.get("/overlays/{kind}", operation_id="explorer_overlay")
+def explorer_overlay(kind: OverlayKind, settings: SettingsDep) -> dict[str, Any]:
+    """Per-node values of an overlay, from the latest analysis run (``transfernet analyze``)."""
+    run = latest_run(settings.runs_dir)
+    if run is None:
+        raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
+    results = run.results
+    note = f"analysis run {run.id}"
+    nodes: dict[str, Any]
+    if kind is OverlayKind.BROKERAGE:
+        roles = results["brokerage"]["roles"]
+        nodes = {n: {r: s[r] for r in (*roles, "total")} for n, s in results["brokerage"]["nodes"].items()}
+        note += f", groups by {results['brokerage']['partition']}"
+    elif kind is OverlayKind.DUPLICATES:
+        nodes = {m: i for i, cluster in enumerate(results["duplicates"]) for m in cluster["members"]}
+        note += f", {len(results['duplicates'])} clusters of duplicated centres"
+    else:
+        nodes = results["communities"]["membership"]
+        note += f", modularity {results['communities']['modularity']:.3f}"
+    return {"kind": kind.value, "run": run.id, "note": note, "nodes": nodes}

@@ -162,3 +162,15 @@ def test_openapi_lists_every_route(client: httpx.Client) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert {"health_ready", "search_entities", "graph_neighbourhood", "graph_paths", "cypher_read"} <= ids
+
+
+def test_explorer_overlays_come_from_the_latest_run(client: httpx.Client) -> None:
+    brokerage = client.get("/api/v1/explore/overlays/brokerage").json()
+    # CASTTC brokers between its Chinese parent and its bilateral centres abroad (gatekeeper role)
+    assert brokerage["nodes"]["Institution:CASTTC"]["total"] > 0
+    duplicates = client.get("/api/v1/explore/overlays/duplicates").json()["nodes"]
+    # centres of two different parents in Russia (SCO and BRICS, bilateral_centers.csv)
+    assert duplicates["Institution:SCOTTC-RU"] == duplicates["Institution:BRICSTTC-RU"]
+    communities = client.get("/api/v1/explore/overlays/communities").json()
+    assert "modularity" in communities["note"]
+    assert client.get("/api/v1/explore/overlays/colour").status_code == 422
