@@ -118,6 +118,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int | None) -> Non
     import uvicorn
 
     base = f"http://{host}:{port}"
+    console.print(f"explorer  {base}/explore")
     console.print(f"API       {base}/api/v1/docs")
     console.print(f"health    {base}/api/v1/health/ready")
     console.print("Ctrl-C stops the server.")
