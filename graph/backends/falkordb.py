@@ -41,13 +41,13 @@ from graph.cypher import (
     NodeGroup,
     RelGroup,
     _sources,
+    check_endpoints,
     chunks,
     delete_nodes_cypher,
     group_nodes,
     group_relationships,
     ident,
     labels_clause,
-    missing_endpoints_cypher,
     node_upsert_cypher,
     plain_value,
     rel_upsert_cypher,
@@ -874,25 +874,10 @@ class FalkorDBStore:
     def _check_endpoints(
         self, rgroups: Mapping[tuple[str, str, str], RelGroup], ngroups: Mapping[str, NodeGroup]
     ) -> None:
-        wanted: dict[str, set[Any]] = {}
-        for rg in rgroups.values():
-            wanted.setdefault(rg.start.label, set()).update(r["s"] for r in rg.rows.values())
-            wanted.setdefault(rg.end.label, set()).update(r["e"] for r in rg.rows.values())
-        missing: list[str] = []
-        for label, keys in wanted.items():
-            pending = set(keys)
-            for ng in ngroups.values():
-                if label in ng.node_type.labels:
-                    pending -= ng.rows.keys()
-            if not pending:
-                continue
-            nt = self.schema.node(label)
-            for batch in chunks(sorted(pending, key=repr), 50_000):
-                result = self._run(missing_endpoints_cypher(nt), {"keys": list(batch)}, read_only=True)
-                missing.extend(stable_id(label, row[0]) for row in result.result_set)
-        if missing:
-            shown = ", ".join(missing[:20]) + (f" … ({len(missing)} in all)" if len(missing) > 20 else "")
-            raise StoreError(f"relationship end nodes not found: {shown}")
+        def missing_keys(cypher: str, keys: list[Any]) -> list[Any]:
+            return [row[0] for row in self._run(cypher, {"keys": keys}, read_only=True).result_set]
+
+        check_endpoints(self.schema, rgroups, ngroups, missing_keys)
 
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
         """Delete nodes (and their relationships) by key; return how many were deleted."""

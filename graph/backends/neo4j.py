@@ -28,13 +28,13 @@ import networkx as nx
 from graph.cypher import (
     NodeGroup,
     RelGroup,
+    check_endpoints,
     chunks,
     delete_nodes_cypher,
     group_nodes,
     group_relationships,
     ident,
     labels_clause,
-    missing_endpoints_cypher,
     node_upsert_cypher,
     rel_upsert_cypher,
     stable_id,
@@ -398,27 +398,11 @@ class Neo4jStore:
     def _check_endpoints(
         self, rgroups: Mapping[tuple[str, str, str], RelGroup], ngroups: Mapping[str, NodeGroup]
     ) -> None:
-        wanted: dict[str, set[Any]] = {}
-        for rg in rgroups.values():
-            wanted.setdefault(rg.start.label, set()).update(r["s"] for r in rg.rows.values())
-            wanted.setdefault(rg.end.label, set()).update(r["e"] for r in rg.rows.values())
-        missing: list[str] = []
-        for label, keys in wanted.items():
-            pending = set(keys)
-            for ng in ngroups.values():
-                if label in ng.node_type.labels:
-                    pending -= ng.rows.keys()
-            if not pending:
-                continue
-            nt = self.schema.node(label)
-            for batch in chunks(sorted(pending, key=repr), 50_000):
-                _, rows = self.runner.read(
-                    missing_endpoints_cypher(nt), {"keys": list(batch)}, timeout_s=None, row_cap=None
-                )
-                missing.extend(stable_id(label, r[0]) for r in rows)
-        if missing:
-            shown = ", ".join(missing[:20]) + (f" … ({len(missing)} in all)" if len(missing) > 20 else "")
-            raise StoreError(f"relationship end nodes not found: {shown}")
+        def missing_keys(cypher: str, keys: list[Any]) -> list[Any]:
+            _, rows = self.runner.read(cypher, {"keys": keys}, timeout_s=None, row_cap=None)
+            return [row[0] for row in rows]
+
+        check_endpoints(self.schema, rgroups, ngroups, missing_keys)
 
     def upsert_nodes(self, nodes: Iterable[NodeRecord], *, batch_size: int = 5000) -> int:
         """Merge nodes, one write transaction per batch."""
