@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -60,14 +61,39 @@ def test_explorer_loads_searches_and_expands(browser: object, api_server: str) -
     page.click("#results li[data-id='Institution:CATTC']")
     wait_until(page, "document.querySelector('#details h3') !== null")
     assert "China-ASEAN" in page.inner_text("#details")
-    # expanding a node adds its neighbours through the API
+    # double-clicking a node expands it through the API (a country: its neighbours are not all shown)
     before = page.evaluate("window.transfernetExplorer.nodes.length")
-    page.evaluate("window.transfernetExplorer.expand('Country:TH')")
+    page.evaluate("window.transfernetExplorer.focusNode('Country:TH')")
+    wait_until(page, "window.transfernetExplorer.nodes.get('Country:TH') !== null")
+    page.wait_for_timeout(300)
+    box = page.locator("#network").bounding_box()
+    spot = page.evaluate(
+        "(() => { const n = window.transfernetExplorer.network;"
+        " return n.canvasToDOM(n.getPositions(['Country:TH'])['Country:TH']); })()"
+    )
+    page.mouse.dblclick(box["x"] + spot["x"], box["y"] + spot["y"])
     wait_until(page, f"window.transfernetExplorer.nodes.length > {before}")
     # a type filter hides nodes
     page.uncheck("input[data-type='Country']")
     hidden = page.evaluate("window.transfernetExplorer.nodes.get().filter(n => n.hidden).map(n => n.id)")
     assert hidden and all(h.startswith("Country:") for h in hidden)
+    page.check("input[data-type='Country']")
+    # path overlay: from one of CASTTC's bilateral centres to another; the highlighted edges are exactly
+    # the ones between consecutive nodes of the path the API returns
+    page.evaluate("window.transfernetExplorer.focusNode('Institution:CASTTC-SA')")
+    page.click("#path-from")
+    page.evaluate("window.transfernetExplorer.focusNode('Institution:CASTTC-EG')")
+    page.click("#path-to")
+    wait_until(page, "document.querySelector('#path-info').textContent.includes('hops')")
+    path = httpx.get(
+        f"{api_server}/api/v1/graph/path",
+        params={"source": "Institution:CASTTC-SA", "target": "Institution:CASTTC-EG"},
+    ).json()["paths"][0]
+    expected = {frozenset((h["source"], h["target"])) for h in path["hops"]}
+    lit = page.evaluate(
+        "window.transfernetExplorer.edges.get().filter(e => e.width === 4).map(e => [e.from, e.to])"
+    )
+    assert {frozenset(pair) for pair in lit} == expected
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "explorer.png"))
     assert errors == []
