@@ -374,7 +374,8 @@ def generate(
     console.print(f"wrote {net.nodes} nodes and {net.relationships} relationships to {net.directory}")
 
 
-def _analyze(settings: Settings, partition: str, seed: int, max_group: int) -> Any:
+def _analyze(settings: Settings, partition: str, seed: int, max_group: int) -> tuple[Any, Any]:
+    """Run and save the suite; return the run and the projection it was computed on."""
     from graph.analytics.suite import AnalysisParams, run_suite, save_run
 
     params = AnalysisParams(partition=partition, seed=seed, max_group=max_group)
@@ -410,7 +411,7 @@ def _analyze(settings: Settings, partition: str, seed: int, max_group: int) -> A
                       f"(score {cluster['score']:.2f})", markup=False)  # fmt: skip
     console.print(f"coverage gaps (BRI countries × fields with demand and no centre or partner): "
                   f"{len(results['coverage']['gaps'])}")  # fmt: skip
-    return run
+    return run, graph
 
 
 @app.command()
@@ -499,15 +500,18 @@ def _write_report(
     out: Path | None = None,
     formats: tuple[str, ...] = ("html", "md"),
     lang: str = "en",
+    graph: Any = None,
 ) -> list[Path]:
+    """Write the report; `graph` is the projection when the caller already has it."""
     import json as _json
 
     from viz.report import build_report, write_report
 
     last_load = settings.runs_dir / "last-load.json"
     loads = _json.loads(last_load.read_text(encoding="utf-8")) if last_load.is_file() else []
-    with _open_store(settings) as store:
-        graph = store.to_networkx()
+    if graph is None:
+        with _open_store(settings) as store:
+            graph = store.to_networkx()
     report = build_report(graph, run.to_dict(), lang=lang, load_reports=loads)
     paths = write_report(report, out or settings.reports_dir, formats)
     for path in paths:
@@ -572,13 +576,12 @@ def demo(
             on_mapping=lambda entry: progress.update(task, description=f"loading {entry.mapping.name}"),
         )
         progress.update(task, description="bundled dataset loaded", total=1, completed=1)
-    report_file = write_error_report(reports, settings.runs_dir / "last-load.json")
-    if not _print_load_reports(reports, report_file):
-        raise typer.Exit(1)
-    with _open_store(settings) as store:
+        report_file = write_error_report(reports, settings.runs_dir / "last-load.json")
+        if not _print_load_reports(reports, report_file):
+            raise typer.Exit(1)
         _print_stats(store)
-    run = _analyze(settings, "country", 0, 50)
-    _write_report(settings, run)
+    run, graph = _analyze(settings, "country", 0, 50)
+    _write_report(settings, run, graph=graph)  # the projection is reused, not rebuilt
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)
 

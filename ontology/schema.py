@@ -6,7 +6,7 @@ checks labels before they reach Cypher, ``loaders/`` validates records against i
 ``api/`` and ``viz/`` list types and colours from it.  Nothing else retypes a label,
 relationship type or property name by hand.
 
-Property-graph conventions (documented in ``docs/data-model.md``):
+Property-graph conventions (documented in ``docs/ontology.md``):
 
 * a node carries the label of its most specific class **and** the labels of all its
   ancestor classes inside our ontology (``:Institution:TransferCentre:BilateralCentre``);

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import colorsys
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ontology.schema import GraphSchema, NodeType
 
-__all__ = ["SHAPES", "LegendEntry", "legend", "node_type_of"]
+__all__ = ["SHAPES", "LegendEntry", "legend"]
 
 #: vis-network shapes that draw the label below the node (so names stay readable).
 SHAPES: tuple[str, ...] = ("dot", "diamond", "square", "triangle", "star", "hexagon", "triangleDown")
@@ -78,24 +77,3 @@ def legend(schema: GraphSchema) -> dict[str, LegendEntry]:
                 depth=len(node_type.labels) - 1,
             )
     return entries
-
-
-def node_type_of(schema: GraphSchema, labels: Iterable[str]) -> NodeType | None:
-    """The most specific node type whose labels a node carries, or None.
-
-    Examples
-    --------
-    >>> from ontology.schema import NodeType
-    >>> types = [
-    ...     NodeType("Institution", "urn:i", "id", "Institution", ("Institution",)),
-    ...     NodeType("Centre", "urn:t", "id", "Institution", ("Centre", "Institution")),
-    ... ]
-    >>> node_type_of(GraphSchema.build(types, []), ["Institution", "Centre"]).label
-    'Centre'
-    """
-    carried = set(labels)
-    best: NodeType | None = None
-    for node_type in schema.nodes.values():
-        if set(node_type.labels) <= carried and (best is None or len(node_type.labels) > len(best.labels)):
-            best = node_type
-    return best

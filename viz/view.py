@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.cache import ProjectionCache
+from graph.projection import node_type_of
 from graph.search import name_properties
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType
 from viz.facets import facets
-from viz.legend import legend, node_type_of
+from viz.legend import legend
 
 __all__ = [
     "GraphView",

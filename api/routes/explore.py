@@ -6,7 +6,7 @@ from collections.abc import Hashable
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import ProjectionDep, SettingsDep, StoreDep
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/explore", tags=["explorer"])
 @page_router.get(
     "/explore", response_class=HTMLResponse, operation_id="explorer_page", include_in_schema=False
 )
-def explorer_page(request: Request) -> HTMLResponse:
+def explorer_page() -> HTMLResponse:
     """The graph explorer."""
     return HTMLResponse(render_explorer(api_base="/api/v1", static_base="/explore/static"))
 

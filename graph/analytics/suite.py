@@ -15,7 +15,7 @@ import gzip
 import json
 import math
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,8 +194,3 @@ def latest_run(runs_dir: str | Path) -> AnalysisRun | None:
     """The most recent saved run, or None."""
     runs = sorted(Path(runs_dir).glob("analysis-*.json.gz"))
     return load_run(runs[-1]) if runs else None
-
-
-def top(values: Mapping[Hashable, float], n: int = 10) -> list[tuple[Hashable, float]]:
-    """The `n` largest values, ties by key."""
-    return sorted(values.items(), key=lambda item: (-item[1], str(item[0])))[:n]
