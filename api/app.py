@@ -11,7 +11,19 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
 from api.problems import install_problem_handlers
-from api.routes import cypher, explore, graph, health, ontology, search
+from api.routes import (
+    analytics,
+    cypher,
+    entities,
+    explore,
+    export,
+    graph,
+    health,
+    ontology,
+    queries,
+    reports,
+    search,
+)
 from api.settings import Settings
 from graph.cache import ProjectionCache
 
@@ -62,7 +74,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (health, search, graph, explore, ontology, cypher):
+    for module in (
+        health,
+        search,
+        entities,
+        graph,
+        analytics,
+        queries,
+        cypher,
+        explore,
+        ontology,
+        export,
+        reports,
+    ):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(explore.page_router)
