@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings, load_schema())
         app.state.store = store
         app.state.projection = ProjectionCache(store)
+        app.state.projection.warm()  # paths and search need it; build it before the first request
         try:
             yield
         finally:

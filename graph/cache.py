@@ -2,15 +2,32 @@
 
 Paths, neighbourhood views and search run on the in-memory projection (breadth-first
 search there is faster than the databases' path functions and has one semantics on
-every backend).  The projection is rebuilt when it is older than ``ttl_s`` seconds or
-after a write through this process; other processes' writes show up within the TTL.
+every backend).
+
+Projecting a large graph is slow (about half a minute for a million relationships), so
+the cache never makes a reader wait for a rebuild once a projection exists:
+
+- every ``check_s`` seconds at most, a reader asks the store for a cheap *fingerprint*
+  (its node and relationship counts, or the store's ``version()`` when it has one);
+  when it changed, a new projection is built **in a background thread** while readers
+  keep the current one, and swapped in when complete;
+- a write through this process calls :meth:`ProjectionCache.invalidate`: the next
+  reader rebuilds at once when the last build was quick (read-your-writes on graphs of
+  ordinary size), in the background otherwise;
+- only the very first build blocks.
+
+Writes that keep the counts unchanged in *another* process (a property update) are
+seen when that process's store exposes ``version()``, else at the next count change or
+after ``max_age_s``.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -18,45 +35,169 @@ import networkx as nx
 from graph.search import NameIndex
 from graph.store import GraphStore
 
-__all__ = ["ProjectionCache"]
+__all__ = ["ProjectionCache", "Snapshot"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One consistent projection and its name index."""
+
+    graph: nx.MultiDiGraph
+    index: NameIndex
+    fingerprint: Hashable
+    started_at: float
+    built_at: float
+    build_seconds: float
+
+
+def _default_fingerprint(store: GraphStore) -> Callable[[], Hashable]:
+    version = getattr(store, "version", None)
+    if callable(version):
+        return version
+
+    def counts() -> Hashable:
+        nodes = store.query("MATCH (n) RETURN count(n) AS c")
+        rels = store.query("MATCH ()-[r]->() RETURN count(r) AS c")
+        return (int(nodes[0]["c"]), int(rels[0]["c"]))
+
+    return counts
 
 
 class ProjectionCache:
-    """The projection of one store, rebuilt lazily."""
+    """The projection of one store, rebuilt when the store changes.
 
-    def __init__(self, store: GraphStore, *, ttl_s: float = 30.0) -> None:
+    Parameters
+    ----------
+    store : GraphStore
+        The open store.
+    check_s : float
+        Least time between two fingerprint checks.
+    max_age_s : float
+        Rebuild (in the background) after this long even if the fingerprint is unchanged.
+    sync_rebuild_s : float
+        After :meth:`invalidate`, rebuild before answering when the previous build took
+        less than this; otherwise serve the old projection until the new one is ready.
+    fingerprint : callable, optional
+        Returns a value that changes when the graph changes (default: ``store.version()``
+        or the node and relationship counts).
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        check_s: float = 5.0,
+        max_age_s: float = 600.0,
+        sync_rebuild_s: float = 3.0,
+        fingerprint: Callable[[], Hashable] | None = None,
+    ) -> None:
         self.store = store
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._graph: nx.MultiDiGraph | None = None
-        self._index: NameIndex | None = None
-        self._built_at = 0.0
+        self.check_s = check_s
+        self.max_age_s = max_age_s
+        self.sync_rebuild_s = sync_rebuild_s
+        self._fingerprint = fingerprint or _default_fingerprint(store)
+        self._lock = threading.Lock()  # guards the fields below
+        self._build_lock = threading.Lock()  # one build at a time
+        self._snapshot: Snapshot | None = None
+        self._stale = False
+        self._invalidated_at = float("-inf")
+        self._checked_at = 0.0
+        self._worker: threading.Thread | None = None
+
+    # -- building ---------------------------------------------------------------------
+
+    def _build(self, not_before: float = float("-inf")) -> Snapshot:
+        """Build a projection, unless one started at or after `not_before` exists."""
+        with self._build_lock:
+            existing = self._snapshot
+            if existing is not None and existing.started_at >= not_before:
+                return existing  # built by another thread while this one waited
+            t0 = time.monotonic()
+            fingerprint = self._fingerprint()
+            graph = self.store.to_networkx(directed=True)
+            assert isinstance(graph, nx.MultiDiGraph)
+            index = NameIndex(graph, self.store.schema)
+            done = time.monotonic()
+            snapshot = Snapshot(graph, index, fingerprint, t0, done, done - t0)
+            with self._lock:
+                self._snapshot = snapshot
+                self._stale = self._invalidated_at >= t0  # a write landed while building
+                self._checked_at = done
+            return snapshot
+
+    def _build_in_background(self) -> None:
+        with self._lock:
+            if self._worker is not None and self._worker.is_alive():
+                return
+
+            def run() -> None:
+                try:
+                    self._build(time.monotonic())
+                except Exception:  # the old projection stays; the next check retries
+                    _log.exception("rebuilding the projection failed")
+
+            self._worker = threading.Thread(target=run, name="projection-rebuild", daemon=True)
+            self._worker.start()
+
+    def warm(self) -> None:
+        """Start building the first projection in the background (server start-up)."""
+        if self._snapshot is None:
+            self._build_in_background()
+
+    @property
+    def built(self) -> bool:
+        """Whether a projection is ready to serve."""
+        return self._snapshot is not None
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background rebuild to finish (tests, benchmarks)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    # -- reading ----------------------------------------------------------------------
 
     def invalidate(self) -> None:
-        """Forget the projection (after a write)."""
+        """Mark the projection out of date (after a write through this process)."""
         with self._lock:
-            self._graph = None
-            self._index = None
+            self._stale = True
+            self._invalidated_at = time.monotonic()
 
-    def _fresh(self) -> tuple[nx.MultiDiGraph, NameIndex]:
+    def snapshot(self) -> Snapshot:
+        """The current projection and index, refreshed as the class docstring describes."""
         with self._lock:
-            if self._graph is None or self._index is None or time.monotonic() - self._built_at > self.ttl_s:
-                graph = self.store.to_networkx(directed=True)
-                assert isinstance(graph, nx.MultiDiGraph)
-                self._graph = graph
-                self._index = NameIndex(graph, self.store.schema)
-                self._built_at = time.monotonic()
-            return self._graph, self._index
+            current, stale, checked_at = self._snapshot, self._stale, self._checked_at
+        if current is None:
+            return self._build()
+        now = time.monotonic()
+        if stale:
+            if current.build_seconds < self.sync_rebuild_s:
+                return self._build(now)
+            self._build_in_background()
+            return current
+        if now - checked_at >= self.check_s:
+            with self._lock:
+                self._checked_at = now
+            try:
+                changed = self._fingerprint() != current.fingerprint
+            except Exception:  # a failing check must not fail the reader
+                _log.exception("checking the store for changes failed")
+                changed = False
+            if changed or now - current.built_at > self.max_age_s:
+                self._build_in_background()
+        return current
 
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The current projection."""
-        return self._fresh()[0]
+        return self.snapshot().graph
 
     @property
     def index(self) -> NameIndex:
         """The name index of the current projection."""
-        return self._fresh()[1]
+        return self.snapshot().index
 
     def node_payloads(self, node_ids: Iterable[Hashable]) -> list[dict[str, Any]]:
         """Nodes as ``{"id", "labels", "properties"}`` for the view model."""

@@ -7,7 +7,7 @@ import time
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from api.deps import ProjectionDep, StoreDep
 from api.problems import Problem, ProblemError
 
 __all__ = ["router"]
@@ -29,6 +29,7 @@ class Readiness(BaseModel):
     nodes: int
     relationships: int
     latency_ms: float
+    projection_ready: bool
 
 
 @router.get("/live", operation_id="health_live", response_model=Liveness)
@@ -43,8 +44,13 @@ def live() -> Liveness:
     response_model=Readiness,
     responses={503: {"model": Problem, "description": "The store did not answer."}},
 )
-def ready(store: StoreDep) -> Readiness:
-    """Readiness: the store answers a real query."""
+def ready(store: StoreDep, projection: ProjectionDep) -> Readiness:
+    """Readiness: the store answers a real query.
+
+    ``projection_ready`` tells whether the in-memory projection used by search, paths
+    and the explorer is built (on a large graph it takes a while after start-up; until
+    then those routes wait for it).
+    """
     start = time.perf_counter()
     try:
         stats = store.stats()
@@ -56,4 +62,5 @@ def ready(store: StoreDep) -> Readiness:
         nodes=stats.nodes,
         relationships=stats.relationships,
         latency_ms=round((time.perf_counter() - start) * 1000, 2),
+        projection_ready=projection.built,
     )
