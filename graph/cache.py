@@ -32,6 +32,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.gcpause import paused_gc
 from graph.search import NameIndex
 from graph.store import GraphStore
 
@@ -116,7 +117,8 @@ class ProjectionCache:
                 return existing  # built by another thread while this one waited
             t0 = time.monotonic()
             fingerprint = self._fingerprint()
-            graph = self.store.to_networkx(directed=True)
+            with paused_gc():
+                graph = self.store.to_networkx(directed=True)
             assert isinstance(graph, nx.MultiDiGraph)
             index = NameIndex(graph, self.store.schema)
             done = time.monotonic()

@@ -1,0 +1,118 @@
+"""``GET /api/v1/reports/latest`` over real HTTP (``transfernet serve`` on the bundled dataset)."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+URL = "/api/v1/reports/latest"
+
+
+@pytest.fixture(scope="module")
+def client(api_server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_server, timeout=180) as c:
+        yield c
+
+
+def test_html_by_default(client: httpx.Client) -> None:
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-analysis-run"]
+    page = response.text
+    assert (
+        page.startswith("<!DOCTYPE html>") and "<title>Technology-transfer network analysis</title>" in page
+    )
+    # the study, section 3.2: CASTTC's bilateral centres, 8 of them named by the study
+    assert "8 of them named by the study" in page
+
+
+def test_markdown_by_query_or_accept(client: httpx.Client) -> None:
+    by_query = client.get(URL, params={"format": "md"})
+    by_accept = client.get(URL, headers={"Accept": "text/markdown, text/html;q=0.5"})
+    for response in (by_query, by_accept):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/markdown")
+        assert response.text.startswith("# Technology-transfer network analysis")
+    assert by_query.headers["vary"] == "Accept"
+
+
+def test_country_page_in_chinese(client: httpx.Client) -> None:
+    response = client.get(URL, params={"country": "th", "lang": "zh", "format": "md"})
+    assert response.status_code == 200
+    text = response.text
+    # bri_countries_beeway.csv: Thailand a Belt and Road partner since 2017; bilateral_centers.csv: CATTC-TH
+    assert text.startswith("# 国别研究报告: Thailand · 泰国")
+    assert "a Belt and Road partner since 2017" in text and "Institution:CATTC-TH" in text
+
+
+def test_pdf(client: httpx.Client) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    response = client.get(URL, params={"country": "CN"}, headers={"Accept": "application/pdf"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(pypdf.PdfReader(io.BytesIO(response.content)).pages) >= 2
+
+
+def test_errors_are_problems(client: httpx.Client) -> None:
+    unknown = client.get(URL, params={"country": "XX"})
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"].startswith("application/problem+json")
+    assert "no country 'XX'" in unknown.json()["detail"]
+    assert client.get(URL, params={"country": "THA"}).status_code == 422
+    assert client.get(URL, params={"format": "docx"}).status_code == 422
+    assert client.get(URL, params={"lang": "fr"}).status_code == 422
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_no_analysis_run_is_a_404_problem(tmp_path: Path) -> None:
+    # a real server on an empty data directory: the store exists, no run was saved
+    port = _free_port()
+    env = {**os.environ, "TRANSFERNET_DATA_DIR": str(tmp_path / "data")}
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health/live", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "server.log"
+            ).read_text()
+            time.sleep(0.3)
+        response = httpx.get(f"{base}{URL}", timeout=60)
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["type"].endswith("/no-analysis-run")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            log.close()

@@ -1,0 +1,177 @@
+"""Report sections on small hand-built graphs and run records (expected values by hand)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import networkx as nx
+
+from viz.report.build import build_report
+from viz.report.duplicates import recommendation
+from viz.report.i18n import titles
+from viz.report.opportunities import channels_section, opportunities_section
+from viz.report.overview import growth_by_year
+from viz.report.quality import conflicting_claims
+from viz.report.render import render_html, render_markdown
+
+T = titles("en")
+
+
+def _node(G: nx.MultiDiGraph, node: str, *labels: str, **props: Any) -> None:
+    G.add_node(
+        node, label=labels[0], labels=labels, key=node.split(":", 1)[1], props={"sources": ["t"], **props}
+    )
+
+
+def _graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    _node(G, "Country:KE", "Country", name="Kenya", briMember=True, incomeGroup="Lower middle income")
+    _node(G, "Country:TH", "Country", name="Thailand", briMember=True)
+    _node(G, "Bloc:BRI", "Bloc", name="Belt and Road Initiative", blocKind="cooperation mechanism")
+    G.add_edge("Country:KE", "Bloc:BRI", type="MEMBER_OF", props={"since": 2018, "sources": ["t"]})
+    G.add_edge("Country:TH", "Bloc:BRI", type="MEMBER_OF", props={"since": 2017, "sources": ["t"]})
+    _node(
+        G,
+        "Institution:N",
+        "NationalTransferCentre",
+        "Institution",
+        "TransferCentre",
+        name="Nat",
+        established="2015",
+    )
+    _node(G, "Institution:B", "BilateralCentre", "Institution", "TransferCentre", name="Bil")
+    G.add_edge("Institution:B", "Institution:N", type="PARENT_CENTRE", props={"sources": ["t"]})
+    _node(G, "Institution:A", "Institution", name="Alpha")
+    _node(G, "TechnologyDemand:d1", "TechnologyDemand", title="Solar pumps")
+    _node(G, "TechnologyOffer:o1", "TechnologyOffer", title="PV irrigation")
+    return G
+
+
+def _run(**results: Any) -> dict[str, Any]:
+    return {"id": "r1", "started": "now", "params": {}, "graph": {}, "seconds": {}, "results": results}
+
+
+def test_growth_counts_new_items_per_year() -> None:
+    # by hand: KE joined 2018, TH 2017 (MEMBER_OF since); one centre established 2015
+    assert growth_by_year(_graph()) == {
+        "Belt and Road members": {2018: 1, 2017: 1},
+        "transfer centres": {2015: 1},
+    }
+
+
+def test_opportunities_and_channels_are_drawn_from_the_run_record() -> None:
+    G = _graph()
+    run = _run(
+        opportunities=[
+            {"groups": ["Country:KE", "Country:TH"], "field": "solar", "score": 0.8,
+             "brokers": [{"id": "Institution:N"}], "path": ["Country:KE", "Institution:N", "Country:TH"]},
+        ],
+        channels=[
+            {"demand": "TechnologyDemand:d1", "offer": "TechnologyOffer:o1", "score": 0.5,
+             "paths": [{"nodes": ["TechnologyDemand:d1", "Institution:A", "TechnologyOffer:o1"],
+                        "rels": ["SEEKS", "OFFERS"]}]},
+        ],
+    )  # fmt: skip
+    opp = opportunities_section(run, G, T)
+    assert opp.tables[0].header == ["groups", "field", "score", "brokers"]
+    assert opp.tables[0].rows == [["Kenya, Thailand", "solar", "0.800", "Nat"]]
+    assert len(opp.figures) == 1 and opp.figures[0].origin.startswith("run r1: results.opportunities")
+    chan = channels_section(run, G, T)
+    assert chan.tables[0].rows == [["Solar pumps", "PV irrigation", "0.500"]]
+    assert "<svg" in chan.figures[0].svg
+
+
+def test_missing_or_empty_results_say_why() -> None:
+    G = nx.MultiDiGraph()
+    missing = opportunities_section(_run(), G, T)
+    assert "results.opportunities is missing" in missing.paragraphs[0]
+    assert "No offers/demands in the data" in missing.paragraphs[1]
+    empty = channels_section(_run(channels=[]), G, T)
+    assert empty.paragraphs == ["No supply–demand channels: no offers/demands in the data."]
+    with_data = channels_section(_run(channels=[]), _graph(), T)
+    assert with_data.paragraphs == ["No supply–demand channels: none found among 1 offers and 1 demands."]
+
+
+def test_conflicting_claims() -> None:
+    G = _graph()
+    G.add_edge("Institution:B", "Country:KE", type="HOSTED_IN", props={"sources": ["english.html"]})
+    G.add_edge("Institution:B", "Country:TH", type="HOSTED_IN", props={"sources": ["french.html"]})
+    _node(G, "Statistic:s", "Statistic", measure="table3_established", value="2016年")
+    G.add_edge("Statistic:s", "Institution:N", type="ABOUT", props={"sources": ["t"]})
+    conflicts = {c.kind: c for c in conflicting_claims(G)}
+    assert conflicts["placed in several countries"].claims == (
+        "HOSTED_IN Kenya (english.html)",
+        "HOSTED_IN Thailand (french.html)",
+    )
+    # established 2015 on the centre, 2016 in the (study's) Table 3 statistic
+    assert conflicts["year established differs"].claims == (
+        "established 2015 (centre record)",
+        "2016年 (the study, Table 3)",
+    )
+
+
+def test_recommendation_follows_the_evidence() -> None:
+    pair = {"field_jaccard": 0.6, "partner_jaccard": 0.0, "same_city": False}
+    assert recommendation({"hosts": ["MY"], "pairs": [pair]}).startswith("Merge or run jointly")
+    assert recommendation({"hosts": ["MY"], "pairs": [{**pair, "field_jaccard": 0.2}]}).startswith("Share")
+    assert recommendation({"hosts": ["MY"], "pairs": [{**pair, "field_jaccard": 0}]}).startswith("Coordinate")
+
+
+def test_html_and_markdown_mirror_each_other() -> None:
+    G = _graph()
+    G.add_edge("Institution:B", "Country:KE", type="HOSTED_IN", props={"sources": ["t"]})
+    run = _run(
+        brokerage={"partition": "country", "roles": ["gatekeeper", "total"], "groups": {},
+                   "nodes": {"Institution:N": {"gatekeeper": 2.0, "gatekeeper_z": 1.5, "total": 2.0,
+                                               "total_z": 1.5}}, "graph": {}},
+        structural_holes={}, centrality={"betweenness": {}, "betweenness_exact": True},
+        duplicates=[], coverage={"gaps": [], "countries": {}},
+    )  # fmt: skip
+    report = build_report(G, run, generated="today")
+    html, markdown = render_html(report), render_markdown(report)
+    headings = re.findall(r"<h([234])>(.*?)</h\1>", html)
+    md_headings = re.findall(r"^(#{2,4}) (.*)$", markdown, flags=re.M)
+    assert [t for _, t in headings if t != "Contents"] == [t for _, t in md_headings]
+    html_tables = re.findall(r"<caption>(Table \d+)\.", html)
+    md_tables = re.findall(r"^\*\*(Table \d+)\.", markdown, flags=re.M)
+    assert html_tables == md_tables and len(html_tables) > 5
+    html_figures = re.findall(r'data:image/svg\+xml;base64,([^"]+)"', html)
+    md_figures = re.findall(r"data:image/svg\+xml;base64,([^)]+)\)", markdown)
+    assert html_figures == md_figures and all(base64.b64decode(f).startswith(b"<svg") for f in md_figures)
+
+
+def test_run_record_shapes_of_the_analytics_modules() -> None:
+    # the shapes graph.analytics.opportunities (Opportunity.to_dict under "pairs") and
+    # graph.analytics.channels (Channel.to_dict per demand under "channels") write into a run
+    G = _graph()
+    run = _run(
+        opportunities={"partition": "country", "k": 2, "pairs": [
+            {"supplier": "TH", "demander": "KE", "status": "thin", "pairs": 1, "offers": 1, "demands": 1,
+             "fields": ["Country:KE"], "distance": None, "intermediaries": 0,
+             "brokers": [{"node": "Institution:N", "group": "CN", "hops": 2, "bridging": 3.0,
+                          "roles": {}, "constraint": 0.2}]},
+        ]},
+        channels={"matching": {}, "channels": {"TechnologyDemand:d1": [
+            {"demand": "TechnologyDemand:d1", "offer": "TechnologyOffer:o1", "length": 2, "strength": 1,
+             "brokers": ["Institution:A"],
+             "nodes": ["TechnologyDemand:d1", "Institution:A", "TechnologyOffer:o1"],
+             "hops": [{"types": ["SEEKS"], "forward": False}, {"types": ["OFFERS"], "forward": True}],
+             "match": {"score": 0.75, "field_score": 1.0, "text_score": 0.25, "relation": "same"}},
+        ]}},
+    )  # fmt: skip
+    opp = opportunities_section(run, G, T)
+    row = dict(zip(opp.tables[0].header, opp.tables[0].rows[0], strict=True))
+    assert (row["supplier"], row["demander"], row["brokers"], row["distance"]) == (
+        "Thailand",
+        "Kenya",
+        "Nat",
+        "–",
+    )
+    assert opp.figures and "results.opportunities" in opp.figures[0].origin
+    chan = channels_section(run, G, T)
+    row = dict(zip(chan.tables[0].header, chan.tables[0].rows[0], strict=True))
+    assert row["demand"] == "Solar pumps" and row["brokers"] == "Alpha" and row["length"] == "2"
+    assert row["match"] == "score 0.750, field_score 1.000, text_score 0.250, relation same"
+    assert chan.figures

@@ -1,0 +1,37 @@
+"""The network analysis report: self-contained HTML, its Markdown twin, and PDF.
+
+Built from the current graph (its projection) and the latest analysis run; one module
+per topic: `overview`, `brokerage`, `duplicates`, `opportunities` (opportunities and
+supply–demand channels), `coverage`, `profiles` (national centres, like the study's
+Table 3), `country` (one country's page), `quality`, `methods`; `charts` draws the
+figures, `render`/`pdf`/`write` turn a `Report` into files.  Every table and figure
+names the function (and run-record key) that produced it.
+"""
+
+from viz.report.build import build_country_report, build_report
+from viz.report.country import UnknownCountryError
+from viz.report.i18n import TITLES
+from viz.report.model import Figure, Report, Section, Table
+from viz.report.pdf import PdfUnavailableError, render_pdf
+from viz.report.quality import SHACL_GRAPH_LIMIT
+from viz.report.render import render_html, render_markdown
+from viz.report.write import FORMATS, report_stem, write_report
+
+__all__ = [
+    "FORMATS",
+    "SHACL_GRAPH_LIMIT",
+    "TITLES",
+    "Figure",
+    "PdfUnavailableError",
+    "Report",
+    "Section",
+    "Table",
+    "UnknownCountryError",
+    "build_country_report",
+    "build_report",
+    "render_html",
+    "render_markdown",
+    "render_pdf",
+    "report_stem",
+    "write_report",
+]

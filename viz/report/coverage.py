@@ -1,0 +1,127 @@
+"""Coverage gaps by country and field, and which Belt and Road countries a centre reaches."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import networkx as nx
+
+from ontology.vocab import PropertyName
+from viz.report.charts import stacked_bar_chart
+from viz.report.graphinfo import country_node, name, props
+from viz.report.model import Figure, Section, Table
+
+__all__ = ["coverage_section", "gaps_by"]
+
+
+def gaps_by(gaps: list[Mapping[str, Any]], key: str) -> list[tuple[str, int, int]]:
+    """Gaps grouped by ``country`` or ``field``: ``(value, gaps, demands)``, most demands first.
+
+    Examples
+    --------
+    >>> gaps_by([{"country": "KE", "field": "f1", "demands": 2}, {"country": "KE", "field": "f2",
+    ...          "demands": 1}], "country")
+    [('KE', 2, 3)]
+    """
+    count: Counter[str] = Counter()
+    demand: Counter[str] = Counter()
+    for gap in gaps:
+        count[gap[key]] += 1
+        demand[gap[key]] += int(gap.get("demands") or 0)
+    return sorted(((k, count[k], demand[k]) for k in count), key=lambda r: (-r[2], -r[1], r[0]))
+
+
+def coverage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
+    """Gaps (``results.coverage.gaps``) and reach (``results.coverage.countries``)."""
+    rid = run["id"]
+    section = Section("coverage", t["coverage"], f"analysis run {rid}: results.coverage")
+    coverage = run["results"]["coverage"]
+    gaps = coverage["gaps"]
+    countries = coverage["countries"]
+    members = {c: v for c, v in countries.items() if v["bri_member"]}
+    served = {c for c, v in members.items() if v["centres"] or v["partners"]}
+    section.paragraphs.append(
+        f"{len(served)} of {len(members)} Belt and Road countries host a transfer centre "
+        "or a partner of one; "
+        f"{len(members) - len(served)} host neither."
+    )
+    origin = f"run {rid}: results.coverage.countries (graph.analytics.coverage.country_coverage)"
+    by_income: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code in members:
+        income = str(props(G, country_node(code)).get(PropertyName.INCOME_GROUP) or "(no income group)")
+        by_income[income][0 if code in served else 1] += 1
+    incomes = sorted(by_income, key=lambda k: -sum(by_income[k]))
+    if incomes:
+        section.figures.append(
+            Figure(
+                t["served"],
+                stacked_bar_chart(
+                    incomes,
+                    {
+                        "served": [by_income[k][0] for k in incomes],
+                        "not served": [by_income[k][1] for k in incomes],
+                    },
+                    f"{t['served']} (World Bank income group)",
+                ),
+                origin + " × Country.incomeGroup",
+            )
+        )
+        section.tables.append(
+            Table(
+                t["served"],
+                ["income group", "served", "not served", "not served (countries)"],
+                [
+                    [
+                        k,
+                        str(by_income[k][0]),
+                        str(by_income[k][1]),
+                        ", ".join(
+                            sorted(name(G, country_node(c)) for c in members if c not in served
+                                   and str(props(G, country_node(c)).get(PropertyName.INCOME_GROUP)
+                                           or "(no income group)") == k)
+                        ),
+                    ]
+                    for k in incomes
+                ],
+                origin,
+            )
+        )  # fmt: skip
+    if not gaps:
+        section.paragraphs.append(
+            "No country × field gap can be shown: no technology demand located in an unserved Belt and Road "
+            "country is recorded (no offers/demands in the data, or every demand is served). Load technology "
+            "demands to see gaps."
+        )
+        return section
+    gap_origin = f"run {rid}: results.coverage.gaps (graph.analytics.coverage.coverage_gaps)"
+    section.tables.append(
+        Table(
+            t["gaps_country"],
+            ["country", "fields with a gap", "demands"],
+            [[name(G, country_node(c)), str(n), str(d)] for c, n, d in gaps_by(gaps, "country")[:40]],
+            gap_origin + " grouped by country",
+        )
+    )
+    section.tables.append(
+        Table(
+            t["gaps_field"],
+            ["field", "countries with a gap", "demands"],
+            [[name(G, f), str(n), str(d)] for f, n, d in gaps_by(gaps, "field")[:40]],
+            gap_origin + " grouped by field",
+        )
+    )
+    section.tables.append(
+        Table(
+            t["coverage"],
+            ["country", "field", "demands", "offers elsewhere"],
+            [
+                [name(G, country_node(g["country"])), name(G, g["field"]), str(g["demands"]),
+                 str(g["offers_elsewhere"])]
+                for g in gaps[:50]
+            ],
+            gap_origin,
+        )
+    )  # fmt: skip
+    return section

@@ -1,0 +1,126 @@
+"""Small reading helpers over the typed projection (``GraphStore.to_networkx()``).
+
+Node attributes: ``label`` (most specific), ``labels``, ``key``, ``props``; edge
+attribute ``type`` and ``props``.  Nothing here writes to the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from ontology.vocab import NodeLabel, PropertyName, RelType
+
+__all__ = [
+    "PLACEMENT",
+    "country_node",
+    "fmt",
+    "has_label",
+    "label_of",
+    "name",
+    "placements",
+    "props",
+    "year_of",
+]
+
+#: Relationship types that place an institution in a country.
+PLACEMENT = (RelType.HOSTED_IN, RelType.LOCATED_IN)
+
+
+def props(G: nx.Graph, node: Any) -> dict[str, Any]:
+    """The node's properties (empty when the node is unknown)."""
+    return dict(G.nodes[node].get("props", {})) if node in G else {}
+
+
+def name(G: nx.Graph, node: Any) -> str:
+    """Display name: ``name``, ``title``, ``nameZh``, else the key.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Country:TH", label="Country", key="TH", props={"name": "Thailand"})
+    >>> name(G, "Country:TH"), name(G, "Country:XX")
+    ('Thailand', 'Country:XX')
+    """
+    if node not in G:
+        return str(node)
+    p = G.nodes[node].get("props", {})
+    for prop in (PropertyName.NAME, PropertyName.TITLE, PropertyName.NAME_ZH):
+        if isinstance(p.get(prop), str) and p[prop]:
+            return str(p[prop])
+    return str(G.nodes[node].get("key", node))
+
+
+def label_of(G: nx.Graph, node: Any) -> str:
+    """``name (id)`` for tables: the name a reader knows, the id a query needs."""
+    return f"{name(G, node)} ({node})" if node in G else str(node)
+
+
+def has_label(G: nx.Graph, node: Any, label: str) -> bool:
+    """Whether the node carries ``label`` (any level of its type chain)."""
+    return node in G and label in G.nodes[node].get("labels", ())
+
+
+def country_node(code: str) -> str:
+    """The projection id of a country.
+
+    Examples
+    --------
+    >>> country_node("th")
+    'Country:TH'
+    """
+    return f"{NodeLabel.COUNTRY}:{code.upper()}"
+
+
+def placements(G: nx.MultiDiGraph, nodes: Iterable[Any] | None = None) -> dict[Any, set[Any]]:
+    """Country nodes each node is hosted in or located in (``HOSTED_IN``, ``LOCATED_IN``)."""
+    wanted = None if nodes is None else set(nodes)
+    out: dict[Any, set[Any]] = defaultdict(set)
+    for u, v, d in G.edges(data=True):
+        if (
+            d.get("type") in PLACEMENT
+            and has_label(G, v, NodeLabel.COUNTRY)
+            and (wanted is None or u in wanted)
+        ):
+            out[u].add(v)
+    return out
+
+
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+
+
+def year_of(value: Any) -> int | None:
+    """The first four-digit year in a date-like value (``2015``, ``'2016-11-08'``, ``'2015年'``).
+
+    Examples
+    --------
+    >>> year_of("2016-11-08"), year_of("2015年"), year_of(2017), year_of("soon")
+    (2016, 2015, 2017, None)
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if 1800 <= value <= 2099 else None
+    match = _YEAR.search(str(value))
+    return int(match.group(1)) if match else None
+
+
+def fmt(value: Any) -> str:
+    """A cell: ``–`` for missing, three decimals for floats.
+
+    Examples
+    --------
+    >>> fmt(None), fmt(0.12345), fmt(3), fmt(["a", "b"])
+    ('–', '0.123', '3', 'a, b')
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,96 @@
+"""Methods and parameters, and where every table and figure comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from viz.report.model import Figure, Section, Table
+
+__all__ = ["methods_section", "numbering", "traceability_table"]
+
+_METHODS = (
+    "Projection: the store's graph as a typed networkx MultiDiGraph (GraphStore.to_networkx). "
+    "Actor network (graph.analytics.actors.actor_network): institutions and experts with every relationship "
+    "between two of them (affiliation, parent centre, operated by, built by…) in its stored direction, plus "
+    "co-affiliation ties between parties to one agreement or participants in one event (groups larger than "
+    "max_group left out); actors are grouped by the partition parameter. "
+    "Brokerage: Gould and Fernandez (1989) roles counted on directed two-paths, expected values and z-scores "
+    "as R sna::brokerage. Structural holes: Burt's effective size, efficiency, constraint and hierarchy on "
+    "weighted ties. Betweenness: exact below the size threshold, else sampled with the stated error bound. "
+    "Duplicated centres: centres of different parents sharing a host country, scored by field and partner "
+    "overlap (Jaccard) and cross-script name similarity. Coverage: Belt and Road countries with technology "
+    "demand and no centre or partner of one."
+)
+
+
+def numbering(sections: Sequence[Section]) -> list[tuple[str, Section, Figure | Table]]:
+    """``("Figure n" | "Table n", section, item)`` in reading order (figures and tables counted apart).
+
+    Examples
+    --------
+    >>> s = Section("a", "A", "x", tables=[Table("T", ["h"], [], "f()")],
+    ...             figures=[Figure("F", "<svg/>", "g()")])
+    >>> [n for n, _, _ in numbering([s])]
+    ['Figure 1', 'Table 1']
+    """
+    out: list[tuple[str, Section, Figure | Table]] = []
+    figures = tables = 0
+    for top in sections:
+        for section in (top, *top.subsections):
+            for figure in section.figures:
+                figures += 1
+                out.append((f"Figure {figures}", section, figure))
+            for table in section.tables:
+                tables += 1
+                out.append((f"Table {tables}", section, table))
+    return out
+
+
+def traceability_table(sections: Sequence[Section], title: str) -> Table:
+    """Every table and figure of the given sections with its number and origin.
+
+    Examples
+    --------
+    >>> s = Section("a", "A", "x", tables=[Table("T", ["h"], [], "f()")],
+    ...             figures=[Figure("F", "<svg/>", "g()")])
+    >>> traceability_table([s], "Trace").rows
+    [['Figure 1', 'A', 'F', 'g()'], ['Table 1', 'A', 'T', 'f()']]
+    """
+    rows = [
+        [number, section.title, item.caption, item.origin] for number, section, item in numbering(sections)
+    ]
+    return Table(
+        title, ["item", "section", "caption", "produced by"], rows, "viz.report.methods.traceability_table"
+    )
+
+
+def methods_section(run: Mapping[str, Any], t: dict[str, str], *, shacl_run: bool) -> Section:
+    """Methods, parameters, graph size and timings of the run (the builder adds the traceability table)."""
+    rid = run["id"]
+    section = Section("methods", t["methods"], f"analysis run {rid}: id, started, params, graph, seconds")
+    section.paragraphs.append(
+        f"Analysis run {rid} started {run.get('started', '–')} on a graph of "
+        f"{run.get('graph', {}).get('nodes', '–')} nodes and "
+        f"{run.get('graph', {}).get('relationships', '–')} relationships. "
+        f"SHACL validation of the whole graph for this report: {'run' if shacl_run else 'not run'}."
+    )
+    section.paragraphs.append(_METHODS)
+    section.tables.append(
+        Table(
+            t["parameters"],
+            ["parameter", "value"],
+            [[k, str(v)] for k, v in run.get("params", {}).items()]
+            + [[f"graph.{k}", str(v)] for k, v in run.get("graph", {}).items()],
+            f"run {rid}: params, graph (graph.analytics.suite.AnalysisParams)",
+        )
+    )
+    section.tables.append(
+        Table(
+            t["timings"],
+            ["step", "seconds"],
+            [[k, f"{v:.3f}"] for k, v in run.get("seconds", {}).items()],
+            f"run {rid}: seconds",
+        )
+    )
+    return section

@@ -1,0 +1,132 @@
+"""Render a report as one self-contained HTML page or as Markdown.
+
+HTML goes through a Jinja2 template with autoescaping (every name, caption and cell is
+data, never markup).  Figures are SVG images embedded as ``data:`` URIs: an image
+document cannot run script or fetch anything, its ids cannot clash with the page's, and
+browsers and WeasyPrint draw it the same way.  The stylesheet is inlined and there is
+no script, font or stylesheet link: the page has no external reference and prints as it
+shows.  Markdown mirrors the page: the same
+headings, paragraphs and tables, and the figures as embedded SVG data URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from viz.report.i18n import titles
+from viz.report.methods import numbering
+from viz.report.model import Figure, Report, Section, Table
+
+__all__ = ["render_html", "render_markdown"]
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("viz", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+    env.filters["id"] = id
+    env.tests["long_token"] = lambda text: any(len(word) > 24 for word in str(text).split())
+    env.filters["b64"] = lambda text: base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return env
+
+
+def _css() -> str:
+    return resources.files("viz").joinpath("static/report.css").read_text(encoding="utf-8")
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML page.
+
+    Examples
+    --------
+    >>> from viz.report.model import Report, Section, Table
+    >>> r = Report("T", "en", None, [Section("s", "S", "src", ["<b>x</b>"],
+    ...            [Table("c", ["h"], [["<script>"]], "f()")])])
+    >>> page = render_html(r)
+    >>> "&lt;b&gt;x&lt;/b&gt;" in page and "<script>" not in page
+    True
+    """
+    figures: dict[int, int] = {}
+    tables: dict[int, int] = {}
+    for number, _, item in numbering(report.sections):
+        (figures if isinstance(item, Figure) else tables)[id(item)] = int(number.split()[1])
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report, t=titles(report.lang), css=_css(), numbers={"figures": figures, "tables": tables}
+    )
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def _md_table(table: Table, number: str, origin_word: str) -> list[str]:
+    lines = [f"**{number}. {_md(table.caption)}** — *{origin_word}: {_md(table.origin)}*", ""]
+    if not table.header:
+        return lines
+    lines.append("| " + " | ".join(_md(h) for h in table.header) + " |")
+    lines.append("|" + "---|" * len(table.header))
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in table.rows]
+    return [*lines, ""]
+
+
+def _md_figure(figure: Figure, number: str, origin_word: str) -> list[str]:
+    data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+    return [
+        f"![{number}. {_md(figure.caption)}](data:image/svg+xml;base64,{data})",
+        "",
+        f"*{number}. {_md(figure.caption)} — {origin_word}: {_md(figure.origin)}*",
+        "",
+    ]
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown, mirroring the HTML (figures as SVG data URIs).
+
+    Examples
+    --------
+    >>> from viz.report.model import Report, Section
+    >>> print(render_markdown(Report("T", "zh", "r1", [Section("s", "概况", "src", ["a | b"])], "now")))
+    # T
+    <BLANKLINE>
+    生成时间: now · 分析批次: r1
+    <BLANKLINE>
+    ## 概况
+    <BLANKLINE>
+    *数据来源: src*
+    <BLANKLINE>
+    a \\| b
+    <BLANKLINE>
+    """
+    t = titles(report.lang)
+    numbers = {id(item): number for number, _, item in numbering(report.sections)}
+    meta = f"{t['generated']}: {report.generated}" + (
+        f" · {t['run']}: {report.run_id}" if report.run_id else ""
+    )
+    lines = [f"# {_md(report.title)}", "", meta, ""]
+
+    def emit(section: Section, level: int) -> None:
+        lines.extend(
+            [f"{'#' * level} {_md(section.title)}", "", f"*{t['source']}: {_md(section.source)}*", ""]
+        )
+        for paragraph in section.paragraphs:
+            lines.extend([_md(paragraph), ""])
+        for figure in section.figures:
+            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"]))
+        for table in section.tables:
+            lines.extend(_md_table(table, numbers[id(table)], t["origin"]))
+        for sub in section.subsections:
+            emit(sub, level + 1)
+
+    for section in report.sections:
+        emit(section, 2)
+    return "\n".join(lines)
