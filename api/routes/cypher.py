@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, StoreDep
 from api.problems import Problem, ProblemError
-from graph.store import QueryTimeout, ReadOnlyViolation, StoreError
+from api.serialise import CypherResult, run_read
+from graph.store import ReadOnlyViolation
 from graph.untrusted import check_untrusted
 
 __all__ = ["router"]
@@ -28,14 +29,6 @@ class CypherRequest(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict, examples=[{"parent": "CASTTC"}])
 
 
-class CypherResult(BaseModel):
-    """Rows as JSON; nodes, relationships and paths carry their labels, types and properties."""
-
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    truncated: bool
-
-
 @router.post(
     "/cypher",
     operation_id="cypher_read",
@@ -51,22 +44,6 @@ def run_cypher(body: CypherRequest, store: StoreDep, settings: SettingsDep) -> C
     than schema introspection are refused with 403; the database itself enforces read-only mode."""
     try:
         check_untrusted(body.query)
-        rows = store.query(
-            body.query,
-            body.parameters,
-            read_only=True,
-            timeout_ms=settings.query_timeout_ms,
-            row_cap=settings.row_cap + 1,
-        )
     except ReadOnlyViolation as exc:
         raise ProblemError(403, str(exc), kind="read-only") from exc
-    except QueryTimeout as exc:
-        raise ProblemError(
-            504, f"The query ran longer than {settings.query_timeout_ms} ms.", kind="query-timeout"
-        ) from exc
-    except StoreError as exc:
-        raise ProblemError(400, f"The query failed: {exc}", kind="invalid-query") from exc
-    truncated = len(rows) > settings.row_cap
-    rows = rows[: settings.row_cap]
-    columns = list(rows[0]) if rows else []
-    return CypherResult(columns=columns, rows=rows, truncated=truncated)
+    return run_read(store, settings, body.query, body.parameters)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
 
+from graph.backends.falkordb import FalkorDBStore
+from graph.backends.falkordb_server import stop_server
+from graph.cypher import NAMED_QUERIES
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
+from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import SchemaError
 
@@ -281,3 +289,176 @@ def test_batches_smaller_than_the_load(store: GraphStore) -> None:
     assert store.upsert(nodes, rels, batch_size=50, atomic=False) == (240, 230)
     stats = store.stats()
     assert (stats.nodes, stats.relationships) == (240, 230)
+
+
+# -- named queries (graph.cypher.NAMED_QUERIES) on the ontology's own schema ----------------
+
+
+@pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def planner_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """A store with the ontology's schema holding `_planner_seed`, on every available backend."""
+    schema = load_schema()
+    ps: GraphStore
+    if request.param == "falkordb":
+        ps = FalkorDBStore(schema, tmp_path / "falkordb", query_timeout_ms=5_000, row_cap=1_000)
+        ps.open()
+    else:
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip("Neo4j contract run needs NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD)")
+        from graph.backends.neo4j import Neo4jStore
+        from graph.config import StoreSettings
+
+        ps = Neo4jStore.from_settings(StoreSettings(_env_file=None, backend="neo4j"), schema)
+        ps.open()
+        ps.clear()
+    try:
+        ps.install_schema()
+        _planner_seed(ps)
+        yield ps
+    finally:
+        if request.param == "neo4j":
+            ps.clear()
+        ps.close()
+        if request.param == "falkordb":
+            stop_server(tmp_path / "falkordb")
+
+
+def _planner_seed(store: GraphStore) -> None:
+    """Countries CN TH VN; national centres CATTC CASTTC (in CN); bilateral centres B-TH, B-VN
+    (built by CATTC) and B-X (built by CASTTC, hosted in TH); experts e1 (CATTC + in TH), e2 (B-VN +
+    in CN), e3 (in TH); fields ford:2 > ford:2.1 > ford:2.1.1 and ford:3; offers o1 (2.1.1), o2 (2),
+    o3 (3), o4 (2.1 and 3); demand d1 (2.1); agreements a1 (CATTC + B-TH), a2 (TH + VN),
+    a3 (CATTC + CASTTC); events ev1 (organised by CATTC), ev2 (CATTC takes part), ev3 (CASTTC)."""
+    src = {"sources": ["contract-test"]}
+
+    def node(label: str, key: str, **props: str) -> NodeRecord:
+        return NodeRecord(label, key, {**props, **src})
+
+    def rel(kind: str, a: tuple[str, str], b: tuple[str, str], **props: str) -> RelationshipRecord:
+        return RelationshipRecord(kind, a[0], a[1], b[0], b[1], {**props, **src})
+
+    cn, th, vn = ("Country", "CN"), ("Country", "TH"), ("Country", "VN")
+    cattc, castc = ("NationalTransferCentre", "CATTC"), ("NationalTransferCentre", "CASTTC")
+    bth, bvn, bx = ("BilateralCentre", "B-TH"), ("BilateralCentre", "B-VN"), ("BilateralCentre", "B-X")
+    e1, e2, e3 = ("Expert", "e1"), ("Expert", "e2"), ("Expert", "e3")
+    f2, f21, f211, f3 = (("Field", k) for k in ("ford:2", "ford:2.1", "ford:2.1.1", "ford:3"))
+    offers = {"o1": [f211], "o2": [f2], "o3": [f3], "o4": [f21, f3]}
+    nodes = [node(label, key, name=f"{key} name") for label, key in (cn, th, vn, cattc, castc, bth, bvn, bx)]
+    nodes += [node(label, key, name=f"{key} name") for label, key in (e1, e2, e3)]
+    nodes += [
+        node("Field", key, name=key, notation=key[5:], scheme="OECD FORD") for _, key in (f2, f21, f211, f3)
+    ]
+    nodes += [node("TechnologyOffer", key, title=f"offer {key}") for key in offers]
+    nodes += [node("TechnologyDemand", "d1", title="demand d1")]
+    nodes += [node("Agreement", key, title=f"agreement {key}") for key in ("a1", "a2", "a3")]
+    nodes += [node("Event", key, name=f"event {key}") for key in ("ev1", "ev2", "ev3")]
+    rels = [
+        rel("LOCATED_IN", cattc, cn),
+        rel("LOCATED_IN", castc, cn),
+        rel("PARENT_CENTRE", bth, cattc),
+        rel("PARENT_CENTRE", bvn, cattc),
+        rel("PARENT_CENTRE", bx, castc),
+        rel("HOSTED_IN", bth, th),
+        rel("HOSTED_IN", bvn, vn),
+        rel("HOSTED_IN", bx, th),
+        rel("BILATERAL_PARTNER_OF", th, bth, status="active"),
+        rel("AFFILIATED_WITH", e1, cattc),
+        rel("LOCATED_IN", e1, th),
+        rel("AFFILIATED_WITH", e2, bvn),
+        rel("LOCATED_IN", e2, cn),
+        rel("LOCATED_IN", e3, th),
+        rel("BROADER", f21, f2),
+        rel("BROADER", f211, f21),
+        *(rel("IN_FIELD", ("TechnologyOffer", o), f) for o, fs in offers.items() for f in fs),
+        rel("IN_FIELD", ("TechnologyDemand", "d1"), f21),
+        rel("PARTY_TO", cattc, ("Agreement", "a1")),
+        rel("PARTY_TO", bth, ("Agreement", "a1")),
+        rel("PARTY_TO", th, ("Agreement", "a2")),
+        rel("PARTY_TO", vn, ("Agreement", "a2")),
+        rel("PARTY_TO", cattc, ("Agreement", "a3")),
+        rel("PARTY_TO", castc, ("Agreement", "a3")),
+        rel("ORGANISES", cattc, ("Event", "ev1")),
+        rel("PARTICIPATES_IN", cattc, ("Event", "ev2")),
+        rel("ORGANISES", castc, ("Event", "ev3")),
+    ]
+    store.upsert(nodes, rels)
+
+
+def _rows(rows: list[dict[str, Any]], *columns: str) -> list[tuple[Any, ...]]:
+    return [tuple(row[c] for c in columns) for row in rows]
+
+
+# expected answers worked out by hand from the `_planner_seed` docstring
+NAMED_QUERY_CASES: list[tuple[str, dict[str, Any], tuple[str, ...], list[tuple[Any, ...]]]] = [
+    ("node_by_key", {"label": "Country", "key": "TH"}, ("n",), [({"id": "Country:TH"},)]),
+    # B-TH: PARENT_CENTRE, HOSTED_IN, BILATERAL_PARTNER_OF (in), PARTY_TO a1
+    (
+        "neighbours",
+        {"label": "BilateralCentre", "key": "B-TH"},
+        ("type",),
+        [("BILATERAL_PARTNER_OF",), ("HOSTED_IN",), ("PARENT_CENTRE",), ("PARTY_TO",)],
+    ),
+    # VN - B-VN - {CATTC, e2}; VN - a2 - TH
+    (
+        "two_hop",
+        {"label": "Country", "key": "VN"},
+        ("m",),
+        [({"id": "Country:TH"},), ({"id": "Expert:e2"},), ({"id": "Institution:CATTC"},)],
+    ),
+    ("count_label", {"label": "BilateralCentre"}, ("count",), [(3,)]),
+    ("count_type", {"rel_type": "HOSTED_IN"}, ("count",), [(3,)]),
+    ("bilateral_centres_of", {"centre": "CATTC"}, ("id", "country"), [("B-TH", "TH"), ("B-VN", "VN")]),
+    ("centres_hosted_in", {"country": "TH"}, ("id", "parent"), [("B-TH", "CATTC"), ("B-X", "CASTTC")]),
+    ("experts_bridging", {"a": "CN", "b": "TH"}, ("id",), [("e1",)]),
+    ("experts_bridging", {"a": "VN", "b": "CN"}, ("id",), [("e2",)]),
+    ("experts_bridging", {"a": "TH", "b": "TH"}, ("id",), [("e1",), ("e3",)]),
+    (
+        "offers_in_field",
+        {"field": "ford:2"},
+        ("id", "field"),
+        [("o1", "ford:2.1.1"), ("o2", "ford:2"), ("o4", "ford:2.1")],
+    ),
+    ("offers_in_field", {"field": "ford:2.1"}, ("id", "field"), [("o1", "ford:2.1.1"), ("o4", "ford:2.1")]),
+    ("demands_in_field", {"field": "ford:2"}, ("id", "field"), [("d1", "ford:2.1")]),
+    ("agreements_between", {"a": "CN", "b": "TH"}, ("id",), [("a1",)]),
+    ("agreements_between", {"a": "VN", "b": "TH"}, ("id",), [("a2",)]),
+    ("agreements_between", {"a": "CN", "b": "CN"}, ("id",), [("a3",)]),
+    ("agreements_between", {"a": "CN", "b": "VN"}, ("id",), []),
+    (
+        "events_of_centre",
+        {"centre": "CATTC"},
+        ("id", "role"),
+        [("ev1", "ORGANISES"), ("ev2", "PARTICIPATES_IN")],
+    ),
+    ("partners_of_centre", {"centre": "B-TH"}, ("id", "status"), [("TH", "active")]),
+]
+
+
+def test_every_named_query_has_a_case() -> None:
+    assert {case[0] for case in NAMED_QUERY_CASES} == set(NAMED_QUERIES)
+
+
+@pytest.mark.parametrize(("name", "arguments", "columns", "expected"), NAMED_QUERY_CASES)
+def test_named_queries(
+    planner_store: GraphStore,
+    name: str,
+    arguments: dict[str, Any],
+    columns: tuple[str, ...],
+    expected: list[tuple[Any, ...]],
+) -> None:
+    cypher, values = NAMED_QUERIES[name].bind(planner_store.schema, arguments)
+    rows = planner_store.query(cypher, values, read_only=True)
+    got = _rows(rows, *columns)
+    # node cells: compare their stable ids; unordered queries: compare sorted
+    got = [tuple({"id": c["id"]} if isinstance(c, dict) else c for c in row) for row in got]
+    if "ORDER BY" not in cypher:
+        got = sorted(got, key=repr)
+    assert got == expected
+
+
+def test_named_query_examples_name_schema_identifiers() -> None:
+    schema = load_schema()
+    for query in NAMED_QUERIES.values():
+        assert {p.name for p in query.parameters} >= set(query.example), query.name
+        cypher, _ = query.bind(schema, query.example)  # labels and types of the examples exist
+        assert "{" not in cypher.replace("{`", "")
