@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,116 @@ def sna_comparison(n: int, m: int, k: int, seed: int) -> None:
     print(f"raw counts identical to sna: {same}")
 
 
+def generated_projection(folder: Path, reference: Path) -> nx.MultiDiGraph:
+    """Typed projection of a ``loaders.generate`` bundle read straight from its CSVs.
+
+    Same node ids, labels, keys and properties as the store's projection (with the
+    OECD fields and their BROADER links, countries without properties), without
+    loading a store: the benchmark times the analytics, not the load.
+    """
+    import csv
+
+    import pycountry
+    import yaml
+
+    from ontology.derive import load_schema
+
+    schema = load_schema()
+    G = nx.MultiDiGraph()
+
+    def add(label: str, key: str, props: dict[str, Any]) -> None:
+        nt = schema.nodes[label]
+        G.add_node(f"{nt.key_label}:{key}", label=label, labels=tuple(nt.labels), key=key, props=props)
+
+    with (reference / "oecd_ford" / "ford.csv").open(encoding="utf-8") as handle:
+        ford = list(csv.DictReader(handle))
+    for r in ford:
+        add("Field", f"ford:{r['code']}", {"name": r["label"]})
+    for r in ford:
+        if r["parent"]:
+            G.add_edge(f"Field:ford:{r['code']}", f"Field:ford:{r['parent']}", type="BROADER", props={})
+    for c in pycountry.countries:
+        add("Country", c.alpha_2, {})
+    for entry in yaml.safe_load((folder / "bundle.yaml").read_text(encoding="utf-8"))["mappings"]:
+        spec = yaml.safe_load((folder / entry["mapping"]).read_text(encoding="utf-8"))
+        with (folder / spec["source"]["path"]).open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for nspec in spec.get("nodes", []):
+            for r in rows:
+                add(nspec["label"], r[nspec["key"]], {p: r[c] for p, c in nspec["properties"].items()})
+        for rspec in spec.get("relationships", []):
+            a, b, t = rspec["start"], rspec["end"], rspec["type"]
+            ka, kb = schema.nodes[a["label"]].key_label, schema.nodes[b["label"]].key_label
+            for r in rows:
+                G.add_edge(f"{ka}:{r[a['key']]}", f"{kb}:{r[b['key']]}", type=t, props={})
+    return G
+
+
+def supply_demand_benchmark(nodes: int, edges: int, seed: int, sample: int) -> None:
+    """Matching, opportunities and channels on the generator's network."""
+    from graph.analytics.actors import actor_network
+    from graph.analytics.channels import ChannelFinder
+    from graph.analytics.matching import Matcher, _text
+    from graph.analytics.opportunities import brokerage_opportunities, open_triads
+    from loaders.generate import generate
+
+    print(f"\n== supply-demand matching, opportunities, channels on generate({nodes}, {edges}) ==")
+    repo = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(tmp, nodes=nodes, edges=edges, seed=seed, reference=repo / "data" / "reference")
+        t_proj, G = timed(lambda: generated_projection(Path(tmp), repo / "data" / "reference"))
+    print(f"projection: {G.number_of_nodes()} nodes, {G.number_of_edges()} relationships ({t_proj:.1f}s)")
+    table = Table()
+    t_m, M = timed(lambda: Matcher(G))
+    other = "sklearn: not installed"
+    if has("sklearn"):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        texts = [_text(G, v) for v in M.offers + M.demands]
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        other = other_cell(
+            "sklearn TfidfVectorizer fit_transform only", timed(lambda: vec.fit_transform(texts))[0], t_m
+        )
+    table.add(
+        f"Matcher ({len(M.offers)} offers, {len(M.demands)} demands)", t_m, None, "(build + TF-IDF)", other
+    )
+    some = M.demands[: min(sample, len(M.demands))]
+    scale = len(M.demands) / max(len(some), 1)
+    t_ex, exact = timed(lambda: M.match_all(10, some))
+    text_only = sum(m.relation == "text only" for ms in exact.values() for m in ms)
+    table.add(f"match_all, all demands (x{scale:.1f})", t_ex * scale, None, f"({len(some)} timed)",
+              f"{text_only} text-only of {len(some)} top-10s")  # fmt: skip
+    t_a, A = timed(lambda: actor_network(G))
+    print(
+        f"actor network: {A.number_of_nodes()} actors, {A.number_of_edges()} ties ({t_a:.1f}s, existing step)"
+    )
+    U = A.to_undirected(as_view=True)
+
+    def nx_reference(members: dict[Any, list[Any]], groups: list[Any]) -> None:
+        for g in groups:
+            nx.multi_source_dijkstra_path_length(U, members[g], cutoff=2)
+
+    for part in ("country", "centre_system"):
+        t_o, ops = timed(partial(brokerage_opportunities, G, part, A=A, roles={}, constraint={}))
+        # reference: networkx breadth-first search from each group's members, cutoff 2
+        members: dict[Any, list[Any]] = {}
+        for v, g in A.nodes(data=part):
+            if g is not None:
+                members.setdefault(g, []).append(v)
+        groups = sorted(members, key=str)[:5]
+        t_nx, _ = timed(partial(nx_reference, members, groups))
+        t_nx *= len(members) / max(len(groups), 1)
+        note = f"(nx BFS per group, {len(groups)} of {len(members)} x)"
+        table.add(f"opportunities by {part} ({len(ops)} found)", t_o, t_nx, note, "roles/constraint given")
+    hub = max(A, key=A.degree)
+    t_t, triads = timed(lambda: open_triads(A, hub, groups="country"))
+    table.add(f"open_triads (hub, degree {A.degree(hub)})", t_t, None, "", f"{len(triads)} listed")
+    t_f, finder = timed(lambda: ChannelFinder(G, matcher=M))
+    t_c, chans = timed(lambda: [finder.channels(d) for d in M.demands[:10]])
+    table.add("ChannelFinder build", t_f, None, "", "-")
+    table.add("channels of 10 demands", t_c, None, "", f"{sum(map(len, chans))} channels")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nodes", type=int, default=100_000)
@@ -209,7 +320,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sna-nodes", type=int, default=10_000)
     ap.add_argument("--sna-edges", type=int, default=100_000)
     ap.add_argument("--skip-sna", action="store_true")
+    ap.add_argument("--sd-nodes", type=int, default=100_000, help="generator nodes for supply-demand")
+    ap.add_argument("--sd-edges", type=int, default=1_000_000)
+    ap.add_argument("--sd-sample", type=int, default=1024, help="demands timed in match_all")
+    ap.add_argument("--skip-sd", action="store_true")
+    ap.add_argument("--only-sd", action="store_true", help="run only the supply-demand section")
     args = ap.parse_args(argv)
+    if args.only_sd:
+        supply_demand_benchmark(args.sd_nodes, args.sd_edges, args.seed, args.sd_sample)
+        return
 
     print(f"python {sys.version.split()[0]}, networkx {nx.__version__}, numpy {np.__version__}")
     print(f"cores: {os.cpu_count()}")
@@ -334,6 +453,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if not args.skip_sna:
         sna_comparison(args.sna_nodes, args.sna_edges, args.groups, args.seed)
+    if not args.skip_sd:
+        supply_demand_benchmark(args.sd_nodes, args.sd_edges, args.seed, args.sd_sample)
 
 
 if __name__ == "__main__":

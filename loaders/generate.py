@@ -6,8 +6,13 @@ network is heterogeneous and skewed like the real one: country sizes follow a Zi
 law, a few national centres own branch and bilateral centres abroad, experts are
 affiliated with one or (the brokers among them) several institutions in different
 countries, technology offers and demands are owned by institutions or experts and
-classified by OECD field, and events and agreements attract participants by
-preferential attachment.  Every node and relationship is marked ``synthetic: true``
+classified by OECD field (a tenth of the demands by a major field only: "anything in
+engineering"), and events and agreements attract participants by preferential
+attachment.  Offers and demands carry a title and a ``description`` written from a
+small field-specific vocabulary of technical terms in English or Chinese (Chinese
+texts keep the usual English acronyms), with concepts shared by neighbouring fields
+and demands worded with other templates than offers, so text matching has paraphrases
+and cross-field matches to find.  Every node and relationship is marked ``synthetic: true``
 with the generator's seed; nothing here is mixed into the real data.
 
 Countries (ISO 3166 alpha-2) and fields (OECD FORD) are referenced by key, so the real
@@ -26,6 +31,7 @@ import pycountry
 import yaml
 
 from ontology.vocab import NodeLabel as L
+from ontology.vocab import PropertyName as P
 from ontology.vocab import RelType as R
 
 __all__ = ["GeneratedNetwork", "generate"]
@@ -48,6 +54,104 @@ _AGREEMENT_KINDS = (
     L.CO_BUILDING_AGREEMENT,
 )
 
+# Technical concepts per OECD FORD major field: (English, Chinese, acronym or "").  A field
+# of a major draws from a window of its major's list, so neighbouring fields share terms.
+_CONCEPTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "1": (
+        ("machine learning model", "机器学习模型", "ML"),
+        ("big data analytics", "大数据分析", ""),
+        ("remote sensing imagery", "遥感影像", "RS"),
+        ("quantum sensor", "量子传感器", ""),
+        ("genome sequencing", "基因组测序", "NGS"),
+        ("spectroscopy instrument", "光谱仪器", ""),
+        ("geological survey", "地质勘查", ""),
+        ("catalyst synthesis", "催化剂合成", ""),
+        ("climate monitoring", "气候监测", ""),
+        ("cloud computing platform", "云计算平台", "SaaS"),
+        ("optimisation algorithm", "优化算法", ""),
+        ("microbial strain", "微生物菌株", ""),
+    ),
+    "2": (
+        ("photovoltaic module", "光伏组件", "PV"),
+        ("lithium battery", "锂电池", "LFP"),
+        ("smart grid", "智能电网", ""),
+        ("wastewater treatment", "污水处理", "MBR"),
+        ("industrial robot", "工业机器人", "PLC"),
+        ("5G base station", "5G基站", "5G"),
+        ("bridge construction", "桥梁施工", "BIM"),
+        ("desalination membrane", "海水淡化膜", "RO"),
+        ("electric vehicle charging", "电动汽车充电", "EV"),
+        ("CNC machining", "数控加工", "CNC"),
+        ("biogas digester", "沼气池", ""),
+        ("graphene material", "石墨烯材料", ""),
+        ("medical imaging device", "医学影像设备", "CT"),
+        ("enzyme fermentation", "酶发酵", ""),
+        ("nanocoating", "纳米涂层", ""),
+        ("hydrogen fuel cell", "氢燃料电池", "PEM"),
+    ),
+    "3": (
+        ("vaccine production", "疫苗生产", "GMP"),
+        ("rapid diagnostic test", "快速诊断试剂", "PCR"),
+        ("telemedicine service", "远程医疗服务", ""),
+        ("traditional Chinese medicine", "中医药", "TCM"),
+        ("malaria prevention", "疟疾防治", ""),
+        ("medical imaging device", "医学影像设备", "CT"),
+        ("hospital information system", "医院信息系统", "HIS"),
+        ("antibody drug", "抗体药物", "mAb"),
+        ("maternal health care", "妇幼保健", ""),
+    ),
+    "4": (
+        ("drip irrigation", "滴灌", ""),
+        ("hybrid rice seed", "杂交水稻种子", ""),
+        ("aquaculture feed", "水产养殖饲料", ""),
+        ("dairy cattle breeding", "奶牛育种", ""),
+        ("pest control", "病虫害防治", "IPM"),
+        ("veterinary vaccine", "兽用疫苗", ""),
+        ("cold chain storage", "冷链仓储", ""),
+        ("soil testing", "土壤检测", ""),
+        ("tissue culture seedling", "组培育苗", ""),
+        ("biogas digester", "沼气池", ""),
+    ),
+    "5": (
+        ("vocational training", "职业培训", "TVET"),
+        ("e-commerce logistics", "电子商务物流", ""),
+        ("technology transfer consulting", "技术转移咨询", ""),
+        ("intellectual property licensing", "知识产权许可", "IP"),
+        ("industrial park planning", "产业园区规划", ""),
+        ("online education platform", "在线教育平台", ""),
+        ("market research", "市场调研", ""),
+        ("mobile payment", "移动支付", ""),
+        ("smart city governance", "智慧城市治理", ""),
+    ),
+    "6": (
+        ("cultural heritage digitisation", "文化遗产数字化", "3D"),
+        ("language translation service", "语言翻译服务", ""),
+        ("museum exhibition design", "博物馆展陈设计", ""),
+        ("archaeological survey", "考古勘探", "GIS"),
+        ("film post-production", "影视后期制作", "VFX"),
+        ("online education platform", "在线教育平台", ""),
+    ),
+}
+_OFFER_TEMPLATES = (
+    (
+        "{a} technology ready for transfer, applied in {b} and {c}.",
+        "成熟的{a}技术，可应用于{b}和{c}，寻求转让。",
+    ),
+    (
+        "Proven {a} solution including {b}; licensing and joint development welcome.",
+        "提供{a}整体解决方案，包括{b}，欢迎许可和联合开发。",
+    ),
+    ("Patented {a} with field results in {b}.", "拥有{a}专利，已在{b}中示范应用。"),
+)
+_DEMAND_TEMPLATES = (
+    (
+        "Looking for {a} to improve {b}; a partner for {c} is also needed.",
+        "寻求{a}技术，用于改进{b}，同时需要{c}合作伙伴。",
+    ),
+    ("We need a supplier of {a} for our {b} project.", "急需{a}方案，服务于{b}项目。"),
+    ("Seeking cooperation on {a} and {b}.", "希望在{a}和{b}方面开展合作。"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class GeneratedNetwork:
@@ -58,6 +162,37 @@ class GeneratedNetwork:
     relationships: int
     seed: int
     files: tuple[Path, ...]
+
+
+def _texts(
+    rng: np.random.Generator, fields: np.ndarray, templates: tuple[tuple[str, str], ...], kind: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Titles and descriptions of offers or demands in `fields` (``ford:<major>.<n>`` keys)."""
+    n = len(fields)
+    chinese = rng.random(n) < 0.4
+    picks = rng.random((n, 6)).argsort(axis=1)[:, :3]  # three distinct concepts of six
+    template = rng.integers(0, len(templates), n)
+    with_acronym = rng.random((n, 3)) < 0.6
+    titles: list[str] = []
+    descriptions: list[str] = []
+    for i, field in enumerate(fields.tolist()):
+        code = field.split(":", 1)[1]
+        major, _, minor = code.partition(".")
+        pool = _CONCEPTS.get(major, _CONCEPTS["2"])
+        # a window of six concepts starting at the field's number: neighbouring fields overlap
+        start = int(minor or 0) % len(pool)
+        window = [pool[(start + j) % len(pool)] for j in range(min(6, len(pool)))]
+        words = []
+        for j in range(3):
+            en, zh, acronym = window[int(picks[i, j]) % len(window)]
+            term = zh if chinese[i] else en
+            if acronym and with_acronym[i, j]:
+                term = f"{term}（{acronym}）" if chinese[i] else f"{term} ({acronym})"
+            words.append(term)
+        en_t, zh_t = templates[template[i]]
+        descriptions.append((zh_t if chinese[i] else en_t).format(a=words[0], b=words[1], c=words[2]))
+        titles.append(f"Synthetic {kind}: {words[0]}")
+    return np.array(titles), np.array(descriptions)
 
 
 def _ford_fields(reference: Path | None) -> list[str]:
@@ -111,6 +246,7 @@ class _Writer:
         names: np.ndarray,
         *,
         name_property: str = "name",
+        properties: Sequence[tuple[str, np.ndarray]] = (),
         ties: Sequence[tuple[str, str, np.ndarray]] = (),
         incoming: Sequence[tuple[str, str, np.ndarray]] = (),
     ) -> None:
@@ -120,8 +256,8 @@ class _Writer:
         `ties` are (type, end label, end keys) from these nodes; `incoming` (type, start label,
         start keys) end at them."""
         label = str(label)
-        header = ["id", "name"]
-        columns = [ids, names]
+        header = ["id", "name", *(str(name) for name, _ in properties)]
+        columns = [ids, names, *(column for _, column in properties)]
         relationships: list[dict[str, object]] = []
         for i, (rel_type, other, keys) in enumerate([*ties, *incoming]):
             header.append(f"other{i}")
@@ -135,7 +271,13 @@ class _Writer:
         file = self.table(f"nodes_{label}", header, columns)
         body: dict[str, object] = {
             "source": {"path": file},
-            "nodes": [{"label": label, "key": "id", "properties": {name_property: "name"}}],
+            "nodes": [
+                {
+                    "label": label,
+                    "key": "id",
+                    "properties": {name_property: "name", **{str(name): str(name) for name, _ in properties}},
+                }
+            ],
         }
         if relationships:
             body["relationships"] = relationships
@@ -291,16 +433,26 @@ def generate(
     skill_expert, skill_field = _unique_pairs(skill_expert, skill_field)
     w.edges(R.EXPERT_IN, L.EXPERT, L.FIELD, expert_ids[skill_expert], fields[skill_field])
 
-    # --- offers and demands: owned by an institution (70%) or an expert, in a field and a country
-    for label, prefix, owns, n in ((L.TECHNOLOGY_OFFER, "off", R.OFFERS, n_offer),
-                                   (L.TECHNOLOGY_DEMAND, "dem", R.SEEKS, n_demand)):  # fmt: skip
+    # --- offers and demands: owned by an institution (70%) or an expert, in a field and a country,
+    # described in words (own random stream: the network's structure does not depend on the texts)
+    text_rng = np.random.default_rng([seed, 1])
+    for label, prefix, owns, n, templates, kind in (
+        (L.TECHNOLOGY_OFFER, "off", R.OFFERS, n_offer, _OFFER_TEMPLATES, "offer"),
+        (L.TECHNOLOGY_DEMAND, "dem", R.SEEKS, n_demand, _DEMAND_TEMPLATES, "demand"),
+    ):
         item_ids = ids(prefix, n)
+        item_countries = rng.choice(countries, size=n, p=country_p)
+        item_fields = fields[rng.integers(0, len(fields), n)]
+        titles, descriptions = _texts(text_rng, item_fields, templates, kind)
+        if owns == R.SEEKS:  # a tenth of the demands only name the major field ("ford:2")
+            broad = text_rng.random(n) < 0.1
+            item_fields = np.where(broad, np.char.partition(item_fields, ".")[:, 0], item_fields)
         item_ties = [
-            (R.LOCATED_IN, L.COUNTRY, rng.choice(countries, size=n, p=country_p)),
-            (R.IN_FIELD, L.FIELD, fields[rng.integers(0, len(fields), n)]),
+            (R.LOCATED_IN, L.COUNTRY, item_countries),
+            (R.IN_FIELD, L.FIELD, item_fields),
         ]
-        w.nodes(label, item_ids, np.char.add(f"Synthetic {label} ", item_ids), name_property="title",
-                ties=item_ties)  # fmt: skip
+        w.nodes(label, item_ids, titles, name_property="title",
+                properties=[(P.DESCRIPTION, descriptions)], ties=item_ties)  # fmt: skip
         by_inst = rng.random(n) < 0.7
         owners_inst = all_inst[rng.choice(len(all_inst), size=int(by_inst.sum()), p=inst_p)]
         w.edges(owns, L.INSTITUTION, label, owners_inst, item_ids[by_inst])

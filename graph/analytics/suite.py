@@ -3,10 +3,12 @@
 A run projects the store once, builds the actor network, computes brokerage roles
 (with sna expected values and z-scores) for the chosen partition, Burt's
 structural-hole measures, degree / PageRank / betweenness, communities and their
-bridges, duplicated centres and coverage gaps, and saves everything as one JSON run
-record (gzip) under the data directory's ``runs/`` with its parameters, timings and
-time.  The API and the reports read the latest run; nothing here writes to the graph,
-so a run never competes with loads for the store's write lock.
+bridges, duplicated centres and coverage gaps, brokerage opportunities and the
+supply–demand matches and channels of a bounded number of demands, and saves
+everything as one JSON run record (gzip) under the data directory's ``runs/`` with
+its parameters, timings and time.  The API and the reports read the latest run;
+nothing here writes to the graph, so a run never competes with loads for the store's
+write lock.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from graph.analytics.centrality import betweenness, degree, pagerank
 from graph.analytics.communities import community_bridges, detect_communities
 from graph.analytics.coverage import country_coverage, coverage_gaps
 from graph.analytics.duplicates import duplicate_centres
+from graph.analytics.opportunities import Opportunity, brokerage_opportunities
+from ontology.vocab import RelType
 
 __all__ = ["AnalysisParams", "AnalysisRun", "latest_run", "load_run", "run_suite", "save_run"]
 
@@ -45,6 +49,12 @@ class AnalysisParams:
     duplicate_min_score: float = 0.25
     duplicate_require_different_parent: bool = True
     coverage_bri_only: bool = True
+    opportunities_k: int = 2
+    opportunities_top: int = 20
+    opportunities_brokers: int = 5
+    channels_demands: int = 10
+    channels_offers: int = 5
+    channels_max_hops: int = 4
 
 
 @dataclass(slots=True)
@@ -57,6 +67,7 @@ class AnalysisRun:
     graph: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    ended: str | None = None  # when the analyses finished (ISO 8601, UTC); None in older records
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
@@ -167,8 +178,67 @@ def run_suite(
         "gaps": [g.to_dict() for g in gaps],
         "countries": {code: asdict(c) for code, c in coverage.items()},
     }
+    opportunities = step(
+        "brokerage opportunities",
+        lambda: brokerage_opportunities(
+            G,
+            groups,
+            A=A,
+            k=params.opportunities_k,
+            top=params.opportunities_top,
+            brokers=params.opportunities_brokers,
+            roles=broker,
+            constraint={v: s["constraint"] for v, s in run.results["structural_holes"].items()},
+        ),
+    )
+    run.results["opportunities"] = {
+        "partition": params.partition,
+        "k": params.opportunities_k,
+        "pairs": [o.to_dict() for o in opportunities],
+    }
+    if params.channels_demands > 0:
+        run.results.update(
+            step("supply-demand channels", lambda: _channels(G, opportunities, groups, params))
+        )
     run.results = _clean(run.results)
+    run.ended = datetime.now(UTC).isoformat()
     return run
+
+
+def _channels(
+    G: nx.MultiDiGraph, opportunities: list[Opportunity], groups: Mapping[Any, Any], params: AnalysisParams
+) -> dict[str, Any]:
+    """Matches and channels of at most ``channels_demands`` demands.
+
+    The demands come first from the opportunities (a demand of the demander group in a
+    field of the pair, best pair first), then in node order.
+    """
+    from graph.analytics.channels import ChannelFinder  # imported here: only this step needs it
+
+    finder = ChannelFinder(G)
+    demands = finder.matcher.demands
+    chosen: list[Any] = []
+    owner_group: dict[Any, set[Any]] = {}
+    for d in demands:
+        owners = {u for u, _, t in G.in_edges(d, data="type") if t == RelType.SEEKS}
+        owner_group[d] = {groups.get(u) for u in owners}
+    for o in opportunities:
+        fields = set(o.fields)
+        for d in demands:
+            if d not in chosen and o.demander in owner_group[d] and fields & set(finder.matcher.fields_of[d]):
+                chosen.append(d)
+                break
+    chosen += [d for d in demands if d not in set(chosen)][: max(params.channels_demands - len(chosen), 0)]
+    chosen = chosen[: params.channels_demands]
+    matching = {d: [m.to_dict() for m in finder.matcher.match(d, params.channels_offers)] for d in chosen}
+    channels = {
+        d: [
+            c.to_dict()
+            for c in finder.channels(d, offers=params.channels_offers, max_hops=params.channels_max_hops)
+        ]
+        for d in chosen
+    }
+    return {"matching": matching, "channels": channels}
 
 
 def save_run(run: AnalysisRun, runs_dir: str | Path) -> Path:
@@ -177,8 +247,11 @@ def save_run(run: AnalysisRun, runs_dir: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"analysis-{run.id}.json.gz"
     tmp = path.with_suffix(".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8") as handle:
-        json.dump(run.to_dict(), handle, ensure_ascii=False)
+    # one dumps + one write at level 6: json.dump into a level-9 gzip stream took 29 s for a
+    # 70 MB record (55k actors), this takes 6 s for a file 7% larger
+    data = json.dumps(run.to_dict(), ensure_ascii=False).encode("utf-8")
+    with gzip.open(tmp, "wb", compresslevel=6) as handle:
+        handle.write(data)
     tmp.replace(path)  # readers never see a half-written run
     return path
 

@@ -65,3 +65,35 @@ def test_generated_network_loads_and_is_marked_synthetic(tmp_path: Path) -> None
     finally:
         store.close()
         stop_server(settings.store_dir)
+
+
+def test_offers_and_demands_are_described_in_english_and_chinese(tmp_path: Path) -> None:
+    import csv
+    import re
+
+    import yaml
+
+    net = generate(tmp_path / "syn", nodes=2000, edges=12000, seed=5)
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for label in ("TechnologyOffer", "TechnologyDemand"):
+        with (net.directory / f"nodes_{label}.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and all(r["description"].strip() and r["name"].startswith("Synthetic ") for r in rows)
+        chinese = sum(bool(han.search(r["description"])) for r in rows)
+        # 40% are written in Chinese (binomial, n = 340: far from both 0 and all)
+        assert 0.25 * len(rows) < chinese < 0.55 * len(rows)
+        mapping = yaml.safe_load(
+            (net.directory / "mappings" / f"nodes_{label}.yaml").read_text(encoding="utf-8")
+        )
+        assert mapping["nodes"][0]["properties"]["description"] == "description"
+        assert mapping["provenance"]["synthetic"] is True and mapping["provenance"]["seed"] == 5
+        fields = [r["other1"] for r in rows]
+        broad = sum("." not in f for f in fields)  # "ford:2": a major field only
+        assert (broad > 0) == (label == "TechnologyDemand")
+    # neighbouring fields share vocabulary: some offer and demand in different fields share a term
+    with (net.directory / "nodes_TechnologyOffer.csv").open(encoding="utf-8") as handle:
+        offers = [(r["other1"], r["name"].split(": ", 1)[1]) for r in csv.DictReader(handle)]
+    by_term: dict[str, set[str]] = {}
+    for field, term in offers:
+        by_term.setdefault(term, set()).add(field)
+    assert any(len(fields) > 1 for fields in by_term.values())

@@ -72,6 +72,9 @@ def test_suite_has_every_section(tmp_path: Path) -> None:
         "communities",
         "duplicates",
         "coverage",
+        "opportunities",
+        "matching",
+        "channels",
     }
     # e -> N1 and e -> U: e ties CN's centre and an Egyptian university but is itself in no
     # country ("(unknown)"), so no two-path runs *through* e (e has no incoming tie).
