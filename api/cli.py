@@ -130,6 +130,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int | None) -> Non
         workers=workers or settings.workers,
         log_level="info",
         access_log=False,
+        # Projecting a big graph (a million relationships) keeps a worker busy for tens of
+        # seconds with long GIL holds; the default 5 s would have the supervisor kill it.
+        timeout_worker_healthcheck=120,
     )
 
 
@@ -374,23 +377,50 @@ def generate(
     console.print(f"wrote {net.nodes} nodes and {net.relationships} relationships to {net.directory}")
 
 
-def _analyze(settings: Settings, partition: str, seed: int, max_group: int) -> tuple[Any, Any]:
-    """Run and save the suite; return the run and the projection it was computed on."""
-    from graph.analytics.suite import AnalysisParams, run_suite, save_run
+def _analyze(
+    settings: Settings,
+    partition: str,
+    seed: int,
+    max_group: int | None = None,
+    write_back: bool = True,
+    edge_properties: bool = False,
+) -> tuple[Any, Any]:
+    """Run and save the suite (and store its results in the graph); return the run and
+    the projection it was computed on (with relationship properties only when
+    `edge_properties`: no analysis reads them, and they double the projection time)."""
+    from dataclasses import replace
 
-    params = AnalysisParams(partition=partition, seed=seed, max_group=max_group)
+    from graph.analytics.suite import AnalysisParams, run_suite, save_run
+    from graph.analytics.writeback import write_back as store_results
+
+    params = AnalysisParams(partition=partition, seed=seed)
+    if max_group is not None:
+        params = replace(params, max_group=max_group)
+    stored = None
     with _open_store(settings) as store, _progress() as progress:
         task = progress.add_task("projecting the graph", total=None, rate="")
-        graph = store.to_networkx()
+        started = time.perf_counter()
+        graph = store.to_networkx(properties=edge_properties)
+        projection_s = time.perf_counter() - started
         run = run_suite(graph, params, on_step=lambda name: progress.update(task, description=name))
+        run.seconds = {"projection": round(projection_s, 3), **run.seconds}
+        path = save_run(run, settings.runs_dir)  # the record first: the graph's run node names it
+        if write_back:
+            progress.update(task, description="storing results in the graph")
+            stored = store_results(store, run, source=path.name)
         progress.update(task, description="analyses done", total=1, completed=1)
-    path = save_run(run, settings.runs_dir)
     results = run.results
     console.print(
         f"analysed {run.graph['nodes']} nodes / {run.graph['relationships']} relationships "
         f"({run.graph['actors']} actors, {run.graph['actor_ties']} actor ties) in "
         f"{sum(run.seconds.values()):.1f} s; run saved to {path}"
     )
+    if stored is not None:
+        console.print(
+            f"results stored in the graph: run {stored.run_id}, {stored.scored} actors scored, "
+            f"{stored.cleared} earlier results removed, {len(stored.missing)} actors gone "
+            f"({stored.seconds:.1f} s)"
+        )
     table = Table(title=f"top brokers (partition: {partition})")
     roles = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
     table.add_column("actor", overflow="fold")
@@ -421,16 +451,28 @@ def analyze(
     ] = "country",
     seed: Annotated[int, typer.Option(help="Seed of the sampled and randomised steps.")] = 0,
     max_group: Annotated[
-        int, typer.Option(help="Events/agreements with more actors add no co-affiliation ties.")
-    ] = 50,
+        int | None,
+        typer.Option(
+            help="Events/agreements with up to this many actors tie them all; larger ones tie them "
+            "to their organisers only (default: the suite's, 10)."
+        ),
+    ] = None,
+    write_back: Annotated[
+        bool,
+        typer.Option(
+            "--write-back/--no-write-back",
+            help="Store the results on the actors and an AnalysisRun node in the graph.",
+        ),
+    ] = True,
 ) -> None:
     """Run the network analyses (brokerage, structural holes, centrality, communities,
-    duplicated centres, coverage gaps) and save them as a run record."""
+    duplicated centres, coverage gaps), save them as a run record and store the
+    per-actor results in the graph (replacing the previous run's)."""
     from graph.analytics.actors import PARTITIONS
 
     if partition not in PARTITIONS:
         raise CliError(f"unknown partition {partition!r}; use one of {', '.join(PARTITIONS)}")
-    _analyze(_settings(), partition, seed, max_group)
+    _analyze(_settings(), partition, seed, max_group, write_back)
 
 
 @app.command()
@@ -501,18 +543,47 @@ def _write_report(
     formats: tuple[str, ...] = ("html", "md"),
     lang: str = "en",
     graph: Any = None,
+    country: str | None = None,
+    shacl: bool = True,
 ) -> list[Path]:
-    """Write the report; `graph` is the projection when the caller already has it."""
+    """Write the report (or one country's page); `graph` is the projection when the caller has it."""
     import json as _json
 
-    from viz.report import build_report, write_report
+    from viz.report import (
+        SHACL_GRAPH_LIMIT,
+        UnknownCountryError,
+        build_country_report,
+        build_report,
+        write_report,
+    )
 
     last_load = settings.runs_dir / "last-load.json"
     loads = _json.loads(last_load.read_text(encoding="utf-8")) if last_load.is_file() else []
     if graph is None:
         with _open_store(settings) as store:
             graph = store.to_networkx()
-    report = build_report(graph, run.to_dict(), lang=lang, load_reports=loads)
+    if country:
+        try:
+            report = build_country_report(graph, run.to_dict(), country, lang=lang)
+        except UnknownCountryError as exc:
+            raise CliError(str(exc)) from None
+    else:
+        validation = None
+        size = graph.number_of_nodes() + graph.number_of_edges()
+        if shacl and size > SHACL_GRAPH_LIMIT:
+            console.print(
+                f"whole-graph SHACL skipped: {size:,} nodes + relationships > {SHACL_GRAPH_LIMIT:,} "
+                "(pyshacl would take hours); the load-time checks stand"
+            )
+            shacl = False
+        if shacl:  # the whole graph against the shapes (about 10 s for the bundled dataset)
+            from graph.export import graph_records
+            from ontology.derive import load_schema
+            from ontology.validation import validate
+
+            schema = load_schema()
+            validation = validate(list(graph_records(graph, schema)), schema=schema)
+        report = build_report(graph, run.to_dict(), lang=lang, load_reports=loads, shacl=validation)
     paths = write_report(report, out or settings.reports_dir, formats)
     for path in paths:
         console.print(f"report    {path}")
@@ -521,24 +592,31 @@ def _write_report(
 
 @app.command()
 def report(
-    out: Annotated[Path | None, typer.Option("--out", help="Folder of report.html / report.md.")] = None,
-    format: Annotated[str, typer.Option("--format", help="Comma-separated: html, md.")] = "html,md",
-    lang: Annotated[str, typer.Option("--lang", help="Section titles in en or zh.")] = "en",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder of report.html / .md / .pdf.")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: html, md, pdf.")] = "html,md",
+    lang: Annotated[str, typer.Option("--lang", help="Titles and captions in en or zh.")] = "en",
+    country: Annotated[
+        str | None, typer.Option("--country", help="One country's page (ISO code, e.g. TH): report-TH.*")
+    ] = None,
+    shacl: Annotated[
+        bool, typer.Option("--shacl/--no-shacl", help="Validate the whole graph against the SHACL shapes.")
+    ] = True,
 ) -> None:
     """Write the network analysis report from the current graph and the latest analysis run."""
     from graph.analytics.suite import latest_run
+    from viz.report import FORMATS
 
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("html", "md")]
+    unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise CliError(f"unknown report format(s) {', '.join(unknown) or '(none)'}: use html, md")
+        raise CliError(f"unknown report format(s) {', '.join(unknown) or '(none)'}: use {', '.join(FORMATS)}")
     if lang not in ("en", "zh"):
         raise CliError("--lang must be en or zh")
     settings = _settings()
     run = latest_run(settings.runs_dir)
     if run is None:
         raise CliError("no analysis run yet: run `transfernet analyze` first")
-    _write_report(settings, run, out, formats, lang)
+    _write_report(settings, run, out, formats, lang, country=country, shacl=shacl)
 
 
 @app.command()
@@ -580,7 +658,7 @@ def demo(
         if not _print_load_reports(reports, report_file):
             raise typer.Exit(1)
         _print_stats(store)
-    run, graph = _analyze(settings, "country", 0, 50)
+    run, graph = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
     _write_report(settings, run, graph=graph)  # the projection is reused, not rebuilt
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)

@@ -30,6 +30,7 @@ class TN(_namespace.DefinedNamespace):
 
     # Classes
     Agreement: URIRef  # Agreement / 协议
+    AnalysisRun: URIRef  # Analysis run / 分析运行
     BilateralCentre: URIRef  # Bilateral technology transfer centre / 双边技术转移中心
     Bloc: URIRef  # Bloc or region / 国家集团或地区
     BranchCentre: URIRef  # Branch centre / 分中心
@@ -90,40 +91,76 @@ class TN(_namespace.DefinedNamespace):
 
     # Datatype properties
     acronym: URIRef  # acronym / 简称
+    actorCount: URIRef  # actor count / 行动者数
+    actorTieCount: URIRef  # actor tie count / 行动者关系数
     agreementStatus: URIRef  # agreement status / 协议状态
     alpha3: URIRef  # ISO alpha-3 code / ISO三字母代码
     amount: URIRef  # amount / 金额
+    analysisRun: URIRef  # analysis run / 分析运行
     asOf: URIRef  # as of / 截至
+    betweenness: URIRef  # betweenness centrality / 中介中心性
+    betweennessErrorBound: URIRef  # betweenness error bound / 中介中心性误差界
+    betweennessErrorProbability: URIRef  # betweenness error probability / 中介中心性误差概率
     blocKind: URIRef  # kind of bloc / 集团类型
     briMember: URIRef  # Belt and Road partner / 共建一带一路国家
     briYear: URIRef  # Belt and Road year / 签署一带一路合作文件年份
+    brokerageCoordinator: URIRef  # brokerage: coordinator / 经纪角色：协调者
+    brokerageCoordinatorZ: URIRef  # brokerage z-score: coordinator / 经纪角色z值：协调者
+    brokerageGatekeeper: URIRef  # brokerage: gatekeeper / 经纪角色：守门人
+    brokerageGatekeeperZ: URIRef  # brokerage z-score: gatekeeper / 经纪角色z值：守门人
+    brokerageGroup: URIRef  # brokerage group / 经纪分组
+    brokerageItinerant: URIRef  # brokerage: itinerant / 经纪角色：顾问
+    brokerageItinerantZ: URIRef  # brokerage z-score: itinerant / 经纪角色z值：顾问
+    brokerageLiaison: URIRef  # brokerage: liaison / 经纪角色：联络者
+    brokerageLiaisonZ: URIRef  # brokerage z-score: liaison / 经纪角色z值：联络者
+    brokerageRepresentative: URIRef  # brokerage: representative / 经纪角色：代表者
+    brokerageRepresentativeZ: URIRef  # brokerage z-score: representative / 经纪角色z值：代表者
+    brokerageTotal: URIRef  # brokerage: total / 经纪角色：总计
+    brokerageTotalZ: URIRef  # brokerage z-score: total / 经纪角色z值：总计
     city: URIRef  # city / 城市
+    community: URIRef  # community / 社区
+    communityParticipation: URIRef  # community participation / 社区参与系数
+    constraint: URIRef  # constraint / 约束
     currency: URIRef  # currency / 币种
+    degreeCentrality: URIRef  # degree centrality / 度中心性
     description: URIRef  # description / 描述
+    durationSeconds: URIRef  # duration in seconds / 耗时（秒）
+    effectiveSize: URIRef  # effective size / 有效规模
+    efficiency: URIRef  # efficiency / 效率
     endDate: URIRef  # end date / 结束日期
+    endedAt: URIRef  # ended at / 结束时间
     established: URIRef  # established / 成立时间
     fundingSource: URIRef  # source of funds / 资金来源
+    hierarchy: URIRef  # hierarchy / 等级度
     id: URIRef  # identifier / 标识符
     incomeGroup: URIRef  # income group / 收入组别
     ipStatus: URIRef  # IP status / 知识产权状态
     lendingCategory: URIRef  # lending category / 贷款类别
     level: URIRef  # level / 层级
     measure: URIRef  # measure / 指标
+    modularity: URIRef  # modularity / 模块度
     name: URIRef  # name / 名称
     nameZh: URIRef  # Chinese name / 中文名称
+    nodeCount: URIRef  # node count / 节点数
     notation: URIRef  # notation / 分类号
     note: URIRef  # note / 备注
     numericValue: URIRef  # numeric value / 数值
+    pagerank: URIRef  # PageRank / PageRank值
+    parameters: URIRef  # parameters / 运行参数
+    partition: URIRef  # partition / 分组依据
     province: URIRef  # province / 省份
     readinessLevel: URIRef  # technology readiness level / 技术成熟度
     region: URIRef  # World Bank region / 世界银行区域
+    relationshipCount: URIRef  # relationship count / 关系数
     retrieved: URIRef  # retrieved / 获取日期
     role: URIRef  # role / 角色
     scheme: URIRef  # classification scheme / 分类体系
     seed: URIRef  # random seed / 随机种子
     signedOn: URIRef  # signed on / 签署日期
     since: URIRef  # since / 起始时间
+    softwareVersion: URIRef  # software version / 软件版本
     startDate: URIRef  # start date / 开始日期
+    startedAt: URIRef  # started at / 开始时间
     status: URIRef  # status / 状态
     synthetic: URIRef  # synthetic / 合成数据
     title: URIRef  # title / 标题
@@ -143,6 +180,8 @@ class TN(_namespace.DefinedNamespace):
 
     # Shapes
     AgreementShape: URIRef
+    AnalysisResultsShape: URIRef
+    AnalysisRunShape: URIRef
     BilateralCentreShape: URIRef
     BlocShape: URIRef
     BranchCentreShape: URIRef
@@ -175,6 +214,7 @@ class NodeLabel(StrEnum):
     """Node labels (one per class)."""
 
     AGREEMENT = "Agreement"
+    ANALYSIS_RUN = "AnalysisRun"
     BILATERAL_CENTRE = "BilateralCentre"
     BLOC = "Bloc"
     BRANCH_CENTRE = "BranchCentre"
@@ -241,41 +281,77 @@ class PropertyName(StrEnum):
     """Property names of nodes and relationships (provenance included)."""
 
     ACRONYM = "acronym"
+    ACTOR_COUNT = "actorCount"
+    ACTOR_TIE_COUNT = "actorTieCount"
     AGREEMENT_STATUS = "agreementStatus"
     ALPHA3 = "alpha3"
     AMOUNT = "amount"
+    ANALYSIS_RUN = "analysisRun"
     AS_OF = "asOf"
+    BETWEENNESS = "betweenness"
+    BETWEENNESS_ERROR_BOUND = "betweennessErrorBound"
+    BETWEENNESS_ERROR_PROBABILITY = "betweennessErrorProbability"
     BLOC_KIND = "blocKind"
     BRI_MEMBER = "briMember"
     BRI_YEAR = "briYear"
+    BROKERAGE_COORDINATOR = "brokerageCoordinator"
+    BROKERAGE_COORDINATOR_Z = "brokerageCoordinatorZ"
+    BROKERAGE_GATEKEEPER = "brokerageGatekeeper"
+    BROKERAGE_GATEKEEPER_Z = "brokerageGatekeeperZ"
+    BROKERAGE_GROUP = "brokerageGroup"
+    BROKERAGE_ITINERANT = "brokerageItinerant"
+    BROKERAGE_ITINERANT_Z = "brokerageItinerantZ"
+    BROKERAGE_LIAISON = "brokerageLiaison"
+    BROKERAGE_LIAISON_Z = "brokerageLiaisonZ"
+    BROKERAGE_REPRESENTATIVE = "brokerageRepresentative"
+    BROKERAGE_REPRESENTATIVE_Z = "brokerageRepresentativeZ"
+    BROKERAGE_TOTAL = "brokerageTotal"
+    BROKERAGE_TOTAL_Z = "brokerageTotalZ"
     CITY = "city"
+    COMMUNITY = "community"
+    COMMUNITY_PARTICIPATION = "communityParticipation"
+    CONSTRAINT = "constraint"
     CURRENCY = "currency"
+    DEGREE_CENTRALITY = "degreeCentrality"
     DESCRIPTION = "description"
+    DURATION_SECONDS = "durationSeconds"
+    EFFECTIVE_SIZE = "effectiveSize"
+    EFFICIENCY = "efficiency"
     END_DATE = "endDate"
+    ENDED_AT = "endedAt"
     ESTABLISHED = "established"
     FUNDING_SOURCE = "fundingSource"
+    HIERARCHY = "hierarchy"
     ID = "id"
     INCOME_GROUP = "incomeGroup"
     IP_STATUS = "ipStatus"
     LENDING_CATEGORY = "lendingCategory"
     LEVEL = "level"
     MEASURE = "measure"
+    MODULARITY = "modularity"
     NAME = "name"
     NAME_ZH = "nameZh"
+    NODE_COUNT = "nodeCount"
     NOTATION = "notation"
     NOTE = "note"
     NUMERIC_VALUE = "numericValue"
+    PAGERANK = "pagerank"
+    PARAMETERS = "parameters"
+    PARTITION = "partition"
     PROVINCE = "province"
     READINESS_LEVEL = "readinessLevel"
     REGION = "region"
+    RELATIONSHIP_COUNT = "relationshipCount"
     RETRIEVED = "retrieved"
     ROLE = "role"
     SCHEME = "scheme"
     SEED = "seed"
     SIGNED_ON = "signedOn"
     SINCE = "since"
+    SOFTWARE_VERSION = "softwareVersion"
     SOURCES = "sources"
     START_DATE = "startDate"
+    STARTED_AT = "startedAt"
     STATUS = "status"
     SYNTHETIC = "synthetic"
     TITLE = "title"

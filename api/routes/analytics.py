@@ -597,7 +597,12 @@ Fresh = Annotated[
 ]
 MaxGroup = Annotated[
     int | None,
-    Query(ge=2, le=500, description="Agreements/events with more actors add no co-affiliation ties."),
+    Query(
+        ge=2,
+        le=500,
+        description="Agreements/events with up to this many actors tie them all; larger ones tie them "
+        "to their organisers only.",
+    ),
 ]
 Seed = Annotated[int | None, Query(ge=0, le=2**31 - 1, description="Random seed (communities, sampling).")]
 
@@ -665,7 +670,7 @@ _RUN_EXAMPLE = {
     "source": "stored",
     "run_id": "20260101T000000000000Z",
     "timestamp": "2026-01-01T00:00:00+00:00",
-    "parameters": {"partition": "country", "max_group": 50},
+    "parameters": {"partition": "country", "max_group": 10},
 }
 _CASTTC = {"id": "Institution:CASTTC", "name": "China-Arab States Technology Transfer Center"}
 

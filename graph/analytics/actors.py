@@ -3,11 +3,16 @@
 Brokerage, structural holes, centrality and communities are measured on actors, not on
 countries, fields or documents.  The actor network keeps every relationship between
 two actors (affiliation, parent centre, operated by, built by…) in its stored
-direction, and adds co-affiliation ties between actors that are parties to the same
-agreement or take part in the same event (both directions).  Events and agreements
-with more than ``max_group`` actors are left out of the co-affiliation step: an expo
-with thousands of visitors says little about who knows whom, and its clique would
-dominate the network.
+direction, and adds co-affiliation ties (both directions) for agreements and events:
+
+- in a group of at most ``max_group`` actors (a workshop, a multi-party agreement)
+  every member is tied to every other one;
+- in a larger group (a forum, an expo) members are tied to the group's organisers
+  only: a forum with hundreds of participants says little about who knows whom, but
+  its organisers did meet them all.  Building the clique instead would dominate the
+  network and make it quadratic in the group size (on the generator's
+  1M-relationship graph, cliques of events up to 50 actors gave 8.1 million ties and
+  4.7 billion wedges; the star rule keeps the ties linear in the participations).
 
 Each actor gets the partition attributes the analyses group by: ``country`` (the
 country it is located or hosted in), ``region`` and ``income`` (that country's World
@@ -55,7 +60,7 @@ def _centre_system(G: nx.MultiDiGraph, node: Hashable) -> str | None:
         seen.add(current)
 
 
-def actor_network(G: nx.MultiDiGraph, *, max_group: int = 50) -> nx.DiGraph:
+def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
     """Build the weighted, directed actor network of a typed projection.
 
     Parameters
@@ -64,7 +69,8 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 50) -> nx.DiGraph:
         The store's projection (node attributes ``labels``, ``key``, ``props``; edge
         attribute ``type``).
     max_group : int
-        Agreements and events with more actors than this add no co-affiliation ties.
+        Agreements and events with at most this many actors tie all their members to
+        each other; larger ones tie their members to their organisers only.
 
     Returns
     -------
@@ -127,16 +133,20 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 50) -> nx.DiGraph:
     for group in G:
         if not _has(G, group, _GROUP_LABELS):
             continue
-        members = sorted(
-            {u for u, _, d in G.in_edges(group, data=True) if u in A and d.get("type") in _GROUP_TIES},
-            key=str,
-        )
-        if len(members) < 2 or len(members) > max_group:
+        members: set[Hashable] = set()
+        organisers: set[Hashable] = set()
+        for u, _, d in G.in_edges(group, data=True):
+            if u in A and d.get("type") in _GROUP_TIES:
+                members.add(u)
+                if d.get("type") == RelType.ORGANISES:
+                    organisers.add(u)
+        if len(members) < 2:
             continue
-        for i, u in enumerate(members):
-            for v in members[i + 1 :]:
-                tie(u, v, "CO_AFFILIATION")
-                tie(v, u, "CO_AFFILIATION")
+        hubs = members if len(members) <= max_group else organisers  # clique, or star around organisers
+        pairs = {(u, v) if str(u) < str(v) else (v, u) for u in hubs for v in members if u != v}
+        for u, v in sorted(pairs, key=lambda pair: (str(pair[0]), str(pair[1]))):
+            tie(u, v, "CO_AFFILIATION")
+            tie(v, u, "CO_AFFILIATION")
     for (u, v), kinds in types.items():
         A[u][v]["types"] = sorted(kinds)
     return A

@@ -42,7 +42,7 @@ class AnalysisParams:
     """Parameters of a run (all recorded in the run)."""
 
     partition: str = "country"
-    max_group: int = 50
+    max_group: int = 10
     betweenness_exact_threshold: int = 2000
     betweenness_epsilon: float | None = None
     seed: int = 0

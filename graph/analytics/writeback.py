@@ -1,0 +1,354 @@
+"""Analysis results stored back into the graph.
+
+A run of the suite (`~graph.analytics.suite.AnalysisRun`) becomes
+
+* one ``AnalysisRun`` node: its key is the run id, with its start and end time, its
+  parameters (JSON text), partition, graph counts, modularity, the error bound of
+  sampled betweenness and the software version; its ``sources`` name the run record
+  (``analysis-<id>.json.gz``), which keeps everything that is not a per-actor score;
+* result properties on every actor (institution or expert) it scored: brokerage role
+  counts and z-scores, Burt's measures, degree, PageRank, betweenness, community and
+  participation coefficient, plus ``analysisRun``, the key of the run they come from.
+
+Every name comes from the ontology (``tn:AnalysisRun``, ``tn:AnalysisResultsShape``)
+through the generated vocabulary.  Results are properties of the actors rather than
+separate result nodes: the API, the explorer and Cypher users read a score where the
+actor is, and a run adds no nodes or relationships per actor (the run record keeps
+the history; the ``AnalysisRun`` nodes keep a trace of every run).
+
+Everything is written by one atomic `GraphStore.upsert` (all or nothing).  An upsert
+merges properties (``SET n += ...``), so an actor's other properties and its sources
+are left alone; a property sent as ``None`` is removed.  That is how an undefined
+value (a z-score with zero variance) replaces an older number, and how the results of
+an earlier run are removed from actors this run no longer scores: before writing,
+the actors still carrying ``analysisRun`` are listed and every result property of
+those not scored now is sent as ``None``.  Actors scored by the run but deleted from
+the store since are skipped (an upsert would otherwise re-create them, bare).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from graph.analytics.suite import AnalysisRun
+from graph.cypher import chunks, ident, labels_clause, missing_endpoints_cypher
+from graph.store import GraphStore
+from ontology.records import NodeRecord
+from ontology.schema import Datatype, GraphSchema, NodeType
+from ontology.vocab import NodeLabel, PropertyName
+
+__all__ = [
+    "RESULT_PROPERTIES",
+    "WriteBackReport",
+    "actor_results",
+    "result_node_types",
+    "run_node",
+    "write_back",
+]
+
+P = PropertyName
+
+#: Brokerage role (as `graph.analytics.brokerage.ROLES` names it) -> (count, z-score) property.
+_ROLE_PROPERTIES: dict[str, tuple[str, str]] = {
+    "coordinator": (P.BROKERAGE_COORDINATOR, P.BROKERAGE_COORDINATOR_Z),
+    "itinerant": (P.BROKERAGE_ITINERANT, P.BROKERAGE_ITINERANT_Z),
+    "representative": (P.BROKERAGE_REPRESENTATIVE, P.BROKERAGE_REPRESENTATIVE_Z),
+    "gatekeeper": (P.BROKERAGE_GATEKEEPER, P.BROKERAGE_GATEKEEPER_Z),
+    "liaison": (P.BROKERAGE_LIAISON, P.BROKERAGE_LIAISON_Z),
+    "total": (P.BROKERAGE_TOTAL, P.BROKERAGE_TOTAL_Z),
+}
+
+#: Burt's measure (as `graph.analytics.brokerage.structural_holes` names it) -> property.
+_HOLE_PROPERTIES: dict[str, str] = {
+    "effective_size": P.EFFECTIVE_SIZE,
+    "efficiency": P.EFFICIENCY,
+    "constraint": P.CONSTRAINT,
+    "hierarchy": P.HIERARCHY,
+}
+
+#: Centrality in the run record -> property.
+_CENTRALITY_PROPERTIES: dict[str, str] = {
+    "degree": P.DEGREE_CENTRALITY,
+    "pagerank": P.PAGERANK,
+    "betweenness": P.BETWEENNESS,
+}
+
+#: Every result property an analysis run stores on an actor (``analysisRun`` first).
+RESULT_PROPERTIES: tuple[str, ...] = (
+    P.ANALYSIS_RUN,
+    P.BROKERAGE_GROUP,
+    *(name for pair in _ROLE_PROPERTIES.values() for name in pair),
+    *_HOLE_PROPERTIES.values(),
+    *_CENTRALITY_PROPERTIES.values(),
+    P.COMMUNITY,
+    P.COMMUNITY_PARTICIPATION,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteBackReport:
+    """What `write_back` wrote.
+
+    Attributes
+    ----------
+    run_id : str
+        Key of the ``AnalysisRun`` node.
+    scored : int
+        Actors that received this run's results.
+    cleared : int
+        Actors whose results from an earlier run were removed (not scored now).
+    missing : tuple of str
+        Actors of the run that are no longer in the store (skipped).
+    seconds : float
+        Time taken (listing, checking and the upsert).
+    """
+
+    run_id: str
+    scored: int
+    cleared: int
+    missing: tuple[str, ...]
+    seconds: float
+
+
+def _number(value: Any) -> float | None:
+    """A finite float, or None (NaN, inf and missing values are not stored)."""
+    if value is None or isinstance(value, bool):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _integer(value: Any) -> int | None:
+    return None if value is None or isinstance(value, bool) else int(value)
+
+
+def actor_results(run: AnalysisRun) -> dict[str, dict[str, Any]]:
+    """The result properties of every actor a run scored, keyed by node id.
+
+    Every property of `RESULT_PROPERTIES` is present; values the run could not compute
+    (a z-score with zero variance, a node without an outside tie) are ``None``, so
+    writing them removes an older value.
+
+    Parameters
+    ----------
+    run : AnalysisRun
+        A run of `~graph.analytics.suite.run_suite` (or one read back with
+        `~graph.analytics.suite.load_run`).
+
+    Returns
+    -------
+    dict
+        ``{node id: {property: value}}``.
+
+    Examples
+    --------
+    >>> run = AnalysisRun(id="r1", started="2026-01-01T00:00:00+00:00", params={}, graph={},
+    ...                   results={"centrality": {"pagerank": {"Expert:e1": 0.25}},
+    ...                            "communities": {"membership": {"Expert:e1": 0}}})
+    >>> props = actor_results(run)["Expert:e1"]
+    >>> props["analysisRun"], props["pagerank"], props["community"], props["constraint"]
+    ('r1', 0.25, 0, None)
+    """
+    results = run.results
+    out: dict[str, dict[str, Any]] = {}
+
+    def props(node: str) -> dict[str, Any]:
+        row = out.get(node)
+        if row is None:
+            row = out[node] = dict.fromkeys(RESULT_PROPERTIES)
+            row[P.ANALYSIS_RUN] = run.id
+        return row
+
+    brokerage = results.get("brokerage") or {}
+    groups = brokerage.get("groups") or {}
+    for node, scores in (brokerage.get("nodes") or {}).items():
+        row = props(node)
+        for role, (count, z) in _ROLE_PROPERTIES.items():
+            row[count] = _number(scores.get(role))
+            row[z] = _number(scores.get(f"{role}_z"))
+        group = groups.get(node)
+        row[P.BROKERAGE_GROUP] = None if group is None else str(group)
+    for node, measures in (results.get("structural_holes") or {}).items():
+        row = props(node)
+        for measure, name in _HOLE_PROPERTIES.items():
+            row[name] = _number(measures.get(measure))
+    centrality = results.get("centrality") or {}
+    for measure, name in _CENTRALITY_PROPERTIES.items():
+        for node, value in (centrality.get(measure) or {}).items():
+            props(node)[name] = _number(value)
+    communities = results.get("communities") or {}
+    for node, community in (communities.get("membership") or {}).items():
+        props(node)[P.COMMUNITY] = _integer(community)
+    bridges = (communities.get("bridges") or {}).get("nodes") or {}
+    for node, bridge in bridges.items():
+        props(node)[P.COMMUNITY_PARTICIPATION] = _number(bridge.get("participation"))
+    return out
+
+
+def _software_version() -> str | None:
+    try:
+        return version("transfernet")
+    except PackageNotFoundError:
+        return None
+
+
+def run_node(run: AnalysisRun, *, source: str | None = None) -> NodeRecord:
+    """The ``AnalysisRun`` node of a run.
+
+    Parameters
+    ----------
+    run : AnalysisRun
+    source : str, optional
+        Its provenance; default the run record's file name (``analysis-<id>.json.gz``,
+        as `~graph.analytics.suite.save_run` names it).
+
+    Examples
+    --------
+    >>> run = AnalysisRun(id="r1", started="2026-01-01T00:00:00+00:00", params={"partition": "region"},
+    ...                   graph={"nodes": 5, "relationships": 4}, seconds={"a": 1.5, "b": 0.5})
+    >>> node = run_node(run)
+    >>> node.label, node.key, node.properties["partition"], node.properties["durationSeconds"]
+    ('AnalysisRun', 'r1', 'region', 2.0)
+    >>> node.properties["parameters"], node.properties["sources"]
+    ('{"partition": "region"}', ['analysis-r1.json.gz'])
+    """
+    results = run.results
+    centrality = results.get("centrality") or {}
+    exact = centrality.get("betweenness_exact")
+    props: dict[str, Any] = {
+        P.STARTED_AT: run.started,
+        P.ENDED_AT: run.ended,
+        P.PARAMETERS: json.dumps(run.params, sort_keys=True, ensure_ascii=False),
+        P.PARTITION: run.params.get("partition"),
+        P.SOFTWARE_VERSION: _software_version(),
+        P.DURATION_SECONDS: _number(round(sum(run.seconds.values()), 3)),
+        P.NODE_COUNT: _integer(run.graph.get("nodes")),
+        P.RELATIONSHIP_COUNT: _integer(run.graph.get("relationships")),
+        P.ACTOR_COUNT: _integer(run.graph.get("actors")),
+        P.ACTOR_TIE_COUNT: _integer(run.graph.get("actor_ties")),
+        P.MODULARITY: _number((results.get("communities") or {}).get("modularity")),
+        P.BETWEENNESS_ERROR_BOUND: 0.0 if exact else _number(centrality.get("betweenness_epsilon")),
+        P.BETWEENNESS_ERROR_PROBABILITY: 0.0 if exact else _number(centrality.get("betweenness_delta")),
+        "sources": [source or f"analysis-{run.id}.json.gz"],
+    }
+    return NodeRecord(str(NodeLabel.ANALYSIS_RUN), run.id, {k: v for k, v in props.items() if v is not None})
+
+
+def result_node_types(schema: GraphSchema) -> tuple[NodeType, ...]:
+    """The root node types whose nodes can carry analysis results (per the ontology).
+
+    Examples
+    --------
+    >>> from ontology.derive import load_schema
+    >>> [nt.label for nt in result_node_types(load_schema())]
+    ['Expert', 'Institution']
+    """
+    return tuple(
+        nt
+        for label, nt in sorted(schema.nodes.items())
+        if nt.key_label == label and P.ANALYSIS_RUN in nt.property_names
+    )
+
+
+def _parse_id(node: str, types: Mapping[str, NodeType]) -> tuple[NodeType, Any]:
+    key_label, sep, raw = node.partition(":")
+    nt = types.get(key_label)
+    if not sep or nt is None:
+        raise ValueError(f"{node!r} is not the id of a node that can carry analysis results")
+    key: Any = raw
+    if nt.get_property(nt.key).datatype is Datatype.INTEGER:
+        key = int(raw)
+    return nt, key
+
+
+def _carrying_results(store: GraphStore, nt: NodeType) -> list[Any]:
+    """Keys of the nodes of `nt` that carry results of some run."""
+    cypher = (
+        f"MATCH (n{labels_clause([nt.label])}) WHERE n.{ident(P.ANALYSIS_RUN)} IS NOT NULL "
+        f"RETURN n.{ident(nt.key)} AS key"
+    )
+    return [row["key"] for row in store.stream(cypher)]
+
+
+def _missing(store: GraphStore, nt: NodeType, keys: list[Any], batch: int = 50_000) -> set[Any]:
+    """Keys among `keys` with no node of `nt` in the store."""
+    cypher = missing_endpoints_cypher(nt)
+    found: set[Any] = set()
+    for part in chunks(keys, batch):
+        found.update(row["k"] for row in store.stream(cypher, {"keys": list(part)}))
+    return found
+
+
+def write_back(
+    store: GraphStore,
+    run: AnalysisRun,
+    *,
+    source: str | None = None,
+    batch_size: int = 5000,
+) -> WriteBackReport:
+    """Store a run's results in the graph, atomically, replacing the previous run's.
+
+    Parameters
+    ----------
+    store : GraphStore
+        An open, writable store whose schema is derived from the ontology (it must
+        know ``AnalysisRun`` and the result properties).
+    run : AnalysisRun
+        The run to store (its node ids are the store's stable ids ``"KeyLabel:key"``).
+    source : str, optional
+        Provenance of the ``AnalysisRun`` node (see `run_node`).
+    batch_size : int
+        Rows per upsert query.
+
+    Returns
+    -------
+    WriteBackReport
+
+    Raises
+    ------
+    ValueError
+        A scored node id is not that of an actor type carrying results.
+    graph.store.StoreError
+        The write failed; nothing was written.
+
+    Examples
+    --------
+    Against a real store (see the tests)::
+
+        run = run_suite(store.to_networkx())
+        save_run(run, runs_dir)
+        write_back(store, run)
+    """
+    t0 = time.perf_counter()
+    types = {nt.label: nt for nt in result_node_types(store.schema)}
+    scored = actor_results(run)
+    by_type: dict[str, dict[Any, dict[str, Any]]] = {label: {} for label in types}
+    for node, props in scored.items():
+        nt, key = _parse_id(node, types)
+        by_type[nt.label][key] = props
+    records: list[NodeRecord] = [run_node(run, source=source)]
+    missing: list[str] = []
+    cleared = 0
+    cleared_props = dict.fromkeys(RESULT_PROPERTIES)
+    for label, rows in by_type.items():
+        nt = types[label]
+        gone = _missing(store, nt, list(rows)) if rows else set()
+        missing.extend(f"{label}:{key}" for key in sorted(gone, key=str))
+        records.extend(NodeRecord(label, key, props) for key, props in rows.items() if key not in gone)
+        stale = [key for key in _carrying_results(store, nt) if key not in rows]
+        records.extend(NodeRecord(label, key, cleared_props) for key in stale)
+        cleared += len(stale)
+    store.upsert(records, [], batch_size=batch_size, atomic=True)
+    return WriteBackReport(
+        run_id=run.id,
+        scored=len(scored) - len(missing),
+        cleared=cleared,
+        missing=tuple(missing),
+        seconds=time.perf_counter() - t0,
+    )
