@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.deps import get_projection, get_store
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
-from api.problems import install_problem_handlers
+from api.problems import install_problem_handlers, install_problem_openapi
 from api.routes import (
     analytics,
     cypher,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_problem_handlers(app)
+    install_problem_openapi(app, store_dependencies=(get_store, get_projection))
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (
         health,

@@ -8,10 +8,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, StoreDep
-from api.problems import Problem, ProblemError
+from api.problems import ProblemError, problem_doc
 from api.serialise import CypherResult, run_read
 from graph.store import ReadOnlyViolation
 from graph.untrusted import check_untrusted
+from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = ["router"]
 
@@ -24,7 +25,10 @@ class CypherRequest(BaseModel):
     query: str = Field(
         min_length=1,
         max_length=20_000,
-        examples=["MATCH (c:TransferCentre)-[:PARENT_CENTRE]->(p {id: $parent}) RETURN c.id AS id"],
+        examples=[
+            f"MATCH (c:{NodeLabel.TRANSFER_CENTRE})-[:{RelType.PARENT_CENTRE}]->"
+            f"(p {{{PropertyName.ID}: $parent}}) RETURN c.{PropertyName.ID} AS id"
+        ],
     )
     parameters: dict[str, Any] = Field(default_factory=dict, examples=[{"parent": "CASTTC"}])
 
@@ -34,9 +38,10 @@ class CypherRequest(BaseModel):
     operation_id="cypher_read",
     response_model=CypherResult,
     responses={
-        400: {"model": Problem, "description": "The query is not valid Cypher."},
-        403: {"model": Problem, "description": "The query writes or calls a refused procedure."},
-        504: {"model": Problem, "description": "The query ran longer than the timeout."},
+        400: problem_doc("The query is not valid Cypher."),
+        403: problem_doc("The query writes or calls a refused procedure."),
+        413: problem_doc("The request body is larger than the configured limit."),
+        504: problem_doc("The query ran longer than the timeout."),
     },
 )
 def run_cypher(body: CypherRequest, store: StoreDep, settings: SettingsDep) -> CypherResult:

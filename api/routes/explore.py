@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import ProjectionDep, SettingsDep, StoreDep
-from api.problems import ProblemError
+from api.problems import ProblemError, problem_doc
 from graph.analytics.suite import latest_run
 from graph.paths import neighbourhood
 from ontology.vocab import NodeLabel
@@ -46,7 +46,9 @@ def explorer_legend(store: StoreDep) -> dict[str, Any]:
     return {"types": legend_json(store.schema)}
 
 
-@router.get("/view", operation_id="explorer_view")
+@router.get(
+    "/view", operation_id="explorer_view", responses={404: problem_doc("No node with the `focus` id.")}
+)
 def explorer_view(
     store: StoreDep,
     projection: ProjectionDep,
@@ -85,7 +87,11 @@ class OverlayKind(StrEnum):
     COMMUNITIES = "communities"
 
 
-@router.get("/overlays/{kind}", operation_id="explorer_overlay")
+@router.get(
+    "/overlays/{kind}",
+    operation_id="explorer_overlay",
+    responses={404: problem_doc("No analysis run yet.")},
+)
 def explorer_overlay(kind: OverlayKind, settings: SettingsDep) -> dict[str, Any]:
     """Per-node values of an overlay, from the latest analysis run (``transfernet analyze``)."""
     run = latest_run(settings.runs_dir)

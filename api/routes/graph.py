@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import ProjectionDep, StoreDep
-from api.problems import ProblemError
+from api.problems import ProblemError, problem_doc
 from graph import paths
 from ontology.schema import GraphSchema
+from ontology.vocab import RelType
 from viz.view import view_of
 
 __all__ = ["router"]
@@ -38,11 +39,19 @@ def _node(graph: nx.MultiDiGraph, node: str) -> str:
 
 TypesQuery = Annotated[
     str | None,
-    Query(description="Comma-separated relationship types to follow.", examples=["HOSTED_IN,BRANCH_OF"]),
+    Query(
+        description="Comma-separated relationship types to follow.",
+        examples=[f"{RelType.HOSTED_IN},{RelType.PARENT_CENTRE}"],
+    ),
 ]
 
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: problem_doc("No node with that id."),
+    422: problem_doc("Invalid parameters, or an unknown relationship type."),
+}
 
-@router.get("/neighbourhood", operation_id="graph_neighbourhood")
+
+@router.get("/neighbourhood", operation_id="graph_neighbourhood", responses=_ERRORS)
 def neighbourhood(
     store: StoreDep,
     projection: ProjectionDep,
@@ -95,7 +104,7 @@ def _out(path: paths.PathResult) -> PathOut:
     )
 
 
-@router.get("/path", operation_id="graph_paths")
+@router.get("/path", operation_id="graph_paths", responses=_ERRORS)
 def find_paths(
     store: StoreDep,
     projection: ProjectionDep,
@@ -142,7 +151,9 @@ class IntroducerOut(BaseModel):
     paths: int
 
 
-@router.get("/introducers", operation_id="graph_introducers", response_model=list[IntroducerOut])
+@router.get(
+    "/introducers", operation_id="graph_introducers", response_model=list[IntroducerOut], responses=_ERRORS
+)
 def who_can_introduce(
     store: StoreDep,
     projection: ProjectionDep,

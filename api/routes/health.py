@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import ProjectionDep, StoreDep
-from api.problems import Problem, ProblemError
+from api.problems import ProblemError, problem_doc
 
 __all__ = ["router"]
 
@@ -42,7 +42,7 @@ def live() -> Liveness:
     "/ready",
     operation_id="health_ready",
     response_model=Readiness,
-    responses={503: {"model": Problem, "description": "The store did not answer."}},
+    responses={503: problem_doc("The store did not answer or is not open.")},
 )
 def ready(store: StoreDep, projection: ProjectionDep) -> Readiness:
     """Readiness: the store answers a real query.

@@ -18,9 +18,16 @@ _TURTLE = "text/turtle"
 _JSONLD = "application/ld+json"
 
 
+class _MarkdownResponse(PlainTextResponse):
+    """Markdown text (the media type is what the OpenAPI document shows)."""
+
+    media_type = "text/markdown"
+
+
 @router.get(
     "",
     operation_id="ontology_get",
+    response_class=Response,
     responses={200: {"content": {_TURTLE: {}, _JSONLD: {}}, "description": "The ontology and its shapes."}},
 )
 def get_ontology(accept: Annotated[str | None, Header()] = None, format: str | None = None) -> Response:
@@ -39,7 +46,7 @@ def ontology_docs() -> HTMLResponse:
     return HTMLResponse(render_html())
 
 
-@router.get("/docs.md", operation_id="ontology_docs_markdown", response_class=PlainTextResponse)
-def ontology_docs_markdown() -> PlainTextResponse:
+@router.get("/docs.md", operation_id="ontology_docs_markdown", response_class=_MarkdownResponse)
+def ontology_docs_markdown() -> _MarkdownResponse:
     """The same documentation as Markdown."""
-    return PlainTextResponse(render_markdown(), media_type="text/markdown")
+    return _MarkdownResponse(render_markdown())

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import ProjectionDep, StoreDep
-from api.problems import ProblemError
+from api.problems import ProblemError, problem_doc
 
 __all__ = ["router"]
 
@@ -30,7 +30,12 @@ class SearchResult(BaseModel):
     items: list[Hit]
 
 
-@router.get("/search", operation_id="search_entities", response_model=SearchResult)
+@router.get(
+    "/search",
+    operation_id="search_entities",
+    response_model=SearchResult,
+    responses={422: problem_doc("Invalid parameters, or an unknown node type.")},
+)
 def search(
     store: StoreDep,
     projection: ProjectionDep,

@@ -37,6 +37,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.problems import PROBLEM_MEDIA_TYPE
 from ontology.vocab import NodeLabel
 
 API_KEY = "test-key"
@@ -60,20 +61,9 @@ CONFORMANCE = [
 ]
 
 # Operations whose OpenAPI description does not yet match what they answer: only the
-# no-5xx check applies to them until it is fixed (found by this test; see each reason).
+# no-5xx check applies to them until it is fixed (found by this test; give the reason).
 # TRANSFERNET_FUZZ_STRICT=1 checks them in full too (to see what is left to fix).
-_422_AS_JSON = "422 problem+json documented as application/json (FastAPI's default validation response)"
-KNOWN_GAPS: dict[str, str] = {
-    "GET /api/v1/search": _422_AS_JSON,
-    "GET /api/v1/explore/overlays/{kind}": _422_AS_JSON,
-    "GET /api/v1/explore/view": _422_AS_JSON + "; 404 undocumented",
-    "GET /api/v1/graph/introducers": _422_AS_JSON + "; 404 undocumented",
-    "GET /api/v1/graph/neighbourhood": _422_AS_JSON + "; 404 undocumented",
-    "GET /api/v1/graph/path": _422_AS_JSON + "; 404 undocumented",
-    "GET /api/v1/ontology/docs.md": "answers text/markdown, documented as text/plain",
-    "GET /api/v1/reports/latest": _422_AS_JSON,
-    "POST /api/v1/cypher": "problem+json errors documented as application/json; 413 undocumented",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 # Operations that take seconds per call on the bundled graph (a whole-graph RDF export,
 # a report rendered) get fewer examples, so the file stays near a minute.
@@ -147,6 +137,33 @@ def _fuzz(schema: Any, confine: bool = False) -> list[str]:
         seconds = time.perf_counter() - started
         print(f"fuzzed {operation.label} in {seconds:.1f} s: {dict(sorted(statuses.items()))}")
     return failures
+
+
+def test_openapi_documents_every_error_as_problem_details(api_server: str) -> None:
+    """What the problem handlers and the body-size middleware serve (``api.problems``)."""
+    document = httpx.get(f"{api_server}/api/v1/openapi.json", timeout=30).json()
+    problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    wrong: list[str] = []
+    takes_input = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            label = f"{method.upper()} {path}"
+            responses = operation["responses"]
+            if operation.get("parameters") or "requestBody" in operation:  # FastAPI validates them: 422
+                takes_input += 1
+                if "422" not in responses:
+                    wrong.append(f"{label}: no 422")
+            if "requestBody" in operation and "413" not in responses:  # TRANSFERNET_MAX_REQUEST_BYTES
+                wrong.append(f"{label}: takes a body, no 413")
+            wrong += [
+                f"{label}: {status} is {sorted(response.get('content', {}))}"
+                for status, response in responses.items()
+                if status[0] in "45" and response.get("content") != problem
+            ]
+    assert takes_input > 0
+    assert not wrong, "\n".join(wrong)
+    assert "Problem" in document["components"]["schemas"]
+    assert "HTTPValidationError" not in document["components"]["schemas"]
 
 
 def test_reads_have_no_server_errors(api_schema: Any) -> None:
