@@ -14,6 +14,10 @@ Dialect notes (why some things look different from the Neo4j backend):
   upsert is one query for small loads and, above ``atomic_single_query_max`` rows, a
   ``GRAPH.COPY`` of the graph loaded in batches and swapped in with ``MULTI``/``RENAME``;
 * no label alternation ``(n:A|B)``: label filters use ``WHERE n:A OR n:B``.
+* `FalkorDBStore.bulk_create` writes FalkorDB's binary ``GRAPH.BULK`` format (no Cypher
+  parsing, relationships given by node id); batched upserts fetch the internal ids of
+  relationship ends once per label and match them with ``WITH … WHERE id(a) = i``
+  (``NodeByIdSeek``; ``WHERE id(a) = r[0]`` straight after ``UNWIND`` scans every node).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import json
 import math
 import os
 import re
+import struct
 import threading
 import time
 import uuid
@@ -160,6 +165,93 @@ def _header(params: Mapping[str, Any] | None, keys: Iterable[str] | None = None)
     return "CYPHER " + " ".join(parts) + " "
 
 
+# -- GRAPH.BULK ---------------------------------------------------------------------------
+#
+# Hand-written encoder of FalkorDB's documented GRAPH.BULK binary format: the only library
+# that writes it (falkordb-bulk-loader) reads CSV files from its command line and has no
+# API taking records, and the falkordb client has no bulk call.  Per command:
+# ``GRAPH.BULK key [BEGIN] n_nodes n_edges n_node_blobs n_edge_blobs blob...``; a blob is
+# ``name\0 <u32 n_props> prop\0...`` then per entity (edges: ``<u64 src><u64 dst>``) one
+# typed value per property (0 null = absent, 1 bool, 2 double, 3 string\0, 4 int64,
+# 5 array: <u64 len> typed values).  Node ids are assigned in creation order from 0.
+
+_PACK_Q = struct.Struct("<q").pack
+_PACK_QQ = struct.Struct("<QQ").pack
+_NULL = b"\x00"
+
+
+def _bulk_value(value: Any) -> bytes:
+    """One typed GRAPH.BULK value.
+
+    Examples
+    --------
+    >>> _bulk_value("ab")
+    b'\\x03ab\\x00'
+    >>> _bulk_value([1, None])
+    b'\\x05\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x04\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00'
+    """
+    t = type(value)
+    if t is str:
+        if "\x00" in value:
+            raise StoreError(f"cannot store a string containing NUL: {value!r}")
+        return b"\x03" + value.encode() + _NULL
+    if t is int:
+        try:
+            return b"\x04" + _PACK_Q(value)
+        except struct.error as exc:
+            raise StoreError(f"integer out of the 64-bit range: {value}") from exc
+    if value is None:
+        return _NULL
+    if t is bool:
+        return b"\x01\x01" if value else b"\x01\x00"
+    if t is float:
+        if not math.isfinite(value):
+            raise StoreError(f"cannot store the float {value!r}")
+        return b"\x02" + struct.pack("<d", value)
+    if t is list or t is tuple:
+        return b"\x05" + _PACK_Q(len(value)) + b"".join([_bulk_value(v) for v in value])
+    converted = plain_value(value)
+    if converted is value or isinstance(converted, Mapping):
+        raise StoreError(f"cannot bulk-store a value of type {t.__name__}")
+    return _bulk_value(converted)
+
+
+def _bulk_header(name: str, props: Sequence[str]) -> bytes:
+    return name.encode() + _NULL + struct.pack("<I", len(props)) + b"".join(p.encode() + _NULL for p in props)
+
+
+def _rel_by_id_cypher(group: RelGroup) -> str:
+    """UNWIND + MERGE of one relationship group whose ends are given by internal id.
+
+    Rows are ``[start id, end id, start key, end key, props, sources, discriminator]``
+    (``WITH`` first: FalkorDB plans ``NodeByIdSeek`` only for a variable).
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType, RelationshipType
+    >>> c = NodeType(label="Country", iri="urn:c", key="code", key_label="Country", labels=("Country",))
+    >>> rt = RelationshipType(type="BORDERS", iri="urn:b", sources=("Country",), targets=("Country",))
+    >>> print(_rel_by_id_cypher(RelGroup(rt, c, c)))
+    UNWIND $rows AS r WITH r, r[0] AS i, r[1] AS j
+    MATCH (a) WHERE id(a) = i AND a.`code` = r[2]
+    MATCH (b) WHERE id(b) = j AND b.`code` = r[3]
+    MERGE (a)-[x:`BORDERS`]->(b)
+    SET x += r[4], x.sources = coalesce(x.sources, []) + [s IN r[5] WHERE NOT s IN coalesce(x.sources, [])]
+    """
+    disc = ", ".join(f"{ident(name)}: r[6].{ident(name)}" for name in group.discriminator)
+    disc_map = f" {{{disc}}}" if disc else ""
+    return "\n".join(
+        [
+            "UNWIND $rows AS r WITH r, r[0] AS i, r[1] AS j",
+            f"MATCH (a) WHERE id(a) = i AND a.{ident(group.start.key)} = r[2]",
+            f"MATCH (b) WHERE id(b) = j AND b.{ident(group.end.key)} = r[3]",
+            f"MERGE (a)-[x{labels_clause([group.rel_type.type])}{disc_map}]->(b)",
+            "SET x += r[4], x.sources = coalesce(x.sources, [])"
+            " + [s IN r[5] WHERE NOT s IN coalesce(x.sources, [])]",
+        ]
+    )
+
+
 def _compact(cell: Sequence[Any], graph: Any) -> Any:
     """Decode one ``--compact`` reply cell of plain types fast (others via the client).
 
@@ -209,6 +301,43 @@ class _Counter:
         for item in self.items:
             self.n += 1
             yield item
+
+
+class _BulkSender:
+    """Send ``GRAPH.BULK`` commands from a worker thread, at most two queued.
+
+    The first command carries ``BEGIN`` (the server refuses an existing key).
+    """
+
+    def __init__(self, conn: Any, key: str) -> None:
+        self.conn = conn
+        self.key = key
+        self.begun = False
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending: list[Any] = []
+
+    def _call(self, args: tuple[Any, ...]) -> None:
+        self.conn.execute_command("GRAPH.BULK", self.key, *args)
+
+    def send(self, n_nodes: int, n_edges: int, blob: bytes) -> None:
+        """Queue one blob of `n_nodes` nodes or `n_edges` edges."""
+        head: tuple[Any, ...] = () if self.begun else ("BEGIN",)
+        self.begun = True
+        args = (*head, n_nodes, n_edges, 1 if n_nodes else 0, 0 if n_nodes else 1, blob)
+        self.pending.append(self.pool.submit(self._call, args))
+        while len(self.pending) > 2:
+            self.pending.pop(0).result()
+
+    def finish(self) -> None:
+        """Wait for every command (re-raising the first failure)."""
+        while self.pending:
+            self.pending.pop(0).result()
+
+    def close(self) -> None:
+        """Cancel what was not sent and stop the thread."""
+        for fut in self.pending:
+            fut.cancel()
+        self.pool.shutdown(wait=True)
 
 
 class FalkorDBStore:
@@ -399,14 +528,20 @@ class FalkorDBStore:
             self._run_text(pending.result() + cypher, graph=graph)
 
     def _raw(
-        self, cypher: str, params: Mapping[str, Any] | None = None, *, compact: bool = True
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        compact: bool = True,
+        key: str | None = None,
     ) -> list[list[Any]]:
         """Read query returning raw rows: ``--compact`` cells ``[type, value]``, or
-        (``compact=False``) plain values, the fastest form for integer columns."""
+        (``compact=False``) plain values, the fastest form for integer columns.
+        `key` names another graph (a staging copy)."""
         text = _header(params) + cypher
         flags = ["--compact"] if compact else []
         try:
-            reply = self._conn().execute_command("GRAPH.RO_QUERY", self.graph_name, text, *flags)
+            reply = self._conn().execute_command("GRAPH.RO_QUERY", key or self.graph_name, text, *flags)
         except redis.RedisError as exc:
             raise _translate(exc) from exc
         if isinstance(reply[-1], Exception):
@@ -635,8 +770,16 @@ class FalkorDBStore:
         counted = _Counter(relationships)
         groups = group_relationships(self.schema, counted, discriminator)
         with self._writing():
-            self._check_endpoints(groups, {})
-            self._write_rels(self._graph, groups, batch_size)
+            ids = self._end_ids(self.graph_name, groups)
+            missing = [
+                stable_id(label, key)
+                for label, keys in self._end_keys(groups).items()
+                for key in sorted(keys - ids[label].keys(), key=repr)
+            ]
+            if missing:
+                shown = ", ".join(missing[:20]) + (f" … ({len(missing)} in all)" if len(missing) > 20 else "")
+                raise StoreError(f"relationship end nodes not found: {shown}")
+            self._write_rels(self._graph, groups, batch_size, ids)
         return counted.n
 
     def upsert(
@@ -663,7 +806,7 @@ class FalkorDBStore:
             total = sum(len(g.rows) for g in ngroups.values()) + sum(len(g.rows) for g in rgroups.values())
             if not atomic:
                 self._write_nodes(self._graph, ngroups, batch_size)
-                self._write_rels(self._graph, rgroups, batch_size)
+                self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
             elif total <= self.atomic_single_query_max:
                 self._write_single_query(ngroups, rgroups)
             else:
@@ -675,41 +818,35 @@ class FalkorDBStore:
         nodes: Iterable[NodeRecord],
         relationships: Iterable[RelationshipRecord],
         *,
-        batch_size: int = 20_000,
+        batch_size: int = 50_000,
     ) -> tuple[int, int]:
-        """Build a fresh (empty) graph fast: ``UNWIND ... CREATE`` instead of MERGE.
+        """Build a fresh (empty) graph fast with FalkorDB's binary ``GRAPH.BULK``.
 
-        Nodes are created first, then the schema (indexes find the relationships' end
-        nodes), then relationships, streamed: a batch is encoded and sent by a worker
-        thread while the next one is checked.  Everything happens in a staging copy
-        swapped in at the end, so a failed or killed build leaves the store empty.
-        Relationships whose end nodes are not among `nodes` raise `StoreError`
-        (nothing becomes visible).  A relationship repeated in the input is created
-        once, with its first occurrence's properties; use `upsert` to merge them.
+        Nodes are checked against the schema and deduplicated (as `upsert` would), then
+        sent with the relationships, streamed: a worker thread sends a batch while the
+        next one is checked and encoded; relationships find their end nodes by the ids
+        the nodes got in creation order (no index lookups, no Cypher parsing).  Indexes
+        and constraints follow.  Everything happens in a staging graph swapped in at the
+        end, so a failed or killed build leaves the store empty.  Relationships whose end
+        nodes are not among `nodes` raise `StoreError` (nothing becomes visible).  A
+        relationship repeated in the input is created once, with its first occurrence's
+        properties; use `upsert` to merge them.
         """
         n_counter = _Counter(nodes)
         ngroups = group_nodes(self.schema, n_counter)
         with self._writing():
             if self.stats().nodes:
                 raise StoreError("bulk_create needs an empty graph; use upsert")
-            have: dict[str, set[Any]] = {}
-            for ng in ngroups.values():
-                for label in ng.node_type.labels:
-                    have.setdefault(label, set()).update(ng.rows)
             conn = self._conn()
             stage = f"{self.graph_name}{_STAGING}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            sender = _BulkSender(conn, stage)
             try:
+                ids = self._bulk_nodes(sender, ngroups, batch_size)
+                n_rels = self._bulk_relationships(sender, relationships, ids, batch_size)
+                sender.finish()
                 staged = self._db.select_graph(stage)
-                for ng in ngroups.values():
-                    nt = ng.node_type
-                    cypher = f"UNWIND $rows AS r CREATE (n{labels_clause(nt.labels)}) SET n = r"
-                    key = nt.key
-                    rows = [{**row["p"], key: row["k"], "sources": row["s"]} for row in ng.param_rows()]
-                    self._run_batches(cypher, rows, batch_size, staged, ng.allowed)
                 staged.query("RETURN 0")  # the key exists even without nodes
-                # indexes before relationships: their end nodes are found by key
                 self._install_schema(staged, stage, 600.0)
-                n_rels = self._bulk_relationships(staged, relationships, have, batch_size)
                 pipe = conn.pipeline(transaction=True)
                 pipe.delete(self.graph_name)
                 pipe.rename(stage, self.graph_name)
@@ -717,94 +854,104 @@ class FalkorDBStore:
             except redis.RedisError as exc:
                 raise _translate(exc) from exc
             finally:
+                sender.close()
                 with contextlib.suppress(redis.RedisError):
                     conn.delete(stage)
                 self._graph = self._db.select_graph(self.graph_name)
         return n_counter.n, n_rels
 
+    def _bulk_nodes(
+        self, sender: _BulkSender, ngroups: Mapping[str, NodeGroup], batch_size: int
+    ) -> dict[str, dict[Any, int]]:
+        """Send every node; return ``{label: {key: node id}}`` for each of their labels."""
+        ids: dict[str, dict[Any, int]] = {}
+        by_key_label: dict[str, set[Any]] = {}
+        next_id = 0
+        for ng in ngroups.values():
+            nt = ng.node_type
+            taken = by_key_label.setdefault(nt.key_label, set())
+            if not taken.isdisjoint(ng.rows):
+                dup = next(k for k in ng.rows if k in taken)
+                raise StoreError(f"key {stable_id(nt.key_label, dup)} given to two node types")
+            taken.update(ng.rows)
+            props = sorted(ng.allowed - {nt.key, "sources"})
+            header = _bulk_header(":".join(nt.labels), [nt.key, *props, "sources"])
+            value = _bulk_value
+            rows = list(ng.rows.values())
+            for lo in range(0, len(rows), batch_size):
+                part = rows[lo : lo + batch_size]
+                blob = [header]
+                for row in part:
+                    p = row["p"]
+                    blob.append(value(row["k"]))
+                    blob.extend([value(p.get(name)) for name in props])
+                    blob.append(value(row["s"]))
+                sender.send(len(part), 0, b"".join(blob))
+            mapping = dict(zip(ng.rows, range(next_id, next_id + len(rows)), strict=True))
+            next_id += len(rows)
+            for label in nt.labels:
+                ids.setdefault(label, {}).update(mapping)
+        return ids
+
     def _bulk_relationships(
         self,
-        staged: Any,
+        sender: _BulkSender,
         relationships: Iterable[RelationshipRecord],
-        have: Mapping[str, set[Any]],
+        ids: Mapping[str, Mapping[Any, int]],
         batch_size: int,
     ) -> int:
-        groups: dict[tuple[str, str, str], tuple[str, frozenset[str], list[Any], tuple[str, ...], Any]] = {}
+        groups: dict[tuple[str, str, str], tuple[bytes, frozenset[str], list[str], list[bytes], Any]] = {}
         seen: set[tuple[Any, ...]] = set()
         missing: list[str] = []
-        empty: set[Any] = set()
+        empty: dict[Any, int] = {}
         count = 0
-        outstanding: list[Any] = []
-
-        def send(cypher: str, rows: list[Any], keys: tuple[str, ...]) -> None:
-            self._run_text(_header({"rows": rows}, keys) + cypher, graph=staged)
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-
-            def flush(cypher: str, rows: list[Any], keys: tuple[str, ...]) -> None:
-                outstanding.append(pool.submit(send, cypher, rows, keys))
-                while len(outstanding) > 2:
-                    outstanding.pop(0).result()
-
-            for rec in relationships:
-                count += 1
-                gk = (rec.type, rec.start_label, rec.end_label)
-                group = groups.get(gk)
-                if group is None:
-                    rg = group_relationships(self.schema, [rec])[gk]
-                    cypher = (
-                        "UNWIND $rows AS r "
-                        f"MATCH (a{labels_clause([rg.start.label])} {{{ident(rg.start.key)}: r.s}}) "
-                        f"MATCH (b{labels_clause([rg.end.label])} {{{ident(rg.end.key)}: r.e}}) "
-                        f"CREATE (a)-[x{labels_clause([rg.rel_type.type])}]->(b) SET x = r.p"
-                    )
-                    group = groups[gk] = (
-                        cypher,
-                        rg.allowed,
-                        [],
-                        ("rows", "s", "e", "p", *rg.allowed),
-                        (have.get(rg.start.label, empty), have.get(rg.end.label, empty)),
-                    )
-                cypher, allowed, pending, keys, (have_s, have_e) = group
-                props = dict(rec.properties)
-                src = props.pop("sources", None)
-                if not props.keys() <= allowed:
-                    group_relationships(self.schema, [rec])  # raises SchemaError naming it
-                for name, value in props.items():
-                    if type(value) not in _SCALARS:
-                        props[name] = plain_value(value)
-                props["sources"] = _sources(src)
-                s_key, e_key = rec.start_key, rec.end_key
-                if type(s_key) not in _SCALARS:
-                    s_key = plain_value(s_key)
-                if type(e_key) not in _SCALARS:
-                    e_key = plain_value(e_key)
-                if s_key not in have_s or e_key not in have_e:
-                    if s_key not in have_s:
-                        missing.append(stable_id(rec.start_label, s_key))
-                    if e_key not in have_e:
-                        missing.append(stable_id(rec.end_label, e_key))
-                    continue
-                dedupe = (gk, s_key, e_key)
-                if dedupe in seen:
-                    continue
-                seen.add(dedupe)
-                pending.append({"s": s_key, "e": e_key, "p": props})
-                if missing:
-                    continue  # keep checking, stop sending
-                if len(pending) >= batch_size:
-                    flush(cypher, pending[:], keys)
-                    pending.clear()
+        value = _bulk_value
+        pack = _PACK_QQ
+        for rec in relationships:
+            count += 1
+            gk = (rec.type, rec.start_label, rec.end_label)
+            group = groups.get(gk)
+            if group is None:
+                rg = group_relationships(self.schema, [rec])[gk]
+                props = sorted(rg.allowed - {"sources"})
+                header = _bulk_header(rg.rel_type.type, [*props, "sources"])
+                ends = (ids.get(rg.start.label, empty), ids.get(rg.end.label, empty))
+                group = groups[gk] = (header, rg.allowed, props, [], ends)
+            header, allowed, names, pending, (id_s, id_e) = group
+            p = rec.properties
+            if not p.keys() <= allowed:
+                group_relationships(self.schema, [rec])  # raises SchemaError naming it
+            s_key, e_key = rec.start_key, rec.end_key
+            if type(s_key) not in _SCALARS:
+                s_key = plain_value(s_key)
+            if type(e_key) not in _SCALARS:
+                e_key = plain_value(e_key)
+            a = id_s.get(s_key)
+            b = id_e.get(e_key)
+            if a is None or b is None:
+                if a is None:
+                    missing.append(stable_id(rec.start_label, s_key))
+                if b is None:
+                    missing.append(stable_id(rec.end_label, e_key))
+                continue
+            dedupe = (gk, a, b)
+            if dedupe in seen:
+                continue
+            seen.add(dedupe)
             if missing:
-                for fut in outstanding:
-                    fut.cancel()
-                shown = ", ".join(sorted(set(missing))[:20])
-                raise StoreError(f"relationship end nodes not found: {shown}")
-            for cypher, _, pending, keys, _ in groups.values():
-                if pending:
-                    flush(cypher, pending, keys)
-            for fut in outstanding:
-                fut.result()
+                continue  # keep checking, stop encoding
+            pending.append(pack(a, b))
+            pending.extend([value(p.get(name)) for name in names])
+            pending.append(value(_sources(p.get("sources"))))
+            if len(pending) >= batch_size * (len(names) + 2):
+                sender.send(0, len(pending) // (len(names) + 2), header + b"".join(pending))
+                pending.clear()
+        if missing:
+            shown = ", ".join(sorted(set(missing))[:20])
+            raise StoreError(f"relationship end nodes not found: {shown}")
+        for header, _, names, pending, _ in groups.values():
+            if pending:
+                sender.send(0, len(pending) // (len(names) + 2), header + b"".join(pending))
         return count
 
     def _write_nodes(self, graph: Any, groups: Mapping[str, NodeGroup], batch_size: int) -> None:
@@ -814,12 +961,66 @@ class FalkorDBStore:
                 node_upsert_cypher(group.node_type), group.param_rows(), batch_size, graph, keys
             )
 
+    @staticmethod
+    def _end_keys(groups: Mapping[tuple[str, str, str], RelGroup]) -> dict[str, set[Any]]:
+        wanted: dict[str, set[Any]] = {}
+        for rg in groups.values():
+            wanted.setdefault(rg.start.label, set()).update(r["s"] for r in rg.rows.values())
+            wanted.setdefault(rg.end.label, set()).update(r["e"] for r in rg.rows.values())
+        return wanted
+
+    def _end_ids(
+        self, key: str, groups: Mapping[tuple[str, str, str], RelGroup]
+    ) -> dict[str, dict[Any, int]]:
+        """Internal ids of the relationship ends that exist in graph `key`, by end label.
+
+        Fetched once per label: a scan of the label when the load names a good part of
+        it, else one batched key lookup; each relationship row then finds its ends by
+        id (``NodeByIdSeek``) instead of two index lookups.
+        """
+        out: dict[str, dict[Any, int]] = {}
+        for label, keys in self._end_keys(groups).items():
+            nt = self.schema.node(label)
+            lab, prop = labels_clause([label]), ident(nt.key)
+            rows = self._raw(f"MATCH (n{lab}) RETURN count(n)", key=key)
+            size = int(rows[0][0][1]) if rows else 0
+            found: dict[Any, int] = {}
+            if len(keys) * 4 >= size:
+                for ck, cid in self._raw(f"MATCH (n{lab}) RETURN n.{prop}, id(n)", key=key):
+                    k = _compact(ck, None)
+                    if k in keys:
+                        found[k] = cid[1]
+            else:
+                cypher = f"UNWIND $keys AS k MATCH (n{lab} {{{prop}: k}}) RETURN k, id(n)"
+                for batch in chunks(sorted(keys, key=repr), 20_000):
+                    for ck, cid in self._raw(cypher, {"keys": list(batch)}, key=key):
+                        found[_compact(ck, None)] = cid[1]
+            out[label] = found
+        return out
+
     def _write_rels(
-        self, graph: Any, groups: Mapping[tuple[str, str, str], RelGroup], batch_size: int
+        self,
+        graph: Any,
+        groups: Mapping[tuple[str, str, str], RelGroup],
+        batch_size: int,
+        ids: Mapping[str, Mapping[Any, int]],
     ) -> None:
+        """MERGE relationships whose ends are found by internal id (see `_end_ids`).
+
+        A row whose end is missing from `ids` is left out (the callers check the ends
+        first); the end's key is compared too, so an id reused since it was fetched
+        cannot attach a relationship to another node.
+        """
         for group in groups.values():
-            keys = ("s", "e", "d", "p", "src", *group.allowed)
-            self._run_batches(rel_upsert_cypher(group), group.param_rows(), batch_size, graph, keys)
+            keys = ("d", *group.allowed)
+            id_s, id_e = ids.get(group.start.label, {}), ids.get(group.end.label, {})
+            rows = []
+            for row in group.rows.values():
+                a, b = id_s.get(row["s"]), id_e.get(row["e"])
+                if a is None or b is None:
+                    continue
+                rows.append([a, b, row["s"], row["e"], row["p"], row["src"], row.get("d")])
+            self._run_batches(_rel_by_id_cypher(group), rows, batch_size, graph, keys)
 
     def _write_single_query(
         self, ngroups: Mapping[str, NodeGroup], rgroups: Mapping[tuple[str, str, str], RelGroup]
@@ -829,13 +1030,24 @@ class FalkorDBStore:
         for i, ng in enumerate(ngroups.values()):
             params[f"n{i}"] = ng.param_rows()
             parts.append(f"{node_upsert_cypher(ng.node_type, f'n{i}')}\nWITH count(*) AS _n{i}")
+        ids = self._end_ids(self.graph_name, rgroups) if rgroups else {}
         for j, rg in enumerate(rgroups.values()):
-            params[f"r{j}"] = rg.param_rows()
+            id_s, id_e = ids.get(rg.start.label, {}), ids.get(rg.end.label, {})
+            rows = rg.param_rows()
+            if all(r["s"] in id_s and r["e"] in id_e for r in rows):
+                # both ends stored: found by id, not by an index lookup per row
+                params[f"r{j}"] = [
+                    [id_s[r["s"]], id_e[r["e"]], r["s"], r["e"], r["p"], r["src"], r.get("d")] for r in rows
+                ]
+                cypher = _rel_by_id_cypher(rg).replace("$rows", f"$r{j}", 1)
+            else:
+                params[f"r{j}"] = rows
+                cypher = rel_upsert_cypher(rg, f"r{j}")
             params[f"x{j}"] = len(rg.rows)
             # a row whose ends vanished since the check makes the query divide by zero:
             # the server rolls the whole query back
             parts.append(
-                f"{rel_upsert_cypher(rg, f'r{j}')}\nWITH count(*) AS _c{j}\n"
+                f"{cypher}\nWITH count(*) AS _c{j}\n"
                 f"WITH 1 / (CASE WHEN _c{j} >= $x{j} THEN 1 ELSE 0 END) AS _ok{j}"
             )
         if not parts:
@@ -859,7 +1071,7 @@ class FalkorDBStore:
             conn.execute_command("GRAPH.COPY", self.graph_name, stage)
             staged = self._db.select_graph(stage)
             self._write_nodes(staged, ngroups, batch_size)
-            self._write_rels(staged, rgroups, batch_size)
+            self._write_rels(staged, rgroups, batch_size, self._end_ids(stage, rgroups))
             pipe = conn.pipeline(transaction=True)
             pipe.delete(self.graph_name)
             pipe.rename(stage, self.graph_name)

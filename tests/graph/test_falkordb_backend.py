@@ -78,3 +78,26 @@ def test_parameter_encoding_round_trips(falkordb_store: FalkorDBStore, value: ob
 def test_non_finite_floats_are_refused(falkordb_store: FalkorDBStore) -> None:
     with pytest.raises(StoreError):
         falkordb_store.query("RETURN $v AS v", {"v": float("nan")})
+
+
+def test_bulk_create_keeps_value_types(falkordb_store: FalkorDBStore) -> None:
+    # GRAPH.BULK's typed values must read back as the Cypher path writes them
+    props = {"name": '中文 ü "q" \\', "batch": 1999, "fields": ["f1", "f2"], "sources": ["s1", "s2"]}
+    falkordb_store.bulk_create(
+        [NodeRecord("TransferCentre", "T", props), NodeRecord("Country", "CN")],
+        [RelationshipRecord("LOCATED_IN", "TransferCentre", "T", "Country", "CN", {"sources": "t"})],
+    )
+    rows = falkordb_store.query(
+        "MATCH (u:TransferCentre)-[r:LOCATED_IN]->(c:Country) RETURN u.name AS n, u.batch AS b,"
+        " u.fields AS f, u.sources AS s, u.id AS k, labels(u) AS l, r.sources AS rs, c.sources AS cs"
+    )
+    expected = {"n": props["name"], "b": 1999, "f": ["f1", "f2"], "s": ["s1", "s2"], "k": "T", "rs": ["t"]}
+    assert rows == [{**expected, "l": rows[0]["l"], "cs": []}]
+    assert set(rows[0]["l"]) == {"TransferCentre", "Institution"}
+
+
+def test_bulk_create_refuses_nul_in_strings(falkordb_store: FalkorDBStore) -> None:
+    with pytest.raises(StoreError, match="NUL"):
+        falkordb_store.bulk_create([NodeRecord("Country", "C\x00N")], [])
+    assert falkordb_store.stats().nodes == 0
+    assert falkordb_store._conn().execute_command("GRAPH.LIST") == ["transfernet"]

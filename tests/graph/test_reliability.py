@@ -126,9 +126,9 @@ def test_failed_staged_upsert_leaves_graph_as_it_was(store_dir: Path, schema: Gr
         calls = []
         original = store._write_rels
 
-        def failing(graph: object, groups: object, batch_size: int) -> None:
+        def failing(graph: object, groups: object, batch_size: int, ids: object) -> None:
             calls.append(1)
-            original(graph, groups, batch_size)  # type: ignore[arg-type]
+            original(graph, groups, batch_size, ids)  # type: ignore[arg-type]
             raise StoreError("boom")
 
         store._write_rels = failing  # type: ignore[method-assign]

@@ -128,3 +128,27 @@ def test_validation_sees_the_stored_graph(store: GraphStore, tmp_path: Path) -> 
     assert store.query("MATCH (c:Country {id: 'TH'}) RETURN c.name AS en, c.nameZh AS zh") == [
         {"en": "Thailand", "zh": "泰国"}
     ]
+
+
+def test_only_ends_the_load_does_not_produce_are_looked_up(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import loaders.ingest as ingest_module
+
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\n")
+    ingest(store, _write(tmp_path, "countries.yaml", COUNTRIES))
+    asked: list[tuple[str, set[object]]] = []
+    real = ingest_module.existing_keys
+
+    def spy(st: GraphStore, label: str, keys: set[object]) -> set[object]:
+        asked.append((label, set(keys)))
+        return real(st, label, keys)
+
+    monkeypatch.setattr(ingest_module, "existing_keys", spy)
+    _write(tmp_path, "centres.csv", "id,name,founded,country,parent\nR1,One,2015,CN,\nR2,Two,2016,CN,R1\n")
+    report = ingest(store, _write(tmp_path, "centres.yaml", MAPPING))
+    assert report.loaded, report.errors
+    # R1 and R2 come from this file (a RegionalTransferCentre is a TransferCentre): only CN is asked
+    assert asked == [("Country", {"CN"})]
+    assert set(report.phases) == {"map", "check", "write"}
+    assert _counts(store) == (3, 3)
