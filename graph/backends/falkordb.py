@@ -72,6 +72,8 @@ from ontology.schema import GraphSchema
 __all__ = ["FalkorDBStore"]
 
 _STAGING = "__staging__"
+_COPY_TIMEOUT_S = 120.0  # a copy of the 1.1M-element benchmark graph takes about 3-6 s
+_COPY_ATTEMPTS = 3
 _PAGE = 200_000  # internal-id range per projection query
 
 
@@ -1059,6 +1061,49 @@ class FalkorDBStore:
                 raise StoreError("relationship end nodes disappeared during the upsert") from exc
             raise
 
+    def _fork_busy(self) -> bool:
+        """Whether the server has a child process (snapshot, AOF rewrite, module fork)."""
+        info = self._conn().info("persistence")
+        return any(
+            int(info.get(flag, 0))
+            for flag in ("rdb_bgsave_in_progress", "aof_rewrite_in_progress", "module_fork_in_progress")
+        )
+
+    def _copy_graph(self, source: str, target: str) -> None:
+        """``GRAPH.COPY`` that cannot hang.
+
+        The copy forks the server; Redis allows one child at a time, and when the fork
+        fails because another child (an AOF rewrite, FalkorDB's fork GC) is running, the
+        command has been seen never to answer ("Can't fork for module: File exists" in
+        the server log; FalkorDB issues #1056, #1637).  So: wait until no child runs, send
+        the copy on a connection of its own with a deadline, and on a timeout or a
+        "could not fork" error drop the partial target and try again (bounded).
+        """
+        assert self._info is not None
+        deadline_s = _COPY_TIMEOUT_S
+        last: Exception | None = None
+        for attempt in range(_COPY_ATTEMPTS):
+            waited = time.monotonic()
+            while self._fork_busy() and time.monotonic() - waited < deadline_s:
+                time.sleep(0.05)
+            if len(self._info.socket) <= server._MAX_SOCKET_PATH:
+                client = redis.Redis(unix_socket_path=self._info.socket, socket_timeout=deadline_s)
+            else:
+                client = redis.Redis(host="127.0.0.1", port=self._info.port, socket_timeout=deadline_s)
+            try:
+                client.execute_command("GRAPH.COPY", source, target)
+                return
+            except (redis.TimeoutError, redis.ResponseError) as exc:
+                if isinstance(exc, redis.ResponseError) and "fork" not in str(exc).lower():
+                    raise
+                last = exc
+                with contextlib.suppress(redis.RedisError):
+                    self._conn().delete(target)
+                time.sleep(0.2 * (attempt + 1))
+            finally:
+                client.close()
+        raise StoreError(f"GRAPH.COPY did not complete after {_COPY_ATTEMPTS} attempts: {last}")
+
     def _write_staged(
         self,
         ngroups: Mapping[str, NodeGroup],
@@ -1068,7 +1113,7 @@ class FalkorDBStore:
         conn = self._conn()
         stage = f"{self.graph_name}{_STAGING}{os.getpid()}_{uuid.uuid4().hex[:8]}"
         try:
-            conn.execute_command("GRAPH.COPY", self.graph_name, stage)
+            self._copy_graph(self.graph_name, stage)
             staged = self._db.select_graph(stage)
             self._write_nodes(staged, ngroups, batch_size)
             self._write_rels(staged, rgroups, batch_size, self._end_ids(stage, rgroups))

@@ -158,3 +158,42 @@ def test_single_query_upsert_is_all_or_nothing(store_dir: Path, schema: GraphSch
             )
         stats = store.stats()
         assert (stats.nodes, stats.relationships) == (1, 0)
+
+
+def test_staged_upsert_waits_for_a_running_fork_and_retries_a_copy_that_hangs(
+    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GRAPH.COPY forks the server; with another child running it has been seen never to
+    answer.  The store waits for the child, and a copy that times out is retried."""
+    import redis
+
+    from graph.backends import falkordb as backend
+
+    with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
+        store.install_schema()
+        store.upsert_nodes([NodeRecord("Institution", "home")])
+        checks: list[bool] = []
+
+        def busy_twice() -> bool:
+            checks.append(len(checks) < 2)  # a child runs during the first two checks
+            return checks[-1]
+
+        monkeypatch.setattr(store, "_fork_busy", busy_twice)
+        original = redis.Redis.execute_command
+        hangs = []
+
+        def copy_once_hangs(self: redis.Redis, *args: object, **kwargs: object) -> object:
+            if args and args[0] == "GRAPH.COPY" and not hangs:
+                hangs.append(args)
+                raise redis.TimeoutError("Timeout reading from socket")  # what a hung copy gives
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(redis.Redis, "execute_command", copy_once_hangs)
+        monkeypatch.setattr(backend, "_COPY_TIMEOUT_S", 5.0)
+        nodes = [NodeRecord("Expert", f"e{i}") for i in range(30)]
+        rels = [RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "home") for i in range(30)]
+        assert store.upsert(nodes, rels) == (30, 30)
+        assert hangs  # the first copy "hung" and the second went through
+        assert checks[:3] == [True, True, False]  # it waited for the child before copying
+        assert store.stats().relationships == 30
+        assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
