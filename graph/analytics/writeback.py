@@ -16,8 +16,14 @@ separate result nodes: the API, the explorer and Cypher users read a score where
 actor is, and a run adds no nodes or relationships per actor (the run record keeps
 the history; the ``AnalysisRun`` nodes keep a trace of every run).
 
-Everything is written by one atomic `GraphStore.upsert` (all or nothing).  An upsert
-merges properties (``SET n += ...``), so an actor's other properties and its sources
+The actors' results are written first, in batches, and the ``AnalysisRun`` node last:
+it is the commit marker.  A write that fails part-way leaves some actors with results
+whose ``analysisRun`` names a run that has no ``AnalysisRun`` node (an incomplete run,
+which readers must ignore, and which the next run replaces); the actors' other
+properties are never touched.  (An all-or-nothing write would need FalkorDB's
+``GRAPH.COPY`` of the whole graph for more than 50,000 actors: seconds of copying per
+run, and a copy that collides with another server fork was seen to hang the server.)
+An upsert merges properties (``SET n += ...``), so an actor's other properties and its sources
 are left alone; a property sent as ``None`` is removed.  That is how an undefined
 value (a z-score with zero variance) replaces an older number, and how the results of
 an earlier run are removed from actors this run no longer scores: before writing,
@@ -315,7 +321,8 @@ def write_back(
     ValueError
         A scored node id is not that of an actor type carrying results.
     graph.store.StoreError
-        The write failed; nothing was written.
+        The write failed: no ``AnalysisRun`` node was written, so results already
+        written to actors belong to an incomplete run (see the module docstring).
 
     Examples
     --------
@@ -332,7 +339,7 @@ def write_back(
     for node, props in scored.items():
         nt, key = _parse_id(node, types)
         by_type[nt.label][key] = props
-    records: list[NodeRecord] = [run_node(run, source=source)]
+    records: list[NodeRecord] = []
     missing: list[str] = []
     cleared = 0
     cleared_props = dict.fromkeys(RESULT_PROPERTIES)
@@ -344,7 +351,8 @@ def write_back(
         stale = [key for key in _carrying_results(store, nt) if key not in rows]
         records.extend(NodeRecord(label, key, cleared_props) for key in stale)
         cleared += len(stale)
-    store.upsert(records, [], batch_size=batch_size, atomic=True)
+    store.upsert(records, [], batch_size=batch_size, atomic=False)
+    store.upsert([run_node(run, source=source)], [], atomic=True)  # the commit marker, last
     return WriteBackReport(
         run_id=run.id,
         scored=len(scored) - len(missing),

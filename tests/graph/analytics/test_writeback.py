@@ -284,3 +284,29 @@ def test_bundled_dataset_with_results_reloads_and_round_trips(tmp_path: Path) ->
     after = {(r.label, r.key): canon(r.properties) for r in back if isinstance(r, NodeRecord)}
     assert after == nodes
     assert sum(P.BROKERAGE_TOTAL in props for props in nodes.values()) == report.scored
+
+
+def test_the_run_node_is_written_last_as_the_commit_marker(
+    store: FalkorDBStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = run_suite(store.to_networkx())
+    real = store.upsert
+    calls: list[int] = []
+
+    def fail_on_the_marker(nodes: Any, rels: Any, **kwargs: Any) -> tuple[int, int]:
+        nodes = list(nodes)
+        calls.append(len(nodes))
+        if any(n.label == L.ANALYSIS_RUN for n in nodes):
+            raise RuntimeError("server gone")  # the crash happens after the actors' results
+        return real(nodes, rels, **kwargs)
+
+    monkeypatch.setattr(store, "upsert", fail_on_the_marker)
+    with pytest.raises(RuntimeError):
+        write_back(store, run)
+    assert _runs(store) == {}  # no marker: an incomplete run that readers ignore
+    assert {p[P.ANALYSIS_RUN] for p in _stored(store).values()} == {run.id}
+    monkeypatch.setattr(store, "upsert", real)
+    again = run_suite(store.to_networkx())
+    write_back(store, again)
+    assert set(_runs(store)) == {again.id}
+    assert {p[P.ANALYSIS_RUN] for p in _stored(store).values()} == {again.id}
