@@ -10,7 +10,11 @@ concurrent keep-alive clients for ``--seconds`` (60) on a mixed workload:
 * 2-hop neighbourhood ``/api/v1/graph/neighbourhood?depth=2`` (p99 ≤ 200 ms);
 * shortest path ``/api/v1/graph/path`` between two random nodes (p99 ≤ 500 ms);
 
-and prints p50/p90/p99/max per kind, throughput and errors (target: zero).  The
+and prints p50/p90/p99/max per kind, throughput and errors (target: zero).  By default
+the clients run a closed loop (each sends its next request as soon as the answer
+arrives: the server's saturation, where latency is about clients / throughput);
+``--think-ms`` gives each client an exponential think time, like people using the
+explorer.  The
 reference measured in the same run is the cheapest route the server has, liveness
 (``/api/v1/health/live``), so the ratios show what each kind costs above the HTTP
 stack itself.  The load generator shares the machine's cores with the server: its own
@@ -144,7 +148,13 @@ def _key_label(label: str) -> str:
 
 
 async def load(
-    base: str, targets: list[tuple[str, str]], clients: int, seconds: float, mix: dict[str, float], seed: int
+    base: str,
+    targets: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    mix: dict[str, float],
+    seed: int,
+    think_ms: float = 0.0,
 ) -> tuple[dict[str, list[float]], dict[str, int], float]:
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -166,6 +176,8 @@ async def load(
             latencies[kind].append(time.perf_counter() - t0)
             if not ok:
                 errors[kind] += 1
+            if think_ms > 0:  # a user reading the answer before the next click
+                await asyncio.sleep(rng.expovariate(1000.0 / think_ms))
 
     t0 = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
@@ -186,6 +198,13 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--mix", default="entity=0.6,neighbourhood=0.25,path=0.15")
+    ap.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="mean think time between a client's requests (0: closed loop, each client sends "
+        "its next request as soon as the last answer arrives)",
+    )
     args = ap.parse_args()
     mix = {k: float(v) for k, v in (item.split("=") for item in args.mix.split(","))}
     args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -197,7 +216,9 @@ def main() -> None:
         print(f"server ready with projections in {waited:.1f} s; {len(targets)} sampled nodes", flush=True)
         ref, ref_errors, _ = asyncio.run(load(base, targets, args.clients, 5, {"live": 1.0}, args.seed))
         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-        latencies, errors, took = asyncio.run(load(base, targets, args.clients, args.seconds, mix, args.seed))
+        latencies, errors, took = asyncio.run(
+            load(base, targets, args.clients, args.seconds, mix, args.seed, args.think_ms)
+        )
         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         os.killpg(proc.pid, signal.SIGINT)
@@ -210,7 +231,8 @@ def main() -> None:
     client_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     ref_p50 = float(np.percentile(ref["live"], 50) * 1000)
     print(
-        f"\n{args.clients} clients, {args.workers} workers, {took:.0f} s: {total:,} requests "
+        f"\n{args.clients} clients (think time {args.think_ms:g} ms), {args.workers} workers, "
+        f"{took:.0f} s: {total:,} requests "
         f"({total / took:,.0f}/s); load generator CPU {client_cpu:.0f} s ({client_cpu / took:.0%} of a core)"
     )
     print(f"reference: liveness p50 {ref_p50:.1f} ms (errors {sum(ref_errors.values())})")

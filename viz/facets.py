@@ -24,9 +24,7 @@ FACET_LABELS: dict[str, str] = {
 }
 
 
-def _neighbours(graph: nx.MultiDiGraph, node: Hashable) -> Iterable[Hashable]:
-    yield from graph.successors(node)
-    yield from graph.predecessors(node)
+_MAX_INCOMING = 500
 
 
 def _is(graph: nx.MultiDiGraph, node: Hashable, label: str) -> bool:
@@ -52,13 +50,20 @@ def facets(graph: nx.MultiDiGraph, nodes: Iterable[Hashable]) -> dict[Hashable, 
     for node in nodes:
         if node not in graph:
             continue
-        countries = {n for n in _neighbours(graph, node) if _is(graph, n, country)}
+        # Relationships point from a thing to its country, bloc and field (LOCATED_IN,
+        # MEMBER_OF, COVERS_FIELD…), so a node's successors give its facets.  Incoming
+        # ties are read only for small nodes (a bloc's member countries): a hub such as a
+        # country has tens of thousands of them and none is a facet of the hub.
+        around = list(graph.successors(node))
+        if graph.in_degree(node) <= _MAX_INCOMING:
+            around.extend(graph.predecessors(node))
+        countries = {n for n in around if _is(graph, n, country)}
         if _is(graph, node, country):
             countries.add(node)
-        blocs = {n for n in _neighbours(graph, node) if _is(graph, n, bloc)}
+        blocs = {n for n in around if _is(graph, n, bloc)}
         for c in countries:
             blocs.update(n for n in graph.successors(c) if _is(graph, n, bloc))
-        fields = {n for n in _neighbours(graph, node) if _is(graph, n, field)}
+        fields = {n for n in around if _is(graph, n, field)}
         out[node] = {
             "country": sorted(str(graph.nodes[n].get("key", n)) for n in countries),
             "bloc": sorted(str(graph.nodes[n].get("key", n)) for n in blocs),
