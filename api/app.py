@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from ontology.derive import load_schema
 
         logging.getLogger("transfernet.access").setLevel(logging.INFO)
+        # Route handlers run in threads: a cheap, I/O-bound request (an entity GET) waiting
+        # behind a CPU-bound one (a neighbourhood view) gets the GIL back only every switch
+        # interval (5 ms by default) at each of its I/O steps; 1 ms keeps it from queueing.
+        sys.setswitchinterval(0.001)
         store = open_store(settings, load_schema())
         app.state.store = store
         app.state.projection = ProjectionCache(store)

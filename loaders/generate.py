@@ -472,6 +472,12 @@ def generate(
         mask = event_kind == k
         w.nodes(label, event_ids[mask], np.char.add(f"Synthetic {label} ", event_ids[mask]),
                 ties=[(R.LOCATED_IN, L.COUNTRY, place(int(mask.sum())))])  # fmt: skip
+    # every event has an organiser and a third of them a co-organiser (large events tie
+    # their participants to the organisers in the actor network)
+    org_event = np.concatenate([np.arange(n_event), rng.choice(n_event, n_event // 3, replace=False)])
+    org_inst = rng.choice(len(all_inst), size=len(org_event), p=inst_p)
+    org_event, org_inst = _unique_pairs(org_event, org_inst)
+    w.edges(R.ORGANISES, L.INSTITUTION, L.EVENT, all_inst[org_inst], event_ids[org_event])
     agreement_ids = ids("agr", n_agreement)
     agreement_kind = rng.integers(0, len(_AGREEMENT_KINDS), n_agreement)
     # every agreement has two parties at least, written with it (its shape requires them)
@@ -488,7 +494,7 @@ def generate(
     party_agr = np.concatenate([np.arange(n_agreement), np.arange(n_agreement)])
     party_inst = np.concatenate([first, second])
     remaining = max(edges - w.rel_count - n_event, 0)
-    extra_party = int(remaining * 0.25)
+    extra_party = min(int(remaining * 0.25), n_agreement)  # about three parties an agreement on average
     more_agr = np.concatenate([party_agr, rng.integers(0, n_agreement, extra_party)])
     more_inst = np.concatenate([party_inst, rng.choice(len(all_inst), size=extra_party, p=inst_p)])
     more_agr, more_inst = _unique_pairs(more_agr, more_inst)

@@ -62,6 +62,13 @@ def test_generated_network_loads_and_is_marked_synthetic(tmp_path: Path) -> None
         )
         counts = [r["n"] for r in per_country]
         assert counts[0] > 5 * counts[len(counts) // 2]
+        # every event has an organiser; agreements have two parties or a few more, like real ones
+        unorganised = store.query("MATCH (e:Event) WHERE NOT ()-[:ORGANISES]->(e) RETURN count(e) AS n")
+        assert unorganised == [{"n": 0}]
+        parties = store.query(
+            "MATCH (a:Agreement)<-[:PARTY_TO]-(i) WITH a, count(i) AS k RETURN min(k) AS lo, avg(k) AS mean"
+        )
+        assert parties[0]["lo"] >= 2 and parties[0]["mean"] <= 4
     finally:
         store.close()
         stop_server(settings.store_dir)
