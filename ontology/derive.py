@@ -439,7 +439,7 @@ def load_schema() -> GraphSchema:
     >>> schema.node("TechnologyOffer").key_label
     'TechnologyOffer'
     >>> sorted(schema.key_labels)[:3]
-    ['Agreement', 'Bloc', 'Country']
+    ['Agreement', 'AnalysisRun', 'Bloc']
     """
     return derive_schema(ontology_graph(), shapes_graph())
 
