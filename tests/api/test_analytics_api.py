@@ -13,12 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +33,7 @@ from graph.config import StoreSettings
 from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
+from tests.server_process import serve_api
 
 BASE = "/api/v1/analytics"
 
@@ -297,12 +292,6 @@ def test_openapi_examples_match_the_answers(client: httpx.Client, endpoint: str)
 # --- coverage gaps and a store without runs: a second server on a hand-made network ------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, nx.MultiDiGraph]]:
     """A store with Kenya (BRI member) demanding in field f, offered from China; no analysis run.
@@ -376,47 +365,12 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         G = store.to_networkx()
     finally:
         store.close()
-    port = _free_port()
-    env = {**os.environ, "TRANSFERNET_DATA_DIR": str(data_dir)}
-    log = open(data_dir / "api-server.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from api.cli import main; main()",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    assert isinstance(G, nx.MultiDiGraph)
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((data_dir / "api-server.log").read_text())
-            time.sleep(0.3)
-        assert isinstance(G, nx.MultiDiGraph)
-        yield base, G
+        with serve_api(data_dir) as base:
+            yield base, G
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            log.close()
-            stop_server(settings.store_dir)
+        stop_server(settings.store_dir)
 
 
 def test_coverage_gaps_computed_without_a_run(small_server: tuple[str, nx.MultiDiGraph]) -> None:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.server_process import serve_api
 
 URL = "/api/v1/reports/latest"
 
@@ -75,44 +71,10 @@ def test_errors_are_problems(client: httpx.Client) -> None:
     assert client.get(URL, params={"lang": "fr"}).status_code == 422
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_no_analysis_run_is_a_404_problem(tmp_path: Path) -> None:
     # a real server on an empty data directory: the store exists, no run was saved
-    port = _free_port()
-    env = {**os.environ, "TRANSFERNET_DATA_DIR": str(tmp_path / "data")}
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host", "127.0.0.1",
-         "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health/live", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "server.log"
-            ).read_text()
-            time.sleep(0.3)
+    with serve_api(tmp_path / "data", wait_for="/api/v1/health/live") as base:
         response = httpx.get(f"{base}{URL}", timeout=60)
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["type"].endswith("/no-analysis-run")
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            log.close()
