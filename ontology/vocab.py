@@ -187,6 +187,7 @@ class TN(_namespace.DefinedNamespace):
     BranchCentreShape: URIRef
     CountryCodeShape: URIRef
     CountryShape: URIRef
+    EventDatesShape: URIRef
     EventShape: URIRef
     ExpertShape: URIRef
     FieldShape: URIRef
