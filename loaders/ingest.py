@@ -219,7 +219,7 @@ def _shacl_errors(
     all_nodes, all_rels = _merged(schema, old_nodes, nodes), [*old_rels, *relationships]
     ours = {str(node_iri(schema.node(n.label).key_label, n.key)) for n in nodes if n.label in schema.nodes}
     ours |= {str(relationship_iri(r, schema)) for r in relationships if r.type in schema.relationships}
-    report = validate([*all_nodes, *all_rels], schema=schema)
+    report = validate([*all_nodes, *all_rels], schema=schema, focus=ours)  # the stored part is context
     errors = []
     for violation in report.violations:
         if violation.constraint != "schema" and violation.focus_node not in ours:

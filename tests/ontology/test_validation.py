@@ -244,3 +244,32 @@ ex:cn a tn:Country ; tn:id "CN" ; tn:name "China" ; prov:wasDerivedFrom ex:s .
     assert violation.path == "HOSTED_IN" and violation.constraint == "schema"
     assert violation.message.startswith("University 'DGUT' cannot be the start of a HOSTED_IN")
     assert violation.location == ("http://example.org/s",)
+
+
+def test_focus_limits_the_report_to_the_given_nodes_sparql_targets_included() -> None:
+    from ontology.convert import node_iri
+
+    records = [
+        NodeRecord(
+            "Forum",
+            "f1",
+            {"name": "F", "startDate": "2020-05-02", "endDate": "2020-05-01", "sources": ["x:2"]},
+        ),
+        NodeRecord(
+            "Forum",
+            "f2",
+            {"name": "G", "startDate": "2020-05-02", "endDate": "2020-05-01", "sources": ["x:3"]},
+        ),
+        NodeRecord("Institution", "i1", {"name": "I", "established": "2999", "sources": ["x:4"]}),
+    ]
+    everything = validate(records)
+    assert {v.subject for v in everything.violations} == {"Forum 'f1'", "Forum 'f2'", "Institution 'i1'"}
+    focused = validate(records, focus=[str(node_iri("Event", "f1")), str(node_iri("Institution", "i1"))])
+    # the SPARQL-targeted shapes (event dates, dates not in the future) still judge the focus nodes
+    assert sorted((v.subject, v.message) for v in focused.violations) == [
+        ("Forum 'f1'", "The event ends (2020-05-01) before it starts."),
+        (
+            "Institution 'i1'",
+            "The date 2999 lies in the future, but it records something that has already happened.",
+        ),
+    ]
