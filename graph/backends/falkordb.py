@@ -1061,9 +1061,21 @@ class FalkorDBStore:
                 raise StoreError("relationship end nodes disappeared during the upsert") from exc
             raise
 
-    def _fork_busy(self) -> bool:
+    def _deadline_client(self, timeout_s: float) -> redis.Redis:
+        """A connection of its own whose commands fail after `timeout_s` instead of hanging."""
+        assert self._info is not None
+        if len(self._info.socket) <= server._MAX_SOCKET_PATH:
+            return redis.Redis(
+                unix_socket_path=self._info.socket, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+            )
+        return redis.Redis(
+            host="127.0.0.1", port=self._info.port, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+        )
+
+    @staticmethod
+    def _fork_busy(client: redis.Redis) -> bool:
         """Whether the server has a child process (snapshot, AOF rewrite, module fork)."""
-        info = self._conn().info("persistence")
+        info = client.info("persistence")
         return any(
             int(info.get(flag, 0))
             for flag in ("rdb_bgsave_in_progress", "aof_rewrite_in_progress", "module_fork_in_progress")
@@ -1076,29 +1088,28 @@ class FalkorDBStore:
         fails because another child (an AOF rewrite, FalkorDB's fork GC) is running, the
         command has been seen never to answer ("Can't fork for module: File exists" in
         the server log; FalkorDB issues #1056, #1637).  So: wait until no child runs, send
-        the copy on a connection of its own with a deadline, and on a timeout or a
-        "could not fork" error drop the partial target and try again (bounded).
+        the copy on a connection of its own with a deadline (the checks too: a server in
+        that state answered nothing at all), and on a timeout or a "could not fork" error
+        drop the partial target and try again (bounded); then give up with `StoreError`.
         """
-        assert self._info is not None
         deadline_s = _COPY_TIMEOUT_S
         last: Exception | None = None
         for attempt in range(_COPY_ATTEMPTS):
-            waited = time.monotonic()
-            while self._fork_busy() and time.monotonic() - waited < deadline_s:
-                time.sleep(0.05)
-            if len(self._info.socket) <= server._MAX_SOCKET_PATH:
-                client = redis.Redis(unix_socket_path=self._info.socket, socket_timeout=deadline_s)
-            else:
-                client = redis.Redis(host="127.0.0.1", port=self._info.port, socket_timeout=deadline_s)
+            client = self._deadline_client(deadline_s)
             try:
+                waited = time.monotonic()
+                while self._fork_busy(client) and time.monotonic() - waited < deadline_s:
+                    time.sleep(0.05)
                 client.execute_command("GRAPH.COPY", source, target)
                 return
-            except (redis.TimeoutError, redis.ResponseError) as exc:
+            except (redis.TimeoutError, redis.ConnectionError, redis.ResponseError) as exc:
                 if isinstance(exc, redis.ResponseError) and "fork" not in str(exc).lower():
                     raise
                 last = exc
+                cleanup = self._deadline_client(5.0)
                 with contextlib.suppress(redis.RedisError):
-                    self._conn().delete(target)
+                    cleanup.delete(target)
+                cleanup.close()
                 time.sleep(0.2 * (attempt + 1))
             finally:
                 client.close()

@@ -174,7 +174,7 @@ def test_staged_upsert_waits_for_a_running_fork_and_retries_a_copy_that_hangs(
         store.upsert_nodes([NodeRecord("Institution", "home")])
         checks: list[bool] = []
 
-        def busy_twice() -> bool:
+        def busy_twice(client: object) -> bool:
             checks.append(len(checks) < 2)  # a child runs during the first two checks
             return checks[-1]
 
