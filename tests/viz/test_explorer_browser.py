@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
-import pytest
 
-playwright = pytest.importorskip("playwright.sync_api")
+from tests.chromium import ARTEFACTS, BROWSER_MARKS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Debian's chromium is missing (make test installs it)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 def wait_until(page: object, script: str, timeout_s: float = 15.0) -> None:
@@ -31,18 +20,6 @@ def wait_until(page: object, script: str, timeout_s: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {script}")
         time.sleep(0.1)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )  # fmt: skip
-        yield instance
-        instance.close()
 
 
 def test_explorer_loads_searches_and_expands(browser: object, api_server: str) -> None:
