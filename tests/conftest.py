@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph.analytics.suite import run_suite, save_run
@@ -31,6 +32,18 @@ def bundle_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         store.close()
     yield data_dir
     stop_server(settings.store_dir)
+
+
+@pytest.fixture(scope="session")
+def bundle_graph(bundle_data_dir: Path) -> nx.MultiDiGraph:
+    """The projection of the bundled dataset, made once (tests read it, never change it)."""
+    store = open_store(StoreSettings(_env_file=None, data_dir=bundle_data_dir), load_schema(), read_only=True)
+    try:
+        graph = store.to_networkx()
+    finally:
+        store.close()
+    assert isinstance(graph, nx.MultiDiGraph)
+    return graph
 
 
 @pytest.fixture(scope="session")

@@ -7,16 +7,12 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import networkx as nx
 import pytest
 import rdflib
 
-from graph.backends import open_store
-from graph.config import StoreSettings
-from ontology.derive import load_schema
 from ontology.namespaces import TN_NS
 from ontology.rdfio import loads
 from ontology.records import NodeRecord, RelationshipRecord
@@ -27,16 +23,6 @@ from ontology.vocab import NodeLabel
 def client(api_server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=api_server, timeout=120) as c:
         yield c
-
-
-def _projection(data_dir: Path) -> nx.MultiDiGraph:
-    store = open_store(StoreSettings(_env_file=None, data_dir=data_dir), load_schema())
-    try:
-        G = store.to_networkx()
-    finally:
-        store.close()
-    assert isinstance(G, nx.MultiDiGraph)
-    return G
 
 
 def _node_keys(G: nx.MultiDiGraph) -> set[tuple[str, str]]:
@@ -54,14 +40,14 @@ def _rel_keys(G: nx.MultiDiGraph) -> Counter[tuple[str, str, str]]:
     [("turtle", "turtle", "text/turtle; charset=utf-8"), ("jsonld", "json-ld", "application/ld+json")],
 )
 def test_rdf_export_round_trips(
-    client: httpx.Client, bundle_data_dir: Path, fmt: str, rdf_format: str, media: str
+    client: httpx.Client, bundle_graph: nx.MultiDiGraph, fmt: str, rdf_format: str, media: str
 ) -> None:
     r = client.get("/api/v1/export", params={"format": fmt})
     assert r.status_code == 200
     assert r.headers["content-type"] == media
     suffix = "ttl" if fmt == "turtle" else "jsonld"
     assert r.headers["content-disposition"] == f'attachment; filename="transfernet.{suffix}"'
-    G = _projection(bundle_data_dir)
+    G = bundle_graph
     records = loads(r.text, format=rdf_format)
     nodes = [x for x in records if isinstance(x, NodeRecord)]
     rels = [x for x in records if isinstance(x, RelationshipRecord)]
@@ -76,22 +62,22 @@ def test_rdf_export_round_trips(
     assert sorted(casttc.properties["sources"]) == sorted(stored["sources"])
 
 
-def test_turtle_is_plain_rdf(client: httpx.Client, bundle_data_dir: Path) -> None:
+def test_turtle_is_plain_rdf(client: httpx.Client, bundle_graph: nx.MultiDiGraph) -> None:
     text = client.get("/api/v1/export", params={"format": "turtle", "types": NodeLabel.COUNTRY}).text
     g = rdflib.Graph().parse(data=text, format="turtle")  # rdflib alone, without the ontology mapping
     country = rdflib.URIRef(TN_NS + NodeLabel.COUNTRY)
-    G = _projection(bundle_data_dir)
+    G = bundle_graph
     n_countries = sum(NodeLabel.COUNTRY in d["labels"] for _, d in G.nodes(data=True))
     assert len(set(g.subjects(rdflib.RDF.type, country))) == n_countries
 
 
-def test_graphml_export(client: httpx.Client, bundle_data_dir: Path) -> None:
+def test_graphml_export(client: httpx.Client, bundle_graph: nx.MultiDiGraph) -> None:
     r = client.get("/api/v1/export", params={"format": "graphml"})
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/graphml+xml"
     assert r.headers["content-disposition"] == 'attachment; filename="transfernet.graphml"'
     H = nx.read_graphml(io.BytesIO(r.content))
-    G = _projection(bundle_data_dir)
+    G = bundle_graph
     assert set(H.nodes) == set(G.nodes)
     assert H.number_of_edges() == G.number_of_edges()
     assert all(H.nodes[n]["label"] == d["label"] for n, d in G.nodes(data=True))
@@ -100,13 +86,13 @@ def test_graphml_export(client: httpx.Client, bundle_data_dir: Path) -> None:
     )
 
 
-def test_type_filter(client: httpx.Client, bundle_data_dir: Path) -> None:
+def test_type_filter(client: httpx.Client, bundle_graph: nx.MultiDiGraph) -> None:
     types = f"{NodeLabel.TRANSFER_CENTRE},{NodeLabel.COUNTRY}"
     r = client.get("/api/v1/export", params={"format": "graphml", "types": types})
     assert r.status_code == 200
     assert "transfernet-Country-TransferCentre.graphml" in r.headers["content-disposition"]
     H = nx.read_graphml(io.BytesIO(r.content))
-    G = _projection(bundle_data_dir)
+    G = bundle_graph
     keep = [
         n for n, d in G.nodes(data=True) if {NodeLabel.TRANSFER_CENTRE, NodeLabel.COUNTRY} & set(d["labels"])
     ]

@@ -21,8 +21,6 @@ import networkx as nx
 import pytest
 
 from graph.analytics.suite import latest_run
-from graph.backends import open_store
-from graph.config import StoreSettings
 from graph.export import graph_records
 from ontology.derive import load_schema
 from ontology.validation import validate
@@ -43,16 +41,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def bundle(bundle_data_dir: Path) -> Iterator[tuple[nx.MultiDiGraph, dict[str, Any]]]:
-    settings = StoreSettings(_env_file=None, data_dir=bundle_data_dir)
-    store = open_store(settings, load_schema(), read_only=True)
-    try:
-        graph = store.to_networkx()
-    finally:
-        store.close()
-    run = latest_run(settings.runs_dir)
+def bundle(
+    bundle_data_dir: Path, bundle_graph: nx.MultiDiGraph
+) -> Iterator[tuple[nx.MultiDiGraph, dict[str, Any]]]:
+    run = latest_run(bundle_data_dir / "runs")
     assert run is not None
-    yield graph, run.to_dict()
+    yield bundle_graph, run.to_dict()
 
 
 @pytest.fixture(scope="module")
