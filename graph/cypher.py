@@ -41,6 +41,7 @@ __all__ = [
     "group_relationships",
     "ident",
     "labels_clause",
+    "leaves",
     "missing_endpoints_cypher",
     "node_upsert_cypher",
     "plain_value",
@@ -87,6 +88,24 @@ def stable_id(label: str, key: Any) -> str:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+
+
+def leaves(value: Any) -> Iterator[Any]:
+    """The values inside a query result cell: lists and map values opened, everything else as is.
+
+    Examples
+    --------
+    >>> list(leaves([1, {"a": [2, "x"]}, (3,)]))
+    [1, 2, 'x', 3]
+    """
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from leaves(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from leaves(item)
+    else:
+        yield value
 
 
 def plain_value(value: Any) -> Any:

@@ -53,6 +53,7 @@ from graph.cypher import (
     group_relationships,
     ident,
     labels_clause,
+    leaves,
     node_upsert_cypher,
     plain_value,
     rel_upsert_cypher,
@@ -593,22 +594,12 @@ class FalkorDBStore:
 
         unknown: set[int] = set()
 
-        def scan(value: Any) -> None:
-            if isinstance(value, Edge):
-                unknown.update((int(value.src_node), int(value.dest_node)))
-            elif isinstance(value, Path):
-                for e in value.edges():
-                    scan(e)
-            elif isinstance(value, list):
-                for v in value:
-                    scan(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    scan(v)
-
         for row in rows:
-            for cell in row:
-                scan(cell)
+            for value in leaves(row):
+                edges = value.edges() if isinstance(value, Path) else [value]
+                unknown.update(
+                    v for e in edges if isinstance(e, Edge) for v in (int(e.src_node), int(e.dest_node))
+                )
         ids = self._ids_of(unknown) if unknown else {}
 
         def plain(value: Any) -> Any:

@@ -35,6 +35,7 @@ from graph.cypher import (
     group_relationships,
     ident,
     labels_clause,
+    leaves,
     node_upsert_cypher,
     rel_upsert_cypher,
     stable_id,
@@ -514,24 +515,14 @@ class Neo4jStore:
 
         elements: set[str] = set()
 
-        def scan(value: Any) -> None:
-            if isinstance(value, Relationship):
-                for end in (value.start_node, value.end_node):
-                    if end is not None:
-                        elements.add(end.element_id)
-            elif isinstance(value, Path):
-                for r in value.relationships:
-                    scan(r)
-            elif isinstance(value, list):
-                for v in value:
-                    scan(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    scan(v)
-
         for row in rows:
-            for cell in row:
-                scan(cell)
+            for value in leaves(row):
+                relationships = value.relationships if isinstance(value, Path) else [value]
+                for r in relationships:
+                    if isinstance(r, Relationship):
+                        elements.update(
+                            end.element_id for end in (r.start_node, r.end_node) if end is not None
+                        )
         ids = self._ids_of(elements) if elements else {}
 
         def node_id(node: Any) -> str:
