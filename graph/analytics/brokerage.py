@@ -33,10 +33,11 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
+import numba
 import numpy as np
 import scipy.sparse as sp
 
-from graph.analytics._sparse import adjacency, gc_paused, reverse_positions, symmetrize, triangles
+from graph.analytics._sparse import adjacency, gc_paused, oriented, reverse_positions, symmetrize, triangles
 
 __all__ = ["ROLES", "brokerage_graph_scores", "brokerage_scores", "gould_fernandez", "structural_holes"]
 
@@ -77,57 +78,128 @@ def _binary_csr(indptr: np.ndarray, indices: np.ndarray, n: int) -> sp.csr_array
 def _counts(A: sp.csr_array, g: np.ndarray, k: int) -> np.ndarray:
     """Raw role counts, shape ``(n, 5)``, for binary loop-free ``A`` and group codes ``g``."""
     n = A.shape[0]
-    M = sp.csr_array((np.ones(n), g, np.arange(n + 1)), shape=(n, k))
-    out_g = sp.csr_array(A @ M)  # out-neighbours of b per group
-    in_g = sp.csr_array(A.T @ M)  # in-neighbours of b per group
-    outdeg = np.asarray(out_g.sum(axis=1)).ravel()
-    indeg = np.asarray(in_g.sum(axis=1)).ravel()
-    ob = np.asarray(out_g.multiply(M).sum(axis=1)).ravel()
-    ib = np.asarray(in_g.multiply(M).sum(axis=1)).ravel()
-    same_pairs = np.asarray(in_g.multiply(out_g).sum(axis=1)).ravel()  # sum_h In[b,h] Out[b,h]
-
     S = symmetrize(A)  # 1: u->v, 2: v->u, 3: both
     code = S.data.astype(np.int8)
-    rows = np.repeat(np.arange(n), np.diff(S.indptr))
-    mutual = code == 3
-    rec = np.bincount(rows[mutual], minlength=n)
-    rec_same = np.bincount(rows[mutual & (g[rows] == g[S.indices])], minlength=n)
-
     total = np.empty((n, 5), dtype=np.float64)
-    total[:, 0] = ib * ob - rec_same
-    total[:, 1] = (same_pairs - ib * ob) - (rec - rec_same)
-    total[:, 2] = ib * (outdeg - ob)
-    total[:, 3] = (indeg - ib) * ob
-    total[:, 4] = (indeg - ib) * (outdeg - ob) - (same_pairs - ib * ob)
-
-    closed = np.zeros(5 * n, dtype=np.int64)
-    for x, y, z, pxy, pyz, pxz in triangles(S):
-        cxy, cyz, cxz = code[pxy], code[pyz], code[pxz]
-        e_xy, e_yx = (cxy & 1) > 0, (cxy & 2) > 0
-        e_yz, e_zy = (cyz & 1) > 0, (cyz & 2) > 0
-        e_xz, e_zx = (cxz & 1) > 0, (cxz & 2) > 0
-        gx, gy, gz = g[x], g[y], g[z]
-        # broker b, groups of (a, b, c), and whether a->b, b->c and a->c all exist,
-        # for the six orderings (a, b, c) of the triangle's corners
-        for b, ga, gb, gc, hit in (
-            (y, gx, gy, gz, e_xy & e_yz & e_xz),
-            (y, gz, gy, gx, e_zy & e_yx & e_zx),
-            (x, gy, gx, gz, e_yx & e_xz & e_yz),
-            (x, gz, gx, gy, e_zx & e_xy & e_zy),
-            (z, gx, gz, gy, e_xz & e_zy & e_xy),
-            (z, gy, gz, gx, e_yz & e_zx & e_yx),
-        ):
-            if hit.any():
-                role = _role(ga[hit], gb[hit], gc[hit])
-                closed += np.bincount(b[hit] * 5 + role, minlength=5 * n)
-    return total - closed.reshape(n, 5)
+    _all_roles(S.indptr.astype(np.int64), S.indices.astype(np.int64), code, g, k, total)
+    closed = np.zeros((n, 5), dtype=np.int64)
+    lptr, lcol, lpos = oriented(S)
+    _closed_roles(lptr, lcol, lpos, code, g, np.full(n, -1, dtype=np.int64), closed)
+    return total - closed
 
 
-def _role(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True, nogil=True)
+def _all_roles(
+    indptr: np.ndarray, indices: np.ndarray, code: np.ndarray, g: np.ndarray, k: int, total: np.ndarray
+) -> None:
+    """Write into ``total[b, role]`` the two-paths ``a -> b -> c`` (``a != c``) of every role, open or not.
+
+    From ``b``'s in- and out-neighbours per group: with ``ib``/``ob`` the in-/out-
+    neighbours in ``b``'s group, ``same`` the pairs of an in- and an
+    out-neighbour in one group, and ``rec``/``rec_same`` the reciprocated ties
+    (the ``a = c`` two-paths to leave out). Compiled (numba) for the per-node
+    group tallies, which as sparse products cost five matrix passes.
+    """
+    cin = np.zeros(k, dtype=np.int64)
+    cout = np.zeros(k, dtype=np.int64)
+    for b in range(indptr.shape[0] - 1):
+        gb = g[b]
+        indeg = outdeg = ib = ob = rec = rec_same = 0
+        for p in range(indptr[b], indptr[b + 1]):
+            gv = g[indices[p]]
+            c = code[p]
+            if c & 1:
+                outdeg += 1
+                cout[gv] += 1
+                if gv == gb:
+                    ob += 1
+            if c & 2:
+                indeg += 1
+                cin[gv] += 1
+                if gv == gb:
+                    ib += 1
+            if c == 3:
+                rec += 1
+                if gv == gb:
+                    rec_same += 1
+        same = 0
+        for p in range(indptr[b], indptr[b + 1]):
+            gv = g[indices[p]]
+            same += cin[gv] * cout[gv]
+            cin[gv] = 0
+            cout[gv] = 0
+        total[b, 0] = ib * ob - rec_same
+        total[b, 1] = (same - ib * ob) - (rec - rec_same)
+        total[b, 2] = ib * (outdeg - ob)
+        total[b, 3] = (indeg - ib) * ob
+        total[b, 4] = (indeg - ib) * (outdeg - ob) - (same - ib * ob)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _role(ga: int, gb: int, gc: int) -> int:
+    """Role code of broker group ``gb`` between ``ga`` and ``gc`` (column order of :data:`ROLES`)."""
+    if ga == gb:
+        return 0 if gb == gc else 2
+    if ga == gc:
+        return 1
+    return 3 if gb == gc else 4
+
+
+# Compiled (numba): each triangle of the undirected pattern holds up to six
+# transitive triples; classifying them in the listing loop avoids materialising
+# the triangles (see graph.analytics._sparse.triangles for why it is compiled).
+@numba.njit(cache=True, nogil=True)
+def _closed_roles(
+    lptr: np.ndarray, lcol: np.ndarray, lpos: np.ndarray, code: np.ndarray, g: np.ndarray,
+    mark: np.ndarray, closed: np.ndarray,
+) -> None:  # fmt: skip
+    """Add to ``closed[b, role]`` every transitive triple ``a -> b -> c, a -> c``.
+
+    ``code`` is the symmetrised pattern's data (1: ``u -> v``, 2: ``v -> u``, 3:
+    both) and ``(lptr, lcol, lpos)`` its orientation from
+    :func:`graph.analytics._sparse.oriented`.
+    """
+    for x in range(lptr.shape[0] - 1):
+        for p in range(lptr[x], lptr[x + 1]):
+            mark[lcol[p]] = p
+        for p1 in range(lptr[x], lptr[x + 1]):
+            y = lcol[p1]
+            cxy = code[lpos[p1]]
+            for p2 in range(lptr[y], lptr[y + 1]):
+                z = lcol[p2]
+                q = mark[z]
+                if q < 0:
+                    continue
+                cyz = code[lpos[p2]]
+                cxz = code[lpos[q]]
+                xy, yx = (cxy & 1) > 0, (cxy & 2) > 0
+                yz, zy = (cyz & 1) > 0, (cyz & 2) > 0
+                xz, zx = (cxz & 1) > 0, (cxz & 2) > 0
+                gx, gy, gz = g[x], g[y], g[z]
+                # the six orderings (a, b, c) of the corners, broker b in the middle
+                if xy and yz and xz:
+                    closed[y, _role(gx, gy, gz)] += 1
+                if zy and yx and zx:
+                    closed[y, _role(gz, gy, gx)] += 1
+                if yx and xz and yz:
+                    closed[x, _role(gy, gx, gz)] += 1
+                if zx and xy and zy:
+                    closed[x, _role(gz, gx, gy)] += 1
+                if xz and zy and xy:
+                    closed[z, _role(gx, gz, gy)] += 1
+                if yz and zx and yx:
+                    closed[z, _role(gy, gz, gx)] += 1
+        for p in range(lptr[x], lptr[x + 1]):
+            mark[lcol[p]] = -1
+
+
+def _role_array(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:
+    """:func:`_role` of arrays of group codes."""
     ab, bc, ac = ga == gb, gb == gc, ga == gc
     return np.where(ab & bc, 0, np.where(ac, 1, np.where(ab, 2, np.where(bc, 3, 4))))
 
 
+#: Two-paths examined per chunk by the partial-credit count (bounds peak memory).
 _PATH_CHUNK = 1 << 22
 
 
@@ -180,7 +252,9 @@ def _partial_counts(A: sp.csr_array, g: np.ndarray) -> np.ndarray:
             pos = np.minimum(np.searchsorted(open_keys, key), open_keys.size - 1)
             hit = open_keys[pos] == key
             a, b, c = a[hit], b[hit], c[hit]
-            out += np.bincount(b * 5 + _role(g[a], g[b], g[c]), weights=open_inv[pos[hit]], minlength=5 * n)
+            out += np.bincount(
+                b * 5 + _role_array(g[a], g[b], g[c]), weights=open_inv[pos[hit]], minlength=5 * n
+            )
         start = stop
     return out.reshape(n, 5)
 
