@@ -209,26 +209,24 @@ class ProjectionCache:
 
     def node_payloads(self, node_ids: Iterable[Hashable]) -> list[dict[str, Any]]:
         """Nodes as ``{"id", "labels", "properties"}`` for the view model."""
-        graph = self.graph
+        attrs = self.graph._node
         return [
-            {
-                "id": n,
-                "labels": graph.nodes[n].get("labels", []),
-                "properties": graph.nodes[n].get("props", {}),
-            }
+            {"id": n, "labels": attrs[n].get("labels", []), "properties": attrs[n].get("props", {})}
             for n in node_ids
-            if n in graph
+            if n in attrs
         ]
 
     def edge_payloads(self, node_ids: Iterable[Hashable]) -> list[dict[str, Any]]:
         """Relationships among `node_ids` as ``{"id", "source", "target", "type", "properties"}``."""
-        graph = self.graph
-        keep = {n for n in node_ids if n in graph}
+        succ = self.graph._succ
+        keep = {n for n in node_ids if n in succ}
         out = []
         for u in keep:
-            for v, keyed in graph.succ[u].items():
-                if v not in keep:
-                    continue
+            nbrs = succ[u]
+            # a hub's successors are many: visit only those in the view
+            among = nbrs.keys() & keep if len(nbrs) > len(keep) else (v for v in nbrs if v in keep)
+            for v in among:
+                keyed = nbrs[v]
                 for key, data in keyed.items():
                     out.append(
                         {

@@ -8,6 +8,7 @@ read from the projection, so they follow whatever relationships the ontology def
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable, Iterable
 
 import networkx as nx
@@ -26,9 +27,27 @@ FACET_LABELS: dict[str, str] = {
 
 _MAX_INCOMING = 500
 
+#: Per projected graph: the nodes of each facet label, and the node count they were read
+#: at (a graph that grew since is read again).  Facets intersect a node's neighbours with
+#: these sets instead of reading every neighbour's labels: a node with hundreds of
+#: neighbours took 30 ms the other way.
+_FACET_NODES: weakref.WeakKeyDictionary[nx.Graph, tuple[int, dict[str, frozenset[Hashable]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
-def _is(graph: nx.MultiDiGraph, node: Hashable, label: str) -> bool:
-    return label in graph.nodes[node].get("labels", ())
+
+def _facet_nodes(graph: nx.MultiDiGraph) -> dict[str, frozenset[Hashable]]:
+    cached = _FACET_NODES.get(graph)
+    if cached is not None and cached[0] == graph.number_of_nodes():
+        return cached[1]
+    wanted = set(FACET_LABELS.values())
+    found: dict[str, set[Hashable]] = {label: set() for label in wanted}
+    for node, labels in graph.nodes(data="labels", default=()):
+        for label in wanted.intersection(labels):
+            found[label].add(node)
+    sets = {label: frozenset(nodes) for label, nodes in found.items()}
+    _FACET_NODES[graph] = (graph.number_of_nodes(), sets)
+    return sets
 
 
 def facets(graph: nx.MultiDiGraph, nodes: Iterable[Hashable]) -> dict[Hashable, dict[str, list[str]]]:
@@ -45,28 +64,31 @@ def facets(graph: nx.MultiDiGraph, nodes: Iterable[Hashable]) -> dict[Hashable, 
     >>> facets(G, ["Institution:x"])["Institution:x"]
     {'country': ['TH'], 'bloc': ['ASEAN'], 'field': []}
     """
-    country, bloc, field = FACET_LABELS["country"], FACET_LABELS["bloc"], FACET_LABELS["field"]
+    sets = _facet_nodes(graph)
+    countries_all = sets[FACET_LABELS["country"]]
+    blocs_all = sets[FACET_LABELS["bloc"]]
+    fields_all = sets[FACET_LABELS["field"]]
+    succ, pred, attrs = graph._succ, graph._pred, graph._node
+
+    def keys(found: Iterable[Hashable]) -> list[str]:
+        return sorted(str(attrs[n].get("key", n)) for n in found)
+
     out: dict[Hashable, dict[str, list[str]]] = {}
     for node in nodes:
-        if node not in graph:
+        if node not in succ:
             continue
         # Relationships point from a thing to its country, bloc and field (LOCATED_IN,
         # MEMBER_OF, COVERS_FIELD…), so a node's successors give its facets.  Incoming
         # ties are read only for small nodes (a bloc's member countries): a hub such as a
         # country has tens of thousands of them and none is a facet of the hub.
-        around = list(graph.successors(node))
-        if graph.in_degree(node) <= _MAX_INCOMING:
-            around.extend(graph.predecessors(node))
-        countries = {n for n in around if _is(graph, n, country)}
-        if _is(graph, node, country):
+        around = set(succ[node])
+        if len(pred[node]) <= _MAX_INCOMING:
+            around.update(pred[node])
+        countries = around & countries_all
+        if node in countries_all:
             countries.add(node)
-        blocs = {n for n in around if _is(graph, n, bloc)}
+        blocs = around & blocs_all
         for c in countries:
-            blocs.update(n for n in graph.successors(c) if _is(graph, n, bloc))
-        fields = {n for n in around if _is(graph, n, field)}
-        out[node] = {
-            "country": sorted(str(graph.nodes[n].get("key", n)) for n in countries),
-            "bloc": sorted(str(graph.nodes[n].get("key", n)) for n in blocs),
-            "field": sorted(str(graph.nodes[n].get("key", n)) for n in fields),
-        }
+            blocs.update(succ[c].keys() & blocs_all)
+        out[node] = {"country": keys(countries), "bloc": keys(blocs), "field": keys(around & fields_all)}
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph.cache import ProjectionCache
@@ -18,7 +18,7 @@ from graph.projection import node_type_of
 from graph.search import name_properties
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType
 from viz.facets import facets
-from viz.legend import legend
+from viz.legend import LegendEntry, legend
 
 __all__ = [
     "GraphView",
@@ -70,10 +70,37 @@ class GraphView:
     physics: bool
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON-ready dict."""
+        """Plain JSON-ready dict.
+
+        Shallow: the nodes' and edges' property and facet mappings are shared, not
+        copied (`build_view` made them; `dataclasses.asdict` deep-copied every value,
+        a sixth of a 2-hop neighbourhood request).
+        """
         return {
-            "nodes": [asdict(n) for n in self.nodes],
-            "edges": [asdict(e) for e in self.edges],
+            "nodes": [
+                {
+                    "id": n.id,
+                    "type": n.type,
+                    "name": n.name,
+                    "color": n.color,
+                    "shape": n.shape,
+                    "properties": n.properties,
+                    "x": n.x,
+                    "y": n.y,
+                    "facets": n.facets,
+                }
+                for n in self.nodes
+            ],
+            "edges": [
+                {
+                    "id": e.id,
+                    "source": e.source,
+                    "target": e.target,
+                    "type": e.type,
+                    "properties": e.properties,
+                }
+                for e in self.edges
+            ],
             "physics": self.physics,
         }
 
@@ -86,7 +113,11 @@ def display_name(node_type: NodeType | None, properties: Mapping[str, Any], fall
     >>> display_name(None, {}, "Country:TH")
     'Country:TH'
     """
-    for name in name_properties(node_type) if node_type else []:
+    return _first_name(name_properties(node_type) if node_type else [], properties, fallback)
+
+
+def _first_name(names: Sequence[str], properties: Mapping[str, Any], fallback: str) -> str:
+    for name in names:
         value = properties.get(name)
         if isinstance(value, list):
             value = value[0] if value else None
@@ -166,18 +197,25 @@ def build_view(
     ('<b>Thailand</b>', True)
     """
     entries = legend(schema)
+    # type, legend entry and name properties per label set: a view has few of them
+    kinds: dict[tuple[str, ...], tuple[NodeType | None, LegendEntry | None, list[str]]] = {}
     view_nodes: dict[str, ViewNode] = {}
     for node in nodes:
         node_id = str(node["id"])
         if node_id in view_nodes:
             continue
-        node_type = node_type_of(schema, node.get("labels", ()))
-        entry = entries.get(node_type.label) if node_type else None
+        labels = tuple(node.get("labels", ()))
+        kind = kinds.get(labels)
+        if kind is None:
+            nt = node_type_of(schema, labels)
+            names = name_properties(nt) if nt else []
+            kind = kinds[labels] = (nt, entries.get(nt.label) if nt else None, names)
+        node_type, entry, names = kind
         props = dict(node.get("properties", {}))
         view_nodes[node_id] = ViewNode(
             id=node_id,
             type=node_type.label if node_type else "",
-            name=display_name(node_type, props, node_id),
+            name=_first_name(names, props, node_id),
             color=entry.color if entry else "#888888",
             shape=entry.shape if entry else "dot",
             properties=props,
