@@ -28,6 +28,7 @@ from api.routes import (
 )
 from api.settings import Settings
 from graph.cache import ProjectionCache
+from viz.facets import prepare_facets
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sys.setswitchinterval(0.001)
         store = open_store(settings, load_schema())
         app.state.store = store
-        app.state.projection = ProjectionCache(store)
+        app.state.projection = ProjectionCache(store, prepare=[prepare_facets])
         app.state.projection.warm()  # paths and search need it; build it before the first request
         try:
             yield

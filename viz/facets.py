@@ -15,7 +15,7 @@ import networkx as nx
 
 from ontology.vocab import NodeLabel
 
-__all__ = ["FACET_LABELS", "facets"]
+__all__ = ["FACET_LABELS", "facets", "prepare_facets"]
 
 #: Facet name → node label whose keys are the facet's values.
 FACET_LABELS: dict[str, str] = {
@@ -48,6 +48,20 @@ def _facet_nodes(graph: nx.MultiDiGraph) -> dict[str, frozenset[Hashable]]:
     sets = {label: frozenset(nodes) for label, nodes in found.items()}
     _FACET_NODES[graph] = (graph.number_of_nodes(), sets)
     return sets
+
+
+def prepare_facets(graph: nx.MultiDiGraph) -> None:
+    """Read `graph`'s facet nodes now (a projection hook) rather than on the first view.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Country:TH", labels=["Country"], key="TH")
+    >>> prepare_facets(G)
+    >>> sorted(_FACET_NODES[G][1]["Country"])
+    ['Country:TH']
+    """
+    _facet_nodes(graph)
 
 
 def facets(graph: nx.MultiDiGraph, nodes: Iterable[Hashable]) -> dict[Hashable, dict[str, list[str]]]:

@@ -95,3 +95,17 @@ def test_warm_builds_in_background_and_readers_share_it(falkordb_store: FalkorDB
     cache.wait(30)
     assert cache.built
     assert builds["n"] == 1
+
+
+def test_prepare_hooks_run_on_each_new_projection_before_it_is_served(falkordb_store: FalkorDBStore) -> None:
+    falkordb_store.upsert_nodes([_country("CN")])
+    prepared: list[set[str]] = []
+    cache = ProjectionCache(
+        falkordb_store, check_s=3600, sync_rebuild_s=60, prepare=[lambda g: prepared.append(set(g))]
+    )
+    cache.snapshot()
+    assert prepared == [{"Country:CN"}]
+    falkordb_store.upsert_nodes([_country("TH")])
+    cache.invalidate()
+    cache.snapshot()
+    assert prepared[-1] == {"Country:CN", "Country:TH"}
