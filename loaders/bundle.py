@@ -16,7 +16,7 @@ import yaml
 
 from graph.store import GraphStore
 from loaders.errors import LoaderError
-from loaders.ingest import LoadReport, ingest
+from loaders.ingest import LoadReport, Shacl, ingest
 from loaders.iso3166 import write_countries_csv
 
 __all__ = ["BundleEntry", "bundle_dir", "bundle_entries", "load_bundle"]
@@ -66,8 +66,12 @@ def load_bundle(
     root: Path | None = None,
     on_mapping: Callable[[BundleEntry], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    shacl: Shacl = Shacl.FULL,
 ) -> list[LoadReport]:
     """Load the whole bundled dataset into `store`; stop at the first mapping that fails.
+
+    The real data is small (a few thousand records), so by default pyshacl checks it
+    too (`Shacl.FULL`), on top of the compiled constraints every load gets.
 
     Returns one `LoadReport` per mapping attempted; the last one has ``loaded`` False
     when a mapping was refused (earlier mappings stay loaded, each was atomic).
@@ -80,7 +84,12 @@ def load_bundle(
         if on_mapping is not None:
             on_mapping(entry)
         report = ingest(
-            store, entry.mapping, data_dir=entry.data_dir, provenance_root=root.parent, progress=progress
+            store,
+            entry.mapping,
+            data_dir=entry.data_dir,
+            provenance_root=root.parent,
+            progress=progress,
+            shacl=shacl,
         )
         reports.append(report)
         if not report.loaded:

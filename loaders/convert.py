@@ -220,9 +220,24 @@ def converter_for(
     Traceback (most recent call last):
     ...
     loaders.convert.ConversionError: 'XX' is not a valid Country identifier (allowed: CN, GR)
+    >>> from ontology.schema import Datatype
+    >>> trl = PropertySpec("readinessLevel", "urn:x:trl", Datatype.INTEGER, minimum=1, maximum=9,
+    ...                    label_en="readiness level")
+    >>> converter_for(trl)("12")
+    Traceback (most recent call last):
+    ...
+    loaders.convert.ConversionError: 12 is out of range for readiness level (1 to 9)
+    >>> founded = PropertySpec("established", "urn:x:est", Datatype.DATE, not_in_future=True)
+    >>> converter_for(founded)("2013-05")
+    '2013-05'
+    >>> converter_for(founded)("9999")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    loaders.convert.ConversionError: '9999' lies in the future, but established records something ...
     """
     parse = _PARSERS[datatype or (spec.datatype if spec else Datatype.STRING)]
-    if spec is None or (not spec.allowed and not spec.pattern):
+    bounded = spec is not None and (spec.minimum is not None or spec.maximum is not None)
+    if spec is None or not (spec.allowed or spec.pattern or spec.not_in_future or bounded):
         return parse
     what = spec.label_en.strip()
     if owner and what.lower() in {"", "identifier", "id", "key", "code", spec.name.lower()}:
@@ -231,6 +246,12 @@ def converter_for(
     pattern = re.compile(spec.pattern) if spec.pattern else None
     base = f"is not {_article(what)} {what}" if what else f"is not an allowed value of {spec.name!r}"
     listed = ", ".join(spec.allowed[:10]) + (" …" if len(spec.allowed) > 10 else "")
+    low, high = spec.minimum, spec.maximum
+    bounds = _bounds_text(low, high)
+    # sh:minInclusive / sh:maxInclusive and tn:notInFuture, compiled here so that every
+    # record gets them, not only loads small enough for pyshacl (ontology/data/shapes.ttl)
+    today = dt.date.today().isoformat() if spec.not_in_future else ""
+    named = spec.label_en.strip() or spec.name
 
     def check(value: Any) -> Any:
         out = parse(value)
@@ -238,9 +259,28 @@ def converter_for(
             raise ConversionError(f"'{out}' {base} (allowed: {listed})")
         if pattern is not None and not pattern.search(str(out)):
             raise ConversionError(f"'{out}' {base} (expected to match {pattern.pattern})")
+        if (low is not None and out < low) or (high is not None and out > high):
+            raise ConversionError(f"{out!r} is out of range for {named} ({bounds})")
+        if today and str(out) > today[: len(str(out))]:
+            raise ConversionError(
+                f"'{out}' lies in the future, but {named} records something that has already happened"
+            )
         return out
 
     return check
+
+
+def _bounds_text(low: float | None, high: float | None) -> str:
+    """``"1 to 9"``, ``"at least 0"``, ``"at most 1"`` (whole numbers without ``.0``)."""
+
+    def num(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else str(x)
+
+    if low is not None and high is not None:
+        return f"{num(low)} to {num(high)}"
+    if low is not None:
+        return f"at least {num(low)}"
+    return f"at most {num(high)}" if high is not None else ""
 
 
 @cache

@@ -17,6 +17,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,28 @@ from ontology.derive import constrained_relationships, relationship_minimums
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 from ontology.validation import validate
+from ontology.vocab import PropertyName
 
-__all__ = ["SHACL_LIMIT", "LoadReport", "ingest", "write_error_report"]
+__all__ = ["LoadReport", "Shacl", "ingest", "write_error_report"]
 
-#: Above this many records the full SHACL run is skipped (pyshacl validates about a
-#: thousand records a second).  Every record still gets the mapping's schema checks
-#: (datatypes, patterns, ISO codes, required values), the dangling-end check and the
-#: shapes' relationship minimums (a bilateral centre's host and parent, an agreement's
-#: two parties, an offer's field), which are compiled from the shapes and checked here.
-SHACL_LIMIT = 5_000
+
+class Shacl(StrEnum):
+    """How a load checks its records against the SHACL shapes.
+
+    ``compiled`` (the default) checks every constraint of ``ontology/data/shapes.ttl`` on
+    every record, compiled from the shapes: datatypes, patterns, allowed values, counts,
+    ranges and dates not in the future in the mapping's value checks (from the derived
+    `GraphSchema`); relationship minimums and event date order here; unique keys by
+    construction (a node's IRI and store identity are its key).  ``tests/loaders/
+    test_compiled_shapes.py`` fails when the shapes gain a constraint that is not
+    compiled, and checks the compiled verdicts against pyshacl's.
+    ``full`` also runs pyshacl on the records inside the stored graph around them: the
+    reference implementation, about a thousand records a second.
+    """
+
+    COMPILED = "compiled"
+    FULL = "full"
+
 
 _LOCATION = re.compile(r"^(?P<file>.+):(?P<row>\d+)$")
 
@@ -207,6 +221,90 @@ def _minimum_errors(
     return errors
 
 
+def _event_date_errors(
+    schema: GraphSchema, nodes: Sequence[NodeRecord], stored: Sequence[NodeRecord]
+) -> list[RecordError]:
+    """``tn:EventDatesShape`` compiled: an event may not end before it starts.
+
+    As the shape's SPARQL does, the end date is compared with the start date cut to the
+    end date's precision (an event of 2019-05 ending in 2019 is fine); a date the load
+    does not give is taken from the stored node.
+    """
+    start, end = PropertyName.START_DATE, PropertyName.END_DATE
+    before = {
+        (schema.node(n.label).key_label, n.key): n.properties for n in stored if n.label in schema.nodes
+    }
+    errors = []
+    for node in nodes:
+        props = node.properties
+        if start not in props and end not in props:
+            continue
+        if node.label not in schema.nodes:
+            continue
+        old = before.get((schema.node(node.label).key_label, node.key), {})
+        first, last = props.get(start, old.get(start)), props.get(end, old.get(end))
+        if first is None or last is None:
+            continue
+        first, last = str(first), str(last)
+        if last < first[: len(last)]:
+            file, row = _place(props.get("sources", ()))
+            reason = f"{node.label} {node.key!r}: The event ends ({last}) before it starts."
+            errors.append(RecordError(file, row, end, reason))
+    return errors
+
+
+def _required(schema: GraphSchema, label: str) -> tuple[str, ...]:
+    if label not in schema.nodes:
+        return ()
+    nt = schema.node(label)  # the key travels beside the properties, and every record has one
+    return tuple(p.name for p in nt.properties if p.required and p.name not in ("sources", nt.key))
+
+
+def _incomplete(schema: GraphSchema, nodes: Sequence[NodeRecord]) -> dict[str, set[Any]]:
+    """Keys (by label) of nodes whose checks need their stored part: a required property
+    missing (a ``partial`` block completing a stored node) or only one of an event's dates."""
+    start, end = PropertyName.START_DATE, PropertyName.END_DATE
+    out: dict[str, set[Any]] = defaultdict(set)
+    for node in nodes:
+        props = node.properties
+        if (start in props) != (end in props) or any(p not in props for p in _required(schema, node.label)):
+            out[node.label].add(node.key)
+    return {label: keys for label, keys in out.items() if label in schema.nodes}
+
+
+def _required_errors(
+    schema: GraphSchema, nodes: Sequence[NodeRecord], stored: Sequence[NodeRecord]
+) -> list[RecordError]:
+    """``sh:minCount 1`` on node properties, for nodes the mapping could not check alone.
+
+    A ``partial`` mapping block may leave out required properties when another source sets
+    them; the node then passes only if the store already holds them (or another row of this
+    load gives them: records are merged per key before this check).
+    """
+    before = {
+        (schema.node(n.label).key_label, n.key): n.properties for n in stored if n.label in schema.nodes
+    }
+    merged: dict[tuple[str, Any], dict[str, Any]] = {}
+    for node in nodes:
+        if node.label in schema.nodes:
+            slot = (schema.node(node.label).key_label, node.key)
+            merged.setdefault(slot, {}).update(node.properties)
+    errors = []
+    for node in nodes:
+        if node.label not in schema.nodes:
+            continue
+        slot = (schema.node(node.label).key_label, node.key)
+        have = merged[slot].keys() | before.get(slot, {}).keys()
+        for name in _required(schema, node.label):
+            if name not in have:
+                file, row = _place(node.properties.get("sources", ()))
+                reason = (
+                    f"{node.label} {node.key!r}: required property {name!r} is neither given here nor stored"
+                )
+                errors.append(RecordError(file, row, name, reason))
+    return errors
+
+
 def _shacl_errors(
     store: GraphStore,
     nodes: Sequence[NodeRecord],
@@ -255,7 +353,7 @@ def ingest(
     data_dir: str | Path | None = None,
     provenance_root: str | Path | None = None,
     skip_invalid: bool = False,
-    shacl: bool = True,
+    shacl: Shacl | str = Shacl.COMPILED,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> LoadReport:
@@ -272,8 +370,9 @@ def ingest(
         written relative to.
     skip_invalid : bool
         Load the valid rows of a file that has bad rows (default: load nothing).
-    shacl : bool
-        Run the SHACL shapes on the records (up to `SHACL_LIMIT` records).
+    shacl : Shacl or str
+        ``"compiled"``: every shape constraint, compiled (fast); ``"full"``: pyshacl too
+        (see `Shacl`).
     progress : callable, optional
         Called with the number of rows mapped so far.
 
@@ -300,19 +399,18 @@ def ingest(
     dangling = find_dangling(batch.relationships, batch.origins, batch.nodes, exists, schema=store.schema)
     # a row whose node was refused also leaves its relationships dangling: report the cause only
     errors.extend(e for e in dangling if (e.file, e.row) not in bad_rows)
-    records = len(batch.nodes) + len(batch.relationships)
-    full = shacl and records <= SHACL_LIMIT
+    full = Shacl(shacl) is Shacl.FULL
     old_nodes, old_rels = _context(store, batch.nodes, batch.relationships, full=full)
+    if not full:
+        incomplete = _incomplete(store.schema, batch.nodes)
+        if incomplete:
+            old_nodes = existing_records(store, incomplete, None, node_properties=True)[0]
+    errors.extend(_minimum_errors(store.schema, batch.nodes, batch.relationships, old_rels))
+    errors.extend(_required_errors(store.schema, batch.nodes, old_nodes))
+    errors.extend(_event_date_errors(store.schema, batch.nodes, old_nodes))
     if full:
         errors.extend(_shacl_errors(store, batch.nodes, batch.relationships, old_nodes, old_rels))
-        report.shacl = "run"
-    else:
-        errors.extend(_minimum_errors(store.schema, batch.nodes, batch.relationships, old_rels))
-        report.shacl = (
-            f"relationship minimums only ({records} records > {SHACL_LIMIT})"
-            if shacl
-            else "off (minimums checked)"
-        )
+    report.shacl = "compiled + pyshacl" if full else "compiled"
     unique = {(e.file, e.row, e.column, e.reason): e for e in errors}  # a cell can fail two blocks
     report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column))
     checked = time.perf_counter()

@@ -65,7 +65,10 @@ __all__ = [
 # A plain Namespace: rdflib's XSD DefinedNamespace warns when doctest collection probes its attributes.
 _XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
-_TN = {name: URIRef(TN_NS + name) for name in ("key", "graphName", "relationshipType", "edgeProperty")}
+_TN = {
+    name: URIRef(TN_NS + name)
+    for name in ("key", "graphName", "relationshipType", "edgeProperty", "notInFuture")
+}
 _TN_ABSTRACT = URIRef(TN_NS + "abstract")
 _TN_PARTIAL_DATE = URIRef(TN_NS + "PartialDate")
 _TN_STATEMENT_SHAPES = (
@@ -237,6 +240,8 @@ class _Constraints:
     allowed: tuple[str, ...] | None = None
     name_en: str | None = None  # sh:name: what the property is for this class (e.g. an ISO code)
     name_zh: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
 
     def merged(self, other: _Constraints) -> _Constraints:
         return _Constraints(
@@ -246,6 +251,8 @@ class _Constraints:
             allowed=other.allowed if other.allowed is not None else self.allowed,
             name_en=other.name_en if other.name_en is not None else self.name_en,
             name_zh=other.name_zh if other.name_zh is not None else self.name_zh,
+            minimum=other.minimum if other.minimum is not None else self.minimum,
+            maximum=other.maximum if other.maximum is not None else self.maximum,
         )
 
 
@@ -253,6 +260,10 @@ def _property_constraints(shapes: Graph, prop_shape: Node) -> _Constraints:
     def count(predicate: URIRef) -> int | None:
         value = shapes.value(prop_shape, predicate)
         return None if value is None else int(value)  # type: ignore[call-overload]
+
+    def bound(predicate: URIRef) -> float | None:
+        value = shapes.value(prop_shape, predicate)
+        return None if value is None else float(value)  # type: ignore[arg-type]
 
     allowed_list = shapes.value(prop_shape, SH["in"])
     allowed = None
@@ -265,6 +276,8 @@ def _property_constraints(shapes: Graph, prop_shape: Node) -> _Constraints:
         allowed=allowed,
         name_en=_lang(shapes, prop_shape, SH.name, "en") or None,
         name_zh=_lang(shapes, prop_shape, SH.name, "zh") or None,
+        minimum=bound(SH.minInclusive),
+        maximum=bound(SH.maxInclusive),
     )
 
 
@@ -312,6 +325,9 @@ def _spec(graph: Graph, prop: URIRef, constraints: _Constraints) -> PropertySpec
         label_en=constraints.name_en or _lang(graph, prop, RDFS.label, "en"),
         label_zh=constraints.name_zh or _lang(graph, prop, RDFS.label, "zh"),
         definition=_definition(graph, prop),
+        minimum=constraints.minimum,
+        maximum=constraints.maximum,
+        not_in_future=_literal(graph, prop, _TN["notInFuture"]) == "true",
     )
 
 

@@ -78,6 +78,10 @@ class PropertySpec:
         Regular expression a string value must match (``sh:pattern``).
     allowed : tuple of str
         Allowed values (``sh:in``), empty if any.
+    minimum, maximum : float or None
+        Inclusive bounds of a numeric value (``sh:minInclusive``, ``sh:maxInclusive``).
+    not_in_future : bool
+        A date of something that has happened: not later than today (``tn:notInFuture``).
     label_en, label_zh, definition : str
         Human-readable documentation.
     """
@@ -92,6 +96,9 @@ class PropertySpec:
     label_en: str = ""
     label_zh: str = ""
     definition: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    not_in_future: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ def test_generated_network_loads_and_is_marked_synthetic(tmp_path: Path) -> None
                 assert ingest(store, entry.mapping, data_dir=entry.data_dir, provenance_root=REPO).loaded
         real = store.stats()
         for entry in bundle_entries(net.directory, tmp_path / "work"):
-            report = ingest(store, entry.mapping, data_dir=entry.data_dir, shacl=False)
+            report = ingest(store, entry.mapping, data_dir=entry.data_dir)
             assert report.loaded, report.errors[:5]
         stats = store.stats()
         assert stats.nodes - real.nodes == 1500
