@@ -1,4 +1,4 @@
-"""Fixtures for the loader tests: a hand-built schema.
+"""Fixtures for the loader tests: an empty embedded store, and a hand-built schema.
 
 It mirrors the vocabulary of the ontology (``ontology/data/transfernet.ttl``: camelCase
 properties, ``id`` keys, provenance properties listed on every type) for the types
@@ -10,9 +10,16 @@ on the ontology, which changes on its own schedule.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pycountry
 import pytest
 
+from graph.backends import open_store, stop_server
+from graph.config import StoreSettings
+from graph.store import GraphStore
+from ontology.derive import load_schema
 from ontology.schema import Datatype, GraphSchema, NodeType, PropertySpec, RelationshipType
 
 _S = Datatype.STRING
@@ -128,3 +135,14 @@ def build_schema() -> GraphSchema:
 def schema() -> GraphSchema:
     """The hand-built schema (see `build_schema`)."""
     return build_schema()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty embedded FalkorDB store with the ontology's schema installed."""
+    settings = StoreSettings(_env_file=None, data_dir=tmp_path / "data")
+    opened = open_store(settings, load_schema())
+    opened.install_schema()
+    yield opened
+    opened.close()
+    stop_server(settings.store_dir)

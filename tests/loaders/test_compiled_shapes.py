@@ -12,14 +12,11 @@ Three things are checked:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, SH, BNode, URIRef
 
-from graph.backends import open_store, stop_server
-from graph.config import StoreSettings
 from graph.store import GraphStore
 from loaders.convert import ConversionError, converter_for
 from loaders.ingest import _event_date_errors, ingest
@@ -145,16 +142,6 @@ def test_event_date_order_agrees_with_pyshacl() -> None:
         assert _flags("Forum", "F", props, "endDate") is wrong, (start, end)
         if wrong:
             assert (compiled[0].file, compiled[0].row, compiled[0].column) == ("events.csv", 2, "endDate")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[GraphStore]:
-    settings = StoreSettings(_env_file=None, data_dir=tmp_path / "data")
-    opened = open_store(settings, load_schema())
-    opened.install_schema()
-    yield opened
-    opened.close()
-    stop_server(settings.store_dir)
 
 
 def test_a_file_breaking_compiled_constraints_is_refused_whole(store: GraphStore, tmp_path: Path) -> None:

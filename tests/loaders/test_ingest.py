@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from graph.backends import open_store, stop_server
-from graph.config import StoreSettings
 from graph.store import GraphStore
 from loaders.ingest import ingest
-from ontology.derive import load_schema
 
 MAPPING = """
 version: 1
@@ -40,16 +36,6 @@ nodes:
     key: id
     properties: {name: name}
 """
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[GraphStore]:
-    settings = StoreSettings(_env_file=None, data_dir=tmp_path / "data")
-    opened = open_store(settings, load_schema())
-    opened.install_schema()
-    yield opened
-    opened.close()
-    stop_server(settings.store_dir)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
