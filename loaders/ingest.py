@@ -15,7 +15,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -221,6 +221,17 @@ def _minimum_errors(
     return errors
 
 
+def _slot(schema: GraphSchema, node: NodeRecord) -> tuple[str, Any]:
+    """A node's identity in the store: its key label and key."""
+    return schema.node(node.label).key_label, node.key
+
+
+def _stored_properties(
+    schema: GraphSchema, stored: Sequence[NodeRecord]
+) -> dict[tuple[str, Any], Mapping[str, Any]]:
+    return {_slot(schema, n): n.properties for n in stored if n.label in schema.nodes}
+
+
 def _event_date_errors(
     schema: GraphSchema, nodes: Sequence[NodeRecord], stored: Sequence[NodeRecord]
 ) -> list[RecordError]:
@@ -231,17 +242,13 @@ def _event_date_errors(
     does not give is taken from the stored node.
     """
     start, end = PropertyName.START_DATE, PropertyName.END_DATE
-    before = {
-        (schema.node(n.label).key_label, n.key): n.properties for n in stored if n.label in schema.nodes
-    }
+    before = _stored_properties(schema, stored)
     errors = []
     for node in nodes:
         props = node.properties
-        if start not in props and end not in props:
+        if (start not in props and end not in props) or node.label not in schema.nodes:
             continue
-        if node.label not in schema.nodes:
-            continue
-        old = before.get((schema.node(node.label).key_label, node.key), {})
+        old = before.get(_slot(schema, node), {})
         first, last = props.get(start, old.get(start)), props.get(end, old.get(end))
         if first is None or last is None:
             continue
@@ -253,55 +260,77 @@ def _event_date_errors(
     return errors
 
 
-def _required(schema: GraphSchema, label: str) -> tuple[str, ...]:
-    if label not in schema.nodes:
-        return ()
-    nt = schema.node(label)  # the key travels beside the properties, and every record has one
-    return tuple(p.name for p in nt.properties if p.required and p.name not in ("sources", nt.key))
+def _required(schema: GraphSchema, nodes: Sequence[NodeRecord]) -> dict[str, tuple[str, ...]]:
+    """Required properties of each node label in `nodes` (the key travels beside the
+    properties, and every record has one and its sources)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for label in {n.label for n in nodes} & schema.nodes.keys():
+        nt = schema.node(label)
+        out[label] = tuple(p.name for p in nt.properties if p.required and p.name not in ("sources", nt.key))
+    return out
 
 
-def _incomplete(schema: GraphSchema, nodes: Sequence[NodeRecord]) -> dict[str, set[Any]]:
+def _missing_required(
+    schema: GraphSchema, nodes: Sequence[NodeRecord]
+) -> dict[tuple[str, Any], list[NodeRecord]]:
+    """The records, by node, of the nodes the load leaves without a required property."""
+    required = _required(schema, nodes)
+    merged: dict[tuple[str, Any], dict[str, Any]] = {}
+    records: dict[tuple[str, Any], list[NodeRecord]] = defaultdict(list)
+    for node in nodes:
+        if node.label in required:
+            slot = _slot(schema, node)
+            merged.setdefault(slot, {}).update(node.properties)  # rows of one key complete each other
+            records[slot].append(node)
+    return {
+        slot: recs
+        for slot, recs in records.items()
+        if any(name not in merged[slot] for rec in recs for name in required[rec.label])
+    }
+
+
+def _incomplete(
+    schema: GraphSchema, nodes: Sequence[NodeRecord], missing: Mapping[tuple[str, Any], list[NodeRecord]]
+) -> dict[str, set[Any]]:
     """Keys (by label) of nodes whose checks need their stored part: a required property
-    missing (a ``partial`` block completing a stored node) or only one of an event's dates."""
+    `missing` (a ``partial`` block completing a stored node) or only one of an event's dates."""
     start, end = PropertyName.START_DATE, PropertyName.END_DATE
     out: dict[str, set[Any]] = defaultdict(set)
+    for records in missing.values():
+        out[records[0].label].add(records[0].key)
     for node in nodes:
-        props = node.properties
-        if (start in props) != (end in props) or any(p not in props for p in _required(schema, node.label)):
+        if (start in node.properties) != (end in node.properties) and node.label in schema.nodes:
             out[node.label].add(node.key)
-    return {label: keys for label, keys in out.items() if label in schema.nodes}
+    return out
 
 
 def _required_errors(
-    schema: GraphSchema, nodes: Sequence[NodeRecord], stored: Sequence[NodeRecord]
+    schema: GraphSchema,
+    missing: Mapping[tuple[str, Any], list[NodeRecord]],
+    stored: Sequence[NodeRecord],
 ) -> list[RecordError]:
-    """``sh:minCount 1`` on node properties, for nodes the mapping could not check alone.
+    """``sh:minCount 1`` on node properties, for the nodes the load leaves without one
+    (`missing`, from `_missing_required`).
 
     A ``partial`` mapping block may leave out required properties when another source sets
-    them; the node then passes only if the store already holds them (or another row of this
-    load gives them: records are merged per key before this check).
+    them; the node then passes only if the store gives them.
     """
-    before = {
-        (schema.node(n.label).key_label, n.key): n.properties for n in stored if n.label in schema.nodes
-    }
-    merged: dict[tuple[str, Any], dict[str, Any]] = {}
-    for node in nodes:
-        if node.label in schema.nodes:
-            slot = (schema.node(node.label).key_label, node.key)
-            merged.setdefault(slot, {}).update(node.properties)
+    if not missing:
+        return []
+    required = _required(schema, [r for records in missing.values() for r in records])
+    before = _stored_properties(schema, stored)
     errors = []
-    for node in nodes:
-        if node.label not in schema.nodes:
-            continue
-        slot = (schema.node(node.label).key_label, node.key)
-        have = merged[slot].keys() | before.get(slot, {}).keys()
-        for name in _required(schema, node.label):
-            if name not in have:
-                file, row = _place(node.properties.get("sources", ()))
-                reason = (
-                    f"{node.label} {node.key!r}: required property {name!r} is neither given here nor stored"
-                )
-                errors.append(RecordError(file, row, name, reason))
+    for slot, records in missing.items():
+        have = set(before.get(slot, {})).union(*(r.properties for r in records))
+        for node in records:
+            for name in required[node.label]:
+                if name not in have:
+                    file, row = _place(node.properties.get("sources", ()))
+                    reason = (
+                        f"{node.label} {node.key!r}: required property {name!r} is neither given here "
+                        "nor stored"
+                    )
+                    errors.append(RecordError(file, row, name, reason))
     return errors
 
 
@@ -401,12 +430,13 @@ def ingest(
     errors.extend(e for e in dangling if (e.file, e.row) not in bad_rows)
     full = Shacl(shacl) is Shacl.FULL
     old_nodes, old_rels = _context(store, batch.nodes, batch.relationships, full=full)
+    missing = _missing_required(store.schema, batch.nodes)
     if not full:
-        incomplete = _incomplete(store.schema, batch.nodes)
+        incomplete = _incomplete(store.schema, batch.nodes, missing)
         if incomplete:
             old_nodes = existing_records(store, incomplete, None, node_properties=True)[0]
     errors.extend(_minimum_errors(store.schema, batch.nodes, batch.relationships, old_rels))
-    errors.extend(_required_errors(store.schema, batch.nodes, old_nodes))
+    errors.extend(_required_errors(store.schema, missing, old_nodes))
     errors.extend(_event_date_errors(store.schema, batch.nodes, old_nodes))
     if full:
         errors.extend(_shacl_errors(store, batch.nodes, batch.relationships, old_nodes, old_rels))

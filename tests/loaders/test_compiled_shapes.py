@@ -170,3 +170,28 @@ def test_a_file_breaking_compiled_constraints_is_refused_whole(store: GraphStore
     assert not report.loaded
     assert [(e.file.endswith("forums.csv"), e.row, e.column) for e in report.errors] == [(True, 3, "endDate")]
     assert store.stats().nodes == 0
+
+
+def test_a_partial_block_cannot_create_a_node_without_its_required_properties(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # CountryShape: "A country needs exactly one English name". TH is stored with it; MM is not.
+    (tmp_path / "en.csv").write_text("id,name\nTH,Thailand\n", encoding="utf-8")
+    (tmp_path / "en.yaml").write_text(
+        "version: 1\nsource: {path: en.csv}\n"
+        "nodes:\n  - {label: Country, key: id, properties: {name: name}}\n",
+        encoding="utf-8",
+    )
+    assert ingest(store, tmp_path / "en.yaml").loaded
+    (tmp_path / "zh.csv").write_text("id,name_zh\nTH,泰国\nMM,缅甸\n", encoding="utf-8")
+    (tmp_path / "zh.yaml").write_text(
+        "version: 1\nsource: {path: zh.csv}\n"
+        "nodes:\n  - {label: Country, key: id, partial: true, properties: {nameZh: name_zh}}\n",
+        encoding="utf-8",
+    )
+    report = ingest(store, tmp_path / "zh.yaml")
+    assert not report.loaded
+    assert [(e.row, e.column) for e in report.errors] == [(3, "name")]
+    assert "neither given here nor stored" in report.errors[0].reason
+    assert not _flags("Country", "TH", {"name": "Thailand", "nameZh": "泰国"}, "name")  # pyshacl agrees
+    assert _flags("Country", "MM", {"nameZh": "缅甸"}, "name")
