@@ -307,8 +307,15 @@ _MERGE_SOURCES = (
 )
 
 
-def node_upsert_cypher(nt: NodeType, param: str = "rows") -> str:
+def node_upsert_cypher(nt: NodeType, param: str = "rows", *, create_apart: bool = False) -> str:
     """UNWIND + MERGE of nodes of one type on ``(key_label, key)``; rows are ``{k, p, s}``.
+
+    With `create_apart` (FalkorDB), a type with labels beyond its key label updates the
+    stored nodes first, then creates the missing ones with all their labels at once: in
+    FalkorDB, adding a label to a node created earlier in the same query costs time that
+    grows with the number of such nodes (8,000 new events took 3.5 s with ``MERGE`` then
+    ``SET n:Forum``, 0.1 s created with both labels). FalkorDB runs one write query at a
+    time, so no other writer can create a key between the two parts.
 
     Examples
     --------
@@ -320,16 +327,40 @@ def node_upsert_cypher(nt: NodeType, param: str = "rows") -> str:
     MERGE (n:`Institution` {`id`: r.k})
     SET n:`BilateralCentre`:`TransferCentre`
     SET n += r.p, n.sources = coalesce(n.sources, []) + [s IN r.s WHERE NOT s IN coalesce(n.sources, [])]
+    >>> print(node_upsert_cypher(nt, create_apart=True))
+    UNWIND $rows AS r
+    MATCH (n:`Institution` {`id`: r.k})
+    SET n:`BilateralCentre`:`TransferCentre`
+    SET n += r.p, n.sources = coalesce(n.sources, []) + [s IN r.s WHERE NOT s IN coalesce(n.sources, [])]
+    WITH count(*) AS _stored_rows
+    UNWIND $rows AS r
+    OPTIONAL MATCH (o:`Institution` {`id`: r.k})
+    WITH r WHERE o IS NULL
+    CREATE (n:`BilateralCentre`:`TransferCentre`:`Institution` {`id`: r.k})
+    SET n += r.p, n.sources = r.s
     """
     extra = [label for label in nt.labels if label != nt.key_label]
-    lines = [
-        f"UNWIND ${param} AS r",
-        f"MERGE (n{labels_clause([nt.key_label])} {{{ident(nt.key)}: r.k}})",
-    ]
-    if extra:
-        lines.append(f"SET n{labels_clause(extra)}")
-    lines.append(_MERGE_SOURCES.format(v="n", p="r.p", src="r.s"))
-    return "\n".join(lines)
+    key_label, key = labels_clause([nt.key_label]), ident(nt.key)
+    merge_sources = _MERGE_SOURCES.format(v="n", p="r.p", src="r.s")
+    if not (create_apart and extra):
+        lines = [f"UNWIND ${param} AS r", f"MERGE (n{key_label} {{{key}: r.k}})"]
+        if extra:
+            lines.append(f"SET n{labels_clause(extra)}")
+        return "\n".join([*lines, merge_sources])
+    return "\n".join(
+        [
+            f"UNWIND ${param} AS r",
+            f"MATCH (n{key_label} {{{key}: r.k}})",
+            f"SET n{labels_clause(extra)}",
+            merge_sources,
+            f"WITH count(*) AS _stored_{param}",
+            f"UNWIND ${param} AS r",
+            f"OPTIONAL MATCH (o{key_label} {{{key}: r.k}})",
+            "WITH r WHERE o IS NULL",
+            f"CREATE (n{labels_clause(list(nt.labels))} {{{key}: r.k}})",
+            "SET n += r.p, n.sources = r.s",
+        ]
+    )
 
 
 def rel_upsert_cypher(group: RelGroup, param: str = "rows") -> str:

@@ -950,9 +950,8 @@ class FalkorDBStore:
     def _write_nodes(self, graph: Any, groups: Mapping[str, NodeGroup], batch_size: int) -> None:
         for group in groups.values():
             keys = ("k", "p", "s", *group.allowed)
-            self._run_batches(
-                node_upsert_cypher(group.node_type), group.param_rows(), batch_size, graph, keys
-            )
+            cypher = node_upsert_cypher(group.node_type, create_apart=True)
+            self._run_batches(cypher, group.param_rows(), batch_size, graph, keys)
 
     @staticmethod
     def _end_keys(groups: Mapping[tuple[str, str, str], RelGroup]) -> dict[str, set[Any]]:
@@ -1022,7 +1021,8 @@ class FalkorDBStore:
         params: dict[str, Any] = {}
         for i, ng in enumerate(ngroups.values()):
             params[f"n{i}"] = ng.param_rows()
-            parts.append(f"{node_upsert_cypher(ng.node_type, f'n{i}')}\nWITH count(*) AS _n{i}")
+            cypher = node_upsert_cypher(ng.node_type, f"n{i}", create_apart=True)
+            parts.append(f"{cypher}\nWITH count(*) AS _n{i}")
         ids = self._end_ids(self.graph_name, rgroups) if rgroups else {}
         for j, rg in enumerate(rgroups.values()):
             id_s, id_e = ids.get(rg.start.label, {}), ids.get(rg.end.label, {})

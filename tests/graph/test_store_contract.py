@@ -71,6 +71,27 @@ def test_same_key_under_supertype_is_the_same_node(store: GraphStore) -> None:
     assert store.stats().nodes == 1
 
 
+@pytest.mark.parametrize("atomic", [True, False])
+def test_a_batch_of_stored_and_new_subtype_nodes(store: GraphStore, atomic: bool) -> None:
+    # the stored node gains the subtype's labels; the new one is created with all of them
+    store.upsert_nodes([NodeRecord("Institution", "OLD", {"name": "stored", "sources": ["a"]})])
+    new = [
+        NodeRecord("BilateralCentre", "OLD", {"partner": "TH", "sources": ["b"]}),
+        NodeRecord("BilateralCentre", "NEW", {"name": "new", "sources": ["b"]}),
+    ]
+    store.upsert(new, [], atomic=atomic)
+    rows = store.query(
+        "MATCH (n:Institution) RETURN n.id AS id, labels(n) AS labels, n.name AS name, n.sources AS sources "
+        "ORDER BY id"
+    )
+    assert [(r["id"], set(r["labels"]), r["name"], r["sources"]) for r in rows] == [
+        ("NEW", {"Institution", "TransferCentre", "BilateralCentre"}, "new", ["b"]),
+        ("OLD", {"Institution", "TransferCentre", "BilateralCentre"}, "stored", ["a", "b"]),
+    ]
+    store.upsert(new, [], atomic=atomic)  # again: nothing changes
+    assert store.stats().nodes == 2
+
+
 def test_sources_are_merged_without_duplicates(store: GraphStore) -> None:
     store.upsert_nodes([NodeRecord("Country", "CN", {"sources": ["a", "b"]})])
     store.upsert_nodes([NodeRecord("Country", "CN", {"sources": ["b", "c", "c"]})])
