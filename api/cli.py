@@ -222,7 +222,7 @@ def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
 def _run_loads(
     settings: Settings, jobs: list[tuple[Path, Path | None, Path | None]], skip_invalid: bool, shacl: str
 ) -> None:
-    from loaders.ingest import Shacl, ingest, write_error_report
+    from loaders.ingest import LoadJob, Shacl, ingest_many, write_error_report
 
     try:
         mode = Shacl(shacl)
@@ -232,27 +232,28 @@ def _run_loads(
     reports = []
     with _open_store(settings) as store, _progress() as progress:
         store.install_schema()
-        for mapping, data_dir, provenance_root in jobs:
-            task = progress.add_task(mapping.name, total=None, rate="")
-            started = time.perf_counter()
+        tasks: dict[Path, tuple[Any, float]] = {}  # a task per mapping, added when its reading starts
 
-            def tick(rows: int, task: Any = task, started: float = started) -> None:
-                rate = rows / max(time.perf_counter() - started, 1e-9)
-                progress.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+        def tick(job: LoadJob, rows: int) -> None:
+            if job.mapping not in tasks:
+                task = progress.add_task(job.mapping.name, total=None, rate="")
+                tasks[job.mapping] = (task, time.perf_counter())
+            task, started = tasks[job.mapping]
+            rate = rows / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
 
-            report = ingest(
-                store,
-                mapping,
-                data_dir=data_dir,
-                provenance_root=provenance_root,
-                skip_invalid=skip_invalid,
-                shacl=mode,
-                progress=tick,
-            )
-            progress.update(task, total=report.rows, completed=report.rows)
+        loads = ingest_many(
+            store,
+            [LoadJob(*job) for job in jobs],
+            skip_invalid=skip_invalid,
+            shacl=mode,
+            progress=tick,
+        )
+        for report in loads:
+            if Path(report.mapping) in tasks:
+                task, _ = tasks[Path(report.mapping)]
+                progress.update(task, total=report.rows, completed=report.rows)
             reports.append(report)
-            if not report.loaded:
-                break
     report_file = write_error_report(reports, settings.data_dir / "runs" / "last-load.json")
     if not _print_load_reports(reports, report_file):
         raise typer.Exit(1)

@@ -16,7 +16,7 @@ import yaml
 
 from graph.store import GraphStore
 from loaders.errors import LoaderError
-from loaders.ingest import LoadReport, Shacl, ingest
+from loaders.ingest import LoadJob, LoadReport, Shacl, ingest_many
 from loaders.iso3166 import write_countries_csv
 
 __all__ = ["BundleEntry", "bundle_dir", "bundle_entries", "load_bundle"]
@@ -64,7 +64,7 @@ def load_bundle(
     work_dir: str | Path,
     *,
     root: Path | None = None,
-    on_mapping: Callable[[BundleEntry], None] | None = None,
+    on_mapping: Callable[[BundleEntry], None] | None = None,  # as a mapping's reading starts
     progress: Callable[[int], None] | None = None,
     shacl: Shacl = Shacl.FULL,
 ) -> list[LoadReport]:
@@ -79,19 +79,17 @@ def load_bundle(
     root = root or bundle_dir()
     work = Path(work_dir)
     write_countries_csv(work / "iso3166.csv")
-    reports = []
-    for entry in bundle_entries(root, work):
-        if on_mapping is not None:
-            on_mapping(entry)
-        report = ingest(
-            store,
-            entry.mapping,
-            data_dir=entry.data_dir,
-            provenance_root=root.parent,
-            progress=progress,
-            shacl=shacl,
-        )
-        reports.append(report)
-        if not report.loaded:
-            break
+    entries = list(bundle_entries(root, work))
+    by_mapping = {entry.mapping: entry for entry in entries}
+    started: set[Path] = set()
+
+    def tick(job: LoadJob, rows: int) -> None:
+        if on_mapping is not None and job.mapping not in started:
+            started.add(job.mapping)
+            on_mapping(by_mapping[job.mapping])
+        if progress is not None:
+            progress(rows)
+
+    jobs = [LoadJob(e.mapping, e.data_dir, root.parent) for e in entries]
+    reports = list(ingest_many(store, jobs, shacl=shacl, progress=tick))
     return reports

@@ -11,11 +11,13 @@ merges on the ontology's keys.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -34,7 +36,7 @@ from ontology.schema import GraphSchema
 from ontology.validation import validate
 from ontology.vocab import PropertyName
 
-__all__ = ["LoadReport", "Shacl", "ingest", "write_error_report"]
+__all__ = ["LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many", "write_error_report"]
 
 
 class Shacl(StrEnum):
@@ -410,8 +412,30 @@ def ingest(
     LoadReport
         ``loaded`` tells whether anything was written; ``errors`` lists every problem.
     """
+    mapped = _map(store.schema, mapping, data_dir, provenance_root, progress)
+    _check(store, mapped, shacl)
+    return _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
+
+
+@dataclass(slots=True)
+class _Mapped:
+    """A mapping read and mapped, not yet checked against the store."""
+
+    report: LoadReport
+    batch: MappedBatch
+    start: float
+
+
+def _map(
+    schema: GraphSchema,
+    mapping: str | Path,
+    data_dir: str | Path | None,
+    provenance_root: str | Path | None,
+    progress: Callable[[int], None] | None,
+) -> _Mapped:
+    """Read and map every row of a mapping's files (no store access)."""
     start = time.perf_counter()
-    compiled = compile_mapping(mapping, store.schema, data_dir=data_dir, provenance_root=provenance_root)
+    compiled = compile_mapping(mapping, schema, data_dir=data_dir, provenance_root=provenance_root)
     report = LoadReport(mapping=str(mapping), files=[str(f) for f in compiled.files()])
     batch = MappedBatch()
     for part in compiled.batches(batch_size=10_000):
@@ -419,8 +443,14 @@ def ingest(
         if progress is not None:
             progress(batch.rows)
     report.rows = batch.rows
-    mapped = time.perf_counter()
-    report.phases["map"] = mapped - start
+    report.phases["map"] = time.perf_counter() - start
+    return _Mapped(report, batch, start)
+
+
+def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
+    """Check mapped records in the context of the store; the problems go to the report."""
+    report, batch = mapped.report, mapped.batch
+    mapped_at = time.perf_counter()
     errors = list(batch.errors)
     exists = _StoreLookup(store)
     exists.prefetch(batch.relationships, batch.nodes)
@@ -443,12 +473,21 @@ def ingest(
     report.shacl = "compiled + pyshacl" if full else "compiled"
     unique = {(e.file, e.row, e.column, e.reason): e for e in errors}  # a cell can fail two blocks
     report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column))
+    report.phases["check"] = time.perf_counter() - mapped_at
+
+
+def _refused(mapped: _Mapped, skip_invalid: bool) -> bool:
+    return bool(mapped.report.errors) and not skip_invalid
+
+
+def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size: int) -> LoadReport:
+    """Write checked records atomically, or nothing when the check refused them."""
+    report, batch, start = mapped.report, mapped.batch, mapped.start
     checked = time.perf_counter()
-    report.phases["check"] = checked - mapped
-    if errors and not skip_invalid:
-        report.seconds = time.perf_counter() - start
+    if _refused(mapped, skip_invalid):
+        report.seconds = checked - start
         return report
-    bad = {(e.file, e.row) for e in errors}
+    bad = {(e.file, e.row) for e in report.errors}
     nodes, rels = _without_rows(batch, bad) if bad else (batch.nodes, batch.relationships)
     report.skipped_rows = len(bad)
     report.nodes, report.relationships = store.upsert(nodes, rels, batch_size=batch_size, atomic=True)
@@ -456,6 +495,51 @@ def ingest(
     report.seconds = time.perf_counter() - start
     report.phases["write"] = time.perf_counter() - checked
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class LoadJob:
+    """One mapping to load: its YAML, where its sources are, what provenance is relative to."""
+
+    mapping: Path
+    data_dir: Path | None = None
+    provenance_root: Path | None = None
+
+
+def ingest_many(
+    store: GraphStore,
+    jobs: Iterable[LoadJob],
+    *,
+    skip_invalid: bool = False,
+    shacl: Shacl | str = Shacl.COMPILED,
+    batch_size: int = 5000,
+    progress: Callable[[LoadJob, int], None] | None = None,
+) -> Iterator[LoadReport]:
+    """Load mappings one after another, each as `ingest` does; stop after one is refused.
+
+    While a mapping is written, the next one's files are read and mapped (no store
+    access) in a worker thread: the store server works in its own process, so reading
+    overlaps with writing instead of following it.  (Not with checking: both are Python
+    work and would only take turns.)  Each mapping is still checked against the store as
+    its predecessors left it, and written atomically on its own.  A report is yielded per
+    mapping attempted.
+    """
+
+    def map_job(job: LoadJob) -> _Mapped:
+        tick = None if progress is None else functools.partial(progress, job)
+        return _map(store.schema, job.mapping, job.data_dir, job.provenance_root, tick)
+
+    pending = iter(jobs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-next") as pool:
+        job = next(pending, None)
+        mapped = map_job(job) if job is not None else None
+        while mapped is not None:
+            _check(store, mapped, shacl)
+            job = None if _refused(mapped, skip_invalid) else next(pending, None)
+            upcoming = pool.submit(map_job, job) if job is not None else None
+            report = _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
+            yield report
+            mapped = upcoming.result() if upcoming is not None else None
 
 
 def write_error_report(reports: Sequence[LoadReport], path: str | Path) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.store import GraphStore
-from loaders.ingest import ingest
+from loaders.ingest import LoadJob, ingest, ingest_many
 
 MAPPING = """
 version: 1
@@ -138,3 +138,37 @@ def test_only_ends_the_load_does_not_produce_are_looked_up(
     assert asked == [("Country", {"CN"})]
     assert set(report.phases) == {"map", "check", "write"}
     assert _counts(store) == (3, 3)
+
+
+def test_ingest_many_checks_each_mapping_against_the_ones_before(store: GraphStore, tmp_path: Path) -> None:
+    # centres.csv needs the countries loaded just before it (it is read while they are written)
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\nTH,Thailand\n")
+    _write(tmp_path, "centres.csv", "id,name,founded,country,parent\nSW,Sichuan West,2019,CN,\n")
+    jobs = [
+        LoadJob(_write(tmp_path, "countries.yaml", COUNTRIES)),
+        LoadJob(_write(tmp_path, "centres.yaml", MAPPING)),
+    ]
+    reports = list(ingest_many(store, jobs))
+    assert [(Path(r.mapping).name, r.loaded, r.errors) for r in reports] == [
+        ("countries.yaml", True, []),
+        ("centres.yaml", True, []),
+    ]
+    assert _counts(store) == (3, 1)
+
+
+def test_ingest_many_stops_after_a_refused_mapping(store: GraphStore, tmp_path: Path) -> None:
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\n")
+    _write(tmp_path, "centres.csv", "id,name,founded,country,parent\nSW,Sichuan West,2019,TH,\n")  # no TH
+    _write(tmp_path, "more.csv", "id,name\nTH,Thailand\n")
+    more = _write(tmp_path, "more.yaml", COUNTRIES.replace("countries.csv", "more.csv"))
+    jobs = [
+        LoadJob(_write(tmp_path, "countries.yaml", COUNTRIES)),
+        LoadJob(_write(tmp_path, "centres.yaml", MAPPING)),
+    ]
+    reports = list(ingest_many(store, [*jobs, LoadJob(more)]))
+    assert [(Path(r.mapping).name, r.loaded) for r in reports] == [
+        ("countries.yaml", True),
+        ("centres.yaml", False),
+    ]
+    assert [(e.row, e.column) for e in reports[1].errors] == [(2, "country")]
+    assert _counts(store) == (1, 0)  # Thailand, mapped ahead, was not written
