@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
+from graph.cypher import GroupedRecords
 from graph.projection import GraphArrays
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
@@ -114,6 +115,13 @@ class GraphStore(Protocol):
         Neo4j; a staged copy swapped in on FalkorDB), so a failed load leaves the graph
         as it was.
         """
+        ...
+
+    def upsert_grouped(
+        self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
+    ) -> tuple[int, int]:
+        """`upsert` of records already grouped by `graph.cypher.group_records` (for this
+        store's schema): a loader groups the next file while the store writes this one."""
         ...
 
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:

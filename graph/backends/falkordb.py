@@ -32,7 +32,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from filelock import FileLock
 from graph.backends import falkordb_server as server
 from graph.cypher import (
     _SCALARS,
+    GroupedRecords,
     NodeGroup,
     RelGroup,
     _sources,
@@ -50,6 +51,7 @@ from graph.cypher import (
     chunks,
     delete_nodes_cypher,
     group_nodes,
+    group_records,
     group_relationships,
     ident,
     labels_clause,
@@ -59,6 +61,7 @@ from graph.cypher import (
     rel_upsert_cypher,
     stable_id,
 )
+from graph.gcpause import paused_gc
 from graph.projection import GraphArrays, build_arrays, build_networkx, node_type_of
 from graph.store import (
     Capabilities,
@@ -786,25 +789,41 @@ class FalkorDBStore:
     ) -> tuple[int, int]:
         """Upsert nodes, then relationships; return both counts.
 
-        With `atomic`, all or nothing: one query up to ``atomic_single_query_max`` rows,
-        else a staged ``GRAPH.COPY`` swapped in at the end.  Relationships whose end
+        With `atomic`, all or nothing: one query up to ``atomic_single_query_max`` records,
+        else a staged ``GRAPH.COPY`` swapped in at the end (the server makes the copy while
+        the records are grouped and checked here).  Relationships whose end
         nodes are neither stored nor in `nodes` raise `StoreError` naming them, and
         nothing is written.
         """
-        n_counter, r_counter = _Counter(nodes), _Counter(relationships)
-        ngroups = group_nodes(self.schema, n_counter)
-        rgroups = group_relationships(self.schema, r_counter, discriminator)
-        with self._writing():
-            self._check_endpoints(rgroups, ngroups)
-            total = sum(len(g.rows) for g in ngroups.values()) + sum(len(g.rows) for g in rgroups.values())
-            if not atomic:
-                self._write_nodes(self._graph, ngroups, batch_size)
-                self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
-            elif total <= self.atomic_single_query_max:
-                self._write_single_query(ngroups, rgroups)
-            else:
-                self._write_staged(ngroups, rgroups, batch_size)
-        return n_counter.n, r_counter.n
+        node_list, rel_list = list(nodes), list(relationships)
+        staged = atomic and len(node_list) + len(rel_list) > self.atomic_single_query_max
+        with paused_gc(), self._writing(), self._staging(staged) as stage:
+            # the server copies the graph (if staged) while the records are grouped here
+            grouped = group_records(self.schema, node_list, rel_list, discriminator)
+            self._write_grouped(grouped, stage, batch_size, atomic)
+        return grouped.node_records, grouped.relationship_records
+
+    def upsert_grouped(
+        self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
+    ) -> tuple[int, int]:
+        """`upsert` of records grouped beforehand (`graph.cypher.group_records`)."""
+        staged = atomic and grouped.rows > self.atomic_single_query_max
+        with paused_gc(), self._writing(), self._staging(staged) as stage:
+            self._write_grouped(grouped, stage, batch_size, atomic)
+        return grouped.node_records, grouped.relationship_records
+
+    def _write_grouped(
+        self, grouped: GroupedRecords, stage: Future[str] | None, batch_size: int, atomic: bool
+    ) -> None:
+        ngroups, rgroups = grouped.nodes, grouped.relationships
+        self._check_endpoints(rgroups, ngroups)
+        if not atomic:
+            self._write_nodes(self._graph, ngroups, batch_size)
+            self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
+        elif stage is None:
+            self._write_single_query(ngroups, rgroups)
+        else:
+            self._write_staged(stage, ngroups, rgroups, batch_size)
 
     def bulk_create(
         self,
@@ -826,8 +845,8 @@ class FalkorDBStore:
         properties; use `upsert` to merge them.
         """
         n_counter = _Counter(nodes)
-        ngroups = group_nodes(self.schema, n_counter)
-        with self._writing():
+        with paused_gc(), self._writing():
+            ngroups = group_nodes(self.schema, n_counter)
             if self.stats().nodes:
                 raise StoreError("bulk_create needs an empty graph; use upsert")
             conn = self._conn()
@@ -1106,29 +1125,53 @@ class FalkorDBStore:
                 client.close()
         raise StoreError(f"GRAPH.COPY did not complete after {_COPY_ATTEMPTS} attempts: {last}")
 
+    @contextlib.contextmanager
+    def _staging(self, enabled: bool) -> Iterator[Future[str] | None]:
+        """A copy of the graph, started in the background, to write into and swap in.
+
+        Yields None when not `enabled`, else a future of the staging graph's name (made by
+        `_copy_graph` in a worker thread).  The staging graph is deleted on the way out
+        unless `_write_staged` swapped it in.
+        """
+        if not enabled:
+            yield None
+            return
+        stage = f"{self.graph_name}{_STAGING}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+        def copy() -> str:
+            self._copy_graph(self.graph_name, stage)
+            return stage
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-copy") as pool:
+            copied = pool.submit(copy)
+            try:
+                yield copied
+            finally:
+                with contextlib.suppress(Exception):
+                    copied.result()  # never leave a copy running behind us
+                with contextlib.suppress(redis.RedisError):
+                    self._conn().delete(stage)
+                self._graph = self._db.select_graph(self.graph_name)
+
     def _write_staged(
         self,
+        copied: Future[str],
         ngroups: Mapping[str, NodeGroup],
         rgroups: Mapping[tuple[str, str, str], RelGroup],
         batch_size: int,
     ) -> None:
-        conn = self._conn()
-        stage = f"{self.graph_name}{_STAGING}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        """Write into the staging copy (see `_staging`), then swap it in atomically."""
         try:
-            self._copy_graph(self.graph_name, stage)
+            stage = copied.result()
             staged = self._db.select_graph(stage)
             self._write_nodes(staged, ngroups, batch_size)
             self._write_rels(staged, rgroups, batch_size, self._end_ids(stage, rgroups))
-            pipe = conn.pipeline(transaction=True)
+            pipe = self._conn().pipeline(transaction=True)
             pipe.delete(self.graph_name)
             pipe.rename(stage, self.graph_name)
             pipe.execute()
         except redis.RedisError as exc:
             raise _translate(exc) from exc
-        finally:
-            with contextlib.suppress(redis.RedisError):
-                conn.delete(stage)
-            self._graph = self._db.select_graph(self.graph_name)
 
     def _check_endpoints(
         self, rgroups: Mapping[tuple[str, str, str], RelGroup], ngroups: Mapping[str, NodeGroup]

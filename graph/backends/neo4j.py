@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 import networkx as nx
 
 from graph.cypher import (
+    GroupedRecords,
     NodeGroup,
     RelGroup,
     check_endpoints,
     chunks,
     delete_nodes_cypher,
     group_nodes,
+    group_records,
     group_relationships,
     ident,
     labels_clause,
@@ -40,6 +42,7 @@ from graph.cypher import (
     rel_upsert_cypher,
     stable_id,
 )
+from graph.gcpause import paused_gc
 from graph.projection import GraphArrays, build_arrays, build_networkx, node_type_of
 from graph.store import Capabilities, QueryTimeout, ReadOnlyViolation, StoreError, StoreStats
 from ontology.records import NodeRecord, RelationshipRecord
@@ -439,19 +442,26 @@ class Neo4jStore:
         discriminator: Mapping[str, Sequence[str]] | None = None,
     ) -> tuple[int, int]:
         """Nodes then relationships; with `atomic`, all batches in one write transaction."""
-        node_records, rel_records = list(nodes), list(relationships)
+        with paused_gc():  # millions of acyclic rows: see graph.gcpause
+            grouped = group_records(self.schema, nodes, relationships, discriminator)
+        return self.upsert_grouped(grouped, batch_size=batch_size, atomic=atomic)
+
+    def upsert_grouped(
+        self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
+    ) -> tuple[int, int]:
+        """`upsert` of records grouped beforehand (`graph.cypher.group_records`)."""
         runner = self._writer()
-        ngroups = group_nodes(self.schema, node_records)
-        rgroups = group_relationships(self.schema, rel_records, discriminator)
-        self._check_endpoints(rgroups, ngroups)
-        statements = self._node_statements(ngroups, batch_size) + self._rel_statements(rgroups, batch_size)
-        if atomic:
-            if statements:
-                runner.write(statements)
-        else:
-            for st in statements:
-                runner.write([st])
-        return len(node_records), len(rel_records)
+        with paused_gc():
+            self._check_endpoints(grouped.relationships, grouped.nodes)
+            statements = self._node_statements(grouped.nodes, batch_size)
+            statements += self._rel_statements(grouped.relationships, batch_size)
+            if atomic:
+                if statements:
+                    runner.write(statements)
+            else:
+                for st in statements:
+                    runner.write([st])
+        return grouped.node_records, grouped.relationship_records
 
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
         """DETACH DELETE by key."""

@@ -14,6 +14,7 @@ import pytest
 
 from graph.backends.falkordb import FalkorDBStore
 from graph.backends.falkordb_server import read_registry, stop_server
+from graph.cypher import group_records
 from graph.store import StoreError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
@@ -139,6 +140,35 @@ def test_failed_staged_upsert_leaves_graph_as_it_was(store_dir: Path, schema: Gr
             store.upsert([*nodes, NodeRecord("Institution", "home")], ok_rels, batch_size=5)
         assert calls
         assert store.stats().nodes == 1
+        assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
+
+
+def test_a_failed_background_copy_fails_the_upsert_and_leaves_nothing(
+    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staging copy is made in a worker thread while the records are grouped; its
+    failure is the upsert's failure."""
+    import redis
+
+    with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
+        store.install_schema()
+        store.upsert_nodes([NodeRecord("Institution", "home")])
+
+        def broken(source: str, target: str) -> None:
+            raise redis.ResponseError("ERR out of memory")
+
+        monkeypatch.setattr(store, "_copy_graph", broken)
+        nodes = [NodeRecord("Expert", f"e{i}") for i in range(30)]
+        rels = [RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "home") for i in range(30)]
+        with pytest.raises(StoreError, match="out of memory"):
+            store.upsert(nodes, rels)
+        with pytest.raises(StoreError, match="out of memory"):
+            store.upsert_grouped(group_records(schema, nodes, rels))
+        assert store.stats().nodes == 1
+        assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
+        monkeypatch.undo()
+        assert store.upsert_grouped(group_records(schema, nodes, rels), batch_size=7) == (30, 30)
+        assert store.stats().relationships == 30
         assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
 
 

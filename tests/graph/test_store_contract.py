@@ -13,7 +13,7 @@ import pytest
 
 from graph.backends.falkordb import FalkorDBStore
 from graph.backends.falkordb_server import stop_server
-from graph.cypher import NAMED_QUERIES
+from graph.cypher import NAMED_QUERIES, group_records
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
@@ -153,6 +153,34 @@ def test_end_nodes_created_in_the_same_upsert_count(store: GraphStore) -> None:
     )
     assert (n, r) == (2, 1)
     assert store.stats().relationships == 1
+
+
+def test_upsert_grouped_writes_what_upsert_writes(store: GraphStore) -> None:
+    """Records grouped beforehand (as a loader does while the store is busy) load the same."""
+    nodes = [NodeRecord("Expert", f"e{i}", {"name": f"n{i}", "sources": [f"f.csv:{i}"]}) for i in range(30)]
+    nodes += [NodeRecord("Field", "F1"), NodeRecord("Expert", "e0", {"sources": ["g.csv:9"]})]
+    rels = [RelationshipRecord("EXPERT_IN", "Expert", f"e{i}", "Field", "F1") for i in range(30)]
+    grouped = group_records(store.schema, nodes, rels)
+    assert store.upsert_grouped(grouped, batch_size=7) == (32, 30)
+    stats = store.stats()
+    assert (stats.nodes, stats.relationships) == (31, 30)
+    rows = store.query("MATCH (e:Expert {id: 'e0'}) RETURN e.name AS name, e.sources AS sources")
+    assert rows == [{"name": "n0", "sources": ["f.csv:0", "g.csv:9"]}]
+    assert store.upsert_grouped(grouped) == (32, 30)  # idempotent
+    assert store.stats() == stats
+
+
+def test_upsert_grouped_with_missing_ends_writes_nothing(store: GraphStore) -> None:
+    _seed(store)
+    before = store.stats()
+    grouped = group_records(
+        store.schema,
+        [NodeRecord("Country", "VN")],
+        [RelationshipRecord("LOCATED_IN", "Institution", "CATTC", "Country", "ZZ")],
+    )
+    with pytest.raises(StoreError, match="Country:ZZ"):
+        store.upsert_grouped(grouped)
+    assert store.stats() == before
 
 
 def test_schema_is_checked_before_cypher(store: GraphStore) -> None:
