@@ -27,9 +27,9 @@ from graph.cypher import ident, stable_id
 from graph.existing import existing_keys
 from graph.projection import node_type_of
 from graph.store import GraphStore
+from loaders.checks import minimum_errors, shacl_errors, store_context
 from loaders.convert import ConversionError, converter_for
 from loaders.errors import RecordError
-from loaders.ingest import _context, _minimum_errors, _shacl_errors  # the loader's own checks
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, NodeType, PropertySpec
 from ontology.vocab import PropertyName
@@ -268,11 +268,11 @@ def plan_write(
     if problems:
         raise WriteRefused(problems)
     node = NodeRecord(nt.label, key, {**props, _SOURCES: sources})
-    old_nodes, old_rels = _context(store, [node], rels, full=True)
+    old_nodes, old_rels = store_context(store, [node], rels, full=True)
     slot = (nt.key_label, key)
     schema = store.schema
     old_nodes = [n for n in old_nodes if (schema.node(n.label).key_label, n.key) != slot]
-    shacl = _shacl_errors(store, [node], rels, old_nodes, old_rels)
+    shacl = shacl_errors(store, [node], rels, old_nodes, old_rels)
     if shacl:
         raise WriteRefused(_record_problems(shacl))
     dropped = {}
@@ -294,7 +294,7 @@ def check_unlink(store: GraphStore, rel_type: str, start: StoredNode, end: Store
     would fall below a relationship minimum of the shapes (a bilateral centre's host country)."""
     schema = store.schema
     nodes = [start.record(), end.record()]
-    _old_nodes, old_rels = _context(store, nodes, [], full=False)
+    _old_nodes, old_rels = store_context(store, nodes, [], full=False)
     remaining = [
         r
         for r in old_rels
@@ -304,7 +304,7 @@ def check_unlink(store: GraphStore, rel_type: str, start: StoredNode, end: Store
             and _same(schema, r.end_label, r.end_key, nodes[1])
         )
     ]
-    errors = _minimum_errors(schema, nodes, [], remaining)
+    errors = minimum_errors(schema, nodes, [], remaining)
     if errors:
         raise WriteRefused(_record_problems(errors))
 
@@ -333,13 +333,13 @@ def check_detach(store: GraphStore, node: StoredNode) -> None:
             neighbours.append(StoredNode(found, row["labels"], row["props"]).record())
     if not neighbours:
         return
-    _old_nodes, old_rels = _context(store, neighbours, [], full=False)
+    _old_nodes, old_rels = store_context(store, neighbours, [], full=False)
     remaining = [
         r
         for r in old_rels
         if not (_same(schema, r.start_label, r.start_key, me) or _same(schema, r.end_label, r.end_key, me))
     ]
-    errors = _minimum_errors(schema, neighbours, [], remaining)
+    errors = minimum_errors(schema, neighbours, [], remaining)
     if errors:
         raise WriteRefused(
             [

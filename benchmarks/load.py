@@ -5,8 +5,9 @@
 
 * end to end: read CSV → map → validate (every SHACL constraint compiled, dangling ends)
   → atomic upsert,
-  with ``transfernet load``'s code path (`loaders.ingest.ingest_many`: the next file is
-  read and mapped while the current one is written), in rows/s
+  with ``transfernet load``'s code path (`loaders.ingest.ingest_many`: the next files are
+  read, mapped and grouped for the store in a worker thread while the current one is
+  checked and written), in rows/s
   (target ≥ 30k rows/s);
 * reference: the store's raw batched upsert of the same records, already mapped
   (`GraphStore.upsert`), and the ratio between the two.
@@ -86,7 +87,7 @@ def main() -> None:
         print(
             "  phases   "
             + ", ".join(f"{name} {sec:.1f} s" for name, sec in sorted(phases.items()))
-            + " (map runs beside the previous file's write)"
+            + " (map: read, map and group, beside the previous files' writes)"
         )
 
         # reference: raw batched upsert of the same records, mapped beforehand (not timed)

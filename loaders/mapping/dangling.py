@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from loaders.errors import RecordError
@@ -10,7 +12,80 @@ from loaders.mapping.run import Origin
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 
-__all__ = ["find_dangling"]
+__all__ = ["dangling_errors", "find_dangling", "unproduced_ends"]
+
+_START = attrgetter("start_label", "start_key")
+_END = attrgetter("end_label", "end_key")
+
+
+def unproduced_ends(
+    relationships: Iterable[RelationshipRecord],
+    produced: Iterable[NodeRecord | tuple[str, Any]],
+    *,
+    schema: GraphSchema | None = None,
+) -> dict[str, set[Any]]:
+    """The end keys, by label, that the relationships need and `produced` does not give.
+
+    With `schema`, a produced node also gives the ends naming one of its ancestor labels
+    (a ``TransferCentre`` is an ``Institution``).  (Set operations over ``(label, key)``
+    pairs: a load has a million relationships and a hundred thousand distinct ends.)
+
+    Examples
+    --------
+    >>> rels = [RelationshipRecord("LOCATED_IN", "Centre", "C1", "Country", "XX")]
+    >>> unproduced_ends(rels, [("Centre", "C1")])
+    {'Country': {'XX'}}
+    """
+    rels = relationships if isinstance(relationships, Collection) else list(relationships)
+    ends = set(map(_START, rels))
+    ends.update(map(_END, rels))
+    nodes = schema.nodes if schema is not None else {}
+    for item in produced:
+        label, key = (item.label, item.key) if isinstance(item, NodeRecord) else item
+        node_type = nodes.get(label)
+        if node_type is None:
+            ends.discard((label, key))
+        else:
+            for name in node_type.labels:
+                ends.discard((name, key))
+    out: dict[str, set[Any]] = defaultdict(set)
+    for label, key in ends:
+        out[label].add(key)
+    return dict(out)
+
+
+def dangling_errors(
+    relationships: Sequence[RelationshipRecord],
+    origins: Sequence[Origin],
+    missing: Collection[tuple[str, Any]],
+) -> list[RecordError]:
+    """One error per relationship end in `missing` (``(label, key)`` pairs), in record order.
+
+    Examples
+    --------
+    >>> rel = RelationshipRecord("LOCATED_IN", "Centre", "C1", "Country", "XX")
+    >>> org = Origin("centres.csv", 2, "id", "country")
+    >>> [e.column for e in dangling_errors([rel], [org], {("Country", "XX")})]
+    ['country']
+    """
+    out: list[RecordError] = []
+    if not missing:
+        return out
+    for rel, origin in zip(relationships, origins, strict=True):
+        for side, label, key, column in (
+            ("start", rel.start_label, rel.start_key, origin.start_column),
+            ("end", rel.end_label, rel.end_key, origin.end_column),
+        ):
+            if (label, key) in missing:
+                out.append(
+                    RecordError(
+                        origin.file,
+                        origin.row,
+                        column,
+                        f"{rel.type}: {side} node {label} {key!r} is neither loaded here nor in the store",
+                    )
+                )
+    return out
 
 
 def find_dangling(
@@ -48,38 +123,10 @@ def find_dangling(
     ...     print(err.file, err.row, err.column, err.reason)
     centres.csv 2 country LOCATED_IN: end node Country 'XX' is neither loaded here nor in the store
     """
-    have: set[tuple[str, Any]] = set()
-    for item in produced:
-        label, key = (item.label, item.key) if isinstance(item, NodeRecord) else item
-        labels: Iterable[str] = (label,)
-        if schema is not None and label in schema.nodes:
-            labels = schema.nodes[label].labels
-        for name in labels:
-            have.add((name, key))
-    asked: dict[tuple[str, Any], bool] = {}
-
-    def present(label: str, key: Any) -> bool:
-        if (label, key) in have:
-            return True
-        if exists is None:
-            return False
-        if (label, key) not in asked:
-            asked[(label, key)] = bool(exists(label, key))
-        return asked[(label, key)]
-
-    out: list[RecordError] = []
-    for rel, origin in zip(relationships, origins, strict=True):
-        for side, label, key, column in (
-            ("start", rel.start_label, rel.start_key, origin.start_column),
-            ("end", rel.end_label, rel.end_key, origin.end_column),
-        ):
-            if not present(label, key):
-                out.append(
-                    RecordError(
-                        origin.file,
-                        origin.row,
-                        column,
-                        f"{rel.type}: {side} node {label} {key!r} is neither loaded here nor in the store",
-                    )
-                )
-    return out
+    missing = {
+        (label, key)
+        for label, keys in unproduced_ends(relationships, produced, schema=schema).items()
+        for key in keys
+        if exists is None or not exists(label, key)
+    }
+    return dangling_errors(relationships, origins, missing)

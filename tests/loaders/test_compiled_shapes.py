@@ -18,8 +18,9 @@ import pytest
 from rdflib import RDF, RDFS, SH, BNode, URIRef
 
 from graph.store import GraphStore
+from loaders.checks import event_date_errors
 from loaders.convert import ConversionError, converter_for
-from loaders.ingest import _event_date_errors, ingest
+from loaders.ingest import ingest
 from ontology.derive import load_schema
 from ontology.namespaces import TN_NS
 from ontology.records import NodeRecord
@@ -31,7 +32,7 @@ PROPERTY_PARAMETERS = {
     SH.path: "which property (derived into GraphSchema)",
     SH.datatype: "mapping value parsing (PropertySpec.datatype)",
     SH["or"]: "date alternatives YYYY | YYYY-MM | YYYY-MM-DD (Datatype.DATE)",
-    SH.minCount: "required cells, partial blocks (_required_errors), relationship minimums",
+    SH.minCount: "required cells, partial blocks (loaders.checks.required_errors), relationship minimums",
     SH.maxCount: "single-valued cells (PropertySpec.multiple)",
     SH.pattern: "converter_for (PropertySpec.pattern)",
     SH["in"]: "converter_for (PropertySpec.allowed)",
@@ -48,7 +49,7 @@ NODE_SHAPE_PARAMETERS |= {SH.property, SH.target, SH.sparql}
 COMPILED_SPARQL = {
     "UniqueKeyShape": "a record's node IRI and store identity are its key: two nodes cannot share one",
     "NotInFutureShape": "converter_for (PropertySpec.not_in_future)",
-    "EventDatesShape": "loaders.ingest._event_date_errors",
+    "EventDatesShape": "loaders.checks.event_date_errors",
 }
 
 
@@ -137,7 +138,7 @@ def test_event_date_order_agrees_with_pyshacl() -> None:
     for start, end, wrong in cases:
         props = {"name": "Forum", "startDate": start, "endDate": end, "sources": ["events.csv:2"]}
         record = NodeRecord("Forum", "F", props)
-        compiled = _event_date_errors(schema, [record], [])
+        compiled = event_date_errors(schema, [record], [])
         assert bool(compiled) is wrong, (start, end)
         assert _flags("Forum", "F", props, "endDate") is wrong, (start, end)
         if wrong:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.store import GraphStore
+from loaders.errors import MappingError
 from loaders.ingest import LoadJob, ingest, ingest_many
 
 MAPPING = """
@@ -172,3 +173,17 @@ def test_ingest_many_stops_after_a_refused_mapping(store: GraphStore, tmp_path: 
     ]
     assert [(e.row, e.column) for e in reports[1].errors] == [(2, "country")]
     assert _counts(store) == (1, 0)  # Thailand, mapped ahead, was not written
+
+
+def test_ingest_many_raises_a_broken_mapping_in_its_turn(store: GraphStore, tmp_path: Path) -> None:
+    """Mappings are read ahead in a worker thread; one that cannot be compiled fails the
+    load when its turn comes, after the ones before it were loaded."""
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\n")
+    broken = _write(tmp_path, "broken.yaml", COUNTRIES.replace("label: Country", "label: Planet"))
+    jobs = [LoadJob(_write(tmp_path, "countries.yaml", COUNTRIES)), LoadJob(broken)]
+    loaded = []
+    with pytest.raises(MappingError, match="Planet"):
+        for report in ingest_many(store, jobs, read_ahead=1):
+            loaded.append((Path(report.mapping).name, report.loaded))
+    assert loaded == [("countries.yaml", True)]
+    assert _counts(store) == (1, 0)
