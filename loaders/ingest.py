@@ -273,6 +273,25 @@ def ingest_many(
     burst of allocations made the collector traverse all of them again.  On the
     generator's 1M-relationship output it took a third of the Python time (25.6 s of
     CPU with the collector, 16.7 s without).
+
+    Parameters
+    ----------
+    store : GraphStore
+        An open store.
+    jobs : iterable of LoadJob
+        The mappings, in load order (a mapping may need the nodes of the ones before).
+    skip_invalid, shacl, batch_size
+        As for `ingest`.
+    progress : callable, optional
+        ``progress(job, rows)`` while a job is mapped (from the worker thread).
+    read_ahead : int
+        Rows that may wait mapped ahead of the write (memory: about 1 kB a row,
+        mapped and grouped).
+
+    Yields
+    ------
+    LoadReport
+        One per mapping attempted; the last one is refused when a mapping is.
     """
 
     def map_job(job: LoadJob) -> _Mapped:
