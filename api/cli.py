@@ -252,7 +252,8 @@ def _run_loads(
         for report in loads:
             if Path(report.mapping) in tasks:
                 task, _ = tasks[Path(report.mapping)]
-                progress.update(task, total=report.rows, completed=report.rows)
+                rate = f"{report.rows_per_second:,.0f} rows/s"  # read, map, check and write
+                progress.update(task, total=report.rows, completed=report.rows, rate=rate)
             reports.append(report)
     report_file = write_error_report(reports, settings.data_dir / "runs" / "last-load.json")
     if not _print_load_reports(reports, report_file):

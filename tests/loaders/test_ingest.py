@@ -155,6 +155,9 @@ def test_ingest_many_checks_each_mapping_against_the_ones_before(store: GraphSto
         ("centres.yaml", True, []),
     ]
     assert _counts(store) == (3, 1)
+    for report in reports:  # the time spent on each, not the time waiting for its turn
+        assert set(report.phases) == {"map", "check", "write"}
+        assert report.seconds == pytest.approx(sum(report.phases.values()))
 
 
 def test_ingest_many_stops_after_a_refused_mapping(store: GraphStore, tmp_path: Path) -> None:
