@@ -32,6 +32,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from graph.cypher import stable_id
+from graph.gcpause import paused_gc
 from ontology.schema import GraphSchema, NodeType
 
 __all__ = ["GraphArrays", "build_arrays", "build_networkx", "node_type_of"]
@@ -68,6 +69,7 @@ def _identity(schema: GraphSchema, internal: int, labels: Sequence[str], props: 
     return stable_id(nt.key_label, props[nt.key])
 
 
+@paused_gc()  # millions of acyclic objects: see graph.gcpause
 def build_networkx(
     schema: GraphSchema,
     nodes: Iterable[NodeRow],
@@ -164,6 +166,7 @@ class GraphArrays:
         return sparse.csr_array(sparse.coo_array((data, (src, dst)), shape=(n, n)))
 
 
+@paused_gc()  # millions of acyclic objects: see graph.gcpause
 def build_arrays(
     schema: GraphSchema,
     nodes: Iterable[NodeRow],

@@ -18,7 +18,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from graph.analytics.communities import community_bridges, detect_communities
 from graph.analytics.coverage import country_coverage, coverage_gaps
 from graph.analytics.duplicates import duplicate_centres
 from graph.analytics.opportunities import Opportunity, brokerage_opportunities
+from graph.gcpause import paused_gc
 from ontology.vocab import RelType
 
 __all__ = ["AnalysisParams", "AnalysisRun", "latest_run", "load_run", "run_suite", "save_run"]
@@ -75,9 +76,27 @@ class AnalysisRun:
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe copy: NaN/inf become None, tuples lists, keys strings."""
+    """JSON-safe copy: NaN/inf become None, tuples lists, keys strings.
+
+    Exact types first (a run holds millions of floats and strings); subclasses and numpy
+    scalars take the general path.
+
+    Examples
+    --------
+    >>> _clean({1: (0.1 + 0.2, float("nan")), "s": {"x"}})
+    {'1': [0.3, None], 's': ['x']}
+    """
+    t = type(value)
+    if t is float:
+        return round(value, 10) if math.isfinite(value) else None
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if t is dict:
+        return {k if type(k) is str else str(k): _clean(v) for k, v in value.items()}
+    if t is list or t is tuple:
+        return [_clean(v) for v in value]
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else round(value, 10)
+        return _clean(float(value))
     if isinstance(value, Mapping):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -87,6 +106,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
+@paused_gc()  # millions of acyclic objects: see graph.gcpause
 def run_suite(
     G: nx.MultiDiGraph,
     params: AnalysisParams | None = None,
@@ -241,6 +261,7 @@ def _channels(
     return {"matching": matching, "channels": channels}
 
 
+@paused_gc()  # millions of acyclic objects: see graph.gcpause
 def save_run(run: AnalysisRun, runs_dir: str | Path) -> Path:
     """Write the run as ``runs_dir/analysis-<id>.json.gz`` and return its path."""
     folder = Path(runs_dir)
@@ -249,7 +270,9 @@ def save_run(run: AnalysisRun, runs_dir: str | Path) -> Path:
     tmp = path.with_suffix(".tmp")
     # one dumps + one write at level 6: json.dump into a level-9 gzip stream took 29 s for a
     # 70 MB record (55k actors), this takes 6 s for a file 7% larger
-    data = json.dumps(run.to_dict(), ensure_ascii=False).encode("utf-8")
+    # the fields as they are, not `to_dict`'s deep copy (1.8 s for 55k actors): dumps only reads
+    record = {f.name: getattr(run, f.name) for f in fields(run)}
+    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
     with gzip.open(tmp, "wb", compresslevel=6) as handle:
         handle.write(data)
     tmp.replace(path)  # readers never see a half-written run

@@ -44,6 +44,7 @@ from typing import Any
 
 from graph.analytics.suite import AnalysisRun
 from graph.cypher import chunks, ident, labels_clause, missing_endpoints_cypher
+from graph.gcpause import paused_gc
 from graph.store import GraphStore
 from ontology.records import NodeRecord
 from ontology.schema import Datatype, GraphSchema, NodeType
@@ -291,6 +292,7 @@ def _missing(store: GraphStore, nt: NodeType, keys: list[Any], batch: int = 50_0
     return found
 
 
+@paused_gc()  # millions of acyclic objects: see graph.gcpause
 def write_back(
     store: GraphStore,
     run: AnalysisRun,
