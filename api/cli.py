@@ -655,11 +655,20 @@ def demo(
     ] = True,
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample/--no-sample",
+            help="Add the labelled synthetic sample of experts, technology offers and demands "
+            "(the real data has none), loaded after the real data, every node synthetic: true.",
+        ),
+    ] = True,
 ) -> None:
-    """The main job: load the bundled real dataset, analyse it, write the report, then serve
-    the API and the explorer (Ctrl-C stops)."""
+    """The main job: load the bundled real dataset (and the labelled synthetic sample), analyse
+    it, write the report, then serve the API and the explorer (Ctrl-C stops)."""
     from loaders.bundle import load_bundle
-    from loaders.ingest import write_error_report
+    from loaders.ingest import Shacl, write_error_report
+    from loaders.sample import demo_sample
 
     settings = _settings()
     with _open_store(settings) as store, _progress() as progress:
@@ -670,10 +679,29 @@ def demo(
             settings.data_dir / "generated",
             on_mapping=lambda entry: progress.update(task, description=f"loading {entry.mapping.name}"),
         )
+        net = None
+        if sample and all(r.loaded for r in reports):
+            progress.update(task, description="synthetic demo sample")
+            net = demo_sample(store, settings.data_dir / "generated" / "sample", seed=0)
+            reports += load_bundle(
+                store,
+                settings.data_dir / "generated",
+                root=net.directory,
+                shacl=Shacl.COMPILED,
+                on_mapping=lambda entry: progress.update(
+                    task, description=f"loading sample {entry.mapping.name}"
+                ),
+            )
         progress.update(task, description="bundled dataset loaded", total=1, completed=1)
         report_file = write_error_report(reports, settings.runs_dir / "last-load.json")
         if not _print_load_reports(reports, report_file):
             raise typer.Exit(1)
+        if net is not None:
+            console.print(
+                f"synthetic demo sample (seed {net.seed}): {net.nodes} nodes, {net.relationships} "
+                "relationships on the real institutions, every one marked synthetic: true; "
+                f"files in {net.directory}"
+            )
         _print_stats(store)
     run, graph = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
     _write_report(settings, run, graph=graph)  # the projection is reused, not rebuilt

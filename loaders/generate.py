@@ -34,7 +34,14 @@ from ontology.vocab import NodeLabel as L
 from ontology.vocab import PropertyName as P
 from ontology.vocab import RelType as R
 
-__all__ = ["GeneratedNetwork", "generate"]
+__all__ = [
+    "DEMAND_TEMPLATES",
+    "OFFER_TEMPLATES",
+    "BundleWriter",
+    "GeneratedNetwork",
+    "generate",
+    "synthetic_texts",
+]
 
 # Shares of the node budget per kind (the rest of the arithmetic is in `generate`).
 _INSTITUTION_KINDS: tuple[tuple[str, float], ...] = (
@@ -132,7 +139,7 @@ _CONCEPTS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("online education platform", "在线教育平台", ""),
     ),
 }
-_OFFER_TEMPLATES = (
+OFFER_TEMPLATES = (
     (
         "{a} technology ready for transfer, applied in {b} and {c}.",
         "成熟的{a}技术，可应用于{b}和{c}，寻求转让。",
@@ -143,7 +150,7 @@ _OFFER_TEMPLATES = (
     ),
     ("Patented {a} with field results in {b}.", "拥有{a}专利，已在{b}中示范应用。"),
 )
-_DEMAND_TEMPLATES = (
+DEMAND_TEMPLATES = (
     (
         "Looking for {a} to improve {b}; a partner for {c} is also needed.",
         "寻求{a}技术，用于改进{b}，同时需要{c}合作伙伴。",
@@ -164,7 +171,7 @@ class GeneratedNetwork:
     files: tuple[Path, ...]
 
 
-def _texts(
+def synthetic_texts(
     rng: np.random.Generator, fields: np.ndarray, templates: tuple[tuple[str, str], ...], kind: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Titles and descriptions of offers or demands in `fields` (``ford:<major>.<n>`` keys)."""
@@ -204,12 +211,16 @@ def _ford_fields(reference: Path | None) -> list[str]:
     return [f"ford:{major}.{i}" for major, n in enumerate(sizes, start=1) for i in range(1, n + 1)]
 
 
-class _Writer:
-    """Writes CSV files and their mappings into one folder."""
+class BundleWriter:
+    """Writes synthetic CSV files and their mappings into one folder (and the manifest).
 
-    def __init__(self, out: Path, seed: int) -> None:
+    `origin` is the command that made them, recorded as every record's source.
+    """
+
+    def __init__(self, out: Path, seed: int, origin: str) -> None:
         self.out = out
         self.seed = seed
+        self.origin = origin
         self.entries: list[dict[str, str]] = []
         self.files: list[Path] = []
         self.node_count = 0
@@ -218,11 +229,22 @@ class _Writer:
 
     def _provenance(self) -> dict[str, object]:
         return {
-            "sources": [f"synthetic: transfernet generate --seed {self.seed}"],
+            "sources": [f"synthetic: {self.origin}"],
             "synthetic": True,
             "seed": self.seed,
             "row_reference": False,
         }
+
+    def finish(self, generated_by: str) -> GeneratedNetwork:
+        """Write ``bundle.yaml`` (the mappings in load order) and say what was written."""
+        manifest = {
+            "synthetic": True,
+            "seed": self.seed,
+            "generated_by": generated_by,
+            "mappings": self.entries,
+        }
+        (self.out / "bundle.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+        return GeneratedNetwork(self.out, self.node_count, self.rel_count, self.seed, tuple(self.files))
 
     def table(self, name: str, header: Sequence[str], columns: Sequence[np.ndarray]) -> str:
         path = self.out / f"{name}.csv"
@@ -369,7 +391,7 @@ def generate(
         raise ValueError("generate needs at least 100 nodes and as many edges as nodes")
     rng = np.random.default_rng(seed)
     folder = Path(out)
-    w = _Writer(folder, seed)
+    w = BundleWriter(folder, seed, f"transfernet generate --seed {seed}")
     countries = np.array(sorted(c.alpha_2 for c in pycountry.countries))
     rng.shuffle(countries)
     countries = np.concatenate([["CN"], countries[countries != "CN"]])
@@ -437,13 +459,13 @@ def generate(
     # described in words (own random stream: the network's structure does not depend on the texts)
     text_rng = np.random.default_rng([seed, 1])
     for label, prefix, owns, n, templates, kind in (
-        (L.TECHNOLOGY_OFFER, "off", R.OFFERS, n_offer, _OFFER_TEMPLATES, "offer"),
-        (L.TECHNOLOGY_DEMAND, "dem", R.SEEKS, n_demand, _DEMAND_TEMPLATES, "demand"),
+        (L.TECHNOLOGY_OFFER, "off", R.OFFERS, n_offer, OFFER_TEMPLATES, "offer"),
+        (L.TECHNOLOGY_DEMAND, "dem", R.SEEKS, n_demand, DEMAND_TEMPLATES, "demand"),
     ):
         item_ids = ids(prefix, n)
         item_countries = rng.choice(countries, size=n, p=country_p)
         item_fields = fields[rng.integers(0, len(fields), n)]
-        titles, descriptions = _texts(text_rng, item_fields, templates, kind)
+        titles, descriptions = synthetic_texts(text_rng, item_fields, templates, kind)
         if owns == R.SEEKS:  # a tenth of the demands only name the major field ("ford:2")
             broad = text_rng.random(n) < 0.1
             item_fields = np.where(broad, np.char.partition(item_fields, ".")[:, 0], item_fields)
@@ -523,11 +545,4 @@ def generate(
     w.edges(R.PARTICIPATES_IN, L.EXPERT, L.EVENT, expert_ids[exp_pairs[0][:n_exp_part]],
             event_ids[exp_pairs[1][:n_exp_part]])  # fmt: skip
 
-    manifest = {
-        "synthetic": True,
-        "seed": seed,
-        "generated_by": f"transfernet generate --nodes {nodes} --edges {edges} --seed {seed}",
-        "mappings": w.entries,
-    }
-    (folder / "bundle.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
-    return GeneratedNetwork(folder, w.node_count, w.rel_count, seed, tuple(w.files))
+    return w.finish(f"transfernet generate --nodes {nodes} --edges {edges} --seed {seed}")

@@ -81,6 +81,13 @@ def test_opportunities_and_channels_are_drawn_from_the_run_record() -> None:
     chan = channels_section(run, G, T)
     assert chan.tables[0].rows == [["Solar pumps", "PV irrigation", "0.500"]]
     assert "<svg" in chan.figures[0].svg
+    assert not any("synthetic" in p for p in [*opp.paragraphs, *chan.paragraphs])
+    # with a synthetic offer (the demo's labelled sample) the sections say so
+    G.nodes["TechnologyOffer:o1"]["props"].update(synthetic=True, seed=0)
+    for section in (opportunities_section(run, G, T), channels_section(run, G, T)):
+        assert section.paragraphs[1].startswith(
+            "1 of the 2 technology offers and demands in the graph are synthetic"
+        )
 
 
 def test_missing_or_empty_results_say_why() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from ontology.vocab import NodeLabel
+from ontology.vocab import NodeLabel, PropertyName
 from viz.report.charts import path_chart
 from viz.report.graphinfo import fmt, has_label, name
 from viz.report.model import Figure, Section, Table
@@ -161,6 +161,16 @@ def _supply_demand_counts(G: nx.MultiDiGraph) -> tuple[int, int]:
     return offers, demands
 
 
+def _synthetic_items(G: nx.MultiDiGraph) -> int:
+    """Offers and demands marked ``synthetic`` (the demo's labelled sample, a scale test)."""
+    return sum(
+        1
+        for n, data in G.nodes(data=True)
+        if (has_label(G, n, NodeLabel.TECHNOLOGY_OFFER) or has_label(G, n, NodeLabel.TECHNOLOGY_DEMAND))
+        and (data.get("props") or {}).get(PropertyName.SYNTHETIC)
+    )
+
+
 def _section(
     key: str, run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str], what: str, producer: str
 ) -> Section:
@@ -188,6 +198,13 @@ def _section(
         section.paragraphs.append(f"No {what}: {reason}.")
         return section
     section.paragraphs.append(f"{len(items)} {what} (the first {min(len(items), _MAX_ITEMS)} shown).")
+    synthetic = _synthetic_items(G)
+    if synthetic:
+        section.paragraphs.append(
+            f"{synthetic} of the {offers + demands} technology offers and demands in the graph are "
+            f"synthetic (marked synthetic: true, with the generator's seed): {what} through them show "
+            "how the analysis works, not real supply and demand."
+        )
     origin = f"run {rid}: results.{key} ({producer})"
     section.tables.append(_items_table(G, items, t[key], origin))
     svg = _draw(G, items, t["paths"])
