@@ -369,6 +369,11 @@ class FalkorDBStore:
     atomic_single_query_max : int
         Largest atomic upsert (nodes + relationships) sent as one query; larger ones
         are staged in a copy of the graph.
+    socket_timeout_s : float or None
+        How long a command may wait for the server's answer before it fails with
+        `QueryTimeout` instead of waiting forever (a server that stopped answering);
+        generous, since one write batch or projection page may take seconds.  Query
+        time limits are the server's (`query_timeout_ms`).
     """
 
     def __init__(
@@ -383,8 +388,10 @@ class FalkorDBStore:
         stop_server_on_close: bool = True,
         server_options: Mapping[str, Any] | None = None,
         atomic_single_query_max: int = 50_000,
+        socket_timeout_s: float | None = 300.0,
     ) -> None:
         self.schema = schema
+        self.socket_timeout_s = socket_timeout_s
         self.store_dir = Path(store_dir).resolve()
         self.graph_name = graph_name
         self.query_timeout_ms = query_timeout_ms
@@ -433,10 +440,11 @@ class FalkorDBStore:
                 return
             lease, info = server.acquire_lease(self.store_dir, **self.server_options)
             try:
+                timeout = self.socket_timeout_s
                 if len(info.socket) <= server._MAX_SOCKET_PATH:
-                    db = FalkorDB(unix_socket_path=info.socket)
+                    db = FalkorDB(unix_socket_path=info.socket, socket_timeout=timeout)
                 else:
-                    db = FalkorDB(host="127.0.0.1", port=info.port)
+                    db = FalkorDB(host="127.0.0.1", port=info.port, socket_timeout=timeout)
                 self._db = db
                 self._graph = db.select_graph(self.graph_name)
                 self._info = info

@@ -172,6 +172,21 @@ def test_a_failed_background_copy_fails_the_upsert_and_leaves_nothing(
         assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
 
 
+def test_a_server_that_stops_answering_is_an_error_not_a_hang(store_dir: Path, schema: GraphSchema) -> None:
+    with FalkorDBStore(schema, store_dir, socket_timeout_s=1.0) as store:
+        store.install_schema()
+        pid = store.server_info.pid
+        os.kill(pid, signal.SIGSTOP)  # the server stops answering (as in a hang)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreError):
+                store.query("RETURN 1 AS one")
+            assert time.monotonic() - started < 10
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert store.query("RETURN 1 AS one") == [{"one": 1}]  # and the store works again
+
+
 def test_single_query_upsert_is_all_or_nothing(store_dir: Path, schema: GraphSchema) -> None:
     with FalkorDBStore(schema, store_dir) as store:
         store.install_schema()
