@@ -8,7 +8,12 @@ from urllib.parse import urlparse
 
 import httpx
 
+from graph.backends import open_store, stop_server
+from graph.config import StoreSettings
+from ontology.derive import load_schema
+from ontology.records import NodeRecord, RelationshipRecord
 from tests.chromium import ARTEFACTS, BROWSER_MARKS
+from tests.server_process import serve_api
 
 pytestmark = BROWSER_MARKS
 
@@ -101,3 +106,37 @@ def test_offline_file_renders_markup_as_text(browser: object, tmp_path: Path) ->
     assert page.evaluate("window.pwned === undefined")  # and never run
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     page.close()
+
+
+def test_synthetic_nodes_are_drawn_dashed_and_say_so(browser: object, tmp_path: Path) -> None:
+    """Generated nodes (the demo's labelled sample, scale tests) are marked in the view."""
+    data_dir = tmp_path / "data"
+    settings = StoreSettings(_env_file=None, data_dir=data_dir)
+    store = open_store(settings, load_schema())
+    marked = {"synthetic": True, "seed": 7, "sources": ["synthetic: a test"]}
+    try:
+        store.install_schema()
+        store.upsert(
+            [
+                NodeRecord("Country", "TH", {"name": "Thailand", "sources": ["iso3166"]}),
+                NodeRecord("Scientist", "syn-1", {"name": "Synthetic scientist", **marked}),
+            ],
+            [RelationshipRecord("LOCATED_IN", "Expert", "syn-1", "Country", "TH", marked)],
+        )
+    finally:
+        store.close()
+    try:
+        with serve_api(data_dir) as base:
+            page = browser.new_page(viewport={"width": 1000, "height": 700})  # type: ignore[attr-defined]
+            page.goto(f"{base}/explore")
+            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+            dashed = page.evaluate(
+                "window.transfernetExplorer.nodes.get().filter(n => n.shapeProperties"
+                " && n.shapeProperties.borderDashes).map(n => [n.id, n.title.textContent])"
+            )
+            assert len(dashed) == 1
+            node_id, tooltip = dashed[0]
+            assert node_id.endswith(":syn-1") and "synthetic (seed 7)" in tooltip
+            page.close()
+    finally:
+        stop_server(settings.store_dir)

@@ -49,6 +49,8 @@
     const box = el("div");
     box.appendChild(el("strong", node.name));
     box.appendChild(el("div", node.type, { class: "muted" }));
+    const props = node.properties || {};
+    if (props.synthetic) box.appendChild(el("div", `synthetic (seed ${props.seed ?? "?"})`, { class: "muted" }));
     return box;
   }
 
@@ -86,6 +88,11 @@
       color: colourFor(node), size: node.type && legend[node.type] && legend[node.type].depth === 0 ? 14 : 11,
       hidden: !visible(node),
     };
+    if (node.properties && node.properties.synthetic) {
+      // generated data (a scale test, the demo's labelled sample): a dashed outline
+      v.shapeProperties = { borderDashes: [4, 3] };
+      v.borderWidth = 2;
+    }
     if (node.x !== null && node.x !== undefined) { v.x = node.x; v.y = node.y; }
     return v;
   }
