@@ -94,7 +94,8 @@ def demo_sample(
     seed : int
         Random seed; the same seed and real data give the same files.
     experts, offers, demands : int
-        How many of each (a tenth to a third of the brokers' and owners' ties go abroad).
+        How many of each (a third of the experts are brokers; a quarter of the offers
+        and of the demands are owned by an expert rather than an institution).
 
     Raises
     ------
