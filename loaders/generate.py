@@ -36,12 +36,16 @@ from ontology.vocab import RelType as R
 
 __all__ = [
     "DEMAND_TEMPLATES",
+    "FORD_KEY_PREFIX",
     "OFFER_TEMPLATES",
     "BundleWriter",
     "GeneratedNetwork",
     "generate",
     "synthetic_texts",
 ]
+
+#: Key prefix of the OECD FORD fields, as ``data/mappings/ford.yaml`` writes them.
+FORD_KEY_PREFIX = "ford:"
 
 # Shares of the node budget per kind (the rest of the arithmetic is in `generate`).
 _INSTITUTION_KINDS: tuple[tuple[str, float], ...] = (
@@ -205,10 +209,12 @@ def synthetic_texts(
 def _ford_fields(reference: Path | None) -> list[str]:
     if reference is not None and (reference / "oecd_ford" / "ford.csv").is_file():
         with (reference / "oecd_ford" / "ford.csv").open(encoding="utf-8") as handle:
-            return [f"ford:{r['code']}" for r in csv.DictReader(handle) if r["level"] == "field"]
+            return [f"{FORD_KEY_PREFIX}{r['code']}" for r in csv.DictReader(handle) if r["level"] == "field"]
     # OECD FORD 2015 numbering: major fields 1–6 with 7, 6, 5, 5, 9, 5 fields.
     sizes = (7, 6, 5, 5, 9, 5)
-    return [f"ford:{major}.{i}" for major, n in enumerate(sizes, start=1) for i in range(1, n + 1)]
+    return [
+        f"{FORD_KEY_PREFIX}{major}.{i}" for major, n in enumerate(sizes, start=1) for i in range(1, n + 1)
+    ]
 
 
 class BundleWriter:

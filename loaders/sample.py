@@ -28,6 +28,7 @@ from graph.cypher import ident
 from graph.store import GraphStore
 from loaders.generate import (
     DEMAND_TEMPLATES,
+    FORD_KEY_PREFIX,
     OFFER_TEMPLATES,
     BundleWriter,
     GeneratedNetwork,
@@ -41,7 +42,6 @@ __all__ = ["HOME_COUNTRY", "demo_sample"]
 
 #: Where the study's centres are: supply is drawn mostly from here, demand from abroad.
 HOME_COUNTRY = "CN"
-_FORD = "ford:"  # key prefix of the OECD FORD fields (data/mappings/ford.yaml)
 
 
 def _real_institutions(store: GraphStore) -> list[tuple[str, str]]:
@@ -66,7 +66,7 @@ def _fields(store: GraphStore) -> list[str]:
         f"MATCH (f:{ident(field.label)}) WHERE f.{ident(field.key)} STARTS WITH $prefix "
         f"AND f.{ident(field.key)} CONTAINS '.' AND NOT coalesce(f.{ident(P.SYNTHETIC)}, false) "
         f"RETURN f.{ident(field.key)} AS key ORDER BY key",
-        {"prefix": _FORD},
+        {"prefix": FORD_KEY_PREFIX},
         row_cap=100_000,
     )
     return [str(r["key"]) for r in rows]
