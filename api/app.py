@@ -28,6 +28,7 @@ from api.routes import (
 )
 from api.settings import Settings
 from graph.cache import ProjectionCache
+from graph.runs import RunRecords
 from viz.facets import prepare_facets
 
 __all__ = ["API_PREFIX", "create_app"]
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = store
         app.state.projection = ProjectionCache(store, prepare=[prepare_facets])
         app.state.projection.warm()  # paths and search need it; build it before the first request
+        app.state.runs = RunRecords(settings.runs_dir)
         try:
             yield
         finally:

@@ -224,7 +224,8 @@ def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
 def _run_loads(
     settings: Settings, jobs: list[tuple[Path, Path | None, Path | None]], skip_invalid: bool, shacl: str
 ) -> None:
-    from loaders.ingest import LoadJob, Shacl, ingest_many, write_error_report
+    from api.jobs import save_load_record
+    from loaders.ingest import LoadJob, Shacl, ingest_many
 
     try:
         mode = Shacl(shacl)
@@ -257,7 +258,7 @@ def _run_loads(
                 rate = f"{report.rows_per_second:,.0f} rows/s"  # read, map, check and write
                 progress.update(task, total=report.rows, completed=report.rows, rate=rate)
             reports.append(report)
-    report_file = write_error_report(reports, settings.data_dir / "runs" / "last-load.json")
+    report_file = save_load_record(settings, reports)
     if not _print_load_reports(reports, report_file):
         raise typer.Exit(1)
 
@@ -401,36 +402,36 @@ def _analyze(
     max_group: int | None = None,
     write_back: bool = True,
     edge_properties: bool = False,
-) -> tuple[Any, Any]:
-    """Run and save the suite (and store its results in the graph); return the run and
-    the projection it was computed on (with relationship properties only when
-    `edge_properties`: no analysis reads them, and they double the projection time)."""
-    from dataclasses import replace
-
-    from graph.analytics.suite import AnalysisParams, run_suite, save_run
-    from graph.analytics.writeback import write_back as store_results
+) -> Any:
+    """Run the analysis step (`api.jobs.analyse`) with a progress bar and print what it found."""
+    from api.jobs import analyse
+    from graph.analytics.params import AnalysisParams
 
     params = AnalysisParams(partition=partition, seed=seed)
     if max_group is not None:
-        params = replace(params, max_group=max_group)
-    stored = None
+        params = params.model_copy(update={"max_group": max_group})
     with _open_store(settings) as store, _progress() as progress:
         task = progress.add_task("projecting the graph", total=None, rate="")
-        started = time.perf_counter()
-        graph = store.to_networkx(properties=edge_properties)
-        projection_s = time.perf_counter() - started
-        run = run_suite(graph, params, on_step=lambda name: progress.update(task, description=name))
-        run.seconds = {"projection": round(projection_s, 3), **run.seconds}
-        path = save_run(run, settings.runs_dir)  # the record first: the graph's run node names it
-        if write_back:
-            progress.update(task, description="storing results in the graph")
-            stored = store_results(store, run, source=path.name)
+        done = analyse(
+            settings,
+            store,
+            params,
+            write_back=write_back,
+            edge_properties=edge_properties,
+            on_step=lambda name: progress.update(task, description=name),
+        )
         progress.update(task, description="analyses done", total=1, completed=1)
-    results = run.results
+    _print_run(done.run, done.path, done.stored)
+    return done
+
+
+def _print_run(run: Any, path: Path, stored: Any) -> None:
+    from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES
+
     console.print(
-        f"analysed {run.graph['nodes']} nodes / {run.graph['relationships']} relationships "
-        f"({run.graph['actors']} actors, {run.graph['actor_ties']} actor ties) in "
-        f"{sum(run.seconds.values()):.1f} s; run saved to {path}"
+        f"analysed {run.graph.nodes} nodes / {run.graph.relationships} relationships "
+        f"({run.graph.actors} actors, {run.graph.actor_ties} actor ties) in "
+        f"{run.total_seconds:.1f} s; run saved to {path}"
     )
     if stored is not None:
         console.print(
@@ -438,27 +439,28 @@ def _analyze(
             f"{stored.cleared} earlier results removed, {len(stored.missing)} actors gone "
             f"({stored.seconds:.1f} s)"
         )
+    brokerage = run.require(BROKERAGE)
+    partition = brokerage.partition
     table = Table(title=f"top brokers (partition: {partition})")
     roles = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
     table.add_column("actor", overflow="fold")
     for column in ("total", *roles, "z"):
         table.add_column(column, justify="right")
-    nodes = results["brokerage"]["nodes"]
-    ranked = sorted(nodes.items(), key=lambda kv: (-kv[1]["total"], kv[0]))
-    for node, scores in [item for item in ranked if item[1]["total"] > 0][:10]:
-        z = scores.get("total_z")
+    ranked = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))
+    for node, scores in [item for item in ranked if item[1].count("total") > 0][:10]:
+        z = scores.total_z
         table.add_row(
             node.split(":", 1)[-1],
-            *(f"{scores[r]:g}" for r in ("total", *roles)),
+            *(f"{scores.count(r):g}" for r in ("total", *roles)),
             "-" if z is None else f"{z:.2f}",
         )
     console.print(table)
-    for cluster in results["duplicates"]:
-        console.print(f"duplicated centres in {', '.join(cluster['hosts'])}: {', '.join(cluster['members'])} "
-                      f"(score {cluster['score']:.2f})", markup=False)  # fmt: skip
+    for cluster in run.require(DUPLICATES).clusters:
+        members = ", ".join(map(str, cluster.members))
+        console.print(f"duplicated centres in {', '.join(cluster.hosts)}: {members} "
+                      f"(score {cluster.score:.2f})", markup=False)  # fmt: skip
     console.print(f"coverage gaps (BRI countries × fields with demand and no centre or partner): "
-                  f"{len(results['coverage']['gaps'])}")  # fmt: skip
-    return run, graph
+                  f"{len(run.require(COVERAGE).gaps)}")  # fmt: skip
 
 
 @app.command()
@@ -563,45 +565,29 @@ def _write_report(
     country: str | None = None,
     shacl: bool = True,
 ) -> list[Path]:
-    """Write the report (or one country's page); `graph` is the projection when the caller has it."""
-    import json as _json
+    """Write the report (or one country's page) with `api.jobs.write_reports`; `graph` is the
+    projection when the caller has it."""
+    from api.jobs import write_reports
+    from ontology.derive import load_schema
+    from viz.report import SHACL_GRAPH_LIMIT, UnknownCountryError, shacl_fits
 
-    from viz.report import (
-        SHACL_GRAPH_LIMIT,
-        UnknownCountryError,
-        build_country_report,
-        build_report,
-        write_report,
-    )
-
-    last_load = settings.runs_dir / "last-load.json"
-    loads = _json.loads(last_load.read_text(encoding="utf-8")) if last_load.is_file() else []
     if graph is None:
         with _open_store(settings) as store:
             graph = store.to_networkx()
-    if country:
-        try:
-            report = build_country_report(graph, run.to_dict(), country, lang=lang)
-        except UnknownCountryError as exc:
-            raise CliError(str(exc)) from None
-    else:
-        validation = None
+    if shacl and not country and not shacl_fits(graph):
         size = graph.number_of_nodes() + graph.number_of_edges()
-        if shacl and size > SHACL_GRAPH_LIMIT:
-            console.print(
-                f"whole-graph SHACL skipped: {size:,} nodes + relationships > {SHACL_GRAPH_LIMIT:,} "
-                "(pyshacl would take hours); the load-time checks stand"
-            )
-            shacl = False
-        if shacl:  # the whole graph against the shapes (about 10 s for the bundled dataset)
-            from graph.export import graph_records
-            from ontology.derive import load_schema
-            from ontology.validation import validate
-
-            schema = load_schema()
-            validation = validate(list(graph_records(graph, schema)), schema=schema)
-        report = build_report(graph, run.to_dict(), lang=lang, load_reports=loads, shacl=validation)
-    paths = write_report(report, out or settings.reports_dir, formats)
+        console.print(
+            f"whole-graph SHACL skipped: {size:,} nodes + relationships > {SHACL_GRAPH_LIMIT:,} "
+            "(pyshacl would take hours); the load-time checks stand"
+        )
+        shacl = False
+    try:
+        paths = write_reports(
+            settings, run, graph, load_schema(), out=out, formats=formats, lang=lang, country=country,
+            shacl=shacl and not country,
+        )  # fmt: skip
+    except UnknownCountryError as exc:
+        raise CliError(str(exc)) from None
     for path in paths:
         console.print(f"report    {path}")
     return paths
@@ -620,7 +606,7 @@ def report(
     ] = True,
 ) -> None:
     """Write the network analysis report from the current graph and the latest analysis run."""
-    from graph.analytics.suite import latest_run
+    from graph.runs import latest_run
     from viz.report import FORMATS
 
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
@@ -666,36 +652,19 @@ def demo(
 ) -> None:
     """The main job: load the bundled real dataset (and the labelled synthetic sample), analyse
     it, write the report, then serve the API and the explorer (Ctrl-C stops)."""
-    from loaders.bundle import load_bundle
-    from loaders.ingest import Shacl, write_error_report
-    from loaders.sample import demo_sample
+    from api.jobs import load_demo_data, save_load_record
 
     settings = _settings()
     with _open_store(settings) as store, _progress() as progress:
-        store.install_schema()
         task = progress.add_task("bundled dataset", total=None, rate="")
-        reports = load_bundle(
-            store,
-            settings.data_dir / "generated",
-            on_mapping=lambda entry: progress.update(task, description=f"loading {entry.mapping.name}"),
+        loaded = load_demo_data(
+            settings, store, sample=sample, on_mapping=lambda text: progress.update(task, description=text)
         )
-        net = None
-        if sample and all(r.loaded for r in reports):
-            progress.update(task, description="synthetic demo sample")
-            net = demo_sample(store, settings.data_dir / "generated" / "sample", seed=0)
-            reports += load_bundle(
-                store,
-                settings.data_dir / "generated",
-                root=net.directory,
-                shacl=Shacl.COMPILED,
-                on_mapping=lambda entry: progress.update(
-                    task, description=f"loading sample {entry.mapping.name}"
-                ),
-            )
         progress.update(task, description="bundled dataset loaded", total=1, completed=1)
-        report_file = write_error_report(reports, settings.runs_dir / "last-load.json")
-        if not _print_load_reports(reports, report_file):
+        report_file = save_load_record(settings, loaded.reports)
+        if not _print_load_reports(list(loaded.reports), report_file):
             raise typer.Exit(1)
+        net = loaded.sample
         if net is not None:
             console.print(
                 f"synthetic demo sample (seed {net.seed}): {net.nodes} nodes, {net.relationships} "
@@ -703,8 +672,8 @@ def demo(
                 f"files in {net.directory}"
             )
         _print_stats(store)
-    run, graph = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
-    _write_report(settings, run, graph=graph)  # the projection is reused, not rebuilt
+    done = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
+    _write_report(settings, done.run, graph=done.graph)  # the projection is reused, not rebuilt
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)
 

@@ -10,14 +10,17 @@ from fastapi import Depends, Header, Request
 from api.problems import ProblemError
 from api.settings import Settings
 from graph.cache import ProjectionCache
+from graph.runs import RunRecords
 from graph.store import GraphStore
 
 __all__ = [
     "ProjectionDep",
+    "RunsDep",
     "SettingsDep",
     "StoreDep",
     "WriteAccess",
     "get_projection",
+    "get_runs",
     "get_settings",
     "get_store",
     "require_api_key",
@@ -46,7 +49,17 @@ def get_projection(request: Request) -> ProjectionCache:
     return cache
 
 
+def get_runs(request: Request) -> RunRecords:
+    """The run records of the data directory, read once per file (see `graph.runs.RunRecords`)."""
+    state = request.app.state
+    runs: RunRecords | None = getattr(state, "runs", None)
+    if runs is None:  # an app used without its lifespan (tests with TestClient outside a `with`)
+        runs = state.runs = RunRecords(get_settings(request).runs_dir)
+    return runs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+RunsDep = Annotated[RunRecords, Depends(get_runs)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ProjectionDep = Annotated[ProjectionCache, Depends(get_projection)]
 

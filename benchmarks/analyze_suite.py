@@ -127,7 +127,7 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
 
 
 def _latest(data_dir: Path) -> Any:
-    from graph.analytics.suite import latest_run
+    from graph.runs import latest_run
 
     return latest_run(data_dir / "runs")
 
@@ -217,8 +217,8 @@ def main() -> None:
             run = _latest(data_dir)
             results.append((r, run))
             print(f"\nrun {i + 1}: transfernet --data-dir {data_dir} analyze {' '.join(extra)}".rstrip())
-            print(f"  {run.graph['nodes']:,} nodes, {run.graph['relationships']:,} relationships; "
-                  f"{run.graph['actors']:,} actors, {run.graph['actor_ties']:,} actor ties")  # fmt: skip
+            print(f"  {run.graph.nodes:,} nodes, {run.graph.relationships:,} relationships; "
+                  f"{run.graph.actors:,} actors, {run.graph.actor_ties:,} actor ties")  # fmt: skip
             print(f"  wall {r['wall']:7.1f} s   peak RSS analyze {r['peak'] / GIB:5.2f} GiB   "
                   f"store server {r['server_peak'] / GIB:5.2f} GiB")  # fmt: skip
             for step, seconds in run.seconds.items():

@@ -161,8 +161,11 @@ class GraphStore(Protocol):
         labels: Sequence[str] | None = None,
         rel_types: Sequence[str] | None = None,
         directed: bool = True,
+        properties: bool = True,
     ) -> nx.MultiDiGraph | nx.MultiGraph:
         """Project the graph (or the subgraph of these labels and types) into networkx.
+
+        Without `properties`, relationships carry their ``type`` only (a faster projection).
 
         Node ids are ``"KeyLabel:key"``; node attributes ``label`` (most specific type),
         ``labels``, ``key``, ``props``; edges are keyed by type (``"TYPE#2"`` for a

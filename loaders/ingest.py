@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from graph.cypher import GroupedRecords, group_records
 from graph.existing import existing_keys, existing_records
 from graph.gcpause import paused_gc
+from graph.runs import LoadProblem, LoadSummary
 from graph.store import GraphStore
 from loaders.checks import (
     event_date_errors,
@@ -43,7 +42,7 @@ from loaders.readahead import ReadAhead
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
 
-__all__ = ["LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many", "write_error_report"]
+__all__ = ["LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many"]
 
 
 class Shacl(StrEnum):
@@ -89,14 +88,22 @@ class LoadReport:
         """Throughput of the whole load."""
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (errors as file/row/column/reason)."""
-        out = asdict(self)
-        out["errors"] = [
-            {"file": e.file, "row": e.row, "column": e.column, "reason": e.reason} for e in self.errors
-        ]
-        out["rows_per_second"] = round(self.rows_per_second, 1)
-        return out
+    def summary(self) -> LoadSummary:
+        """The typed summary the data directory's last-load record keeps (`graph.runs`)."""
+        return LoadSummary(
+            mapping=self.mapping,
+            files=tuple(self.files),
+            rows=self.rows,
+            nodes=self.nodes,
+            relationships=self.relationships,
+            loaded=self.loaded,
+            shacl=self.shacl,
+            seconds=round(self.seconds, 3),
+            rows_per_second=round(self.rows_per_second, 1),
+            skipped_rows=self.skipped_rows,
+            phases=dict(self.phases),
+            errors=tuple(LoadProblem(e.file, e.row, e.column, e.reason) for e in self.errors),
+        )
 
 
 def _without_rows(
@@ -313,13 +320,3 @@ def ingest_many(
             yield report
             if not report.loaded:
                 return
-
-
-def write_error_report(reports: Sequence[LoadReport], path: str | Path) -> Path:
-    """Write every report (with all its errors) as JSON."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    return target

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api.deps import ProjectionDep, SettingsDep, StoreDep
+from api.deps import ProjectionDep, RunsDep, StoreDep
 from api.problems import ProblemError, problem_doc
-from graph.analytics.suite import latest_run
+from graph.analytics.registry import BROKERAGE, COMMUNITIES, DUPLICATES
 from graph.paths import neighbourhood
 from ontology.vocab import NodeLabel
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer
@@ -92,22 +92,23 @@ class OverlayKind(StrEnum):
     operation_id="explorer_overlay",
     responses={404: problem_doc("No analysis run yet.")},
 )
-def explorer_overlay(kind: OverlayKind, settings: SettingsDep) -> dict[str, Any]:
+def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
     """Per-node values of an overlay, from the latest analysis run (``transfernet analyze``)."""
-    run = latest_run(settings.runs_dir)
+    run = runs.latest()
     if run is None:
         raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
-    results = run.results
     note = f"analysis run {run.id}"
     nodes: dict[str, Any]
     if kind is OverlayKind.BROKERAGE:
-        roles = results["brokerage"]["roles"]
-        nodes = {n: {r: s[r] for r in (*roles, "total")} for n, s in results["brokerage"]["nodes"].items()}
-        note += f", groups by {results['brokerage']['partition']}"
+        brokerage = run.require(BROKERAGE)
+        nodes = {n: {r: s.count(r) for r in (*brokerage.roles, "total")} for n, s in brokerage.nodes.items()}
+        note += f", groups by {brokerage.partition}"
     elif kind is OverlayKind.DUPLICATES:
-        nodes = {m: i for i, cluster in enumerate(results["duplicates"]) for m in cluster["members"]}
-        note += f", {len(results['duplicates'])} clusters of duplicated centres"
+        clusters = run.require(DUPLICATES).clusters
+        nodes = {str(m): i for i, cluster in enumerate(clusters) for m in cluster.members}
+        note += f", {len(clusters)} clusters of duplicated centres"
     else:
-        nodes = results["communities"]["membership"]
-        note += f", modularity {results['communities']['modularity']:.3f}"
+        communities = run.require(COMMUNITIES)
+        nodes = dict(communities.membership)
+        note += f", modularity {communities.modularity or 0.0:.3f}"
     return {"kind": kind.value, "run": run.id, "note": note, "nodes": nodes}

@@ -10,7 +10,6 @@ served with a Content-Security-Policy that allows nothing but its inline style.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from enum import StrEnum
@@ -19,9 +18,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ProjectionDep, SettingsDep
+from api.deps import ProjectionDep, RunsDep
 from api.problems import ProblemError
-from graph.analytics.suite import latest_run
 
 __all__ = ["ReportFormat", "negotiate", "router"]
 
@@ -101,7 +99,7 @@ def _cache(request: Request) -> tuple[threading.Lock, OrderedDict[tuple[Any, ...
 )
 def report_latest(
     request: Request,
-    settings: SettingsDep,
+    runs: RunsDep,
     projection: ProjectionDep,
     format: Annotated[
         ReportFormat | None, Query(description="html, md or pdf (default: from Accept, else html).")
@@ -120,49 +118,44 @@ def report_latest(
 ) -> Response:
     """The network analysis report of the current graph and the latest analysis run."""
     from viz.report import (
-        SHACL_GRAPH_LIMIT,
         PdfUnavailableError,
+        ShaclTooLargeError,
         UnknownCountryError,
-        build_country_report,
-        build_report,
+        build,
         render_html,
         render_markdown,
         render_pdf,
     )
 
     fmt = negotiate(format, accept)
-    run = latest_run(settings.runs_dir)
+    run = runs.latest()
     if run is None:
         raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
     graph = projection.graph
-    if shacl and graph.number_of_nodes() + graph.number_of_edges() > SHACL_GRAPH_LIMIT:
-        raise ProblemError(
-            422,
-            f"The graph is too large for a whole-graph SHACL check in a request "
-            f"(more than {SHACL_GRAPH_LIMIT:,} nodes and relationships); the load-time checks stand.",
-            kind="too-large",
-        )
     code = country.upper() if country else None
     key = (run.id, graph.number_of_nodes(), graph.number_of_edges(), code, lang, shacl and not code, fmt)
     lock, cache = _cache(request)
     with lock:
         body = cache.get(key)
     if body is None:
-        if code:
-            try:
-                report = build_country_report(graph, run.to_dict(), code, lang=lang)
-            except UnknownCountryError as exc:
-                raise ProblemError(404, str(exc), kind="unknown-country") from None
-        else:
-            validation = None
-            if shacl:
-                from graph.export import graph_records
-                from ontology.validation import validate
-
-                validation = validate(list(graph_records(graph, projection.store.schema)))
-            last_load = settings.runs_dir / "last-load.json"
-            loads = json.loads(last_load.read_text(encoding="utf-8")) if last_load.is_file() else []
-            report = build_report(graph, run.to_dict(), lang=lang, load_reports=loads, shacl=validation)
+        try:
+            report = build(
+                graph,
+                run,
+                schema=projection.store.schema,
+                load=runs.last_load(),
+                lang=lang,
+                country=code,
+                shacl=shacl and not code,
+            )
+        except UnknownCountryError as exc:
+            raise ProblemError(404, str(exc), kind="unknown-country") from None
+        except ShaclTooLargeError as exc:
+            raise ProblemError(
+                422,
+                f"The graph is too large for a whole-graph SHACL check in a request: {exc}.",
+                kind="too-large",
+            ) from None
         if fmt is ReportFormat.HTML:
             body = render_html(report).encode("utf-8")
         elif fmt is ReportFormat.MD:

@@ -1,6 +1,6 @@
 """Analysis results stored back into the graph.
 
-A run of the suite (`~graph.analytics.suite.AnalysisRun`) becomes
+A run of the suite (`~graph.runs.RunRecord`) becomes
 
 * one ``AnalysisRun`` node: its key is the run id, with its start and end time, its
   parameters (JSON text), partition, graph counts, modularity, the error bound of
@@ -42,9 +42,10 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from graph.analytics.suite import AnalysisRun
+from graph.analytics.registry import BROKERAGE, CENTRALITY, COMMUNITIES, STRUCTURAL_HOLES
 from graph.cypher import chunks, ident, labels_clause, missing_endpoints_cypher
 from graph.gcpause import paused_gc
+from graph.runs import RunRecord
 from graph.store import GraphStore
 from ontology.records import NodeRecord
 from ontology.schema import Datatype, GraphSchema, NodeType
@@ -135,7 +136,7 @@ def _integer(value: Any) -> int | None:
     return None if value is None or isinstance(value, bool) else int(value)
 
 
-def actor_results(run: AnalysisRun) -> dict[str, dict[str, Any]]:
+def actor_results(run: RunRecord) -> dict[str, dict[str, Any]]:
     """The result properties of every actor a run scored, keyed by node id.
 
     Every property of `RESULT_PROPERTIES` is present; values the run could not compute
@@ -144,9 +145,9 @@ def actor_results(run: AnalysisRun) -> dict[str, dict[str, Any]]:
 
     Parameters
     ----------
-    run : AnalysisRun
+    run : RunRecord
         A run of `~graph.analytics.suite.run_suite` (or one read back with
-        `~graph.analytics.suite.load_run`).
+        `~graph.runs.load_run`).
 
     Returns
     -------
@@ -155,14 +156,16 @@ def actor_results(run: AnalysisRun) -> dict[str, dict[str, Any]]:
 
     Examples
     --------
-    >>> run = AnalysisRun(id="r1", started="2026-01-01T00:00:00+00:00", params={}, graph={},
-    ...                   results={"centrality": {"pagerank": {"Expert:e1": 0.25}},
-    ...                            "communities": {"membership": {"Expert:e1": 0}}})
+    >>> from graph.analytics.params import AnalysisParams
+    >>> from graph.analytics.results import CentralityResult, CommunitiesResult
+    >>> from graph.runs import GraphCounts
+    >>> run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(), GraphCounts(1, 0), results={
+    ...     "centrality": CentralityResult({}, {"Expert:e1": 0.25}, {}, True, 0.0, 0.0, 1),
+    ...     "communities": CommunitiesResult({"Expert:e1": 0}, None, "leiden", "igraph", (1,))})
     >>> props = actor_results(run)["Expert:e1"]
     >>> props["analysisRun"], props["pagerank"], props["community"], props["constraint"]
     ('r1', 0.25, 0, None)
     """
-    results = run.results
     out: dict[str, dict[str, Any]] = {}
 
     def props(node: str) -> dict[str, Any]:
@@ -172,29 +175,32 @@ def actor_results(run: AnalysisRun) -> dict[str, dict[str, Any]]:
             row[P.ANALYSIS_RUN] = run.id
         return row
 
-    brokerage = results.get("brokerage") or {}
-    groups = brokerage.get("groups") or {}
-    for node, scores in (brokerage.get("nodes") or {}).items():
-        row = props(node)
-        for role, (count, z) in _ROLE_PROPERTIES.items():
-            row[count] = _number(scores.get(role))
-            row[z] = _number(scores.get(f"{role}_z"))
-        group = groups.get(node)
-        row[P.BROKERAGE_GROUP] = None if group is None else str(group)
-    for node, measures in (results.get("structural_holes") or {}).items():
+    brokerage = run.get(BROKERAGE)
+    if brokerage is not None:
+        for node, scores in brokerage.nodes.items():
+            row = props(node)
+            for role, (count, z) in _ROLE_PROPERTIES.items():
+                row[count] = _number(getattr(scores, role))
+                row[z] = _number(scores.z(role))
+            group = brokerage.groups.get(node)
+            row[P.BROKERAGE_GROUP] = None if group is None else str(group)
+    holes = run.get(STRUCTURAL_HOLES)
+    for node, measures in (holes.nodes if holes is not None else {}).items():
         row = props(node)
         for measure, name in _HOLE_PROPERTIES.items():
-            row[name] = _number(measures.get(measure))
-    centrality = results.get("centrality") or {}
-    for measure, name in _CENTRALITY_PROPERTIES.items():
-        for node, value in (centrality.get(measure) or {}).items():
-            props(node)[name] = _number(value)
-    communities = results.get("communities") or {}
-    for node, community in (communities.get("membership") or {}).items():
-        props(node)[P.COMMUNITY] = _integer(community)
-    bridges = (communities.get("bridges") or {}).get("nodes") or {}
-    for node, bridge in bridges.items():
-        props(node)[P.COMMUNITY_PARTICIPATION] = _number(bridge.get("participation"))
+            row[name] = _number(getattr(measures, measure))
+    centrality = run.get(CENTRALITY)
+    if centrality is not None:
+        for measure, name in _CENTRALITY_PROPERTIES.items():
+            values: dict[str, float] = getattr(centrality, measure)
+            for node, value in values.items():
+                props(node)[name] = _number(value)
+    communities = run.get(COMMUNITIES)
+    if communities is not None:
+        for node, community in communities.membership.items():
+            props(node)[P.COMMUNITY] = _integer(community)
+        for node, bridge in communities.bridge_nodes.items():
+            props(node)[P.COMMUNITY_PARTICIPATION] = _number(bridge.participation)
     return out
 
 
@@ -205,43 +211,49 @@ def _software_version() -> str | None:
         return None
 
 
-def run_node(run: AnalysisRun, *, source: str | None = None) -> NodeRecord:
+def run_node(run: RunRecord, *, source: str | None = None) -> NodeRecord:
     """The ``AnalysisRun`` node of a run.
 
     Parameters
     ----------
-    run : AnalysisRun
+    run : RunRecord
     source : str, optional
         Its provenance; default the run record's file name (``analysis-<id>.json.gz``,
-        as `~graph.analytics.suite.save_run` names it).
+        as `~graph.runs.save_run` names it).
 
     Examples
     --------
-    >>> run = AnalysisRun(id="r1", started="2026-01-01T00:00:00+00:00", params={"partition": "region"},
-    ...                   graph={"nodes": 5, "relationships": 4}, seconds={"a": 1.5, "b": 0.5})
+    >>> from graph.analytics.params import AnalysisParams
+    >>> from graph.runs import GraphCounts
+    >>> run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(partition="region"),
+    ...                 GraphCounts(5, 4), seconds={"a": 1.5, "b": 0.5})
     >>> node = run_node(run)
     >>> node.label, node.key, node.properties["partition"], node.properties["durationSeconds"]
     ('AnalysisRun', 'r1', 'region', 2.0)
-    >>> node.properties["parameters"], node.properties["sources"]
-    ('{"partition": "region"}', ['analysis-r1.json.gz'])
+    >>> node.properties["sources"]
+    ['analysis-r1.json.gz']
     """
-    results = run.results
-    centrality = results.get("centrality") or {}
-    exact = centrality.get("betweenness_exact")
+    centrality = run.get(CENTRALITY)
+    communities = run.get(COMMUNITIES)
+    exact = centrality.betweenness_exact if centrality is not None else None
     props: dict[str, Any] = {
         P.STARTED_AT: run.started,
         P.ENDED_AT: run.ended,
-        P.PARAMETERS: json.dumps(run.params, sort_keys=True, ensure_ascii=False),
-        P.PARTITION: run.params.get("partition"),
+        P.PARAMETERS: json.dumps(run.params.model_dump(mode="json"), sort_keys=True, ensure_ascii=False),
+        P.PARTITION: run.params.partition,
         P.SOFTWARE_VERSION: _software_version(),
-        P.DURATION_SECONDS: _number(round(sum(run.seconds.values()), 3)),
-        P.NODE_COUNT: _integer(run.graph.get("nodes")),
-        P.RELATIONSHIP_COUNT: _integer(run.graph.get("relationships")),
-        P.ACTOR_COUNT: _integer(run.graph.get("actors")),
-        P.ACTOR_TIE_COUNT: _integer(run.graph.get("actor_ties")),
-        P.MODULARITY: _number((results.get("communities") or {}).get("modularity")),
-        P.BETWEENNESS_ERROR_BOUND: 0.0 if exact else _number(centrality.get("betweenness_epsilon")),
-        P.BETWEENNESS_ERROR_PROBABILITY: 0.0 if exact else _number(centrality.get("betweenness_delta")),
+        P.DURATION_SECONDS: _number(run.total_seconds),
+        P.NODE_COUNT: _integer(run.graph.nodes),
+        P.RELATIONSHIP_COUNT: _integer(run.graph.relationships),
+        P.ACTOR_COUNT: _integer(run.graph.actors),
+        P.ACTOR_TIE_COUNT: _integer(run.graph.actor_ties),
+        P.MODULARITY: _number(communities.modularity if communities is not None else None),
+        P.BETWEENNESS_ERROR_BOUND: (
+            None if centrality is None else 0.0 if exact else _number(centrality.betweenness_epsilon)
+        ),
+        P.BETWEENNESS_ERROR_PROBABILITY: (
+            None if centrality is None else 0.0 if exact else _number(centrality.betweenness_delta)
+        ),
         "sources": [source or f"analysis-{run.id}.json.gz"],
     }
     return NodeRecord(str(NodeLabel.ANALYSIS_RUN), run.id, {k: v for k, v in props.items() if v is not None})
@@ -295,7 +307,7 @@ def _missing(store: GraphStore, nt: NodeType, keys: list[Any], batch: int = 50_0
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
 def write_back(
     store: GraphStore,
-    run: AnalysisRun,
+    run: RunRecord,
     *,
     source: str | None = None,
     batch_size: int = 5000,
@@ -307,7 +319,7 @@ def write_back(
     store : GraphStore
         An open, writable store whose schema is derived from the ontology (it must
         know ``AnalysisRun`` and the result properties).
-    run : AnalysisRun
+    run : RunRecord
         The run to store (its node ids are the store's stable ids ``"KeyLabel:key"``).
     source : str, optional
         Provenance of the ``AnalysisRun`` node (see `run_node`).

@@ -1,7 +1,7 @@
 """The analytics endpoints over real HTTP (``transfernet serve`` on the bundled dataset).
 
 Expected values come from the stored run the ``bundle_data_dir`` fixture saved
-(read back with :func:`graph.analytics.suite.latest_run`) and, for computations on
+(read back with :func:`graph.runs.latest_run`) and, for computations on
 demand, from the functions of :mod:`graph.analytics` called in the test on the same
 store's projection.  Coverage gaps need technology demand and supply, which the
 bundled dataset does not hold, so they are checked on a second server whose store
@@ -11,6 +11,7 @@ holds a hand-made network (gap worked out by hand in the test).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 from collections.abc import Iterator
@@ -27,9 +28,11 @@ from graph.analytics.centrality import betweenness, degree, pagerank
 from graph.analytics.channels import ChannelFinder
 from graph.analytics.coverage import coverage_gaps
 from graph.analytics.opportunities import brokerage_opportunities
-from graph.analytics.suite import AnalysisRun, latest_run
+from graph.analytics.registry import BROKERAGE, COMMUNITIES, COVERAGE, DUPLICATES, REGISTRY, STRUCTURAL_HOLES
+from graph.analytics.views import VIEWS
 from graph.backends import open_store, stop_server
 from graph.config import StoreSettings
+from graph.runs import RunRecord, latest_run
 from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
@@ -37,18 +40,8 @@ from tests.server_process import serve_api
 
 BASE = "/api/v1/analytics"
 
-STORED = [  # the analyses every run record holds
-    "brokerage",
-    "structural-holes",
-    "centrality",
-    "communities",
-    "communities/bridges",
-    "duplicates",
-    "coverage-gaps",
-    "coverage",
-]
-NEWER = {"opportunities": "opportunities", "channels": "channels"}  # endpoint -> results key
-ENDPOINTS = [*STORED, *NEWER]
+ENDPOINTS = [v.path for v in VIEWS]  # every view of every analysis of the registry
+STORED = [e for e in ENDPOINTS if e not in ("opportunities", "channels")]  # counted below
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +51,7 @@ def client(api_server: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def run(bundle_data_dir: Path) -> AnalysisRun:
+def run(bundle_data_dir: Path) -> RunRecord:
     stored = latest_run(bundle_data_dir / "runs")
     assert stored is not None
     return stored
@@ -76,29 +69,28 @@ def _same(api: Any, expected: Any) -> bool:
     return api is not None and math.isclose(api, expected, rel_tol=0, abs_tol=1e-9)
 
 
-def _expected_total(run: AnalysisRun, endpoint: str) -> int:
-    r = run.results
+def _expected_total(run: RunRecord, endpoint: str) -> int:
     return {
-        "brokerage": len(r["brokerage"]["nodes"]),
-        "structural-holes": len(r["structural_holes"]),
-        "centrality": len(r["centrality"]["degree"]),
-        "communities": len(r["communities"]["membership"]),
-        "communities/bridges": len(r["communities"]["bridges"]["edges"]),
-        "duplicates": len(r["duplicates"]),
-        "coverage-gaps": len(r["coverage"]["gaps"]),
-        "coverage": len(r["coverage"]["countries"]),
+        "brokerage": len(run.require(BROKERAGE).nodes),
+        "structural-holes": len(run.require(STRUCTURAL_HOLES).nodes),
+        "centrality": len(run.require(BROKERAGE).nodes),  # every actor
+        "communities": len(run.require(COMMUNITIES).membership),
+        "communities/bridges": len(run.require(COMMUNITIES).bridge_edges),
+        "duplicates": len(run.require(DUPLICATES).clusters),
+        "coverage-gaps": len(run.require(COVERAGE).gaps),
+        "coverage": len(run.require(COVERAGE).countries),
     }[endpoint]
 
 
 @pytest.mark.parametrize("endpoint", STORED)
-def test_served_from_the_stored_run(client: httpx.Client, run: AnalysisRun, endpoint: str) -> None:
+def test_served_from_the_stored_run(client: httpx.Client, run: RunRecord, endpoint: str) -> None:
     r = client.get(f"{BASE}/{endpoint}", params={"limit": 10_000})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/json"
     body = r.json()
     assert body["run"]["source"] == "stored"
     assert body["run"]["run_id"] == run.id and body["run"]["timestamp"] == run.started
-    assert all(run.params[k] == v for k, v in body["run"]["parameters"].items())
+    assert all(getattr(run.params, k) == v for k, v in body["run"]["parameters"].items())
     assert body["total"] == len(body["items"]) == _expected_total(run, endpoint)
 
 
@@ -130,26 +122,35 @@ def test_csv_has_the_json_rows(client: httpx.Client, endpoint: str) -> None:
                 assert cell == value  # names with commas and quotes survive the csv module's quoting
 
 
-@pytest.mark.parametrize("endpoint", NEWER)
-def test_newer_analyses_are_stored_or_computed(client: httpx.Client, run: AnalysisRun, endpoint: str) -> None:
-    """Runs saved before these analyses existed lack them: the API computes them then."""
-    body = client.get(f"{BASE}/{endpoint}").json()
-    assert body["run"]["source"] == ("stored" if NEWER[endpoint] in run.results else "computed")
-    assert body["run"]["run_id"] == (run.id if body["run"]["source"] == "stored" else None)
+def test_the_run_holds_every_analysis_of_the_registry(run: RunRecord) -> None:
+    assert set(run.results) == {a.key for a in REGISTRY}
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_stored_and_fresh_answers_agree(client: httpx.Client, run: RunRecord, endpoint: str) -> None:
+    """One code path: the stored run's rows equal the rows computed now with the same parameters
+    (the run used the defaults, and so does fresh=true)."""
+    stored = client.get(f"{BASE}/{endpoint}", params={"limit": 10_000}).json()
+    fresh = client.get(f"{BASE}/{endpoint}", params={"limit": 10_000, "fresh": "true"}).json()
+    assert stored["run"]["source"] == "stored" and stored["run"]["run_id"] == run.id
+    assert fresh["run"]["source"] == "computed" and fresh["run"]["run_id"] is None
+    assert fresh["run"]["parameters"] == stored["run"]["parameters"]
+    assert fresh["total"] == stored["total"] and fresh["summary"] == stored["summary"]
+    assert fresh["items"] == stored["items"]
 
 
 def test_brokerage_rows_are_the_stored_run(
-    client: httpx.Client, run: AnalysisRun, graph: nx.MultiDiGraph
+    client: httpx.Client, run: RunRecord, graph: nx.MultiDiGraph
 ) -> None:
     body = client.get(f"{BASE}/brokerage", params={"limit": 10_000}).json()
-    stored = run.results["brokerage"]
-    assert body["summary"]["graph"] == stored["graph"]
+    stored = run.require(BROKERAGE)
+    assert body["summary"]["graph"] == {k: dataclasses.asdict(v) for k, v in stored.graph.items()}
     for item in body["items"]:
         node = item["id"]
-        assert item["group"] == stored["groups"][node]
+        assert item["group"] == stored.groups[node]
         assert item["name"] == graph.nodes[node]["props"].get(PropertyName.NAME)
         assert item["type"] == graph.nodes[node]["label"]
-        assert all(item[k] == v for k, v in stored["nodes"][node].items())
+        assert all(item[k] == v for k, v in dataclasses.asdict(stored.nodes[node]).items())
 
 
 def test_brokerage_for_another_partition_is_computed(client: httpx.Client, graph: nx.MultiDiGraph) -> None:
@@ -188,35 +189,38 @@ def test_fresh_centrality_and_structural_holes_equal_the_functions(
         assert all(_same(item[k], v) for k, v in expected[item["id"]].items()), item["id"]
 
 
-def test_communities_and_bridges_are_the_stored_run(client: httpx.Client, run: AnalysisRun) -> None:
-    stored = run.results["communities"]
+def test_communities_and_bridges_are_the_stored_run(client: httpx.Client, run: RunRecord) -> None:
+    stored = run.require(COMMUNITIES)
     body = client.get(f"{BASE}/communities", params={"limit": 10_000}).json()
-    assert body["summary"]["modularity"] == stored["modularity"]
-    sizes = {c: list(stored["membership"].values()).count(c) for c in set(stored["membership"].values())}
+    assert body["summary"]["modularity"] == stored.modularity
+    members = list(stored.membership.values())
+    sizes = {c: members.count(c) for c in set(members)}
     for item in body["items"]:
-        assert item["community"] == stored["membership"][item["id"]]
+        assert item["community"] == stored.membership[item["id"]]
         assert item["community_size"] == sizes[item["community"]]
-        bridge = stored["bridges"]["nodes"].get(item["id"], {})
-        assert item["participation"] == bridge.get("participation")
+        bridge = stored.bridge_nodes.get(item["id"])
+        assert item["participation"] == (bridge.participation if bridge else None)
     edges = client.get(f"{BASE}/communities/bridges", params={"limit": 10_000}).json()["items"]
-    assert sorted((e["source"], e["target"]) for e in edges) == sorted(map(tuple, stored["bridges"]["edges"]))
+    assert sorted((e["source"], e["target"]) for e in edges) == sorted(
+        (e.source, e.target) for e in stored.bridge_edges
+    )
     assert all(e["source_community"] != e["target_community"] for e in edges)
 
 
-def test_duplicates_are_the_stored_clusters(client: httpx.Client, run: AnalysisRun) -> None:
+def test_duplicates_are_the_stored_clusters(client: httpx.Client, run: RunRecord) -> None:
     items = client.get(f"{BASE}/duplicates").json()["items"]
-    stored = sorted(run.results["duplicates"], key=lambda c: -c["score"])
-    assert [i["members"] for i in items] == [c["members"] for c in stored]
-    assert [i["score"] for i in items] == sorted((c["score"] for c in stored), reverse=True)
+    stored = sorted(run.require(DUPLICATES).clusters, key=lambda c: -c.score)
+    assert [i["members"] for i in items] == [list(c.members) for c in stored]
+    assert [i["score"] for i in items] == sorted((c.score for c in stored), reverse=True)
     assert all(len(i["member_names"]) == len(i["members"]) for i in items)
 
 
-def test_sorting_offset_and_limit(client: httpx.Client, run: AnalysisRun) -> None:
-    nodes = run.results["brokerage"]["nodes"]
+def test_sorting_offset_and_limit(client: httpx.Client, run: RunRecord) -> None:
+    nodes = run.require(BROKERAGE).nodes
     # the run's nodes by total_z, largest first, ties by id; nulls (zero sd) last
-    ranked = sorted((v["total_z"], k) for k, v in nodes.items() if v["total_z"] is not None)
+    ranked = sorted((v.total_z, k) for k, v in nodes.items() if v.total_z is not None)
     expected = [k for _, k in sorted(ranked, key=lambda t: (-t[0], t[1]))]
-    expected += sorted(k for k, v in nodes.items() if v["total_z"] is None)
+    expected += sorted(k for k, v in nodes.items() if v.total_z is None)
     body = client.get(f"{BASE}/brokerage", params={"sort": "total_z", "limit": 5}).json()
     assert [i["id"] for i in body["items"]] == expected[:5]
     assert body["total"] == len(nodes) and body["limit"] == 5 and body["sort"] == "total_z"
@@ -227,12 +231,12 @@ def test_sorting_offset_and_limit(client: httpx.Client, run: AnalysisRun) -> Non
     assert values == sorted(values) and values
 
 
-def test_stored_only_conflicts_with_other_parameters(client: httpx.Client, run: AnalysisRun) -> None:
-    other = next(p for p in ("region", "income", "country") if p != run.params["partition"])
+def test_stored_only_conflicts_with_other_parameters(client: httpx.Client, run: RunRecord) -> None:
+    other = next(p for p in ("region", "income", "country") if p != run.params.partition)
     r = client.get(f"{BASE}/brokerage", params={"partition": other, "fresh": "false"})
     assert r.status_code == 409
     assert r.headers["content-type"] == "application/problem+json"
-    same = client.get(f"{BASE}/brokerage", params={"partition": run.params["partition"], "fresh": "false"})
+    same = client.get(f"{BASE}/brokerage", params={"partition": run.params.partition, "fresh": "false"})
     assert same.status_code == 200 and same.json()["run"]["source"] == "stored"
 
 

@@ -20,17 +20,15 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.analytics.suite import latest_run
-from graph.export import graph_records
+from graph.analytics.registry import BROKERAGE, DUPLICATES
+from graph.runs import RunRecord, latest_run
 from ontology.derive import load_schema
-from ontology.validation import validate
 from viz.report import (
     TITLES,
     Report,
     Section,
     UnknownCountryError,
-    build_country_report,
-    build_report,
+    build,
     render_html,
     render_markdown,
     render_pdf,
@@ -43,18 +41,24 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def bundle(
     bundle_data_dir: Path, bundle_graph: nx.MultiDiGraph
-) -> Iterator[tuple[nx.MultiDiGraph, dict[str, Any]]]:
+) -> Iterator[tuple[nx.MultiDiGraph, RunRecord]]:
     run = latest_run(bundle_data_dir / "runs")
     assert run is not None
-    yield bundle_graph, run.to_dict()
+    yield bundle_graph, run
+
+
+def build_report(graph: nx.MultiDiGraph, run: RunRecord, **options: Any) -> Report:
+    return build(graph, run, schema=load_schema(), **options)
+
+
+def build_country_report(graph: nx.MultiDiGraph, run: RunRecord, country: str, **options: Any) -> Report:
+    return build(graph, run, schema=load_schema(), country=country, **options)
 
 
 @pytest.fixture(scope="module")
-def report(bundle: tuple[nx.MultiDiGraph, dict[str, Any]]) -> Report:
+def report(bundle: tuple[nx.MultiDiGraph, RunRecord]) -> Report:
     graph, run = bundle
-    schema = load_schema()
-    shacl = validate(list(graph_records(graph, schema)), schema=schema)
-    return build_report(graph, run, shacl=shacl)
+    return build_report(graph, run, shacl=True)
 
 
 @pytest.fixture(scope="module")
@@ -142,12 +146,12 @@ def test_brokerage_names_partition_roles_and_z_scores(report: Report, bundle: tu
     _, run = bundle
     section = _section(report, "brokerage")
     top = _rows(section, "Top brokers")
-    scores = run["results"]["brokerage"]["nodes"]
-    best = max(scores, key=lambda n: (scores[n]["total"], n))
+    scores = run.require(BROKERAGE).nodes
+    best = max(scores, key=lambda n: (scores[n].count("total"), n))
     assert top[0][0].endswith(f"({best})")
-    assert top[0][-1] == f"{scores[best]['total_z']:.3f}"
+    assert top[0][-1] == f"{scores[best].total_z:.3f}"
     header = next(t.header for t in section.tables if t.caption.startswith("Top brokers"))
-    assert header[1] == run["results"]["brokerage"]["partition"]
+    assert header[1] == run.require(BROKERAGE).partition
     roles = {r[0] for r in _rows(section, "Top brokers by role")}
     assert roles == {"coordinator", "itinerant", "representative", "gatekeeper", "liaison"}
     assert any(t.caption.startswith("Structural-hole leaders") and t.rows for t in section.tables)
@@ -157,7 +161,7 @@ def test_brokerage_names_partition_roles_and_z_scores(report: Report, bundle: tu
 def test_duplicates_carry_evidence_and_a_recommendation(report: Report, bundle: tuple[Any, Any]) -> None:
     _, run = bundle
     clusters = _section(report, "duplicates").subsections
-    assert len(clusters) == len(run["results"]["duplicates"]) > 0
+    assert len(clusters) == len(run.require(DUPLICATES).clusters) > 0
     for sub in clusters:
         assert any(p.startswith("Recommendation: ") for p in sub.paragraphs)
         assert sub.tables[0].caption.startswith("Evidence") and sub.tables[0].rows

@@ -8,7 +8,25 @@ from typing import Any
 
 import networkx as nx
 
-from viz.report.build import build_report
+from graph.analytics.channels import Channel
+from graph.analytics.duplicates import DuplicateCluster, PairEvidence
+from graph.analytics.matching import Match
+from graph.analytics.opportunities import BrokerCandidate, Opportunity
+from graph.analytics.params import AnalysisParams
+from graph.analytics.results import (
+    BrokerageResult,
+    CentralityResult,
+    ChannelsResult,
+    CommunitiesResult,
+    CoverageResult,
+    DuplicatesResult,
+    OpportunitiesResult,
+    RoleScores,
+    StructuralHolesResult,
+)
+from graph.runs import GraphCounts, RunRecord
+from ontology.derive import load_schema
+from viz.report.build import build
 from viz.report.duplicates import recommendation
 from viz.report.i18n import titles
 from viz.report.opportunities import channels_section, opportunities_section
@@ -49,8 +67,29 @@ def _graph() -> nx.MultiDiGraph:
     return G
 
 
-def _run(**results: Any) -> dict[str, Any]:
-    return {"id": "r1", "started": "now", "params": {}, "graph": {}, "seconds": {}, "results": results}
+def _run(**results: Any) -> RunRecord:
+    return RunRecord("r1", "now", AnalysisParams(), GraphCounts(0, 0), results=results)
+
+
+def _opportunities() -> OpportunitiesResult:
+    broker = BrokerCandidate("Institution:N", "CN", 2, 3.0, {}, 0.2)
+    return OpportunitiesResult(
+        "country", 2, (Opportunity("TH", "KE", "thin", 1, 1, 1, ("Country:KE",), None, 0, (broker,)),)
+    )
+
+
+def _channels() -> ChannelsResult:
+    match = Match("TechnologyDemand:d1", "TechnologyOffer:o1", 0.75, 1.0, 0.25, "same", ())
+    channel = Channel(
+        "TechnologyDemand:d1",
+        "TechnologyOffer:o1",
+        match,
+        ("TechnologyDemand:d1", "Institution:A", "TechnologyOffer:o1"),
+        ({"types": ["SEEKS"], "forward": False}, {"types": ["OFFERS"], "forward": True}),
+        1,
+        ("Institution:A",),
+    )
+    return ChannelsResult({}, {"TechnologyDemand:d1": (channel,)})
 
 
 def test_growth_counts_new_items_per_year() -> None:
@@ -61,25 +100,11 @@ def test_growth_counts_new_items_per_year() -> None:
     }
 
 
-def test_opportunities_and_channels_are_drawn_from_the_run_record() -> None:
+def test_opportunities_and_channels_say_when_they_rest_on_synthetic_items() -> None:
     G = _graph()
-    run = _run(
-        opportunities=[
-            {"groups": ["Country:KE", "Country:TH"], "field": "solar", "score": 0.8,
-             "brokers": [{"id": "Institution:N"}], "path": ["Country:KE", "Institution:N", "Country:TH"]},
-        ],
-        channels=[
-            {"demand": "TechnologyDemand:d1", "offer": "TechnologyOffer:o1", "score": 0.5,
-             "paths": [{"nodes": ["TechnologyDemand:d1", "Institution:A", "TechnologyOffer:o1"],
-                        "rels": ["SEEKS", "OFFERS"]}]},
-        ],
-    )  # fmt: skip
-    opp = opportunities_section(run, G, T)
-    assert opp.tables[0].header == ["groups", "field", "score", "brokers"]
-    assert opp.tables[0].rows == [["Kenya, Thailand", "solar", "0.800", "Nat"]]
+    run = _run(opportunities=_opportunities(), channels=_channels())
+    opp, chan = opportunities_section(run, G, T), channels_section(run, G, T)
     assert len(opp.figures) == 1 and opp.figures[0].origin.startswith("run r1: results.opportunities")
-    chan = channels_section(run, G, T)
-    assert chan.tables[0].rows == [["Solar pumps", "PV irrigation", "0.500"]]
     assert "<svg" in chan.figures[0].svg
     assert not any("synthetic" in p for p in [*opp.paragraphs, *chan.paragraphs])
     # with a synthetic offer (the demo's labelled sample) the sections say so
@@ -95,9 +120,9 @@ def test_missing_or_empty_results_say_why() -> None:
     missing = opportunities_section(_run(), G, T)
     assert "results.opportunities is missing" in missing.paragraphs[0]
     assert "No offers/demands in the data" in missing.paragraphs[1]
-    empty = channels_section(_run(channels=[]), G, T)
+    empty = channels_section(_run(channels=ChannelsResult({}, {})), G, T)
     assert empty.paragraphs == ["No supply–demand channels: no offers/demands in the data."]
-    with_data = channels_section(_run(channels=[]), _graph(), T)
+    with_data = channels_section(_run(channels=ChannelsResult({}, {})), _graph(), T)
     assert with_data.paragraphs == ["No supply–demand channels: none found among 1 offers and 1 demands."]
 
 
@@ -120,23 +145,27 @@ def test_conflicting_claims() -> None:
 
 
 def test_recommendation_follows_the_evidence() -> None:
-    pair = {"field_jaccard": 0.6, "partner_jaccard": 0.0, "same_city": False}
-    assert recommendation({"hosts": ["MY"], "pairs": [pair]}).startswith("Merge or run jointly")
-    assert recommendation({"hosts": ["MY"], "pairs": [{**pair, "field_jaccard": 0.2}]}).startswith("Share")
-    assert recommendation({"hosts": ["MY"], "pairs": [{**pair, "field_jaccard": 0}]}).startswith("Coordinate")
+    def cluster(fields: float) -> DuplicateCluster:
+        pair = PairEvidence("a", "b", ("MY",), False, fields, (), 0.0, (), 0.0, ("p",), ("q",), 0.3)
+        return DuplicateCluster(("a", "b"), ("MY",), ("p", "q"), 0.3, (pair,))
+
+    assert recommendation(cluster(0.6)).startswith("Merge or run jointly")
+    assert recommendation(cluster(0.2)).startswith("Share")
+    assert recommendation(cluster(0.0)).startswith("Coordinate")
 
 
 def test_html_and_markdown_mirror_each_other() -> None:
     G = _graph()
     G.add_edge("Institution:B", "Country:KE", type="HOSTED_IN", props={"sources": ["t"]})
+    scores = RoleScores(gatekeeper=2.0, gatekeeper_z=1.5, total=2.0, total_z=1.5)
     run = _run(
-        brokerage={"partition": "country", "roles": ["gatekeeper", "total"], "groups": {},
-                   "nodes": {"Institution:N": {"gatekeeper": 2.0, "gatekeeper_z": 1.5, "total": 2.0,
-                                               "total_z": 1.5}}, "graph": {}},
-        structural_holes={}, centrality={"betweenness": {}, "betweenness_exact": True},
-        duplicates=[], coverage={"gaps": [], "countries": {}},
+        brokerage=BrokerageResult("country", ("gatekeeper", "total"), {"Institution:N": scores}, {}, {}),
+        structural_holes=StructuralHolesResult({}),
+        centrality=CentralityResult({}, {}, {}, True, 0.0, 0.0, 0),
+        communities=CommunitiesResult({}, None, "leiden", "igraph", ()),
+        duplicates=DuplicatesResult(()), coverage=CoverageResult((), {}),
     )  # fmt: skip
-    report = build_report(G, run, generated="today")
+    report = build(G, run, schema=load_schema(), generated="today")
     html, markdown = render_html(report), render_markdown(report)
     headings = re.findall(r"<h([234])>(.*?)</h\1>", html)
     md_headings = re.findall(r"^(#{2,4}) (.*)$", markdown, flags=re.M)
@@ -150,24 +179,9 @@ def test_html_and_markdown_mirror_each_other() -> None:
 
 
 def test_run_record_shapes_of_the_analytics_modules() -> None:
-    # the shapes graph.analytics.opportunities (Opportunity.to_dict under "pairs") and
-    # graph.analytics.channels (Channel.to_dict per demand under "channels") write into a run
+    # the typed results of graph.analytics.opportunities and graph.analytics.channels
     G = _graph()
-    run = _run(
-        opportunities={"partition": "country", "k": 2, "pairs": [
-            {"supplier": "TH", "demander": "KE", "status": "thin", "pairs": 1, "offers": 1, "demands": 1,
-             "fields": ["Country:KE"], "distance": None, "intermediaries": 0,
-             "brokers": [{"node": "Institution:N", "group": "CN", "hops": 2, "bridging": 3.0,
-                          "roles": {}, "constraint": 0.2}]},
-        ]},
-        channels={"matching": {}, "channels": {"TechnologyDemand:d1": [
-            {"demand": "TechnologyDemand:d1", "offer": "TechnologyOffer:o1", "length": 2, "strength": 1,
-             "brokers": ["Institution:A"],
-             "nodes": ["TechnologyDemand:d1", "Institution:A", "TechnologyOffer:o1"],
-             "hops": [{"types": ["SEEKS"], "forward": False}, {"types": ["OFFERS"], "forward": True}],
-             "match": {"score": 0.75, "field_score": 1.0, "text_score": 0.25, "relation": "same"}},
-        ]}},
-    )  # fmt: skip
+    run = _run(opportunities=_opportunities(), channels=_channels())
     opp = opportunities_section(run, G, T)
     row = dict(zip(opp.tables[0].header, opp.tables[0].rows[0], strict=True))
     assert (row["supplier"], row["demander"], row["brokers"], row["distance"]) == (

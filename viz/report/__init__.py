@@ -8,7 +8,7 @@ figures, `render`/`pdf`/`write` turn a `Report` into files.  Every table and fig
 names the function (and run-record key) that produced it.
 """
 
-from viz.report.build import build_country_report, build_report
+from viz.report.build import ShaclTooLargeError, build, shacl_fits
 from viz.report.country import UnknownCountryError
 from viz.report.i18n import TITLES
 from viz.report.model import Figure, Report, Section, Table
@@ -25,13 +25,14 @@ __all__ = [
     "PdfUnavailableError",
     "Report",
     "Section",
+    "ShaclTooLargeError",
     "Table",
     "UnknownCountryError",
-    "build_country_report",
-    "build_report",
+    "build",
     "render_html",
     "render_markdown",
     "render_pdf",
     "report_stem",
+    "shacl_fits",
     "write_report",
 ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import networkx as nx
 
+from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
+from graph.analytics.results import BrokerageResult, HoleMeasures
+from graph.runs import RunRecord
 from viz.report.charts import bar_chart
 from viz.report.graphinfo import fmt, label_of
 from viz.report.model import Figure, Section, Table
@@ -14,26 +16,27 @@ from viz.report.model import Figure, Section, Table
 __all__ = ["brokerage_section", "role_leaders", "structural_hole_leaders"]
 
 
-def _roles(brokerage: Mapping[str, Any]) -> list[str]:
-    return [r for r in brokerage["roles"] if r != "total"]
+def _roles(brokerage: BrokerageResult) -> list[str]:
+    return [r for r in brokerage.roles if r != "total"]
 
 
 def role_leaders(
-    brokerage: Mapping[str, Any], top: int = 5
+    brokerage: BrokerageResult, top: int = 5
 ) -> dict[str, list[tuple[str, float, float | None]]]:
     """For each role, the actors with the highest count: ``(actor, count, z)``, count > 0.
 
     Examples
     --------
-    >>> b = {"roles": ["gatekeeper", "total"], "nodes": {
-    ...     "a": {"gatekeeper": 3.0, "gatekeeper_z": 2.5}, "b": {"gatekeeper": 0.0, "gatekeeper_z": -0.3}}}
+    >>> from graph.analytics.results import RoleScores
+    >>> b = BrokerageResult("country", ("gatekeeper", "total"), {
+    ...     "a": RoleScores(gatekeeper=3.0, gatekeeper_z=2.5), "b": RoleScores(gatekeeper=0.0)}, {}, {})
     >>> role_leaders(b)
     {'gatekeeper': [('a', 3.0, 2.5)]}
     """
     out = {}
     for role in _roles(brokerage):
         ranked = sorted(
-            ((n, float(s.get(role) or 0), s.get(f"{role}_z")) for n, s in brokerage["nodes"].items()),
+            ((n, s.count(role), s.z(role)) for n, s in brokerage.nodes.items()),
             key=lambda r: (-r[1], r[0]),
         )
         out[role] = [r for r in ranked[:top] if r[1] > 0]
@@ -41,57 +44,56 @@ def role_leaders(
 
 
 def structural_hole_leaders(
-    holes: Mapping[str, Mapping[str, Any]], top: int = 10, min_effective_size: float = 2.0
-) -> list[tuple[str, Mapping[str, Any]]]:
+    holes: Mapping[str, HoleMeasures], top: int = 10, min_effective_size: float = 2.0
+) -> list[tuple[str, HoleMeasures]]:
     """Actors with the lowest Burt constraint among those with effective size ≥ ``min_effective_size``.
 
     Examples
     --------
-    >>> h = {"a": {"constraint": 0.5, "effective_size": 2.0}, "b": {"constraint": 0.2, "effective_size": 1.0},
-    ...      "c": {"constraint": 0.3, "effective_size": 4.0}}
+    >>> h = {"a": HoleMeasures(constraint=0.5, effective_size=2.0), "b": HoleMeasures(constraint=0.2,
+    ...      effective_size=1.0), "c": HoleMeasures(constraint=0.3, effective_size=4.0)}
     >>> [n for n, _ in structural_hole_leaders(h)]
     ['c', 'a']
     """
-    eligible = (
+    eligible = [
         (n, h)
         for n, h in holes.items()
-        if h.get("constraint") is not None and (h.get("effective_size") or 0) >= min_effective_size
-    )
-    return sorted(eligible, key=lambda kv: (kv[1]["constraint"], kv[0]))[:top]
+        if h.constraint is not None and (h.effective_size or 0) >= min_effective_size
+    ]
+    return sorted(eligible, key=lambda kv: (kv[1].constraint or 0.0, kv[0]))[:top]
 
 
-def brokerage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
-    """Brokers and structural holes from ``results.brokerage``, ``.structural_holes``, ``.centrality``."""
-    results = run["results"]
-    rid = run["id"]
+def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
+    """Brokers and structural holes from the run's brokerage, structural-hole and centrality results."""
+    rid = run.id
     section = Section(
         "brokerage",
         t["brokerage"],
         f"analysis run {rid}: results.brokerage, results.structural_holes, results.centrality",
     )
-    brokerage = results["brokerage"]
+    brokerage = run.require(BROKERAGE)
     roles = _roles(brokerage)
-    partition = brokerage["partition"]
-    groups = brokerage.get("groups", {})
+    partition = brokerage.partition
+    groups = brokerage.groups
     section.paragraphs.append(
         "Gould–Fernandez brokerage on the actor network "
-        f"({run['graph'].get('actors', 0)} institutions and experts, "
-        f"{run['graph'].get('actor_ties', 0)} ties), actors partitioned by {partition}. "
+        f"({run.graph.actors} institutions and experts, "
+        f"{run.graph.actor_ties} ties), actors partitioned by {partition}. "
         "Coordinators broker within their own group, itinerants between two members of another group, "
         "representatives and gatekeepers across their group's boundary, liaisons between two other groups. "
         "z compares each count with its expectation under random ties (as R sna::brokerage)."
     )
-    top = sorted(brokerage["nodes"].items(), key=lambda kv: (-(kv[1].get("total") or 0), kv[0]))[:15]
+    top = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))[:15]
     rows = [
         [
             label_of(G, n),
             str(groups.get(n, "")),
-            *(f"{s.get(r, 0):g} (z {fmt(s.get(f'{r}_z'))})" if s.get(r) else "0" for r in roles),
-            f"{s.get('total', 0):g}",
-            fmt(s.get("total_z")),
+            *(f"{s.count(r):g} (z {fmt(s.z(r))})" if s.count(r) else "0" for r in roles),
+            f"{s.count('total'):g}",
+            fmt(s.total_z),
         ]
         for n, s in top
-        if (s.get("total") or 0) > 0
+        if s.count("total") > 0
     ]
     origin = f"run {rid}: results.brokerage.nodes (graph.analytics.brokerage.brokerage_scores)"
     section.tables.append(
@@ -109,32 +111,29 @@ def brokerage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, s
             f"run {rid}: results.brokerage.nodes (viz.report.brokerage.role_leaders)",
         )
     )
-    graph_level = brokerage.get("graph") or {}
-    if graph_level:
+    if brokerage.graph:
         section.tables.append(
             Table(
                 t["graph_brokerage"],
                 ["role", "observed", "expected", "sd", "z"],
-                [
-                    [r, fmt(v.get("raw")), fmt(v.get("expected")), fmt(v.get("sd")), fmt(v.get("z"))]
-                    for r, v in graph_level.items()
-                ],
+                [[r, fmt(v.raw), fmt(v.expected), fmt(v.sd), fmt(v.z)] for r, v in brokerage.graph.items()],
                 f"run {rid}: results.brokerage.graph (graph.analytics.brokerage.brokerage_graph_scores)",
             )
         )
     if rows:
+        shown = [(n, s) for n, s in top[:12] if s.count("total") > 0]
         section.figures.append(
             Figure(
                 t["top_brokers"],
                 bar_chart(
-                    [label_of(G, n)[:45] for n, s in top[:12] if (s.get("total") or 0) > 0],
-                    [float(s["total"]) for _, s in top[:12] if (s.get("total") or 0) > 0],
+                    [label_of(G, n)[:45] for n, _ in shown],
+                    [s.count("total") for _, s in shown],
                     f"{t['top_brokers']} (total, partition: {partition})",
                 ),
                 origin,
             )
         )
-    holes = structural_hole_leaders(results["structural_holes"])
+    holes = structural_hole_leaders(run.require(STRUCTURAL_HOLES).nodes)
     section.tables.append(
         Table(
             t["holes"] + " (lowest constraint, effective size ≥ 2)",
@@ -142,10 +141,10 @@ def brokerage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, s
             [
                 [
                     label_of(G, n),
-                    fmt(h.get("effective_size")),
-                    fmt(h.get("efficiency")),
-                    fmt(h.get("constraint")),
-                    fmt(h.get("hierarchy")),
+                    fmt(h.effective_size),
+                    fmt(h.efficiency),
+                    fmt(h.constraint),
+                    fmt(h.hierarchy),
                 ]
                 for n, h in holes
             ],
@@ -153,20 +152,15 @@ def brokerage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, s
             "(graph.analytics.brokerage.structural_holes, weight=weight)",
         )
     )
-    cent = results["centrality"]
-    btw = sorted(cent["betweenness"].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    bound = "exact" if cent["betweenness_exact"] else f"sampled, error ≤ {cent['betweenness_epsilon']:.3f}"
+    cent = run.require(CENTRALITY)
+    btw = sorted(cent.betweenness.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    bound = "exact" if cent.betweenness_exact else f"sampled, error ≤ {cent.betweenness_epsilon:.3f}"
     section.tables.append(
         Table(
             f"{t['betweenness']} ({bound})",
             ["actor", "betweenness", "degree", "PageRank"],
             [
-                [
-                    label_of(G, n),
-                    fmt(v),
-                    fmt(cent.get("degree", {}).get(n)),
-                    fmt(cent.get("pagerank", {}).get(n)),
-                ]
+                [label_of(G, n), fmt(v), fmt(cent.degree.get(n)), fmt(cent.pagerank.get(n))]
                 for n, v in btw
                 if v
             ],

@@ -1,13 +1,15 @@
-"""Assemble the report (whole network, or one country's page) from the projection and a run."""
+"""The one report builder: the whole network's report, or one country's page, from the projection
+and a run record.  ``transfernet report``, ``transfernet demo`` and ``GET /reports/latest`` call
+`build`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import networkx as nx
 
+from graph.runs import LoadRecord, RunRecord
+from ontology.schema import GraphSchema
 from ontology.vocab import PropertyName
 from viz.report.brokerage import brokerage_section
 from viz.report.country import country_sections
@@ -20,51 +22,85 @@ from viz.report.model import Report, Section
 from viz.report.opportunities import channels_section, opportunities_section
 from viz.report.overview import overview_section
 from viz.report.profiles import profiles_section
-from viz.report.quality import quality_section
+from viz.report.quality import SHACL_GRAPH_LIMIT, quality_section
 
-__all__ = ["build_country_report", "build_report"]
+__all__ = ["ShaclTooLargeError", "build", "shacl_fits"]
+
+
+class ShaclTooLargeError(ValueError):
+    """Whole-graph SHACL was asked for a graph larger than `SHACL_GRAPH_LIMIT`."""
+
+
+def shacl_fits(G: nx.MultiDiGraph) -> bool:
+    """Whether the whole graph is small enough for a pyshacl run in a report (`SHACL_GRAPH_LIMIT`)."""
+    return G.number_of_nodes() + G.number_of_edges() <= SHACL_GRAPH_LIMIT
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _finish(
-    sections: list[Section], run: Mapping[str, Any], t: dict[str, str], shacl_run: bool
-) -> list[Section]:
+def _finish(sections: list[Section], run: RunRecord, t: dict[str, str], shacl_run: bool) -> list[Section]:
     methods = methods_section(run, t, shacl_run=shacl_run)
     sections.append(methods)
     methods.tables.append(traceability_table(sections, t["traceability"]))
     return sections
 
 
-def build_report(
+def build(
     G: nx.MultiDiGraph,
-    run: Mapping[str, Any],
+    run: RunRecord,
     *,
+    schema: GraphSchema,
+    load: LoadRecord | None = None,
     lang: str = "en",
-    load_reports: Sequence[Mapping[str, Any]] = (),
-    shacl: Any = None,
+    country: str | None = None,
+    shacl: bool = False,
     generated: str | None = None,
 ) -> Report:
-    """The network analysis report.
+    """The network analysis report, or one country's page.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
         The typed projection (``GraphStore.to_networkx()``).
-    run : mapping
-        An analysis run record (``AnalysisRun.to_dict()``).
+    run : RunRecord
+        The analysis run the report presents.
+    schema : GraphSchema
+        The store's schema (for the whole-graph SHACL check).
+    load : LoadRecord, optional
+        The last load's report (``runs/last-load.json``), shown in the data-quality section.
     lang : {"en", "zh"}
         Language of titles and captions.
-    load_reports : sequence of mapping
-        ``runs/last-load.json`` (the last load's per-mapping reports), if any.
-    shacl : ontology.validation.ValidationReport, optional
-        SHACL validation of the whole graph; None when not run.
+    country : str, optional
+        An ISO code: that country's page instead of the whole report
+        (``viz.report.country.UnknownCountryError`` for an unknown code).
+    shacl : bool
+        Validate the whole graph against the SHACL shapes (the whole report only;
+        `ShaclTooLargeError` above `SHACL_GRAPH_LIMIT`).
     generated : str, optional
         Timestamp shown on the report (default: now).
     """
     t = titles(lang)
+    when = generated or _now()
+    if country:
+        code = country.strip().upper()
+        sections = country_sections(G, run, code, t)
+        node = country_node(code)
+        local = G.nodes[node].get("props", {}).get(PropertyName.NAME_ZH) if node in G else None
+        title = f"{t['country_title']}: {name(G, node)}" + (f" · {local}" if local else "")
+        return Report(title, lang, run.id, _finish(sections, run, t, False), when, code)
+    validation = None
+    if shacl:
+        if not shacl_fits(G):
+            raise ShaclTooLargeError(
+                f"whole-graph SHACL needs a graph of at most {SHACL_GRAPH_LIMIT:,} nodes and relationships "
+                f"(this one has {G.number_of_nodes() + G.number_of_edges():,}); the load-time checks stand"
+            )
+        from graph.export import graph_records  # only a SHACL run needs them
+        from ontology.validation import validate
+
+        validation = validate(list(graph_records(G, schema)), schema=schema)
     sections = [
         overview_section(G, t),
         brokerage_section(run, G, t),
@@ -73,32 +109,6 @@ def build_report(
         channels_section(run, G, t),
         coverage_section(run, G, t),
         profiles_section(G, t),
-        quality_section(G, t, shacl=shacl, load_reports=load_reports),
+        quality_section(G, t, shacl=validation, load=load),
     ]
-    return Report(
-        t["title"], lang, run.get("id"), _finish(sections, run, t, shacl is not None), generated or _now()
-    )
-
-
-def build_country_report(
-    G: nx.MultiDiGraph,
-    run: Mapping[str, Any],
-    country: str,
-    *,
-    lang: str = "en",
-    generated: str | None = None,
-) -> Report:
-    """One country's page (raises ``viz.report.country.UnknownCountryError`` for an unknown code)."""
-    t = titles(lang)
-    sections = country_sections(G, run, country, t)
-    node = country_node(country)
-    local = G.nodes[node].get("props", {}).get(PropertyName.NAME_ZH) if node in G else None
-    title = f"{t['country_title']}: {name(G, node)}" + (f" · {local}" if local else "")
-    return Report(
-        title,
-        lang,
-        run.get("id"),
-        _finish(sections, run, t, False),
-        generated or _now(),
-        country.strip().upper(),
-    )
+    return Report(t["title"], lang, run.id, _finish(sections, run, t, validation is not None), when)

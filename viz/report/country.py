@@ -7,11 +7,14 @@ the latest analysis run know about one country (``transfernet report --country T
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
+from graph.analytics.registry import BROKERAGE, COVERAGE
+from graph.analytics.results import RoleScores
+from graph.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
 from viz.report.charts import path_chart
 from viz.report.graphinfo import country_node, fmt, has_label, label_of, name, props
@@ -92,13 +95,13 @@ def _fields(G: nx.MultiDiGraph, items: list[Any]) -> Counter[Any]:
 
 
 def reaching_brokers(
-    G: nx.MultiDiGraph, run: Mapping[str, Any], targets: Iterable[Any], max_hops: int = 3
-) -> list[tuple[str, Mapping[str, Any], list[Any]]]:
+    G: nx.MultiDiGraph, run: RunRecord, targets: Iterable[Any], max_hops: int = 3
+) -> list[tuple[str, RoleScores, list[Any]]]:
     """Brokers of the run (total brokerage > 0) within ``max_hops`` of the country's centres and
     institutions, not passing through countries, blocs, fields or statistics: ``(broker,
     scores, path)``, most brokerage first."""
-    scores = run["results"]["brokerage"]["nodes"]
-    brokers = {n for n, s in scores.items() if (s.get("total") or 0) > 0 and n in G}
+    scores = run.require(BROKERAGE).nodes
+    brokers = {n for n, s in scores.items() if s.count("total") > 0 and n in G}
     allowed = [n for n in G if not any(has_label(G, n, h) for h in _HUBS)]
     H = nx.Graph(G.subgraph(allowed))
     found = []
@@ -115,7 +118,7 @@ def reaching_brokers(
                 best = path
         if best is not None:
             found.append((broker, scores[broker], best))
-    return sorted(found, key=lambda r: (-(r[1].get("total") or 0), len(r[2]), r[0]))
+    return sorted(found, key=lambda r: (-r[1].count("total"), len(r[2]), r[0]))
 
 
 def _rel(G: nx.MultiDiGraph, a: Any, b: Any) -> str:
@@ -126,12 +129,10 @@ def _rel(G: nx.MultiDiGraph, a: Any, b: Any) -> str:
     return ""
 
 
-def country_sections(
-    G: nx.MultiDiGraph, run: Mapping[str, Any], code: str, t: dict[str, str]
-) -> list[Section]:
+def country_sections(G: nx.MultiDiGraph, run: RunRecord, code: str, t: dict[str, str]) -> list[Section]:
     """The sections of one country's page (raises `UnknownCountryError` for an unknown code)."""
     country = _resolve(G, code)
-    rid = run["id"]
+    rid = run.id
     p = props(G, country)
     here = country_nodes(G, country)
     sections = []
@@ -309,7 +310,7 @@ def country_sections(
                 t["country_brokers"],
                 ["broker", "total brokerage", "z (total)", "hops", "path"],
                 [
-                    [label_of(G, b), f"{sc.get('total', 0):g}", fmt(sc.get("total_z")), str(len(path) - 1),
+                    [label_of(G, b), f"{sc.count('total'):g}", fmt(sc.total_z), str(len(path) - 1),
                      " ".join(name(G, x) + (f" {_rel(G, x, y)}" if y is not None else "")
                               for x, y in zip(path, [*path[1:], None], strict=True))]
                     for b, sc, path in reach[:15]
@@ -335,22 +336,24 @@ def country_sections(
     sections.append(s)
     # gaps
     s = Section("country-gaps", t["country_gaps"], f"analysis run {rid}: results.coverage")
-    coverage = run["results"]["coverage"]
-    entry = coverage["countries"].get(G.nodes[country].get("key"), {})
-    gaps = [g for g in coverage["gaps"] if g["country"] == G.nodes[country].get("key")]
-    served = bool(entry.get("centres") or entry.get("partners"))
+    coverage = run.require(COVERAGE)
+    code_key = str(G.nodes[country].get("key"))
+    entry = coverage.countries.get(code_key)
+    gaps = [g for g in coverage.gaps if g.country == code_key]
+    centres, partners = (entry.centres, entry.partners) if entry else ((), ())
+    served = bool(centres or partners)
     s.paragraphs.append(
         f"{name(G, country)} is {'served' if served else 'not served'}: "
-        f"{len(entry.get('centres', []))} centres, "
-        f"{len(entry.get('partners', []))} partners of a centre, {entry.get('demands', 0)} demands, "
-        f"{entry.get('offers', 0)} offers; {len(gaps)} field gaps."
+        f"{len(centres)} centres, "
+        f"{len(partners)} partners of a centre, {entry.demands if entry else 0} demands, "
+        f"{entry.offers if entry else 0} offers; {len(gaps)} field gaps."
     )
     if gaps:
         s.tables.append(
             Table(
                 t["country_gaps"],
                 ["field", "demands", "offers elsewhere"],
-                [[name(G, g["field"]), str(g["demands"]), str(g["offers_elsewhere"])] for g in gaps],
+                [[name(G, g.field), str(g.demands), str(g.offers_elsewhere)] for g in gaps],
                 f"run {rid}: results.coverage.gaps (country = {G.nodes[country].get('key')})",
             )
         )

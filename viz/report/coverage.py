@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
 
 import networkx as nx
 
+from graph.analytics.coverage import CoverageGap
+from graph.analytics.registry import COVERAGE
+from graph.runs import RunRecord
 from ontology.vocab import PropertyName
 from viz.report.charts import stacked_bar_chart
 from viz.report.graphinfo import country_node, name, props
@@ -16,32 +18,32 @@ from viz.report.model import Figure, Section, Table
 __all__ = ["coverage_section", "gaps_by"]
 
 
-def gaps_by(gaps: list[Mapping[str, Any]], key: str) -> list[tuple[str, int, int]]:
+def gaps_by(gaps: Sequence[CoverageGap], key: str) -> list[tuple[str, int, int]]:
     """Gaps grouped by ``country`` or ``field``: ``(value, gaps, demands)``, most demands first.
 
     Examples
     --------
-    >>> gaps_by([{"country": "KE", "field": "f1", "demands": 2}, {"country": "KE", "field": "f2",
-    ...          "demands": 1}], "country")
+    >>> gaps_by([CoverageGap("KE", "f1", 2, 0), CoverageGap("KE", "f2", 1, 0)], "country")
     [('KE', 2, 3)]
     """
     count: Counter[str] = Counter()
     demand: Counter[str] = Counter()
     for gap in gaps:
-        count[gap[key]] += 1
-        demand[gap[key]] += int(gap.get("demands") or 0)
+        value = str(getattr(gap, key))
+        count[value] += 1
+        demand[value] += gap.demands
     return sorted(((k, count[k], demand[k]) for k in count), key=lambda r: (-r[2], -r[1], r[0]))
 
 
-def coverage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
-    """Gaps (``results.coverage.gaps``) and reach (``results.coverage.countries``)."""
-    rid = run["id"]
+def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
+    """Gaps and reach: the run's coverage results."""
+    rid = run.id
     section = Section("coverage", t["coverage"], f"analysis run {rid}: results.coverage")
-    coverage = run["results"]["coverage"]
-    gaps = coverage["gaps"]
-    countries = coverage["countries"]
-    members = {c: v for c, v in countries.items() if v["bri_member"]}
-    served = {c for c, v in members.items() if v["centres"] or v["partners"]}
+    coverage = run.require(COVERAGE)
+    gaps = coverage.gaps
+    countries = coverage.countries
+    members = {c: v for c, v in countries.items() if v.bri_member}
+    served = {c for c, v in members.items() if v.centres or v.partners}
     section.paragraphs.append(
         f"{len(served)} of {len(members)} Belt and Road countries host a transfer centre "
         "or a partner of one; "
@@ -117,8 +119,8 @@ def coverage_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, st
             t["coverage"],
             ["country", "field", "demands", "offers elsewhere"],
             [
-                [name(G, country_node(g["country"])), name(G, g["field"]), str(g["demands"]),
-                 str(g["offers_elsewhere"])]
+                [name(G, country_node(g.country)), name(G, g.field), str(g.demands),
+                 str(g.offers_elsewhere)]
                 for g in gaps[:50]
             ],
             gap_origin,

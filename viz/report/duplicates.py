@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import networkx as nx
 
+from graph.analytics.duplicates import DuplicateCluster
+from graph.analytics.registry import DUPLICATES
+from graph.runs import RunRecord
 from viz.report.graphinfo import label_of, name
 from viz.report.model import Section, Table
 
 __all__ = ["duplicates_section", "recommendation"]
 
 
-def recommendation(cluster: Mapping[str, Any]) -> str:
+def recommendation(cluster: DuplicateCluster) -> str:
     """A recommendation that follows from the cluster's strongest evidence.
 
     Examples
     --------
-    >>> recommendation({"hosts": ["MY"], "pairs": [{"field_jaccard": 0.0, "partner_jaccard": 0.0,
-    ...     "same_city": False}]})[:40]
+    >>> from graph.analytics.duplicates import PairEvidence
+    >>> pair = PairEvidence("a", "b", ("MY",), False, 0.0, (), 0.0, (), 0.1, ("p",), ("q",), 0.3)
+    >>> recommendation(DuplicateCluster(("a", "b"), ("MY",), ("p", "q"), 0.3, (pair,)))[:40]
     'Coordinate: the parent centres share the'
     """
-    pairs = cluster.get("pairs", [])
-    fields = max((p.get("field_jaccard") or 0 for p in pairs), default=0)
-    partners = max((p.get("partner_jaccard") or 0 for p in pairs), default=0)
-    same_city = any(p.get("same_city") for p in pairs)
-    hosts = ", ".join(cluster.get("hosts", []))
+    pairs = cluster.pairs
+    fields = max((p.field_jaccard for p in pairs), default=0.0)
+    partners = max((p.partner_jaccard for p in pairs), default=0.0)
+    same_city = any(p.same_city for p in pairs)
+    hosts = ", ".join(cluster.hosts)
     if fields >= 0.5 or partners >= 0.5:
         return (
             f"Merge or run jointly: the centres in {hosts} overlap in fields (Jaccard {fields:.2f}) "
@@ -45,28 +46,27 @@ def recommendation(cluster: Mapping[str, Any]) -> str:
     )
 
 
-def duplicates_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
-    """The duplicated-centre clusters of ``results.duplicates``."""
-    rid = run["id"]
-    params = run.get("params", {})
+def duplicates_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
+    """The duplicated-centre clusters of the run."""
+    rid = run.id
     section = Section("duplicates", t["duplicates"], f"analysis run {rid}: results.duplicates")
-    clusters = run["results"].get("duplicates") or []
+    clusters = run.require(DUPLICATES).clusters
     section.paragraphs.append(
         f"{len(clusters)} clusters of centres hosted in the same country by different parents "
-        f"(score ≥ {params.get('duplicate_min_score', '–')}; "
+        f"(score ≥ {run.params.duplicate_min_score}; "
         "evidence: shared host and city, field and partner "
         "overlap (Jaccard), cross-script name similarity)."
     )
     for number, cluster in enumerate(clusters, 1):
-        hosts = ", ".join(name(G, f"Country:{h}") for h in cluster["hosts"])
-        members = "; ".join(label_of(G, m) for m in cluster["members"])
-        parents = "; ".join(label_of(G, p) for p in cluster["parents"])
+        hosts = ", ".join(name(G, f"Country:{h}") for h in cluster.hosts)
+        members = "; ".join(label_of(G, m) for m in cluster.members)
+        parents = "; ".join(label_of(G, p) for p in cluster.parents)
         sub = Section(
             f"duplicates-{number}",
             f"{number}. {hosts}",
             f"analysis run {rid}: results.duplicates[{number - 1}]",
         )
-        sub.paragraphs.append(f"Centres: {members}. Built by: {parents}. Score {cluster['score']:.2f}.")
+        sub.paragraphs.append(f"Centres: {members}. Built by: {parents}. Score {cluster.score:.2f}.")
         sub.tables.append(
             Table(
                 f"{t['evidence']} — {hosts}",
@@ -75,16 +75,16 @@ def duplicates_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, 
                  "name similarity", "score"],
                 [
                     [
-                        f"{name(G, p['a'])} / {name(G, p['b'])}",
-                        ", ".join(p["shared_hosts"]) + (" (same city)" if p.get("same_city") else ""),
-                        f"{p['field_jaccard']:.2f}",
-                        ", ".join(name(G, f) for f in p.get("shared_fields", [])) or "–",
-                        f"{p['partner_jaccard']:.2f}",
-                        ", ".join(name(G, f) for f in p.get("shared_partners", [])) or "–",
-                        f"{p['name_similarity']:.2f}",
-                        f"{p['score']:.2f}",
+                        f"{name(G, p.a)} / {name(G, p.b)}",
+                        ", ".join(p.shared_hosts) + (" (same city)" if p.same_city else ""),
+                        f"{p.field_jaccard:.2f}",
+                        ", ".join(name(G, f) for f in p.shared_fields) or "–",
+                        f"{p.partner_jaccard:.2f}",
+                        ", ".join(name(G, f) for f in p.shared_partners) or "–",
+                        f"{p.name_similarity:.2f}",
+                        f"{p.score:.2f}",
                     ]
-                    for p in cluster["pairs"]
+                    for p in cluster.pairs
                 ],
                 f"run {rid}: results.duplicates[{number - 1}].pairs "
                 "(graph.analytics.duplicates.duplicate_centres)",

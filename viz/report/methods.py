@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict
 
+from graph.runs import RunRecord
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["methods_section", "numbering", "traceability_table"]
@@ -66,14 +67,14 @@ def traceability_table(sections: Sequence[Section], title: str) -> Table:
     )
 
 
-def methods_section(run: Mapping[str, Any], t: dict[str, str], *, shacl_run: bool) -> Section:
+def methods_section(run: RunRecord, t: dict[str, str], *, shacl_run: bool) -> Section:
     """Methods, parameters, graph size and timings of the run (the builder adds the traceability table)."""
-    rid = run["id"]
+    rid = run.id
     section = Section("methods", t["methods"], f"analysis run {rid}: id, started, params, graph, seconds")
     section.paragraphs.append(
-        f"Analysis run {rid} started {run.get('started', '–')} on a graph of "
-        f"{run.get('graph', {}).get('nodes', '–')} nodes and "
-        f"{run.get('graph', {}).get('relationships', '–')} relationships. "
+        f"Analysis run {rid} started {run.started} on a graph of "
+        f"{run.graph.nodes} nodes and "
+        f"{run.graph.relationships} relationships. "
         f"SHACL validation of the whole graph for this report: {'run' if shacl_run else 'not run'}."
     )
     section.paragraphs.append(_METHODS)
@@ -81,16 +82,16 @@ def methods_section(run: Mapping[str, Any], t: dict[str, str], *, shacl_run: boo
         Table(
             t["parameters"],
             ["parameter", "value"],
-            [[k, str(v)] for k, v in run.get("params", {}).items()]
-            + [[f"graph.{k}", str(v)] for k, v in run.get("graph", {}).items()],
-            f"run {rid}: params, graph (graph.analytics.suite.AnalysisParams)",
+            [[k, str(v)] for k, v in run.params.model_dump().items()]
+            + [[f"graph.{k}", str(v)] for k, v in asdict(run.graph).items()],
+            f"run {rid}: params, graph (graph.analytics.params.AnalysisParams)",
         )
     )
     section.tables.append(
         Table(
             t["timings"],
             ["step", "seconds"],
-            [[k, f"{v:.3f}"] for k, v in run.get("seconds", {}).items()],
+            [[k, f"{v:.3f}"] for k, v in run.seconds.items()],
             f"run {rid}: seconds",
         )
     )

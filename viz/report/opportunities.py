@@ -18,6 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analytics.registry import CHANNELS, OPPORTUNITIES
+from graph.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName
 from viz.report.charts import path_chart
 from viz.report.graphinfo import fmt, has_label, name
@@ -171,12 +173,23 @@ def _synthetic_items(G: nx.MultiDiGraph) -> int:
     )
 
 
+def _plain(run: RunRecord, key: str) -> Any:
+    """The run's opportunities or channels as the drawing code reads them (items with their paths)."""
+    if key == OPPORTUNITIES.key:
+        found = run.get(OPPORTUNITIES)
+        return None if found is None else {"pairs": [o.to_dict() for o in found.pairs]}
+    channels = run.get(CHANNELS)
+    if channels is None:
+        return None
+    return {"channels": {d: [c.to_dict() for c in cs] for d, cs in channels.channels.items()}}
+
+
 def _section(
-    key: str, run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str], what: str, producer: str
+    key: str, run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], what: str, producer: str
 ) -> Section:
-    rid = run["id"]
+    rid = run.id
     section = Section(key, t[key], f"analysis run {rid}: results.{key}")
-    value = run.get("results", {}).get(key)
+    value = _plain(run, key)
     offers, demands = _supply_demand_counts(G)
     items = _items(value, key)
     if value is None:
@@ -213,11 +226,11 @@ def _section(
     return section
 
 
-def opportunities_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
+def opportunities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """Brokerage opportunities of ``results.opportunities``."""
     return _section("opportunities", run, G, t, "brokerage opportunities", "graph.analytics.opportunities")
 
 
-def channels_section(run: Mapping[str, Any], G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
+def channels_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """Supply–demand channels of ``results.channels``."""
     return _section("channels", run, G, t, "supply–demand channels", "graph.analytics.channels")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graph.runs import LoadRecord
+from ontology.validation import ValidationReport
 from ontology.vocab import NodeLabel, PropertyName, RelType
 from viz.report.graphinfo import has_label, label_of, name, placements, props, year_of
 from viz.report.model import Section, Table
@@ -172,8 +174,8 @@ def quality_section(
     G: nx.MultiDiGraph,
     t: dict[str, str],
     *,
-    shacl: Any = None,
-    load_reports: Sequence[Mapping[str, Any]] = (),
+    shacl: ValidationReport | None = None,
+    load: LoadRecord | None = None,
 ) -> Section:
     """The data-quality section.
 
@@ -217,23 +219,22 @@ def quality_section(
             "(`transfernet report` runs it on graphs of up to 50,000 nodes and relationships; "
             "the API does with ?shacl=true)."
         )
-    if load_reports:
-        problems = sum(len(r.get("errors", [])) for r in load_reports)
+    if load is not None and load.mappings:
         sub.paragraphs.append(
             f"At load time every file was validated (SHACL: "
-            f"{', '.join(sorted({str(r.get('shacl', '?')) for r in load_reports}))}): {problems} problems in "
-            f"{len(load_reports)} mappings."
+            f"{', '.join(sorted({m.shacl for m in load.mappings}))}): {load.problems} problems in "
+            f"{len(load.mappings)} mappings."
         )
         sub.tables.append(
             Table(
                 t["last_load"],
                 ["mapping", "rows", "nodes", "relationships", "problems", "SHACL", "loaded"],
                 [
-                    [Path(str(r["mapping"])).name, str(r["rows"]), str(r["nodes"]), str(r["relationships"]),
-                     str(len(r.get("errors", []))), str(r.get("shacl", "")), str(r["loaded"])]
-                    for r in load_reports
+                    [Path(m.mapping).name, str(m.rows), str(m.nodes), str(m.relationships),
+                     str(len(m.errors)), m.shacl, str(m.loaded)]
+                    for m in load.mappings
                 ],
-                "runs/last-load.json (loaders.ingest.write_error_report)",
+                "runs/last-load.json (graph.runs.write_load_record)",
             )
         )  # fmt: skip
     section.subsections.append(sub)

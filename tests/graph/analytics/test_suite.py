@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import pydantic
 import pytest
 
 from graph.analytics.actors import actor_network
-from graph.analytics.suite import AnalysisParams, latest_run, run_suite, save_run
+from graph.analytics.params import AnalysisParams
+from graph.analytics.registry import BROKERAGE, CENTRALITY, DUPLICATES, REGISTRY
+from graph.analytics.suite import run_suite
+from graph.runs import RUN_FORMAT, RunRecordError, latest_run, load_run, save_run
 
 
 def _graph() -> nx.MultiDiGraph:
@@ -65,33 +69,50 @@ def test_actor_network_partitions_and_co_affiliation() -> None:
 
 def test_suite_has_every_section(tmp_path: Path) -> None:
     run = run_suite(_graph(), AnalysisParams(partition="country"))
-    assert set(run.results) == {
-        "brokerage",
-        "structural_holes",
-        "centrality",
-        "communities",
-        "duplicates",
-        "coverage",
-        "opportunities",
-        "matching",
-        "channels",
-    }
+    assert (
+        set(run.results)
+        == {a.key for a in REGISTRY}
+        == {
+            "brokerage",
+            "structural_holes",
+            "centrality",
+            "communities",
+            "duplicates",
+            "coverage",
+            "opportunities",
+            "channels",
+        }
+    )
     # e -> N1 and e -> U: e ties CN's centre and an Egyptian university but is itself in no
     # country ("(unknown)"), so no two-path runs *through* e (e has no incoming tie).
-    assert run.results["brokerage"]["nodes"]["Expert:e"]["total"] == 0
+    brokerage = run.require(BROKERAGE)
+    assert brokerage.nodes["Expert:e"].total == 0
     # N1 receives e and B1 and sends nothing: no brokerage either; U brokers e -> U -> B1
     # (e unknown, U EG, B1 TH: three groups -> liaison)
-    assert run.results["brokerage"]["nodes"]["Institution:U"]["liaison"] == 1
+    assert brokerage.nodes["Institution:U"].liaison == 1
     # B1 and B2 share Thailand with different parents: one duplicate cluster
-    assert [c["members"] for c in run.results["duplicates"]] == [["Institution:B1", "Institution:B2"]]
-    assert run.results["centrality"]["betweenness_exact"] is True
-    assert run.graph["actors"] == 6
+    assert [c.members for c in run.require(DUPLICATES).clusters] == [("Institution:B1", "Institution:B2")]
+    assert run.require(CENTRALITY).betweenness_exact is True
+    assert run.graph.actors == 6
     path = save_run(run, tmp_path)
     assert path.name.endswith(".json.gz")
     again = latest_run(tmp_path)
-    assert again is not None and again.id == run.id and again.results == run.results
+    assert again is not None and again.id == run.id and again.version == RUN_FORMAT
+    assert again.params == run.params
+    assert again.results == run.results  # every typed result read back equal
+
+
+def test_a_record_of_another_format_is_refused_clearly(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    path = tmp_path / "analysis-20260101T000000000000Z.json.gz"
+    with gzip.open(path, "wt") as handle:  # a record of the untyped format (no version)
+        json.dump({"id": "x", "started": "", "params": {}, "graph": {}, "results": {}}, handle)
+    with pytest.raises(RunRecordError, match="format 1"):
+        load_run(path)
 
 
 def test_unknown_partition_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown partition"):
+    with pytest.raises(pydantic.ValidationError, match="partition"):
         run_suite(_graph(), AnalysisParams(partition="colour"))

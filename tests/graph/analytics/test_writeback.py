@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,12 +10,16 @@ from typing import Any
 
 import pytest
 
-from graph.analytics.suite import AnalysisParams, AnalysisRun, run_suite, save_run
+from graph.analytics.params import AnalysisParams
+from graph.analytics.registry import CENTRALITY, STRUCTURAL_HOLES
+from graph.analytics.results import HoleMeasures
+from graph.analytics.suite import run_suite
 from graph.analytics.writeback import RESULT_PROPERTIES, actor_results, run_node, write_back
 from graph.backends.falkordb import FalkorDBStore
 from graph.backends.falkordb_server import stop_server
 from graph.cypher import ident, labels_clause
 from graph.export import graph_records
+from graph.runs import GraphCounts, RunRecord, save_run
 from ontology.derive import load_schema
 from ontology.rdfio import dumps, loads
 from ontology.records import NodeRecord, RelationshipRecord
@@ -105,7 +110,7 @@ def test_results_are_stored_on_the_actors(store: FalkorDBStore, tmp_path: Path) 
             else:
                 assert stored[node][name] == pytest.approx(props[name]), (node, name)
     assert stored["Institution:b"][P.PAGERANK] == pytest.approx(
-        run.results["centrality"]["pagerank"]["Institution:b"]
+        run.require(CENTRALITY).pagerank["Institution:b"]
     )
     assert {p[P.ANALYSIS_RUN] for p in stored.values()} == {run.id}
 
@@ -130,7 +135,7 @@ def test_run_node_records_parameters_time_and_counts(store: FalkorDBStore, tmp_p
     path = save_run(run, tmp_path / "runs")
     write_back(store, run, source=path.name)
     node = _runs(store)[run.id]
-    assert json.loads(node[P.PARAMETERS]) == run.params
+    assert json.loads(node[P.PARAMETERS]) == run.params.model_dump(mode="json")
     assert node[P.PARTITION] == "region"
     assert node[P.STARTED_AT] == run.started and node[P.ENDED_AT] == run.ended
     assert node[P.STARTED_AT] <= node[P.ENDED_AT]
@@ -163,8 +168,11 @@ def test_a_value_the_new_run_cannot_compute_is_removed(store: FalkorDBStore) -> 
     write_back(store, run)
     assert P.CONSTRAINT in _stored(store)["Institution:a"]
     # the same run with a's constraint undefined (as for an isolate: NaN, stored as null)
-    changed = AnalysisRun(**{**run.to_dict(), "id": run.id + "b"})
-    changed.results["structural_holes"]["Institution:a"]["constraint"] = float("nan")
+    holes = run.require(STRUCTURAL_HOLES)
+    undefined = dataclasses.replace(holes.nodes["Institution:a"], constraint=None)
+    changed = dataclasses.replace(run, id=run.id + "b", results=dict(run.results))
+    changed.results[STRUCTURAL_HOLES.key] = type(holes)({**holes.nodes, "Institution:a": undefined})
+    assert isinstance(undefined, HoleMeasures)
     write_back(store, changed)
     assert P.CONSTRAINT not in _stored(store)["Institution:a"]
     assert _stored(store)["Institution:a"][P.ANALYSIS_RUN] == changed.id
@@ -180,7 +188,7 @@ def test_actors_deleted_since_the_run_are_not_recreated(store: FalkorDBStore) ->
 
 def test_a_node_that_cannot_carry_results_is_refused_before_writing(store: FalkorDBStore) -> None:
     run = run_suite(store.to_networkx())
-    run.results["centrality"]["pagerank"]["Country:CN"] = 0.5
+    run.require(CENTRALITY).pagerank["Country:CN"] = 0.5
     with pytest.raises(ValueError, match="Country:CN"):
         write_back(store, run)
     assert _runs(store) == {}
@@ -217,10 +225,11 @@ def test_loading_again_keeps_the_results(store: FalkorDBStore) -> None:
 
 
 def test_run_node_without_optional_values() -> None:
-    run = AnalysisRun(id="r", started="2026-01-01T00:00:00+00:00", params={}, graph={})
+    run = RunRecord("r", "2026-01-01T00:00:00+00:00", AnalysisParams(), GraphCounts(0, 0))
     props = run_node(run).properties
-    assert P.ENDED_AT not in props and P.MODULARITY not in props and P.PARTITION not in props
-    assert {v.path for v in validate([run_node(run, source="x")]).violations} == {P.PARTITION}
+    assert P.ENDED_AT not in props and P.MODULARITY not in props and P.BETWEENNESS_ERROR_BOUND not in props
+    assert props[P.PARTITION] == "country"  # typed parameters: a run always has its partition
+    assert not validate([run_node(run, source="x")]).violations
 
 
 def test_cli_analyze_writes_back_unless_told_not_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,7 +273,7 @@ def test_bundled_dataset_with_results_reloads_and_round_trips(tmp_path: Path) ->
             assert all(r.loaded for r in load_bundle(s, tmp_path / "generated"))
             run = run_suite(s.to_networkx())
             report = write_back(s, run)
-            assert report.scored == run.graph["actors"] > 0
+            assert report.scored == run.graph.actors > 0
             before = _stored(s)
             # loading the same files again: accepted (SHACL sees the stored results), results kept
             again = load_bundle(s, tmp_path / "generated")

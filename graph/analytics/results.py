@@ -1,0 +1,232 @@
+"""Typed results of the analyses, as the run record keeps them.
+
+The kernels (`graph.analytics.brokerage`, `centrality`, `communities`, …) return plain
+mappings or their own dataclasses; the registry (`graph.analytics.registry`) turns each
+kernel's answer into one of the result types here, and the run record
+(`graph.analytics.runs`) stores and reads them back as they are typed.  Readers — the
+API, the report, the write-back, the explorer's overlays — use the fields by name, so a
+renamed field fails the type check instead of a report at run time.
+
+Per-node values are keyed by the projection's node id (``"Label:key"``).  Undefined
+numbers (a z-score with zero variance, the constraint of an isolate) are ``None``, never
+NaN: a run record is JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.analytics.channels import Channel
+from graph.analytics.coverage import CountryCoverage, CoverageGap
+from graph.analytics.duplicates import DuplicateCluster
+from graph.analytics.matching import Match
+from graph.analytics.opportunities import Opportunity
+
+__all__ = [
+    "BridgeEdge",
+    "BridgeMeasures",
+    "BrokerageResult",
+    "CentralityResult",
+    "ChannelsResult",
+    "CommunitiesResult",
+    "CoverageResult",
+    "DuplicatesResult",
+    "GraphRoleScore",
+    "HoleMeasures",
+    "OpportunitiesResult",
+    "RoleScores",
+    "StructuralHolesResult",
+    "finite",
+    "node_key",
+]
+
+
+def finite(value: Any) -> float | None:
+    """A number as the run record keeps it: a float, or None when undefined.
+
+    Examples
+    --------
+    >>> finite(2), finite(float("nan")), finite(float("inf")), finite(None)
+    (2.0, None, None, None)
+    """
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleScores:
+    """One actor's Gould–Fernandez counts with R ``sna::brokerage`` expected values, sd and z.
+
+    Examples
+    --------
+    >>> s = RoleScores.of({"total": 3.0, "total_z": float("nan")})
+    >>> s.total, s.total_z, s.liaison
+    (3.0, None, None)
+    """
+
+    coordinator: float | None = None
+    coordinator_expected: float | None = None
+    coordinator_sd: float | None = None
+    coordinator_z: float | None = None
+    itinerant: float | None = None
+    itinerant_expected: float | None = None
+    itinerant_sd: float | None = None
+    itinerant_z: float | None = None
+    representative: float | None = None
+    representative_expected: float | None = None
+    representative_sd: float | None = None
+    representative_z: float | None = None
+    gatekeeper: float | None = None
+    gatekeeper_expected: float | None = None
+    gatekeeper_sd: float | None = None
+    gatekeeper_z: float | None = None
+    liaison: float | None = None
+    liaison_expected: float | None = None
+    liaison_sd: float | None = None
+    liaison_z: float | None = None
+    total: float | None = None
+    total_expected: float | None = None
+    total_sd: float | None = None
+    total_z: float | None = None
+
+    @classmethod
+    def of(cls, flat: Mapping[str, Any]) -> RoleScores:
+        """From `graph.analytics.brokerage.brokerage_scores`' flat keys."""
+        return cls(**{k: finite(v) for k, v in flat.items() if k in cls.__dataclass_fields__})
+
+    def count(self, role: str) -> float:
+        """The raw count of a role (``"total"`` included); 0 when absent."""
+        return getattr(self, role) or 0.0
+
+    def z(self, role: str) -> float | None:
+        """The z-score of a role (``"total"`` included)."""
+        value: float | None = getattr(self, f"{role}_z")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class GraphRoleScore:
+    """A role's total over the network with sna's expectation, sd and z (``*.gli``)."""
+
+    raw: float | None
+    expected: float | None
+    sd: float | None
+    z: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerageResult:
+    """Gould–Fernandez brokerage of every actor for one partition."""
+
+    partition: str
+    roles: tuple[str, ...]
+    nodes: dict[str, RoleScores]
+    graph: dict[str, GraphRoleScore]
+    groups: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class HoleMeasures:
+    """Burt's measures of one actor (None where undefined, e.g. isolates)."""
+
+    effective_size: float | None = None
+    efficiency: float | None = None
+    constraint: float | None = None
+    hierarchy: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StructuralHolesResult:
+    """Burt's structural-hole measures of every actor on the weighted actor network."""
+
+    nodes: dict[str, HoleMeasures]
+
+
+@dataclass(frozen=True, slots=True)
+class CentralityResult:
+    """Normalised degree, weighted PageRank and (exact or sampled) betweenness of every actor.
+
+    ``betweenness_epsilon`` bounds the error of every sampled value with probability at
+    least ``1 - betweenness_delta`` (both 0 when exact).
+    """
+
+    degree: dict[str, float]
+    pagerank: dict[str, float]
+    betweenness: dict[str, float]
+    betweenness_exact: bool
+    betweenness_epsilon: float
+    betweenness_delta: float
+    betweenness_samples: int
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeMeasures:
+    """An actor with ties to other communities."""
+
+    community: int
+    external_ties: int
+    communities_reached: int
+    participation: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeEdge:
+    """A tie between two communities."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommunitiesResult:
+    """Communities of the actor network, their modularity and the ties between them."""
+
+    membership: dict[str, int]
+    modularity: float | None
+    method: str
+    backend: str
+    sizes: tuple[int, ...]
+    bridge_nodes: dict[str, BridgeMeasures] = field(default_factory=dict)
+    bridge_edges: tuple[BridgeEdge, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesResult:
+    """Clusters of possibly duplicated centres abroad, highest score first."""
+
+    clusters: tuple[DuplicateCluster, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageResult:
+    """What serves each country, and the countries × fields with demand and no service."""
+
+    gaps: tuple[CoverageGap, ...]
+    countries: dict[str, CountryCoverage]
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunitiesResult:
+    """Complementary group pairs that no short path, or only one broker, joins."""
+
+    partition: str
+    k: int
+    pairs: tuple[Opportunity, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelsResult:
+    """Matching offers and supply–demand channels of the demands chosen, keyed by demand id."""
+
+    matching: dict[str, tuple[Match, ...]]
+    channels: dict[str, tuple[Channel, ...]]
+
+
+def node_key(node: Hashable) -> str:
+    """The run record's key of a node (the projection's id as text)."""
+    return node if isinstance(node, str) else str(node)
