@@ -401,13 +401,17 @@ def _analyze(
     seed: int,
     max_group: int | None = None,
     write_back: bool = True,
-    edge_properties: bool = False,
+    *,
+    synthetic: bool = False,
+    scenario: str = "established",
 ) -> Any:
     """Run the analysis step (`api.jobs.analyse`) with a progress bar and print what it found."""
     from api.jobs import analyse
     from graph.analytics.params import AnalysisParams
 
-    params = AnalysisParams(partition=partition, seed=seed)
+    params = AnalysisParams.model_validate(
+        {"partition": partition, "seed": seed, "synthetic": synthetic, "scenario": scenario}
+    )
     if max_group is not None:
         params = params.model_copy(update={"max_group": max_group})
     with _open_store(settings) as store, _progress() as progress:
@@ -417,7 +421,6 @@ def _analyze(
             store,
             params,
             write_back=write_back,
-            edge_properties=edge_properties,
             on_step=lambda name: progress.update(task, description=name),
         )
         progress.update(task, description="analyses done", total=1, completed=1)
@@ -433,6 +436,8 @@ def _print_run(run: Any, path: Path, stored: Any) -> None:
         f"({run.graph.actors} actors, {run.graph.actor_ties} actor ties) in "
         f"{run.total_seconds:.1f} s; run saved to {path}"
     )
+    if run.population is not None:
+        console.print(f"population: {run.population.describe()}", markup=False)
     if stored is not None:
         console.print(
             f"results stored in the graph: run {stored.run_id}, {stored.scored} actors scored, "
@@ -483,6 +488,21 @@ def analyze(
             help="Store the results on the actors and an AnalysisRun node in the graph.",
         ),
     ] = True,
+    synthetic: Annotated[
+        bool,
+        typer.Option(
+            "--synthetic/--real-only",
+            help="Include synthetic data (the demo's labelled sample, generated scale-test networks); "
+            "real data only by default.",
+        ),
+    ] = False,
+    scenario: Annotated[
+        str,
+        typer.Option(
+            help="established: bodies that exist (default); as-planned: proposed, planned and agreed "
+            "centres and partnerships included."
+        ),
+    ] = "established",
 ) -> None:
     """Run the network analyses (brokerage, structural holes, centrality, communities,
     duplicated centres, coverage gaps), save them as a run record and store the
@@ -491,7 +511,9 @@ def analyze(
 
     if partition not in PARTITIONS:
         raise CliError(f"unknown partition {partition!r}; use one of {', '.join(PARTITIONS)}")
-    _analyze(_settings(), partition, seed, max_group, write_back)
+    if scenario not in ("established", "as-planned"):
+        raise CliError(f"unknown scenario {scenario!r}; use established or as-planned")
+    _analyze(_settings(), partition, seed, max_group, write_back, synthetic=synthetic, scenario=scenario)
 
 
 @app.command()
@@ -672,7 +694,7 @@ def demo(
                 f"files in {net.directory}"
             )
         _print_stats(store)
-    done = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
+    done = _analyze(settings, "country", 0)
     _write_report(settings, done.run, graph=done.graph)  # the projection is reused, not rebuilt
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)

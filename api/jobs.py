@@ -96,14 +96,13 @@ def analyse(
     params: AnalysisParams,
     *,
     write_back: bool = True,
-    edge_properties: bool = False,
     on_step: Callable[[str], None] | None = None,
 ) -> Analysed:
     """Project the store, run the suite, save the run record and (unless `write_back` is
     False) store the per-actor results in the graph.
 
-    The projection carries relationship properties only with `edge_properties` (the
-    report reads them; no analysis does, and they double the projection time).
+    The projection carries relationship properties: the population reads their lifecycle
+    stage (a proposed partnership is left out) and the report their sources.
     """
     from graph.analytics.suite import run_suite
     from graph.analytics.writeback import write_back as store_results
@@ -111,7 +110,7 @@ def analyse(
     if on_step is not None:
         on_step("projecting the graph")
     started = time.perf_counter()
-    graph = store.to_networkx(properties=edge_properties)
+    graph = store.to_networkx(properties=True)
     assert isinstance(graph, nx.MultiDiGraph)  # directed by default
     projection_s = time.perf_counter() - started
     run = run_suite(graph, params, on_step=on_step)

@@ -100,7 +100,7 @@ def prepare(cache: Path, nodes: int, edges: int, seed: int) -> Path:
 
 def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
     """Run ``transfernet analyze`` in a child process; wall time and peak memory."""
-    cmd = _cli(data_dir, "analyze", *extra)
+    cmd = _cli(data_dir, "analyze", "--synthetic", *extra)  # the generator's network is all synthetic
     t0 = time.perf_counter()
     log = data_dir.parent / "analyze.log"
     with log.open("wb") as handle:

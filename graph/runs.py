@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from graph.analytics.params import AnalysisParams
+from graph.analytics.population import Population
 from graph.analytics.registry import REGISTRY, Analysis
 from graph.gcpause import paused_gc
 
@@ -83,6 +84,7 @@ class RunRecord:
     seconds: dict[str, float] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     ended: str | None = None
+    population: Population | None = None  # what the analyses covered and left out
     version: int = RUN_FORMAT
 
     def get[R](self, analysis: Analysis[R]) -> R | None:
@@ -114,6 +116,7 @@ def _adapter(analysis: Analysis[Any]) -> TypeAdapter[Any]:
 
 
 _PARAMS: TypeAdapter[AnalysisParams] = TypeAdapter(AnalysisParams)
+_POPULATION: TypeAdapter[Population] = TypeAdapter(Population)
 
 
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
@@ -141,6 +144,9 @@ def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
             "actor_ties": run.graph.actor_ties,
         },
         "seconds": run.seconds,
+        "population": None
+        if run.population is None
+        else _POPULATION.dump_python(run.population, mode="json"),
     }
     parts = [json.dumps(head, ensure_ascii=False).encode("utf-8")[:-1], b', "results": {']
     known = {a.key: a for a in REGISTRY}
@@ -187,6 +193,9 @@ def load_run(path: str | Path) -> RunRecord:
             seconds=dict(data.get("seconds", {})),
             results=results,
             ended=data.get("ended"),
+            population=None
+            if data.get("population") is None
+            else _POPULATION.validate_python(data["population"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RunRecordError(f"{path}: damaged run record ({exc})") from exc

@@ -137,6 +137,7 @@ class TN(_namespace.DefinedNamespace):
     ipStatus: URIRef  # IP status / 知识产权状态
     lendingCategory: URIRef  # lending category / 贷款类别
     level: URIRef  # level / 层级
+    lifecycle: URIRef  # lifecycle stage / 生命周期阶段
     measure: URIRef  # measure / 指标
     modularity: URIRef  # modularity / 模块度
     name: URIRef  # name / 名称
@@ -328,6 +329,7 @@ class PropertyName(StrEnum):
     IP_STATUS = "ipStatus"
     LENDING_CATEGORY = "lendingCategory"
     LEVEL = "level"
+    LIFECYCLE = "lifecycle"
     MEASURE = "measure"
     MODULARITY = "modularity"
     NAME = "name"

@@ -44,6 +44,9 @@ class RunInfo(BaseModel):
     run_id: str | None = Field(description="The stored run's id (None when computed).")
     timestamp: str = Field(description="When the results were computed (ISO 8601, UTC).")
     parameters: dict[str, Any] = Field(description="The parameters of this analysis.")
+    population: str | None = Field(
+        default=None, description="What the results cover and what was left out (synthetic, planned bodies)."
+    )
 
 
 class AnalyticsPage[RowT: BaseModel](BaseModel):
@@ -127,7 +130,7 @@ def _endpoint(view: View) -> Callable[..., Response]:
         media = negotiate(request.headers.get("accept"))
         fresh = query.pop("fresh")
         sort, order, offset, limit = (query.pop(k) for k in ("sort", "order", "offset", "limit"))
-        asked = {view.query[name]: value for name, value in query.items()}
+        asked = {view.parameters[name]: value for name, value in query.items()}
         graph = projection.graph
         try:
             found = answer(view.analysis, asked, fresh=fresh, run=runs.latest(), graph=graph)
@@ -144,7 +147,8 @@ def _endpoint(view: View) -> Callable[..., Response]:
             source=found.source,
             run_id=found.run_id,
             timestamp=found.timestamp,
-            parameters={k: getattr(found.params, k) for k in (view.params or view.analysis.depends_on)},
+            parameters={k: getattr(found.params, k) for k in view.params},
+            population=found.population.describe() if found.population else None,
         )
         if media != JSON_MEDIA_TYPE:
             headers = {
@@ -174,7 +178,7 @@ def _endpoint(view: View) -> Callable[..., Response]:
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
         inspect.Parameter("runs", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=RunsDep),
         inspect.Parameter("projection", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ProjectionDep),
-        *(_parameter(name, field) for name, field in view.query.items()),
+        *(_parameter(name, field) for name, field in view.parameters.items()),
         inspect.Parameter(
             "fresh", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[bool | None, _FRESH]
         ),

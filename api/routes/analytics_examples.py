@@ -11,7 +11,8 @@ _RUN_EXAMPLE = {
     "source": "stored",
     "run_id": "20260101T000000000000Z",
     "timestamp": "2026-01-01T00:00:00+00:00",
-    "parameters": {"partition": "country", "max_group": 10},
+    "parameters": {"synthetic": False, "scenario": "established", "partition": "country", "max_group": 10},
+    "population": "Real data only, established bodies only (1,343 nodes, 3,314 relationships).",
 }
 _CASTTC = {"id": "Institution:CASTTC", "name": "China-Arab States Technology Transfer Center"}
 
@@ -115,31 +116,37 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
         "Institution:CASTTC,China-Arab States Technology Transfer Center,0,Institution:most,"
         "Ministry of Science and Technology,5\n",
     ),
-    "duplicates": (
+    "duplicates": (  # an illustration, not a finding of the bundled data
         _example(
             "duplicates",
             "score",
             {
                 "cluster": 1,
-                "score": 0.35,
-                "members": ["Institution:BRICSTTC-BR", "Institution:CLTTC-BR"],
-                "member_names": ["BRICS Technology Transfer Center Brazil", "China-Latin America TTC Brazil"],
-                "hosts": ["BR"],
-                "parents": ["Institution:BRICSTTC", "Institution:CLTTC"],
+                "score": 0.6,
+                "confidence": "high",
+                "evidence": ["same city", "shared partners"],
+                "members": ["Institution:CATTC-TH", "Institution:CSATTC-TH"],
+                "member_names": ["Example centre A, Bangkok", "Example centre B, Bangkok"],
+                "hosts": ["TH"],
+                "parents": ["Institution:CATTC", "Institution:CSATTC"],
                 "pairs": [
                     {
-                        "a": "Institution:BRICSTTC-BR",
-                        "b": "Institution:CLTTC-BR",
-                        "shared_hosts": ["BR"],
-                        "field_jaccard": 0.0,
-                        "name_similarity": 0.36,
-                        "score": 0.35,
+                        "a": "Institution:CATTC-TH",
+                        "b": "Institution:CSATTC-TH",
+                        "shared_hosts": ["TH"],
+                        "same_city": True,
+                        "shared_partners": ["Institution:example-university"],
+                        "evidence": ["same city", "shared partners"],
+                        "kind": "duplicate",
+                        "confidence": "high",
+                        "score": 0.6,
                     }
                 ],
             },
         ),
-        "cluster,score,members,member_names,hosts,parents,pairs\n"
-        '1,0.35,Institution:BRICSTTC-BR;Institution:CLTTC-BR,...,BR,Institution:BRICSTTC;Institution:CLTTC,"[...]"\n',
+        "cluster,score,confidence,evidence,members,member_names,hosts,parents,pairs\n"
+        "1,0.6,high,same city;shared partners,Institution:CATTC-TH;Institution:CSATTC-TH,...,TH,"
+        'Institution:CATTC;Institution:CSATTC,"[...]"\n',
     ),
     "coverage_gaps": (
         _example(
@@ -250,6 +257,25 @@ EXAMPLES: dict[str, tuple[dict[str, Any], str]] = {
     ),
 }
 
+EXAMPLES["co_located"] = (
+    _example(
+        "co_located",
+        "a",
+        {
+            "a": "Institution:CATTC-MY",
+            "a_name": "China–Malaysia bilateral technology transfer centre (in preparation)",
+            "b": "Institution:SCOTTC-MY",
+            "b_name": "China–SCO Technology Transfer Center overseas collaborative centre, Malaysia",
+            "hosts": ["MY"],
+            "parents": ["Institution:CATTC", "Institution:SCOTTC"],
+            "score": 0.28,
+        },
+    ),
+    "a,a_name,b,b_name,hosts,parents,score\n"
+    "Institution:CATTC-MY,China–Malaysia bilateral technology transfer centre (in preparation),"
+    "Institution:SCOTTC-MY,...,MY,Institution:CATTC;Institution:SCOTTC,0.28\n",
+)
+
 #: View name -> stable OpenAPI operation id.
 OPERATION_IDS: dict[str, str] = {
     "brokerage": "analytics_brokerage",
@@ -258,6 +284,7 @@ OPERATION_IDS: dict[str, str] = {
     "communities": "analytics_communities",
     "community_bridges": "analytics_community_bridges",
     "duplicates": "analytics_duplicates",
+    "co_located": "analytics_co_located",
     "coverage_gaps": "analytics_coverage_gaps",
     "country_coverage": "analytics_country_coverage",
     "opportunities": "analytics_opportunities",

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from graph.analytics.params import AnalysisParams
+from graph.analytics.population import Population
 from graph.analytics.registry import Analysis, Session
 from graph.runs import RunRecord
 
@@ -47,6 +48,7 @@ class Answer[R]:
     timestamp: str
     params: AnalysisParams
     value: R
+    population: Population | None = None  # what the result covers (None: a run saved without it)
 
 
 _sessions: weakref.WeakKeyDictionary[nx.MultiDiGraph, Session] = weakref.WeakKeyDictionary()
@@ -96,12 +98,12 @@ def answer[R](
         if run is not None and stored is not None:
             differing = sorted(k for k, v in given.items() if getattr(run.params, k) != v)
             if not differing:
-                return Answer("stored", run.id, run.started, run.params, stored)
+                return Answer("stored", run.id, run.started, run.params, stored, run.population)
             if analysis.narrow is not None:
                 wanted = run.params.model_copy(update=given)
                 narrowed = analysis.narrow(stored, wanted, run.params)
                 if narrowed is not None:
-                    return Answer("stored", run.id, run.started, wanted, narrowed)
+                    return Answer("stored", run.id, run.started, wanted, narrowed, run.population)
             if fresh is False:
                 values = ", ".join(f"{k}={getattr(run.params, k)!r}" for k in differing)
                 raise StoredParametersDiffer(
@@ -112,5 +114,7 @@ def answer[R](
                 f"No stored analysis run holds {analysis.key!r}; run `transfernet analyze` or omit fresh."
             )
     params = AnalysisParams(**given)
-    value = session_for(graph).result(analysis, params)
-    return Answer("computed", None, datetime.now(UTC).isoformat(), params, value)
+    session = session_for(graph)
+    value = session.result(analysis, params)
+    population = session.population(params)[1]
+    return Answer("computed", None, datetime.now(UTC).isoformat(), params, value, population)

@@ -364,7 +364,7 @@ def _sna_moments(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """sna's expectations and variances: per group ``(k, 6)`` and per graph ``(6,)``."""
     n = n_groups.astype(np.float64)
-    d = m / (N * (N - 1))
+    d = m / (N * (N - 1)) if N > 1 else 0.0  # fewer than two actors: no tie can exist
     p = d**2 * (1 - d)
     a3 = d**3 * (1 - d) ** 3
     a4 = d**4 * (1 - d) ** 2

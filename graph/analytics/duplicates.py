@@ -1,11 +1,14 @@
-"""Duplicated branch centres (the study's "分中心建设重复").
+"""Duplicated branch centres (the study's "分中心建设重复"), found on evidence.
 
-Two centres abroad duplicate each other when they are hosted in the same country (or
-city), work in overlapping fields with overlapping partners, and yet were built by
-different parent centres (or by parents from different provinces).  Every pair found
-carries its evidence — shared host, field overlap, shared partners, name similarity
-across Chinese and English — and a score; pairs above the threshold are merged into
-clusters (connected components).
+Two centres abroad built by different parent centres (or by parents from different
+provinces) in the same host country are candidates.  Sharing a country is not enough to
+call them duplicates: a pair is a **duplicate** only with evidence beyond the host —
+the same city, overlapping fields, shared partners, or distinctive words of their names
+in common across Chinese and English (`EVIDENCE_RULES`).  Candidates without such
+evidence are **co-located**: a weaker finding, listed apart, with no recommendation to
+coordinate.  Every pair carries its evidence, a score (`DEFAULT_WEIGHTS`) and a
+confidence; duplicate pairs above the threshold are merged into clusters (connected
+components).
 
 The function reads a typed projection (`GraphStore.to_networkx`: node attributes
 ``labels``, ``key``, ``props``; edge attribute ``type``), so it runs on the store's
@@ -28,6 +31,7 @@ from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "EVIDENCE_RULES",
     "CentreProfile",
     "DuplicateCluster",
     "PairEvidence",
@@ -38,6 +42,16 @@ __all__ = [
 
 #: Weights of the evidence in a pair's score (they sum to 1).
 DEFAULT_WEIGHTS: Mapping[str, float] = {"host": 0.35, "fields": 0.2, "partners": 0.25, "name": 0.2}
+
+#: What counts as evidence beyond the shared host country (the one documented place):
+#: the same city; a field Jaccard of at least ``fields``; at least ``partners`` shared
+#: partner institutions; a Jaccard of the names' distinctive tokens of at least ``name``
+#: (tokens left when the country names and the generic words of centre names — centre,
+#: technology transfer, bilateral, branch… — are taken out).
+EVIDENCE_RULES: Mapping[str, float] = {"fields": 0.25, "partners": 1, "name": 0.5}
+
+#: Confidence of a duplicate pair: two or more kinds of evidence are ``high``, one ``medium``.
+CONFIDENCE = ("medium", "high")
 
 # A small bilingual glossary of the words centre names are made of.  No library maps
 # Chinese institutional vocabulary to English tokens, and machine translation is not
@@ -64,6 +78,12 @@ _GLOSSARY: Mapping[str, str] = {
     "基地": "base",
 }
 _STOP = {"of", "the", "and", "for", "in", "de", "—", "-", "·", "、", "的"}
+#: Tokens every centre name may carry: no evidence that two centres are the same.
+_GENERIC = frozenset(
+    {t for v in _GLOSSARY.values() for t in v.split()}
+    | {"technology", "transfer", "centre", "center", "sub", "unit", "proposed", "planned", "preparation"}
+    | {"中", "心", "技", "术", "转", "移", "国", "双", "边", "分"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +116,9 @@ class PairEvidence:
     parents_a: tuple[Hashable, ...]
     parents_b: tuple[Hashable, ...]
     score: float
+    evidence: tuple[str, ...] = ()  # kinds of evidence beyond the host: same city, fields, partners, name
+    kind: str = "duplicate"  # "duplicate" (evidence beyond the host) or "co-located"
+    confidence: str = "low"  # "high", "medium"; "low" for a co-located pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,17 +262,16 @@ def duplicate_centres(
     min_score: float = 0.25,
     require_different_parent: bool = True,
     weights: Mapping[str, float] | None = None,
+    co_located: list[PairEvidence] | None = None,
 ) -> list[DuplicateCluster]:
-    """Clusters of centres abroad that duplicate each other.
+    """Clusters of centres abroad that duplicate each other, on evidence beyond the host country.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
         A typed projection of the store.
     min_score : float
-        Pairs scoring at least this much are linked into clusters (0–1).  The default
-        (0.25) keeps any two centres of different parents in one host country (0.28 for
-        the host alone) and ranks them by the rest of the evidence.
+        Duplicate pairs scoring at least this much are linked into clusters (0–1).
     require_different_parent : bool
         Only pair centres built by different parent centres or by parents from
         different provinces (the planning problem the study names).  With False, two
@@ -257,11 +279,15 @@ def duplicate_centres(
     weights : mapping, optional
         Weights of ``host``, ``fields``, ``partners`` and ``name`` (default
         `DEFAULT_WEIGHTS`).
+    co_located : list, optional
+        Receives the candidate pairs without evidence beyond the host (``kind``
+        ``"co-located"``), which are never clustered.
 
     Returns
     -------
     list of DuplicateCluster
-        Highest score first.  A pair must share a host country to be considered.
+        Highest score first.  A pair must share a host country to be considered, and
+        have evidence beyond it (`EVIDENCE_RULES`) to be a duplicate.
 
     Examples
     --------
@@ -272,15 +298,24 @@ def duplicate_centres(
     ...     ("I:P1", ["Institution", "TransferCentre", "NationalTransferCentre"], {"province": "Guangxi"}),
     ...     ("I:P2", ["Institution", "TransferCentre", "NationalTransferCentre"], {"province": "Yunnan"}),
     ...     ("I:a", ["Institution", "TransferCentre", "BilateralCentre"],
-    ...      {"name": "China-Thailand Technology Transfer Center"}),
-    ...     ("I:b", ["Institution", "TransferCentre", "BranchCentre"], {"nameZh": "中国—泰国技术转移中心"}),
+    ...      {"name": "China-Thailand Technology Transfer Center", "city": "Bangkok"}),
+    ...     ("I:b", ["Institution", "TransferCentre", "BranchCentre"], {"nameZh": "中国—泰国技术转移中心",
+    ...      "city": "Bangkok"}),
     ... ]:
     ...     G.add_node(n, labels=labels, key=n.split(":")[1], props=props)
     >>> for u, v, t in [("I:a", "C:TH", "HOSTED_IN"), ("I:b", "C:TH", "HOSTED_IN"),
     ...                 ("I:a", "I:P1", "PARENT_CENTRE"), ("I:b", "I:P2", "PARENT_CENTRE")]:
     ...     _ = G.add_edge(u, v, key=t, type=t)
-    >>> [c.members for c in duplicate_centres(G)]
-    [('I:a', 'I:b')]
+    >>> [(c.members, c.pairs[0].evidence) for c in duplicate_centres(G)]
+    [(('I:a', 'I:b'), ('same city',))]
+
+    Without the shared city the two only share the host country: co-located, not duplicates.
+
+    >>> for n in ("I:a", "I:b"):
+    ...     del G.nodes[n]["props"]["city"]
+    >>> apart = []
+    >>> duplicate_centres(G, co_located=apart), [(e.a, e.b, e.kind) for e in apart]
+    ([], [('I:a', 'I:b', 'co-located')])
     """
     w = dict(DEFAULT_WEIGHTS if weights is None else weights)
     profiles = centre_profiles(G)
@@ -308,7 +343,19 @@ def duplicate_centres(
         same_city = pa.city is not None and pa.city == pb.city
         fields_j = _jaccard(pa.fields, pb.fields)
         partners_j = _jaccard(pa.partners, pb.partners)
-        name_sim = _jaccard(tokens[a], tokens[b])
+        codes = set(pa.hosts | pb.hosts) | {"CN"}
+        name_sim = _jaccard(tokens[a] - _GENERIC - codes, tokens[b] - _GENERIC - codes)
+        shared_partners = tuple(sorted(pa.partners & pb.partners, key=str))
+        kinds = tuple(
+            kind
+            for kind, found in (
+                ("same city", same_city),
+                ("shared fields", fields_j >= EVIDENCE_RULES["fields"]),
+                ("shared partners", len(shared_partners) >= EVIDENCE_RULES["partners"]),
+                ("similar names", name_sim >= EVIDENCE_RULES["name"]),
+            )
+            if found
+        )
         host_score = 1.0 if same_city else 0.8
         score = (
             w.get("host", 0) * host_score
@@ -325,14 +372,19 @@ def duplicate_centres(
                 field_jaccard=round(fields_j, 4),
                 shared_fields=tuple(sorted(pa.fields & pb.fields, key=str)),
                 partner_jaccard=round(partners_j, 4),
-                shared_partners=tuple(sorted(pa.partners & pb.partners, key=str)),
+                shared_partners=shared_partners,
                 name_similarity=round(name_sim, 4),
                 parents_a=tuple(sorted(pa.parents, key=str)),
                 parents_b=tuple(sorted(pb.parents, key=str)),
                 score=round(score, 4),
+                evidence=kinds,
+                kind="duplicate" if kinds else "co-located",
+                confidence=CONFIDENCE[min(len(kinds), 2) - 1] if kinds else "low",
             )
         )
-    linked = [e for e in evidence if e.score >= min_score]
+    if co_located is not None:
+        co_located.extend(e for e in evidence if e.kind == "co-located")
+    linked = [e for e in evidence if e.kind == "duplicate" and e.score >= min_score]
     H = nx.Graph()
     H.add_edges_from((e.a, e.b) for e in linked)
     clusters = []

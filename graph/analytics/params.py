@@ -8,7 +8,7 @@ run record keeps them all.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,8 +23,8 @@ class AnalysisParams(BaseModel):
     Examples
     --------
     >>> p = AnalysisParams(partition="region")
-    >>> p.partition, p.max_group, p.model_copy(update={"seed": 3}).seed
-    ('region', 10, 3)
+    >>> p.partition, p.max_group, p.model_copy(update={"seed": 3}).seed, p.synthetic, p.scenario
+    ('region', 10, 3, False, 'established')
     >>> AnalysisParams(partition="planet")
     Traceback (most recent call last):
     ...
@@ -33,6 +33,21 @@ class AnalysisParams(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    synthetic: Annotated[
+        bool,
+        Field(
+            description="Include synthetic data (nodes marked synthetic: the demo's labelled sample, scale "
+            "tests); real data only by default."
+        ),
+    ] = False
+    scenario: Annotated[
+        Literal["established", "as-planned"],
+        Field(
+            description="established: bodies that exist (not proposed, planned or only agreed); as-planned: "
+            "the network as the plans would make it."
+        ),
+    ] = "established"
 
     partition: Annotated[
         str,

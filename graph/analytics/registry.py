@@ -28,8 +28,9 @@ from graph.analytics.brokerage import brokerage_graph_scores, brokerage_scores, 
 from graph.analytics.centrality import betweenness, degree, pagerank
 from graph.analytics.communities import community_bridges, detect_communities
 from graph.analytics.coverage import country_coverage, coverage_gaps
-from graph.analytics.duplicates import duplicate_centres
+from graph.analytics.duplicates import PairEvidence, duplicate_centres
 from graph.analytics.params import AnalysisParams
+from graph.analytics.population import Population, select
 from graph.analytics.results import (
     BridgeEdge,
     BridgeMeasures,
@@ -57,6 +58,7 @@ __all__ = [
     "COVERAGE",
     "DUPLICATES",
     "OPPORTUNITIES",
+    "POPULATION_PARAMS",
     "REGISTRY",
     "STRUCTURAL_HOLES",
     "Analysis",
@@ -64,6 +66,10 @@ __all__ = [
     "UnknownDemandError",
     "analysis",
 ]
+
+
+#: Parameters every analysis depends on: which population it answers about.
+POPULATION_PARAMS: tuple[str, ...] = ("synthetic", "scenario")
 
 
 class UnknownDemandError(LookupError):
@@ -92,10 +98,10 @@ class Analysis[R]:
 
         Examples
         --------
-        >>> OPPORTUNITIES.depends_on[:2], "seed" in OPPORTUNITIES.depends_on
-        (('partition', 'max_group'), False)
+        >>> OPPORTUNITIES.depends_on[:4], "seed" in OPPORTUNITIES.depends_on
+        (('synthetic', 'scenario', 'partition', 'max_group'), False)
         """
-        names = set(self.params)
+        names = {*POPULATION_PARAMS, *self.params}
         for need in self.needs:
             names.update(need.depends_on)
         return tuple(n for n in AnalysisParams.model_fields if n in names)
@@ -126,7 +132,8 @@ class Session:
         self.on_step = on_step
         self.keep = keep
         self.seconds: dict[str, float] = {}
-        self._actors: dict[int, nx.DiGraph] = {}
+        self._populations: dict[tuple[bool, str], tuple[nx.MultiDiGraph, Population]] = {}
+        self._actors: dict[tuple[bool, str, int], nx.DiGraph] = {}
         self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
         self._lock = threading.RLock()
 
@@ -138,14 +145,32 @@ class Session:
         self.seconds[title] = round(self.seconds.get(title, 0.0) + time.perf_counter() - t0, 3)
         return value
 
-    def actors(self, params: AnalysisParams) -> nx.DiGraph:
-        """The actor network (`graph.analytics.actors.actor_network`) for ``params.max_group``."""
+    def population(self, params: AnalysisParams) -> tuple[nx.MultiDiGraph, Population]:
+        """The part of the projection ``params`` answers about (`graph.analytics.population`)."""
+        key = (params.synthetic, params.scenario)
         with self._lock:
-            if params.max_group not in self._actors:
-                self._actors[params.max_group] = self._timed(
-                    "actor network", lambda: actor_network(self.graph, max_group=params.max_group)
+            if key not in self._populations:
+                self._populations[key] = self._timed(
+                    "population",
+                    lambda: select(self.graph, synthetic=params.synthetic, scenario=params.scenario),
                 )
-            return self._actors[params.max_group]
+            return self._populations[key]
+
+    def graph_for(self, params: AnalysisParams) -> nx.MultiDiGraph:
+        """The population's graph."""
+        return self.population(params)[0]
+
+    def actors(self, params: AnalysisParams) -> nx.DiGraph:
+        """The actor network (`graph.analytics.actors.actor_network`) of the population for
+        ``params.max_group``."""
+        key = (params.synthetic, params.scenario, params.max_group)
+        with self._lock:
+            if key not in self._actors:
+                G = self.graph_for(params)
+                self._actors[key] = self._timed(
+                    "actor network", lambda: actor_network(G, max_group=params.max_group)
+                )
+            return self._actors[key]
 
     def groups(self, params: AnalysisParams) -> dict[Hashable, str]:
         """Every actor's group in ``params.partition`` (``"(unknown)"`` when it has none)."""
@@ -233,17 +258,20 @@ def _communities(s: Session, p: AnalysisParams) -> CommunitiesResult:
 
 
 def _duplicates(s: Session, p: AnalysisParams) -> DuplicatesResult:
+    co_located: list[PairEvidence] = []
     clusters = duplicate_centres(
-        s.graph,
+        s.graph_for(p),
         min_score=p.duplicate_min_score,
         require_different_parent=p.duplicate_require_different_parent,
+        co_located=co_located,
     )
-    return DuplicatesResult(tuple(clusters))
+    return DuplicatesResult(tuple(clusters), tuple(sorted(co_located, key=lambda e: (-e.score, str(e.a)))))
 
 
 def _coverage(s: Session, p: AnalysisParams) -> CoverageResult:
     return CoverageResult(
-        tuple(coverage_gaps(s.graph, bri_only=p.coverage_bri_only)), dict(country_coverage(s.graph))
+        tuple(coverage_gaps(s.graph_for(p), bri_only=p.coverage_bri_only)),
+        dict(country_coverage(s.graph_for(p))),
     )
 
 
@@ -269,7 +297,7 @@ def _opportunities(s: Session, p: AnalysisParams) -> OpportunitiesResult:
     roles = s.result(BROKERAGE, p)
     holes = s.result(STRUCTURAL_HOLES, p)
     found = brokerage_opportunities(
-        s.graph,
+        s.graph_for(p),
         s.groups(p),
         A=s.actors(p),
         k=p.opportunities_k,
@@ -284,7 +312,7 @@ def _opportunities(s: Session, p: AnalysisParams) -> OpportunitiesResult:
 def _chosen_demands(s: Session, p: AnalysisParams, demands: list[Hashable], fields_of: Any) -> list[Hashable]:
     """At most ``channels_demands`` demands: first from the opportunities (a demand of the
     demander group in a field of the pair, best pair first), then in node order."""
-    G = s.graph
+    G = s.graph_for(p)
     groups = s.groups(p)
     owner_group = {
         d: {groups.get(u) for u, _, t in G.in_edges(d, data="type") if t == RelType.SEEKS} for d in demands
@@ -304,7 +332,7 @@ def _chosen_demands(s: Session, p: AnalysisParams, demands: list[Hashable], fiel
 def _channels(s: Session, p: AnalysisParams) -> ChannelsResult:
     from graph.analytics.channels import ChannelFinder  # only this analysis needs it
 
-    G = s.graph
+    G = s.graph_for(p)
     if p.channels_demand is not None:
         d = p.channels_demand
         if d not in G or NodeLabel.TECHNOLOGY_DEMAND not in G.nodes[d].get("labels", ()):

@@ -21,7 +21,7 @@ from typing import Any
 
 from graph.analytics.channels import Channel
 from graph.analytics.coverage import CountryCoverage, CoverageGap
-from graph.analytics.duplicates import DuplicateCluster
+from graph.analytics.duplicates import DuplicateCluster, PairEvidence
 from graph.analytics.matching import Match
 from graph.analytics.opportunities import Opportunity
 
@@ -197,9 +197,11 @@ class CommunitiesResult:
 
 @dataclass(frozen=True, slots=True)
 class DuplicatesResult:
-    """Clusters of possibly duplicated centres abroad, highest score first."""
+    """Clusters of duplicated centres abroad (evidence beyond the host country), highest score
+    first, and the co-located pairs (sharing only a host country), listed apart."""
 
     clusters: tuple[DuplicateCluster, ...]
+    co_located: tuple[PairEvidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

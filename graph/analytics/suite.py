@@ -54,4 +54,5 @@ def run_suite(
         seconds=dict(session.seconds),
         results=results,
         ended=datetime.now(UTC).isoformat(),
+        population=session.population(params)[1],
     )

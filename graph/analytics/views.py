@@ -27,6 +27,7 @@ from graph.analytics.registry import (
     COVERAGE,
     DUPLICATES,
     OPPORTUNITIES,
+    POPULATION_PARAMS,
     STRUCTURAL_HOLES,
     Analysis,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "BrokerageRow",
     "CentralityRow",
     "ChannelRow",
+    "CoLocatedRow",
     "CommunityRow",
     "CountryCoverageRow",
     "CoverageGapRow",
@@ -189,11 +191,27 @@ class DuplicateRow(BaseModel):
 
     cluster: int = Field(description="Rank of the cluster by score in the run (1 = highest).")
     score: float
+    confidence: str = Field(description="`high` (two or more kinds of evidence) or `medium` (one).")
+    evidence: list[str] = Field(
+        description="Kinds of evidence beyond the host: same city, fields, partners, names."
+    )
     members: list[str]
     member_names: list[str | None]
     hosts: list[str]
     parents: list[str]
     pairs: list[dict[str, Any]]
+
+
+class CoLocatedRow(BaseModel):
+    """Two centres of different parents that share a host country and nothing else on record."""
+
+    a: str
+    a_name: str | None = None
+    b: str
+    b_name: str | None = None
+    hosts: list[str]
+    parents: list[str]
+    score: float = Field(description="The pair's score (the shared host alone: 0.28).")
 
 
 class CoverageGapRow(BaseModel):
@@ -348,6 +366,8 @@ def _duplicate_rows(r: DuplicatesResult, names: Names, p: AnalysisParams) -> lis
         {
             "cluster": i,
             "score": c.score,
+            "confidence": "high" if any(pair.confidence == "high" for pair in c.pairs) else "medium",
+            "evidence": sorted({kind for pair in c.pairs for kind in pair.evidence}),
             "members": [str(m) for m in c.members],
             "member_names": [names.name(m) for m in c.members],
             "hosts": [str(h) for h in c.hosts],
@@ -355,6 +375,21 @@ def _duplicate_rows(r: DuplicatesResult, names: Names, p: AnalysisParams) -> lis
             "pairs": [asdict(pair) for pair in c.pairs],
         }
         for i, c in enumerate(ranked, start=1)
+    ]
+
+
+def _co_located_rows(r: DuplicatesResult, names: Names, p: AnalysisParams) -> list[Row]:
+    return [
+        {
+            "a": str(e.a),
+            "a_name": names.name(e.a),
+            "b": str(e.b),
+            "b_name": names.name(e.b),
+            "hosts": list(e.shared_hosts),
+            "parents": sorted({*map(str, e.parents_a), *map(str, e.parents_b)}),
+            "score": e.score,
+        }
+        for e in r.co_located
     ]
 
 
@@ -471,9 +506,14 @@ class View:
     sort_key: Mapping[str, Callable[[Row], Any]] = field(default_factory=dict)
 
     @property
+    def parameters(self) -> dict[str, str]:
+        """Public parameter name -> `AnalysisParams` field: the population's, then the view's own."""
+        return {**{name: name for name in POPULATION_PARAMS}, **self.query}
+
+    @property
     def params(self) -> tuple[str, ...]:
         """The `AnalysisParams` fields this view's rows depend on."""
-        return tuple(self.query.values())
+        return tuple(self.parameters.values())
 
 
 _ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")
@@ -573,6 +613,21 @@ VIEWS: tuple[View, ...] = (
         "Clusters of possibly duplicated branch centres (same host country or city, overlapping fields and "
         "partners, different parents), each with its pairwise evidence and score.",
         tie="cluster",
+    ),
+    View(
+        "co_located",
+        "duplicates/co-located",
+        DUPLICATES,
+        CoLocatedRow,
+        _co_located_rows,
+        ("a", "b", "score"),
+        "a",
+        "asc",
+        {"different_parent": "duplicate_require_different_parent"},
+        "Centres of different parents that share a host country and nothing else on record (no common "
+        "city, field, partner or distinctive name): a weaker finding than a duplicate, with no "
+        "recommendation.",
+        tie="b",
     ),
     View(
         "coverage_gaps",

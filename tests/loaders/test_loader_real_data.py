@@ -88,17 +88,21 @@ def test_bilateral_centres(schema: GraphSchema) -> None:
         if rel.type == "HOSTED_IN":
             hosted.setdefault(parent[rel.start_key], set()).add(rel.end_key)
     # SOURCE.md: CASTTC centres in Saudi Arabia, Jordan, Oman, UAE, Egypt, Sudan, Morocco, plus Qatar and
-    # Nigeria/Niger (sources disagree: both readings kept); the LAS centre has no country code
+    # Nigeria/Niger (proposed; sources disagree: both readings kept); the LAS centre has no country code
     assert hosted["CASTTC"] == {"SA", "JO", "OM", "AE", "EG", "SD", "MA", "QA", "NG", "NE"}
     # CATTC centres by 2015-06 (+ Malaysia in preparation); SCOTTC overseas centres named
     assert hosted["CATTC"] == {"KH", "MM", "LA", "TH", "ID", "MY"}
     assert hosted["SCOTTC"] == {"RU", "KZ", "MY", "MN"}
+    assert hosted["CLTTC"] == {"CL"} and hosted["CSATTC"] == {"PK"}
+    assert "BRICSTTC" not in hosted  # network partners, not centres (row 32)
     # mechanism documents and talks (Vietnam, Brunei, Indonesia 2017, Philippines) link to the parent itself
     mechanism = {
-        r.start_key for r in result.relationships if r.type == "BILATERAL_PARTNER_OF" and r.end_key == "CATTC"
+        r.start_key: r.properties.get("lifecycle")
+        for r in result.relationships
+        if r.type == "BILATERAL_PARTNER_OF" and r.end_key == "CATTC"
     }
-    assert mechanism == {"VN", "BN", "ID", "PH"}
-    # the NG|NE row: two candidate centres, every record citing line 26 and both URLs
+    assert mechanism == {"VN": "agreed", "BN": "agreed", "ID": "agreed", "PH": "proposed"}
+    # the NG|NE row: two candidate units, every record citing line 26 and both URLs
     row26 = [
         r for r in result.relationships if r.properties["sources"][0].endswith("bilateral_centers.csv:26")
     ]
@@ -106,19 +110,97 @@ def test_bilateral_centres(schema: GraphSchema) -> None:
         ("PARENT_CENTRE", "CASTTC-NG", "CASTTC"), ("PARENT_CENTRE", "CASTTC-NE", "CASTTC"),
         ("HOSTED_IN", "CASTTC-NG", "NG"), ("HOSTED_IN", "CASTTC-NE", "NE"),
         ("BILATERAL_PARTNER_OF", "NG", "CASTTC-NG"), ("BILATERAL_PARTNER_OF", "NE", "CASTTC-NE"),
+        ("ABOUT", "lifecycle-bc25-NG", "CASTTC-NG"), ("ABOUT", "lifecycle-bc25-NE", "CASTTC-NE"),
     }  # fmt: skip
     assert row26[0].properties["sources"][1:] == [
         "https://en.casttc.org/article/00001525.html",
         "https://fra.yidaiyilu.gov.cn/p/181157.html?alias=undefined&cateName=Economie+innovante",
     ]
-    # three rows about the CSATTC Pakistan branch (2017, 2021, 2023): one node key, three claims
-    pk = [r for r in result.relationships if r.type == "HOSTED_IN" and r.start_key == "CSATTC-PK"]
-    assert [r.properties["note"] for r in pk] == [
-        "reported 2017-07",
-        "reported 2021-12-23",
-        "reported 2023-08-19",
-    ]
+    # three rows about the CSATTC Pakistan branch (2017, 2021, 2023): one node, three dated claims
+    claims = {
+        n.properties["asOf"]: n.properties["value"]
+        for n in result.nodes
+        if n.label == "Statistic" and n.key.endswith("-PK")
+    }
+    assert claims == {
+        "2017-07": "established: inaugurated (first fixed facility in South Asia)",
+        "2021-12-23": "operating: operating",
+        "2023-08-19": "agreed: MoU signed",
+    }
     assert {n.label for n in result.nodes if n.key == "CSATTC-PK"} == {"BranchCentre"}
+
+
+# One test per rule that makes a row a centre
+# (data/reference/china_tech_transfer_centers/SOURCE.md, "Curation").
+
+
+def _units(schema: GraphSchema) -> dict[str, tuple[str, dict[str, object]]]:
+    result = _load(schema, "bilateral_centers.yaml")
+    return {
+        n.key: (n.label, dict(n.properties))
+        for n in result.nodes
+        if n.label in ("BilateralCentre", "BranchCentre")
+    }
+
+
+def test_a_centre_comes_only_from_a_row_that_names_a_centre(schema: GraphSchema) -> None:
+    units = _units(schema)
+    bilateral = {k for k, (label, _) in units.items() if label == "BilateralCentre"}
+    branch = {k for k, (label, _) in units.items() if label == "BranchCentre"}
+    # rows 1-7 (CATTC), 17-24 (CASTTC): "Technology Transfer Center", "bilateral technology transfer center"
+    assert bilateral == {
+        "CATTC-KH", "CATTC-MM", "CATTC-LA", "CATTC-TH", "CATTC-ID", "CATTC-MY",
+        "CASTTC-SA", "CASTTC-JO", "CASTTC-OM", "CASTTC-AE", "CASTTC-EG", "CASTTC-SD", "CASTTC-MA",
+        "CASTTC-QA",
+    }  # fmt: skip
+    # rows 13-15 (sub-centre), 25 (working base), 27-29 (overseas collaborative centres), 30 (branch)
+    assert branch == {
+        "CSATTC-PK", "CASTTC-NG", "CASTTC-NE", "SCOTTC-RU", "SCOTTC-KZ", "SCOTTC-MY", "SCOTTC-MN", "CLTTC-CL"
+    }  # fmt: skip
+
+
+def test_network_partners_and_mentions_are_not_centres(schema: GraphSchema) -> None:
+    result = _load(schema, "bilateral_centers.yaml")
+    keys = {n.key for n in result.nodes}
+    # row 32: BRICS network partners and a mention of the India-China centre; row 31: a cooperating unit
+    assert not {k for k in keys if k.startswith("BRICSTTC-")} and "CLTTC-BR" not in keys
+    partners = {
+        (r.start_label, r.start_key)
+        for r in result.relationships
+        if r.type == "BILATERAL_PARTNER_OF" and r.end_key in ("BRICSTTC", "CLTTC")
+    }
+    assert partners == {
+        ("Country", "BR"), ("Country", "RU"), ("Country", "IN"), ("Country", "ZA"),
+        ("Institution", "CLTTC-partner-Brazil"),
+    }  # fmt: skip
+    partner = next(n for n in result.nodes if n.key == "CLTTC-partner-Brazil")
+    assert (partner.label, partner.properties["name"]) == (
+        "Institution",
+        "China–Brazil Technology Transfer Center",
+    )
+
+
+def test_stage_of_every_unit_follows_its_rows(schema: GraphSchema) -> None:
+    stages = {k: props.get("lifecycle") for k, (_, props) in _units(schema).items()}
+    # "MoU to be signed" (rows 24, 25) -> proposed; "in preparation" (row 7) -> planned
+    assert {k for k, v in stages.items() if v == "proposed"} == {"CASTTC-QA", "CASTTC-NG", "CASTTC-NE"}
+    assert {k for k, v in stages.items() if v == "planned"} == {"CATTC-MY"}
+    # "operating" (row 14) after "inaugurated" (row 13)
+    assert stages["CSATTC-PK"] == "operating"
+    # "agreement to co-build signed 2014-09-16; established by 2015-06" (rows 4, 5)
+    assert stages["CATTC-LA"] == stages["CATTC-TH"] == "established"
+    assert all(v in ("established", "operating", "proposed", "planned") for v in stages.values())
+
+
+def test_every_unit_has_a_readable_name_and_notes_apart(schema: GraphSchema) -> None:
+    for key, (_, props) in _units(schema).items():
+        name = str(props["name"])
+        assert name and not any(word in name for word in ("(+", "mentioned", "partners", "(6 in total)")), key
+    units = _units(schema)
+    assert units["SCOTTC-RU"][1]["note"] == "One of 6 overseas collaborative centres (4 not named)."
+    assert (
+        units["CSATTC-PK"][1]["nameZh"] == "中国—南亚技术转移中心巴基斯坦分中心"
+    )  # the source's 巴基斯坦分中心
 
 
 def test_bri_countries(schema: GraphSchema) -> None:

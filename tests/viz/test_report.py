@@ -84,8 +84,8 @@ def _rows(section: Section, caption_start: str) -> list[list[str]]:
 def test_every_section_the_issue_asks_for_is_there(report: Report) -> None:
     keys = [s.key for s in report.sections]
     assert keys == [
-        "overview", "brokerage", "duplicates", "opportunities", "channels", "coverage", "profiles", "quality",
-        "methods",
+        "summary", "overview", "brokerage", "duplicates", "opportunities", "channels", "coverage", "profiles",
+        "quality", "methods",
     ]  # fmt: skip
     assert [s.title for s in report.sections] == [TITLES[k]["en"] for k in keys]
 
@@ -158,13 +158,25 @@ def test_brokerage_names_partition_roles_and_z_scores(report: Report, bundle: tu
     assert any(t.caption.startswith("Betweenness") and t.rows for t in section.tables)
 
 
-def test_duplicates_carry_evidence_and_a_recommendation(report: Report, bundle: tuple[Any, Any]) -> None:
+def test_duplicates_rest_on_evidence_and_say_their_population(
+    report: Report, bundle: tuple[Any, Any]
+) -> None:
     _, run = bundle
-    clusters = _section(report, "duplicates").subsections
-    assert len(clusters) == len(run.require(DUPLICATES).clusters) > 0
-    for sub in clusters:
-        assert any(p.startswith("Recommendation: ") for p in sub.paragraphs)
-        assert sub.tables[0].caption.startswith("Evidence") and sub.tables[0].rows
+    section = _section(report, "duplicates")
+    # the established real network: no duplicated centre (data/labels/duplicate_pairs.csv)
+    assert run.require(DUPLICATES).clusters == () and not section.subsections
+    assert section.paragraphs[0].startswith("Population: real data only, established bodies only")
+    assert section.paragraphs[1].startswith("0 clusters of duplicated centres")
+
+
+def test_the_summary_of_findings_comes_first(report: Report) -> None:
+    summary = report.sections[0]
+    assert summary.key == "summary" and summary.paragraphs[0].startswith("Population: real data only")
+    rows = summary.tables[0].rows
+    assert rows[0][0] == "No duplicated centres on evidence beyond the host country"
+    brokers = [r[0] for r in rows if r[0].startswith("· ") and "brokerage roles" in r[0]]
+    assert brokers[0].startswith("· China-Arab States Technology Transfer Center:")  # the run's top broker
+    assert any(r[0].startswith("No brokerage opportunity") for r in rows)  # no real offers or demands
 
 
 def test_opportunities_and_channels_say_why_they_are_empty(report: Report) -> None:
@@ -279,7 +291,7 @@ def test_chinese_titles(bundle: tuple[nx.MultiDiGraph, dict[str, Any]]) -> None:
     graph, run = bundle
     zh = build_report(graph, run, lang="zh")
     assert zh.title == "技术转移网络分析报告"
-    assert [s.title for s in zh.sections][:3] == ["概况", "技术经纪与结构洞", "重复建设的分中心"]
+    assert [s.title for s in zh.sections][:3] == ["主要发现", "概况", "技术经纪与结构洞"]
     html = render_html(zh)
     assert '<html lang="zh">' in html and "<h2>国家级中心概况</h2>" in html
     # the figure titles are drawn in a CJK font (glyph ids name it), not as empty boxes
@@ -300,7 +312,7 @@ def test_country_report_thailand(bundle: tuple[nx.MultiDiGraph, dict[str, Any]])
     # bilateral_centers.csv: the China-Thailand centre of the China-ASEAN centre
     centres = _rows(_section(th, "country-centres"), "Centres and bilateral centres")
     assert [(r[0], r[2]) for r in centres] == [
-        ("China-Thailand Technology Transfer Center (Thailand) (Institution:CATTC-TH)",
+        ("China–Thailand Technology Transfer Center (Institution:CATTC-TH)",
          "China-ASEAN Technology Transfer Center")
     ]  # fmt: skip
     brokers = _rows(_section(th, "country-brokers"), "Brokers who reach it")

@@ -110,7 +110,8 @@ def test_opportunities_and_channels_say_when_they_rest_on_synthetic_items() -> N
     # with a synthetic offer (the demo's labelled sample) the sections say so
     G.nodes["TechnologyOffer:o1"]["props"].update(synthetic=True, seed=0)
     for section in (opportunities_section(run, G, T), channels_section(run, G, T)):
-        assert section.paragraphs[1].startswith(
+        assert section.paragraphs[0].startswith("Population:")
+        assert section.paragraphs[2].startswith(
             "1 of the 2 technology offers and demands in the graph are synthetic"
         )
 
@@ -118,12 +119,12 @@ def test_opportunities_and_channels_say_when_they_rest_on_synthetic_items() -> N
 def test_missing_or_empty_results_say_why() -> None:
     G = nx.MultiDiGraph()
     missing = opportunities_section(_run(), G, T)
-    assert "results.opportunities is missing" in missing.paragraphs[0]
-    assert "No offers/demands in the data" in missing.paragraphs[1]
+    assert "results.opportunities is missing" in missing.paragraphs[1]
+    assert "No offers/demands in the data" in missing.paragraphs[2]
     empty = channels_section(_run(channels=ChannelsResult({}, {})), G, T)
-    assert empty.paragraphs == ["No supply–demand channels: no offers/demands in the data."]
+    assert empty.paragraphs[1:] == ["No supply–demand channels: no offers/demands in the data."]
     with_data = channels_section(_run(channels=ChannelsResult({}, {})), _graph(), T)
-    assert with_data.paragraphs == ["No supply–demand channels: none found among 1 offers and 1 demands."]
+    assert with_data.paragraphs[1:] == ["No supply–demand channels: none found among 1 offers and 1 demands."]
 
 
 def test_conflicting_claims() -> None:
@@ -145,13 +146,17 @@ def test_conflicting_claims() -> None:
 
 
 def test_recommendation_follows_the_evidence() -> None:
-    def cluster(fields: float) -> DuplicateCluster:
-        pair = PairEvidence("a", "b", ("MY",), False, fields, (), 0.0, (), 0.0, ("p",), ("q",), 0.3)
+    def cluster(fields: float, name: float = 0.0) -> DuplicateCluster:
+        evidence = ("shared fields",) if fields >= 0.25 else ("similar names",)
+        pair = PairEvidence(
+            "a", "b", ("MY",), False, fields, (), 0.0, (), name, ("p",), ("q",), 0.3, evidence
+        )
         return DuplicateCluster(("a", "b"), ("MY",), ("p", "q"), 0.3, (pair,))
 
     assert recommendation(cluster(0.6)).startswith("Merge or run jointly")
     assert recommendation(cluster(0.2)).startswith("Share")
-    assert recommendation(cluster(0.0)).startswith("Coordinate")
+    # a duplicate always has evidence beyond the host: names alone call for a check, not coordination
+    assert recommendation(cluster(0.0, name=0.6)).startswith("Check whether they are one centre")
 
 
 def test_html_and_markdown_mirror_each_other() -> None:

@@ -10,7 +10,7 @@ from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
 from graph.analytics.results import BrokerageResult, HoleMeasures
 from graph.runs import RunRecord
 from viz.report.charts import bar_chart
-from viz.report.graphinfo import fmt, label_of
+from viz.report.graphinfo import fmt, label_of, population_note
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["brokerage_section", "role_leaders", "structural_hole_leaders"]
@@ -75,6 +75,7 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
     roles = _roles(brokerage)
     partition = brokerage.partition
     groups = brokerage.groups
+    section.paragraphs.append(population_note(run))
     section.paragraphs.append(
         "Gould–Fernandez brokerage on the actor network "
         f"({run.graph.actors} institutions and experts, "

@@ -23,6 +23,7 @@ from viz.report.opportunities import channels_section, opportunities_section
 from viz.report.overview import overview_section
 from viz.report.profiles import profiles_section
 from viz.report.quality import SHACL_GRAPH_LIMIT, quality_section
+from viz.report.summary import summary_section
 
 __all__ = ["ShaclTooLargeError", "build", "shacl_fits"]
 
@@ -102,6 +103,7 @@ def build(
 
         validation = validate(list(graph_records(G, schema)), schema=schema)
     sections = [
+        summary_section(run, G, t, lang),
         overview_section(G, t),
         brokerage_section(run, G, t),
         duplicates_section(run, G, t),

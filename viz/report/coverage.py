@@ -12,7 +12,7 @@ from graph.analytics.registry import COVERAGE
 from graph.runs import RunRecord
 from ontology.vocab import PropertyName
 from viz.report.charts import stacked_bar_chart
-from viz.report.graphinfo import country_node, name, props
+from viz.report.graphinfo import country_node, name, population_note, props
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["coverage_section", "gaps_by"]
@@ -44,6 +44,7 @@ def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> S
     countries = coverage.countries
     members = {c: v for c, v in countries.items() if v.bri_member}
     served = {c for c, v in members.items() if v.centres or v.partners}
+    section.paragraphs.append(population_note(run))
     section.paragraphs.append(
         f"{len(served)} of {len(members)} Belt and Road countries host a transfer centre "
         "or a partner of one; "

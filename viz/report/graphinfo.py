@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "label_of",
     "name",
     "placements",
+    "population_note",
     "props",
     "year_of",
 ]
@@ -124,3 +126,22 @@ def fmt(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def population_note(run: RunRecord) -> str:
+    """The sentence that says which population a run's findings rest on.
+
+    Examples
+    --------
+    >>> from graph.analytics.params import AnalysisParams
+    >>> from graph.analytics.population import Population
+    >>> from graph.runs import GraphCounts
+    >>> run = RunRecord("r", "now", AnalysisParams(), GraphCounts(1, 0), population=Population(False,
+    ...                 "established", 1, 0))
+    >>> population_note(run)[:40]
+    'Population: real data only, established '
+    """
+    if run.population is None:
+        return "Population: not recorded by this run (saved before populations were recorded)."
+    text = run.population.describe()
+    return f"Population: {text[0].lower()}{text[1:]}"

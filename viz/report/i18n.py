@@ -14,6 +14,7 @@ TITLES: dict[str, dict[str, str]] = {
     "origin": {"en": "Produced by", "zh": "生成方式"},
     "generated": {"en": "Generated", "zh": "生成时间"},
     "run": {"en": "Analysis run", "zh": "分析批次"},
+    "summary": {"en": "Summary of findings", "zh": "主要发现"},
     "overview": {"en": "Overview", "zh": "概况"},
     "brokerage": {"en": "Brokers and structural holes", "zh": "技术经纪与结构洞"},
     "duplicates": {"en": "Duplicated branch centres", "zh": "重复建设的分中心"},
@@ -42,6 +43,10 @@ TITLES: dict[str, dict[str, str]] = {
     "holes": {"en": "Structural-hole leaders", "zh": "结构洞优势者"},
     "betweenness": {"en": "Betweenness", "zh": "中介中心性"},
     "evidence": {"en": "Evidence", "zh": "证据"},
+    "co_located": {
+        "en": "Co-located centres (same host country only)",
+        "zh": "同一东道国的中心（仅共处一国）",
+    },
     "gaps_country": {"en": "Gaps by country", "zh": "各国空白"},
     "gaps_field": {"en": "Gaps by field", "zh": "各领域空白"},
     "served": {"en": "Belt and Road countries by coverage", "zh": "共建国家覆盖情况"},

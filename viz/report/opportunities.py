@@ -22,7 +22,7 @@ from graph.analytics.registry import CHANNELS, OPPORTUNITIES
 from graph.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName
 from viz.report.charts import path_chart
-from viz.report.graphinfo import fmt, has_label, name
+from viz.report.graphinfo import fmt, has_label, name, population_note
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["channels_section", "item_paths", "opportunities_section"]
@@ -189,8 +189,15 @@ def _section(
 ) -> Section:
     rid = run.id
     section = Section(key, t[key], f"analysis run {rid}: results.{key}")
+    section.paragraphs.append(population_note(run))
     value = _plain(run, key)
     offers, demands = _supply_demand_counts(G)
+    synthetic = _synthetic_items(G)
+    with_synthetic = run.population is None or run.population.synthetic
+    if not with_synthetic and synthetic:  # the analysis saw the real offers and demands only
+        real = sum(1 for n, d in G.nodes(data=True) if has_label(G, n, NodeLabel.TECHNOLOGY_OFFER)
+                   and not (d.get("props") or {}).get(PropertyName.SYNTHETIC))  # fmt: skip
+        offers, demands = real, offers + demands - synthetic - real
     items = _items(value, key)
     if value is None:
         section.paragraphs.append(
@@ -209,10 +216,15 @@ def _section(
             else f"none found among {offers} offers and {demands} demands"
         )
         section.paragraphs.append(f"No {what}: {reason}.")
+        if not with_synthetic and synthetic:
+            section.paragraphs.append(
+                f"The {synthetic} synthetic offers and demands of the labelled demo sample are loaded but "
+                "left out of the analyses; `transfernet analyze --synthetic` shows how the analysis works "
+                "on them."
+            )
         return section
     section.paragraphs.append(f"{len(items)} {what} (the first {min(len(items), _MAX_ITEMS)} shown).")
-    synthetic = _synthetic_items(G)
-    if synthetic:
+    if with_synthetic and synthetic:
         section.paragraphs.append(
             f"{synthetic} of the {offers + demands} technology offers and demands in the graph are "
             f"synthetic (marked synthetic: true, with the generator's seed): {what} through them show "

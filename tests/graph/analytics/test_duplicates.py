@@ -68,9 +68,13 @@ def test_cross_parent_pair_in_same_city_is_found_with_its_evidence() -> None:
     assert pair.field_jaccard == pytest.approx(1 / 3, abs=1e-4)  # {2.2} / {2.2, 2.3, 3.1}
     assert pair.shared_partners == ("Institution:uni",)
     assert pair.partner_jaccard == 1.0
-    assert pair.name_similarity == 1.0  # same tokens across scripts: CN, TH, techtransfer, center
-    # 0.35 * 1 (same city) + 0.2 * 1/3 + 0.25 * 1 + 0.2 * 1
-    assert pair.score == pytest.approx(0.35 + 0.2 / 3 + 0.25 + 0.2, abs=1e-4)
+    # both names are only the countries and generic words (CN, TH, techtransfer, center): no
+    # distinctive token, so the names are no evidence
+    assert pair.name_similarity == 0.0
+    # 0.35 * 1 (same city) + 0.2 * 1/3 + 0.25 * 1 + 0.2 * 0
+    assert pair.score == pytest.approx(0.35 + 0.2 / 3 + 0.25, abs=1e-4)
+    assert pair.evidence == ("same city", "shared fields", "shared partners")
+    assert (pair.kind, pair.confidence) == ("duplicate", "high")
     assert set(clusters[0].parents) == {"Institution:GX", "Institution:YN"}
 
 
@@ -79,9 +83,19 @@ def test_same_parent_is_not_a_planning_duplicate() -> None:
     def pairs(clusters: list) -> set[tuple[str, str]]:
         return {(e.a, e.b) for c in clusters for e in c.pairs}
 
-    assert ("Institution:a", "Institution:c") not in pairs(duplicate_centres(_graph(), min_score=0.0))
-    relaxed = duplicate_centres(_graph(), min_score=0.0, require_different_parent=False)
-    assert ("Institution:a", "Institution:c") in pairs(relaxed)
+    apart: list = []
+    assert ("Institution:a", "Institution:c") not in pairs(
+        duplicate_centres(_graph(), min_score=0.0, co_located=apart)
+    )
+    assert ("Institution:a", "Institution:c") not in {(e.a, e.b) for e in apart}
+    # relaxed, the pair is a candidate; Thailand is all they share (other cities, no shared
+    # field or partner, no distinctive name token): co-located, never a duplicate
+    relaxed_apart: list = []
+    relaxed = duplicate_centres(
+        _graph(), min_score=0.0, require_different_parent=False, co_located=relaxed_apart
+    )
+    assert ("Institution:a", "Institution:c") not in pairs(relaxed)
+    assert ("Institution:a", "Institution:c") in {(e.a, e.b) for e in relaxed_apart}
 
 
 def test_different_host_countries_never_pair() -> None:
@@ -89,18 +103,35 @@ def test_different_host_countries_never_pair() -> None:
     assert all("Institution:d" not in c.members for c in clusters)
 
 
+def test_sharing_the_host_country_alone_is_co_located_not_duplicated() -> None:
+    # b–c: Thailand in different cities, different parents, no shared field or partner, no
+    # distinctive name token: score 0.35 * 0.8 = 0.28, but no evidence beyond the host
+    apart: list = []
+    clusters = duplicate_centres(_graph(), min_score=0.0, co_located=apart)
+    assert all("Institution:c" not in c.members for c in clusters)
+    (pair,) = [e for e in apart if (e.a, e.b) == ("Institution:b", "Institution:c")]
+    assert (pair.kind, pair.confidence, pair.evidence) == ("co-located", "low", ())
+    assert pair.score == pytest.approx(0.28, abs=1e-4)
+
+
 def test_threshold_is_a_parameter() -> None:
-    # b–c: Thailand in different cities (0.8), no shared fields or partners; name tokens
-    # {CN, TH, techtransfer, center} vs {TH, branch, center}: 2/5.  Score 0.35*0.8 + 0.2*0.4 = 0.36.
-    clusters = duplicate_centres(_graph(), min_score=0.35)
-    pair = next(e for c in clusters for e in c.pairs if (e.a, e.b) == ("Institution:b", "Institution:c"))
-    assert pair.name_similarity == pytest.approx(0.4)
-    assert pair.score == pytest.approx(0.36, abs=1e-4)
-    assert {"Institution:a", "Institution:b", "Institution:c"} == set(clusters[0].members)
-    assert [c.members for c in duplicate_centres(_graph(), min_score=0.37)] == [
+    # a–b scores 0.35 + 0.2/3 + 0.25 = 0.6667 (see above)
+    assert [c.members for c in duplicate_centres(_graph(), min_score=0.66)] == [
         ("Institution:a", "Institution:b")
     ]
-    assert duplicate_centres(_graph(), min_score=0.99) == []
+    assert duplicate_centres(_graph(), min_score=0.67) == []
+
+
+def test_distinctive_name_words_are_evidence() -> None:
+    G = _graph()
+    G.nodes["Institution:c"]["props"]["name"] = "Thailand PCSIR Kasetsart technology transfer centre"
+    G.nodes["Institution:b"]["props"]["name"] = "Kasetsart PCSIR centre"
+    pairs = {(e.a, e.b): e for c in duplicate_centres(G, min_score=0.0) for e in c.pairs}
+    # b (Yunnan) and c (Guangxi), other cities, no shared field or partner; distinctive tokens
+    # {pcsir, kasetsart} on both sides (b's Chinese name adds nothing distinctive)
+    pair = pairs[("Institution:b", "Institution:c")]
+    assert pair.name_similarity == 1.0 and pair.evidence == ("similar names",)
+    assert pair.confidence == "medium"
 
 
 def test_name_tokens_are_script_independent() -> None:

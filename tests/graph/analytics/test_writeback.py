@@ -29,6 +29,7 @@ from ontology.vocab import PropertyName as P
 from ontology.vocab import RelType as R
 
 SYN = {"sources": ["test_writeback.py"], "synthetic": True, "seed": 7}
+SAMPLE = AnalysisParams(synthetic=True)  # the test network is synthetic: analyse it as such
 
 
 def _records() -> list[NodeRecord | RelationshipRecord]:
@@ -92,7 +93,7 @@ def _runs(store: FalkorDBStore) -> dict[str, dict[str, Any]]:
 
 
 def test_results_are_stored_on_the_actors(store: FalkorDBStore, tmp_path: Path) -> None:
-    run = run_suite(store.to_networkx())
+    run = run_suite(store.to_networkx(), SAMPLE)
     report = write_back(store, run)
     stored = _stored(store)
     assert report.scored == 5 and report.cleared == 0 and report.missing == ()
@@ -121,7 +122,7 @@ def test_other_properties_labels_and_sources_are_kept(store: FalkorDBStore) -> N
         f"MATCH (n) WHERE NOT n{labels_clause([L.ANALYSIS_RUN])} RETURN n.id AS k, labels(n) AS l ORDER BY k"
     )
     labels_before = store.query(labels)
-    write_back(store, run_suite(store.to_networkx()))
+    write_back(store, run_suite(store.to_networkx(), SAMPLE))
     after = _stored(store)
     for node, props in before.items():
         assert {k: v for k, v in after[node].items() if k not in RESULT_PROPERTIES} == props
@@ -130,7 +131,7 @@ def test_other_properties_labels_and_sources_are_kept(store: FalkorDBStore) -> N
 
 
 def test_run_node_records_parameters_time_and_counts(store: FalkorDBStore, tmp_path: Path) -> None:
-    params = AnalysisParams(partition="region", seed=3)
+    params = AnalysisParams(partition="region", seed=3, synthetic=True)
     run = run_suite(store.to_networkx(), params)
     path = save_run(run, tmp_path / "runs")
     write_back(store, run, source=path.name)
@@ -148,11 +149,11 @@ def test_run_node_records_parameters_time_and_counts(store: FalkorDBStore, tmp_p
 
 
 def test_a_new_run_replaces_the_old_results_everywhere(store: FalkorDBStore) -> None:
-    first = run_suite(store.to_networkx())
+    first = run_suite(store.to_networkx(), SAMPLE)
     write_back(store, first)
     G = store.to_networkx()
     G.remove_node("Institution:d")  # the second run does not score d (computed without it)
-    second = run_suite(G)
+    second = run_suite(G, SAMPLE)
     assert second.id != first.id
     report = write_back(store, second)
     stored = _stored(store)
@@ -164,7 +165,7 @@ def test_a_new_run_replaces_the_old_results_everywhere(store: FalkorDBStore) -> 
 
 
 def test_a_value_the_new_run_cannot_compute_is_removed(store: FalkorDBStore) -> None:
-    run = run_suite(store.to_networkx())
+    run = run_suite(store.to_networkx(), SAMPLE)
     write_back(store, run)
     assert P.CONSTRAINT in _stored(store)["Institution:a"]
     # the same run with a's constraint undefined (as for an isolate: NaN, stored as null)
@@ -179,7 +180,7 @@ def test_a_value_the_new_run_cannot_compute_is_removed(store: FalkorDBStore) -> 
 
 
 def test_actors_deleted_since_the_run_are_not_recreated(store: FalkorDBStore) -> None:
-    run = run_suite(store.to_networkx())
+    run = run_suite(store.to_networkx(), SAMPLE)
     store.delete_nodes(L.INSTITUTION, ["d"])
     report = write_back(store, run)
     assert report.missing == ("Institution:d",)
@@ -187,7 +188,7 @@ def test_actors_deleted_since_the_run_are_not_recreated(store: FalkorDBStore) ->
 
 
 def test_a_node_that_cannot_carry_results_is_refused_before_writing(store: FalkorDBStore) -> None:
-    run = run_suite(store.to_networkx())
+    run = run_suite(store.to_networkx(), SAMPLE)
     run.require(CENTRALITY).pagerank["Country:CN"] = 0.5
     with pytest.raises(ValueError, match="Country:CN"):
         write_back(store, run)
@@ -196,7 +197,7 @@ def test_a_node_that_cannot_carry_results_is_refused_before_writing(store: Falko
 
 
 def test_stored_results_pass_shacl_and_round_trip_through_rdf(store: FalkorDBStore) -> None:
-    write_back(store, run_suite(store.to_networkx()))
+    write_back(store, run_suite(store.to_networkx(), SAMPLE))
     schema = store.schema
     records = list(graph_records(store.to_networkx(), schema))
     report = validate(records, schema=schema)
@@ -215,7 +216,7 @@ def test_shacl_refuses_a_malformed_result() -> None:
 
 
 def test_loading_again_keeps_the_results(store: FalkorDBStore) -> None:
-    run = run_suite(store.to_networkx())
+    run = run_suite(store.to_networkx(), SAMPLE)
     write_back(store, run)
     before = _stored(store)
     nodes = [x for x in _records() if isinstance(x, NodeRecord)]
@@ -244,8 +245,8 @@ def test_cli_analyze_writes_back_unless_told_not_to(tmp_path: Path, monkeypatch:
         s.upsert([x for x in _records() if isinstance(x, NodeRecord)],
                  [x for x in _records() if isinstance(x, RelationshipRecord)])  # fmt: skip
     try:
-        main(["analyze"])
-        main(["analyze", "--no-write-back"])
+        main(["analyze", "--synthetic"])
+        main(["analyze", "--synthetic", "--no-write-back"])
         records = sorted((tmp_path / "runs").glob("analysis-*.json.gz"))
         assert len(records) == 2  # both runs keep their JSON record
         with open_store(settings, load_schema()) as s:
@@ -298,7 +299,7 @@ def test_bundled_dataset_with_results_reloads_and_round_trips(tmp_path: Path) ->
 def test_the_run_node_is_written_last_as_the_commit_marker(
     store: FalkorDBStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = run_suite(store.to_networkx())
+    run = run_suite(store.to_networkx(), SAMPLE)
     real = store.upsert
     calls: list[int] = []
 
@@ -315,7 +316,7 @@ def test_the_run_node_is_written_last_as_the_commit_marker(
     assert _runs(store) == {}  # no marker: an incomplete run that readers ignore
     assert {p[P.ANALYSIS_RUN] for p in _stored(store).values()} == {run.id}
     monkeypatch.setattr(store, "upsert", real)
-    again = run_suite(store.to_networkx())
+    again = run_suite(store.to_networkx(), SAMPLE)
     write_back(store, again)
     assert set(_runs(store)) == {again.id}
     assert {p[P.ANALYSIS_RUN] for p in _stored(store).values()} == {again.id}

@@ -1,0 +1,138 @@
+"""Which part of the graph an analysis answers about: the real, established network by default.
+
+Two choices make a population:
+
+- ``synthetic``: nodes marked ``synthetic: true`` (the demo's labelled sample, the scale
+  generator's networks) enter only when asked for, with every relationship that touches them;
+- ``scenario``: ``"established"`` (the default) leaves out bodies whose ``lifecycle`` stage is
+  proposed, planned or agreed (not yet set up), suspended or closed, and partnerships whose
+  own stage is proposed or planned; ``"as-planned"`` keeps the proposed, planned and agreed
+  ones, to see the network as the plans would make it (closed and suspended stay out).
+
+Nodes without a lifecycle stage (universities, agencies, countries…) are in every population.
+The stages are the notations of ``tn:lifecycleStages`` in the ontology.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Literal
+
+import networkx as nx
+
+from ontology.vocab import PropertyName
+
+__all__ = ["LEFT_OUT_CLAIMS", "LEFT_OUT_STAGES", "Population", "Scenario", "select"]
+
+Scenario = Literal["established", "as-planned"]
+
+#: Lifecycle stages of the bodies a scenario leaves out.
+LEFT_OUT_STAGES: dict[str, frozenset[str]] = {
+    "established": frozenset({"proposed", "planned", "agreed", "suspended", "closed"}),
+    "as-planned": frozenset({"suspended", "closed"}),
+}
+#: Lifecycle stages of the relationships (partnerships) a scenario leaves out.
+LEFT_OUT_CLAIMS: dict[str, frozenset[str]] = {
+    "established": frozenset({"proposed", "planned", "suspended", "closed"}),
+    "as-planned": frozenset({"suspended", "closed"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    """What a run covers and what it left out (counts, and the bodies left out by stage)."""
+
+    synthetic: bool
+    scenario: str
+    nodes: int
+    relationships: int
+    synthetic_nodes_left_out: int = 0
+    bodies_left_out: tuple[str, ...] = ()
+    relationships_left_out: int = 0
+
+    def describe(self) -> str:
+        """One sentence a reader can check the findings against.
+
+        Examples
+        --------
+        >>> Population(False, "established", 10, 9, 3, ("Institution:x",), 4).describe()[:56]
+        'Real data only, established bodies only (10 nodes, 9 rel'
+        """
+        kind = "real and synthetic data" if self.synthetic else "Real data only"
+        stage = (
+            "as planned (proposed, planned and agreed bodies included)"
+            if self.scenario == "as-planned"
+            else ("established bodies only")
+        )
+        left = []
+        if self.synthetic_nodes_left_out:
+            left.append(f"{self.synthetic_nodes_left_out:,} synthetic nodes")
+        if self.bodies_left_out:
+            left.append(f"{len(self.bodies_left_out)} proposed, planned or agreed bodies")
+        if self.relationships_left_out:
+            left.append(
+                f"{self.relationships_left_out:,} relationships with them or of proposed partnerships"
+            )
+        tail = f"; left out: {', '.join(left)}" if left else ""
+        size = f"{self.nodes:,} nodes, {self.relationships:,} relationships"
+        return f"{kind[0].upper()}{kind[1:]}, {stage} ({size}{tail})."
+
+
+def _stage(props: dict[str, object]) -> object:
+    return props.get(PropertyName.LIFECYCLE)
+
+
+def select(
+    G: nx.MultiDiGraph, *, synthetic: bool = False, scenario: str = "established"
+) -> tuple[nx.MultiDiGraph, Population]:
+    """The part of `G` a population covers, and its summary.
+
+    Returns `G` itself when nothing is left out (no copy).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", props={})
+    >>> G.add_node("s", props={"synthetic": True})
+    >>> G.add_node("p", props={"lifecycle": "proposed"})
+    >>> _ = G.add_edge("a", "s", type="T", props={})
+    >>> _ = G.add_edge("a", "p", type="T", props={})
+    >>> H, pop = select(G)
+    >>> sorted(H), pop.synthetic_nodes_left_out, pop.bodies_left_out, pop.relationships_left_out
+    (['a'], 1, ('p',), 2)
+    >>> sorted(select(G, synthetic=True, scenario="as-planned")[0])
+    ['a', 'p', 's']
+    """
+    if scenario not in LEFT_OUT_STAGES:
+        raise ValueError(f"unknown scenario {scenario!r}; use one of {', '.join(LEFT_OUT_STAGES)}")
+    stages, claims = LEFT_OUT_STAGES[scenario], LEFT_OUT_CLAIMS[scenario]
+    fake: list[Hashable] = []
+    bodies: list[Hashable] = []
+    for n, data in G.nodes(data=True):
+        props = data.get("props") or {}
+        if not synthetic and props.get(PropertyName.SYNTHETIC):
+            fake.append(n)
+        elif _stage(props) in stages:
+            bodies.append(n)
+    gone = {*fake, *bodies}
+    edges = [
+        (u, v, k)
+        for u, v, k, d in G.edges(keys=True, data=True)
+        if u not in gone and v not in gone and _stage(d.get("props") or {}) in claims
+    ]
+    if not gone and not edges:
+        return G, Population(synthetic, scenario, G.number_of_nodes(), G.number_of_edges())
+    H = G.subgraph(n for n in G if n not in gone).copy()
+    H.remove_edges_from(edges)
+    left_out = G.number_of_edges() - H.number_of_edges()
+    summary = Population(
+        synthetic,
+        scenario,
+        H.number_of_nodes(),
+        H.number_of_edges(),
+        len(fake),
+        tuple(sorted(map(str, bodies))),
+        left_out,
+    )
+    return H, summary
