@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.entity_models import RelationshipIn
-from graph.cypher import ident, stable_id
+from graph.cypher.identifiers import ident, stable_id
 from graph.existing import existing_keys
 from graph.projection import node_type_of
 from graph.store import GraphStore

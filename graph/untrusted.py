@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from graph.store import ReadOnlyViolation
+from graph.errors import ReadOnlyViolation
 
 __all__ = ["ALLOWED_PROCEDURES", "check_untrusted"]
 
@@ -35,11 +35,11 @@ def check_untrusted(cypher: str) -> None:
     >>> check_untrusted("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row")
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: LOAD CSV is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: LOAD CSV is not allowed in read-only queries
     >>> check_untrusted("CALL algo.pageRank('X', 'Y') YIELD node RETURN node")
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: procedure algo.pageRank is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: procedure algo.pageRank is not allowed in read-only queries
     """
     text = _COMMENTS.sub(" ", _STRINGS.sub("''", cypher))
     if _LOAD.search(text):

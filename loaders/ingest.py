@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from graph.cypher import GroupedRecords, group_records
+from graph.cypher.grouping import GroupedRecords, group_records
 from graph.existing import existing_keys, existing_records
 from graph.gcpause import paused_gc
 from graph.store import GraphStore

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.cypher import ident
+from graph.cypher.identifiers import ident
 from graph.store import GraphStore
 from loaders.generate import (
     DEMAND_TEMPLATES,

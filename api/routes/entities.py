@@ -5,7 +5,7 @@ one key-index lookup returning one row; a listing page scans the type's nodes (o
 country or field filter, that node's neighbours) and sorts them by key (the cursor's
 comparison avoids FalkorDB's key index, whose range scans compare strings ignoring case
 while ORDER BY does not).  Labels and relationship types come from the schema and the vocabulary,
-quoted by `graph.cypher.ident`, and a type given by the caller is used only after it is
+quoted by `graph.cypher.identifiers.ident`, and a type given by the caller is used only after it is
 found in the schema.
 
 Writes need an API key (``X-API-Key``) and are validated like a load
@@ -63,7 +63,7 @@ from api.entity_writes import (
     plan_write,
 )
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError
-from graph.cypher import ident, stable_id
+from graph.cypher.identifiers import ident, stable_id
 from graph.projection import node_type_of
 from graph.store import GraphStore, StoreError
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType, SchemaError

@@ -43,7 +43,9 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from graph.analytics.suite import AnalysisRun
-from graph.cypher import chunks, ident, labels_clause, missing_endpoints_cypher
+from graph.cypher.grouping import chunks
+from graph.cypher.identifiers import ident, labels_clause
+from graph.cypher.statements import missing_endpoints_cypher
 from graph.gcpause import paused_gc
 from graph.store import GraphStore
 from ontology.records import NodeRecord

@@ -11,9 +11,10 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import stop_server
-from graph.cypher import NAMED_QUERIES, group_records
+from graph.backends.falkordb.server import stop_server
+from graph.backends.falkordb.store import FalkorDBStore
+from graph.cypher.grouping import group_records
+from graph.cypher.named import NAMED_QUERIES
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
@@ -340,7 +341,7 @@ def test_batches_smaller_than_the_load(store: GraphStore) -> None:
     assert (stats.nodes, stats.relationships) == (240, 230)
 
 
-# -- named queries (graph.cypher.NAMED_QUERIES) on the ontology's own schema ----------------
+# -- named queries (graph.cypher.named.NAMED_QUERIES) on the ontology's own schema ----------------
 
 
 @pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
