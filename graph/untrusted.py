@@ -13,8 +13,17 @@ from __future__ import annotations
 import re
 
 from graph.errors import ReadOnlyViolation
+from ontology.vocab import NodeLabel, PropertyName, RelType
 
-__all__ = ["ALLOWED_PROCEDURES", "check_untrusted"]
+__all__ = ["ALLOWED_PROCEDURES", "EXAMPLE_PARAMETERS", "EXAMPLE_QUERY", "check_untrusted"]
+
+#: An example of an untrusted read (the API's ``/cypher`` documents it), with `EXAMPLE_PARAMETERS`.
+EXAMPLE_QUERY = (
+    f"MATCH (c:{NodeLabel.TRANSFER_CENTRE})-[:{RelType.PARENT_CENTRE}]->"
+    f"(p {{{PropertyName.ID}: $parent}}) RETURN c.{PropertyName.ID} AS id"
+)
+#: The parameters of `EXAMPLE_QUERY`.
+EXAMPLE_PARAMETERS: dict[str, str] = {"parent": "CASTTC"}
 
 #: Procedures an untrusted query may call (read-only schema introspection).
 ALLOWED_PROCEDURES: frozenset[str] = frozenset({"db.labels", "db.relationshiptypes", "db.propertykeys"})
