@@ -21,11 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from graph.cypher.grouping import GroupedRecords, group_records
-from graph.existing import existing_keys, existing_records
-from graph.gcpause import paused_gc
-from graph.store import GraphStore
-from loaders.checks import (
+from graph.checks import (
     event_date_errors,
     incomplete,
     minimum_errors,
@@ -35,11 +31,15 @@ from loaders.checks import (
     source_row,
     store_context,
 )
-from loaders.errors import RecordError
+from graph.cypher.grouping import GroupedRecords, group_records
+from graph.existing import existing_keys, existing_records
+from graph.gcpause import paused_gc
+from graph.store import GraphStore
 from loaders.mapping import compile_mapping
 from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
+from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
 
