@@ -27,8 +27,8 @@ from api.routes import (
     search,
 )
 from api.settings import Settings
+from graph.analytics.runs import RunRecords
 from graph.cache import ProjectionCache
-from graph.runs import RunRecords
 from viz.facets import prepare_facets
 
 __all__ = ["API_PREFIX", "create_app"]

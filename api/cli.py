@@ -628,7 +628,7 @@ def report(
     ] = True,
 ) -> None:
     """Write the network analysis report from the current graph and the latest analysis run."""
-    from graph.runs import latest_run
+    from graph.analytics.runs import latest_run
     from viz.report import FORMATS
 
     formats = tuple(f.strip() for f in format.split(",") if f.strip())

@@ -9,8 +9,8 @@ from fastapi import Depends, Header, Request
 
 from api.problems import ProblemError
 from api.settings import Settings
+from graph.analytics.runs import RunRecords
 from graph.cache import ProjectionCache
-from graph.runs import RunRecords
 from graph.store import GraphStore
 
 __all__ = [
@@ -50,7 +50,7 @@ def get_projection(request: Request) -> ProjectionCache:
 
 
 def get_runs(request: Request) -> RunRecords:
-    """The run records of the data directory, read once per file (see `graph.runs.RunRecords`)."""
+    """The run records of the data directory, read once per file (see `graph.analytics.runs.RunRecords`)."""
     state = request.app.state
     runs: RunRecords | None = getattr(state, "runs", None)
     if runs is None:  # an app used without its lifespan (tests with TestClient outside a `with`)

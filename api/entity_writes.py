@@ -1,13 +1,12 @@
 """Entity writes: turn a request into records, validate them as a load would, write them atomically.
 
 The checks are the loaders' own: values are converted and checked by
-`loaders.convert.converter_for` (datatypes, patterns, allowed values), relationship ends
+`ontology.values.converter_for` (datatypes, patterns, allowed values), relationship ends
 must exist (`graph.existing.existing_keys`), and the SHACL shapes run on the new records
-together with what the store holds around them (``loaders.ingest``'s context and SHACL
-steps), so a bilateral centre without a host country or an agreement with one party is
-refused.  Every problem is collected (`WriteRefused` lists them all) and nothing is
-written unless there is none; then one atomic `GraphStore.upsert` writes the node and
-its relationships.
+together with what the store holds around them (`graph.checks`, which loads run too), so
+a bilateral centre without a host country or an agreement with one party is refused.
+Every problem is collected (`WriteRefused` lists them all) and nothing is written unless
+there is none; then one atomic `GraphStore.upsert` writes the node and its relationships.
 
 A replace (PUT) writes the desired properties and sets the stored ones it drops to
 null (which removes them), except ``synthetic``/``seed``: a generated node stays marked.
@@ -23,15 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.entity_models import RelationshipIn
-from graph.cypher import ident, stable_id
+from graph.checks import minimum_errors, shacl_errors, store_context
+from graph.cypher.identifiers import stable_id
+from graph.entities import neighbour_rows, stored_node_row
 from graph.existing import existing_keys
 from graph.projection import node_type_of
 from graph.store import GraphStore
-from loaders.checks import minimum_errors, shacl_errors, store_context
-from loaders.convert import ConversionError, converter_for
-from loaders.errors import RecordError
+from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, NodeType, PropertySpec
+from ontology.values import ConversionError, converter_for
 from ontology.vocab import PropertyName
 
 __all__ = [
@@ -115,17 +115,11 @@ def fetch_node(store: GraphStore, label: str, key: Any) -> StoredNode | None:
     """The node holding this key among the nodes of `label`'s key label (one indexed lookup):
     whatever its type, since the key is unique across the whole hierarchy.  None if absent."""
     nt = store.schema.node(label)
-    rows = store.query(
-        f"MATCH (n:{ident(nt.key_label)}) WHERE n.{ident(nt.key)} = $key "
-        "RETURN labels(n) AS labels, properties(n) AS props LIMIT 1",
-        {"key": key},
-        read_only=True,
-        row_cap=1,
-    )
-    if not rows:
+    row = stored_node_row(store, nt, key)
+    if row is None:
         return None
-    found = node_type_of(store.schema, rows[0]["labels"]) or nt
-    return StoredNode(found, list(rows[0]["labels"]), dict(rows[0]["props"]))
+    found = node_type_of(store.schema, row["labels"]) or nt
+    return StoredNode(found, list(row["labels"]), dict(row["props"]))
 
 
 def _spec(specs: Sequence[PropertySpec], name: str) -> PropertySpec | None:
@@ -315,13 +309,7 @@ def check_detach(store: GraphStore, node: StoredNode) -> None:
     schema = store.schema
     nt = node.node_type
     me = node.record()
-    rows = store.query(
-        f"MATCH (n:{ident(nt.label)})-[]-(m) WHERE n.{ident(nt.key)} = $key "
-        "RETURN DISTINCT labels(m) AS labels, properties(m) AS props",
-        {"key": me.key},
-        read_only=True,
-        row_cap=100_000,
-    )
+    rows = neighbour_rows(store, nt, me.key)
     neighbours = []
     for row in rows:
         found = node_type_of(schema, row["labels"])

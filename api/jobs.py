@@ -16,8 +16,8 @@ import networkx as nx
 
 from api.settings import Settings
 from graph.analytics.params import AnalysisParams
+from graph.analytics.runs import LAST_LOAD, LoadSummary, RunRecord, read_load_record, save_run
 from graph.analytics.writeback import WriteBackReport
-from graph.runs import LAST_LOAD, LoadSummary, RunRecord, read_load_record, save_run
 from graph.store import GraphStore
 from loaders.generate import GeneratedNetwork
 from loaders.ingest import LoadReport
@@ -74,7 +74,7 @@ def load_demo_data(
 
 def save_load_record(settings: Settings, reports: tuple[LoadReport, ...] | list[LoadReport]) -> Path:
     """Write the load's reports as the data directory's last-load record."""
-    from graph.runs import write_load_record
+    from graph.analytics.runs import write_load_record
 
     summaries: list[LoadSummary] = [r.summary() for r in reports]
     return write_load_record(summaries, settings.runs_dir / LAST_LOAD)

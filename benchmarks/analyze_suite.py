@@ -50,7 +50,7 @@ def _cli(data_dir: Path, *args: str) -> list[str]:
 
 def _server_pids(data_dir: Path) -> list[int]:
     """The embedded store server of `data_dir` (from its registry), if running."""
-    from graph.backends.falkordb_server import read_registry
+    from graph.backends.falkordb.server import read_registry
     from graph.config import StoreSettings
 
     info = read_registry(StoreSettings(_env_file=None, data_dir=data_dir).store_dir)
@@ -127,7 +127,7 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
 
 
 def _latest(data_dir: Path) -> Any:
-    from graph.runs import latest_run
+    from graph.analytics.runs import latest_run
 
     return latest_run(data_dir / "runs")
 

@@ -24,9 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import stop_server
-from graph.cypher import NAMED_QUERIES
+from graph.backends.falkordb.server import stop_server
+from graph.backends.falkordb.store import FalkorDBStore
+from graph.cypher.named import NAMED_QUERIES
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import Datatype, GraphSchema, NodeType, PropertySpec, RelationshipType
 

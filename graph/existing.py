@@ -4,7 +4,7 @@ Loaders use it before writing: to tell which relationship ends already exist, an
 validate a file in the context of the graph it will join (a bilateral centre whose name
 came from another source, an agreement whose second party was loaded earlier).  Works on
 any `GraphStore`: labels and property names are checked against the schema and quoted
-by `graph.cypher.ident`; keys travel as parameters.
+by `graph.cypher.identifiers.ident`; keys travel as parameters.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from graph.cypher import ident
+from graph.cypher.identifiers import ident
 from graph.projection import node_type_of
 from graph.store import GraphStore
 from ontology.records import NodeRecord, RelationshipRecord

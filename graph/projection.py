@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from graph.cypher import stable_id
+from graph.cypher.identifiers import stable_id
 from graph.gcpause import paused_gc
 from ontology.schema import GraphSchema, NodeType
 

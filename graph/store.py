@@ -14,7 +14,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
-from graph.cypher import GroupedRecords
+from graph.cypher.grouping import GroupedRecords
+from graph.errors import QueryTimeout, ReadOnlyViolation, StoreError
 from graph.projection import GraphArrays
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
@@ -30,18 +31,6 @@ __all__ = [
     "StoreError",
     "StoreStats",
 ]
-
-
-class StoreError(RuntimeError):
-    """A store operation failed."""
-
-
-class QueryTimeout(StoreError):
-    """A query ran longer than its timeout."""
-
-
-class ReadOnlyViolation(StoreError):
-    """A query sent in read-only mode tried to write or to call an admin procedure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +109,7 @@ class GraphStore(Protocol):
     def upsert_grouped(
         self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
     ) -> tuple[int, int]:
-        """`upsert` of records already grouped by `graph.cypher.group_records` (for this
+        """`upsert` of records already grouped by `graph.cypher.grouping.group_records` (for this
         store's schema): a loader groups the next file while the store writes this one."""
         ...
 

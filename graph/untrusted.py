@@ -12,9 +12,18 @@ from __future__ import annotations
 
 import re
 
-from graph.store import ReadOnlyViolation
+from graph.errors import ReadOnlyViolation
+from ontology.vocab import NodeLabel, PropertyName, RelType
 
-__all__ = ["ALLOWED_PROCEDURES", "check_untrusted"]
+__all__ = ["ALLOWED_PROCEDURES", "EXAMPLE_PARAMETERS", "EXAMPLE_QUERY", "check_untrusted"]
+
+#: An example of an untrusted read (the API's ``/cypher`` documents it), with `EXAMPLE_PARAMETERS`.
+EXAMPLE_QUERY = (
+    f"MATCH (c:{NodeLabel.TRANSFER_CENTRE})-[:{RelType.PARENT_CENTRE}]->"
+    f"(p {{{PropertyName.ID}: $parent}}) RETURN c.{PropertyName.ID} AS id"
+)
+#: The parameters of `EXAMPLE_QUERY`.
+EXAMPLE_PARAMETERS: dict[str, str] = {"parent": "CASTTC"}
 
 #: Procedures an untrusted query may call (read-only schema introspection).
 ALLOWED_PROCEDURES: frozenset[str] = frozenset({"db.labels", "db.relationshiptypes", "db.propertykeys"})
@@ -35,11 +44,11 @@ def check_untrusted(cypher: str) -> None:
     >>> check_untrusted("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row")
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: LOAD CSV is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: LOAD CSV is not allowed in read-only queries
     >>> check_untrusted("CALL algo.pageRank('X', 'Y') YIELD node RETURN node")
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: procedure algo.pageRank is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: procedure algo.pageRank is not allowed in read-only queries
     """
     text = _COMMENTS.sub(" ", _STRINGS.sub("''", cypher))
     if _LOAD.search(text):

@@ -11,7 +11,7 @@ Nothing here writes to a store; ingestion builds on these pieces.
 
 from __future__ import annotations
 
-from loaders.errors import LoaderError, MappingError, ReaderError, RecordError
+from loaders.errors import LoaderError, MappingError, ReaderError
 from loaders.mapping import (
     CompiledMapping,
     MappedBatch,
@@ -23,6 +23,7 @@ from loaders.mapping import (
 )
 from loaders.mapping_model import MappingSpec, load_mapping, parse_mapping
 from loaders.readers import SourceLocation, SourceRecord, detect_format, read
+from ontology.record_errors import RecordError
 
 __all__ = [
     "CompiledMapping",

@@ -1,20 +1,18 @@
 """Error types of the loader layer.
 
-Three kinds of problems are kept apart:
+Three kinds of problems are kept apart (the third, `~ontology.record_errors.RecordError`,
+lives in ``ontology`` since the checks against the store report it too):
 
 * `MappingError` — the mapping file itself is wrong (bad YAML, unknown option,
   unknown label or property).  Raised before any row is read; it lists every issue
   found, each with the mapping file and line when known.
 * `ReaderError` — a source file cannot be read further (invalid JSON, missing sheet).
   Raised by readers; the mapper turns it into a `RecordError` and stops that file.
-* `RecordError` — one bad value in one row.  Collected, never raised, so that a load
+* ``RecordError`` — one bad value in one row.  Collected, never raised, so that a load
   reports every bad row of a file and the caller decides what to do.
 
 Examples
 --------
->>> err = RecordError("centers.csv", 3, "established", "'2015-13-40' is not a date")
->>> str(err)
-"centers.csv:3: column 'established': '2015-13-40' is not a date"
 >>> MappingError(["m.yaml:4: unknown node label 'Contry'"]).issues
 ("m.yaml:4: unknown node label 'Contry'",)
 """
@@ -22,9 +20,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-__all__ = ["LoaderError", "MappingError", "ReaderError", "RecordError"]
+__all__ = ["LoaderError", "MappingError", "ReaderError"]
 
 
 class LoaderError(Exception):
@@ -64,30 +61,3 @@ class ReaderError(LoaderError):
         self.reason = reason
         where = f"{file}:{row}" if row is not None else file
         super().__init__(f"{where}: {reason}")
-
-
-@dataclass(frozen=True, slots=True)
-class RecordError:
-    """One bad value (or missing value) in one source row.
-
-    Parameters
-    ----------
-    file : str
-        Source file, as recorded in provenance (relative to the provenance root).
-    row : int or None
-        Row number in the source (see `loaders.readers.SourceLocation`).
-    column : str or None
-        Column (field) holding the bad value, if one is to blame.
-    reason : str
-        Plain-language explanation, e.g. ``"missing key column 'iso2'"``.
-    """
-
-    file: str
-    row: int | None
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.row}" if self.row is not None else self.file
-        col = f" column {self.column!r}:" if self.column else ""
-        return f"{where}:{col} {self.reason}"

@@ -19,12 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from graph.cypher import GroupedRecords, group_records
-from graph.existing import existing_keys, existing_records
-from graph.gcpause import paused_gc
-from graph.runs import LoadProblem, LoadSummary
-from graph.store import GraphStore
-from loaders.checks import (
+from graph.analytics.runs import LoadProblem, LoadSummary
+from graph.checks import (
     event_date_errors,
     incomplete,
     minimum_errors,
@@ -34,11 +30,15 @@ from loaders.checks import (
     source_row,
     store_context,
 )
-from loaders.errors import RecordError
+from graph.cypher.grouping import GroupedRecords, group_records
+from graph.existing import existing_keys, existing_records
+from graph.gcpause import paused_gc
+from graph.store import GraphStore
 from loaders.mapping import compile_mapping
 from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
+from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
 
@@ -89,7 +89,7 @@ class LoadReport:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
     def summary(self) -> LoadSummary:
-        """The typed summary the data directory's last-load record keeps (`graph.runs`)."""
+        """The typed summary the data directory's last-load record keeps (`graph.analytics.runs`)."""
         return LoadSummary(
             mapping=self.mapping,
             files=tuple(self.files),

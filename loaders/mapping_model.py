@@ -45,8 +45,8 @@ from pydantic import (
     model_validator,
 )
 
-from loaders.convert import TRANSFORMS
 from loaders.errors import MappingError
+from loaders.transforms import TRANSFORMS
 from ontology.schema import Datatype
 
 __all__ = [

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.cypher import ident
+from graph.real_nodes import real_fine_fields, real_institutions
 from graph.store import GraphStore
 from loaders.generate import (
     DEMAND_TEMPLATES,
@@ -42,34 +42,6 @@ __all__ = ["HOME_COUNTRY", "demo_sample"]
 
 #: Where the study's centres are: supply is drawn mostly from here, demand from abroad.
 HOME_COUNTRY = "CN"
-
-
-def _real_institutions(store: GraphStore) -> list[tuple[str, str]]:
-    """``(institution key, country code)`` of every real institution with a country, sorted."""
-    schema = store.schema
-    inst, country = schema.node(L.INSTITUTION), schema.node(L.COUNTRY)
-    synthetic = ident(P.SYNTHETIC)
-    rows = store.query(
-        f"MATCH (i:{ident(inst.label)})-[:{ident(R.LOCATED_IN)}|{ident(R.HOSTED_IN)}]->"
-        f"(c:{ident(country.label)}) "
-        f"WHERE NOT coalesce(i.{synthetic}, false) "
-        f"RETURN i.{ident(inst.key)} AS key, min(c.{ident(country.key)}) AS country ORDER BY key",
-        row_cap=1_000_000,
-    )
-    return [(str(r["key"]), str(r["country"])) for r in rows]
-
-
-def _fields(store: GraphStore) -> list[str]:
-    """Keys of the real OECD FORD fields (not the six major fields), sorted."""
-    field = store.schema.node(L.FIELD)
-    rows = store.query(
-        f"MATCH (f:{ident(field.label)}) WHERE f.{ident(field.key)} STARTS WITH $prefix "
-        f"AND f.{ident(field.key)} CONTAINS '.' AND NOT coalesce(f.{ident(P.SYNTHETIC)}, false) "
-        f"RETURN f.{ident(field.key)} AS key ORDER BY key",
-        {"prefix": FORD_KEY_PREFIX},
-        row_cap=100_000,
-    )
-    return [str(r["key"]) for r in rows]
 
 
 def demo_sample(
@@ -103,8 +75,8 @@ def demo_sample(
         When the store holds no real institution with a country, or no OECD field: the
         real data must be loaded first.
     """
-    institutions = _real_institutions(store)
-    fields = np.array(_fields(store))
+    institutions = real_institutions(store)
+    fields = np.array(real_fine_fields(store, FORD_KEY_PREFIX))
     if not institutions or not len(fields):
         raise ValueError(
             "the demo sample attaches to the real institutions and OECD fields, and the store "

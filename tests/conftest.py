@@ -9,10 +9,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from graph.analytics.runs import save_run
 from graph.analytics.suite import run_suite
 from graph.backends import open_store, stop_server
 from graph.config import StoreSettings
-from graph.runs import save_run
 from loaders.bundle import load_bundle
 from ontology.derive import load_schema
 from tests.server_process import serve_api

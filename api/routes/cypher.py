@@ -11,8 +11,7 @@ from api.deps import SettingsDep, StoreDep
 from api.problems import ProblemError, problem_doc
 from api.serialise import CypherResult, run_read
 from graph.store import ReadOnlyViolation
-from graph.untrusted import check_untrusted
-from ontology.vocab import NodeLabel, PropertyName, RelType
+from graph.untrusted import EXAMPLE_PARAMETERS, EXAMPLE_QUERY, check_untrusted
 
 __all__ = ["router"]
 
@@ -25,12 +24,9 @@ class CypherRequest(BaseModel):
     query: str = Field(
         min_length=1,
         max_length=20_000,
-        examples=[
-            f"MATCH (c:{NodeLabel.TRANSFER_CENTRE})-[:{RelType.PARENT_CENTRE}]->"
-            f"(p {{{PropertyName.ID}: $parent}}) RETURN c.{PropertyName.ID} AS id"
-        ],
+        examples=[EXAMPLE_QUERY],
     )
-    parameters: dict[str, Any] = Field(default_factory=dict, examples=[{"parent": "CASTTC"}])
+    parameters: dict[str, Any] = Field(default_factory=dict, examples=[EXAMPLE_PARAMETERS])
 
 
 @router.post(

@@ -1,12 +1,11 @@
 """Entities: list (type, country, field filters; cursor pagination), get, create/replace, update, delete.
 
-Reads run as parameterised Cypher on the store (never on the whole projection): a GET is
-one key-index lookup returning one row; a listing page scans the type's nodes (or, with a
-country or field filter, that node's neighbours) and sorts them by key (the cursor's
-comparison avoids FalkorDB's key index, whose range scans compare strings ignoring case
-while ORDER BY does not).  Labels and relationship types come from the schema and the vocabulary,
-quoted by `graph.cypher.ident`, and a type given by the caller is used only after it is
-found in the schema.
+Reads run as parameterised Cypher on the store (never on the whole projection), written in
+`graph.entities`: a GET is one key-index lookup returning one row; a listing page scans the
+type's nodes (or, with a country or field filter, that node's neighbours) and sorts them by
+key (the cursor's comparison avoids FalkorDB's key index, whose range scans compare strings
+ignoring case while ORDER BY does not).  A type given by the caller is used only after it
+is found in the schema.
 
 Writes need an API key (``X-API-Key``) and are validated like a load
 (`api.entity_writes`): 422 lists every problem and leaves the store unchanged.
@@ -63,11 +62,12 @@ from api.entity_writes import (
     plan_write,
 )
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError
-from graph.cypher import ident, stable_id
+from graph.cypher.identifiers import stable_id
+from graph.entities import entity_cypher, key_names, list_cypher, node_degree, relationship_count
 from graph.projection import node_type_of
 from graph.store import GraphStore, StoreError
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType, SchemaError
-from ontology.vocab import NodeLabel, PropertyName, RelType
+from ontology.vocab import PropertyName
 
 __all__ = ["router"]
 
@@ -93,9 +93,6 @@ _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     413: _p("The body is larger than the configured limit."),
     422: _p("Validation failed; `errors` lists property, value and reason."),
 }
-_COUNTRY_RELS = (RelType.LOCATED_IN, RelType.HOSTED_IN)
-_FIELD_RELS = (RelType.COVERS_FIELD, RelType.IN_FIELD, RelType.EXPERT_IN)
-_NARROWER_DEPTH = 8  # deepest SKOS chain of the bundled schemes (IPC) is 5
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -117,10 +114,6 @@ def _name(props: dict[str, Any]) -> str | None:
     return None if value is None else str(value)
 
 
-def _rels(types: tuple[str, ...]) -> str:
-    return "|".join(ident(t) for t in types)
-
-
 # -- list --------------------------------------------------------------------------------
 
 
@@ -138,38 +131,6 @@ def _decode_cursor(cursor: str, filters: list[Any], labels: list[str]) -> tuple[
     if seen != filters or label not in labels:
         raise ProblemError(422, "The cursor belongs to another listing.", kind="invalid-cursor")
     return label, key
-
-
-def _list_cypher(
-    schema: GraphSchema, label: str, *, country: bool, field: bool, narrower: bool, after: bool
-) -> str:
-    nt = schema.node(label)
-    key = ident(nt.key)
-    country_t, field_t = schema.node(NodeLabel.COUNTRY), schema.node(NodeLabel.FIELD)
-    lines = []
-    if country:
-        lines.append(f"MATCH (c:{ident(country_t.label)}) WHERE c.{ident(country_t.key)} = $country")
-    if field:
-        lines.append(f"MATCH (f:{ident(field_t.label)}) WHERE f.{ident(field_t.key)} = $field")
-    # toString: FalkorDB compares strings case-insensitively in an index range scan but
-    # byte-wise in ORDER BY; without the index both agree (and agree with Neo4j)
-    lines.append(f"MATCH (n:{ident(nt.label)})" + (f" WHERE toString(n.{key}) > $after" if after else ""))
-    if country:
-        lines.append(f"MATCH (n)-[:{_rels(_COUNTRY_RELS)}]->(c)")
-    if field:
-        if narrower:
-            lines.append(
-                f"MATCH (n)-[:{_rels(_FIELD_RELS)}]->(:{ident(field_t.label)})"
-                f"-[:{ident(RelType.BROADER)}*0..{_NARROWER_DEPTH}]->(f)"
-            )
-        else:
-            lines.append(f"MATCH (n)-[:{_rels(_FIELD_RELS)}]->(f)")
-    lines.append(f"WITH DISTINCT n ORDER BY toString(n.{key}) LIMIT $limit")
-    lines.append(
-        f"RETURN n.{key} AS key, labels(n) AS labels, n.{ident(PropertyName.NAME)} AS name, "
-        f"n.{ident(PropertyName.TITLE)} AS title"
-    )
-    return "\n".join(lines)
 
 
 @router.get(
@@ -212,7 +173,7 @@ def list_entities(
     found: list[tuple[str, dict[str, Any]]] = []
     for label in labels[labels.index(start) :]:
         use_after = after is not None and label == start
-        cypher = _list_cypher(
+        cypher = list_cypher(
             schema,
             label,
             country=country is not None,
@@ -248,26 +209,10 @@ def list_entities(
 # -- get ---------------------------------------------------------------------------------
 
 
-def _get_cypher(schema: GraphSchema, nt: NodeType) -> str:
-    """One row: the node, and its first ``$limit`` relationships collected as lists
-    ``[type, outgoing, properties, other labels, other name, other title, other keys...]``
-    (the node's own properties once, not once per relationship)."""
-    key_names = sorted({t.key for t in schema.nodes.values()})
-    other_keys = "".join(f", m.{ident(name)}" for name in key_names)
-    return (
-        f"MATCH (n:{ident(nt.label)}) WHERE n.{ident(nt.key)} = $key "
-        "OPTIONAL MATCH (n)-[r]-(m) WITH n, r, m LIMIT $limit "
-        "WITH n, collect([type(r), startNode(r) = n, properties(r), labels(m), "
-        f"m.{ident(PropertyName.NAME)}, m.{ident(PropertyName.TITLE)}{other_keys}]) AS rels "
-        "RETURN labels(n) AS labels, properties(n) AS props, rels"
-    )
-
-
 def _relationship(schema: GraphSchema, cell: list[Any]) -> RelationshipOut:
     rel_type, out, props, labels, name, title, *keys = cell
     other = node_type_of(schema, labels or [])
-    key_names = sorted({t.key for t in schema.nodes.values()})
-    other_key = keys[key_names.index(other.key)] if other else None
+    other_key = keys[key_names(schema).index(other.key)] if other else None
     return RelationshipOut(
         type=rel_type,
         direction="out" if out else "in",
@@ -297,7 +242,7 @@ def get_entity(
     schema = store.schema
     nt = _path_type(schema, type)
     rows = store.query(
-        _get_cypher(schema, nt), {"key": key, "limit": rel_limit + 1}, read_only=True, row_cap=1
+        entity_cypher(schema, nt), {"key": key, "limit": rel_limit + 1}, read_only=True, row_cap=1
     )
     if not rows:
         raise ProblemError(404, f"No {nt.label} with key {key!r}.", kind="not-found")
@@ -461,16 +406,6 @@ class DeleteResult(BaseModel):
     relationships: int = Field(examples=[0])
 
 
-def _degree(store: GraphStore, nt: NodeType, key: Any) -> int:
-    rows = store.query(
-        f"MATCH (n:{ident(nt.label)})-[r]-() WHERE n.{ident(nt.key)} = $key RETURN count(r) AS n",
-        {"key": key},
-        read_only=True,
-        row_cap=1,
-    )
-    return int(rows[0]["n"]) if rows else 0
-
-
 @router.delete(
     "/entities/{type}/{key}",
     operation_id="delete_entity",
@@ -494,7 +429,7 @@ def delete_entity(
     stored = fetch_node(store, nt.label, key)
     if stored is None or nt.label not in stored.labels:
         raise ProblemError(404, f"No {nt.label} with key {key!r}.", kind="not-found")
-    degree = _degree(store, nt, key)
+    degree = node_degree(store, nt, key)
     if degree and not detach:
         raise ProblemError(
             409,
@@ -548,14 +483,7 @@ def delete_relationships(
         raise ProblemError(422, f"Unknown relationship type {type!r}.", kind="unknown-type")
     a, b = _end(store, start, "start"), _end(store, end, "end")
     ka, kb = a.props[a.node_type.key], b.props[b.node_type.key]
-    rows = store.query(
-        f"MATCH (a:{ident(a.node_type.label)})-[r:{ident(type)}]->(b:{ident(b.node_type.label)}) "
-        f"WHERE a.{ident(a.node_type.key)} = $a AND b.{ident(b.node_type.key)} = $b RETURN count(r) AS n",
-        {"a": ka, "b": kb},
-        read_only=True,
-        row_cap=1,
-    )
-    if not rows or not rows[0]["n"]:
+    if not relationship_count(store, type, a.node_type, ka, b.node_type, kb):
         raise ProblemError(404, f"No {type} from {start} to {end}.", kind="not-found")
     try:
         check_unlink(store, type, a, b)

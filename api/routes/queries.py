@@ -1,6 +1,6 @@
 """Named queries: a catalogue of read-only Cypher queries with typed parameters.
 
-The queries themselves live in `graph.cypher.NAMED_QUERIES` (text, parameter declarations,
+The queries themselves live in `graph.cypher.named.NAMED_QUERIES` (text, parameter declarations,
 examples; each tested on every backend by the store contract suite).  Here a caller lists
 them and runs one with a JSON object of parameters, checked against the declarations by a
 pydantic model built from them (strict types: ``"5"`` is not an integer; unknown and
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, crea
 from api.deps import SettingsDep, StoreDep
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError
 from api.serialise import CypherResult, run_read
-from graph.cypher import NAMED_QUERIES, NamedQuery, QueryParameter
+from graph.cypher.named import NAMED_QUERIES, NamedQuery, QueryParameter
 from ontology.schema import GraphSchema
 
 __all__ = ["router"]

@@ -26,7 +26,7 @@ import networkx as nx
 from graph.analytics.params import AnalysisParams
 from graph.analytics.population import Population
 from graph.analytics.registry import Analysis, Session
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 
 __all__ = ["Answer", "NoStoredResult", "StoredParametersDiffer", "answer", "session_for"]
 

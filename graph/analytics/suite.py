@@ -3,8 +3,8 @@
 A run projects the store once (the caller's job), then computes every analysis of
 `graph.analytics.registry.REGISTRY` in order through one `~graph.analytics.registry.Session`
 (the actor network is built once and shared), and returns a typed
-`~graph.runs.RunRecord` with its parameters, the seconds of each step and the results;
-`graph.runs.save_run` writes it.  Nothing here writes to the graph, so a run never
+`~graph.analytics.runs.RunRecord` with its parameters, the seconds of each step and the results;
+`graph.analytics.runs.save_run` writes it.  Nothing here writes to the graph, so a run never
 competes with loads for the store's write lock.
 """
 
@@ -17,8 +17,8 @@ import networkx as nx
 
 from graph.analytics.params import AnalysisParams
 from graph.analytics.registry import REGISTRY, Session
+from graph.analytics.runs import GraphCounts, RunRecord
 from graph.gcpause import paused_gc
-from graph.runs import GraphCounts, RunRecord
 
 __all__ = ["run_suite"]
 

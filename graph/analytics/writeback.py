@@ -1,6 +1,6 @@
 """Analysis results stored back into the graph.
 
-A run of the suite (`~graph.runs.RunRecord`) becomes
+A run of the suite (`~graph.analytics.runs.RunRecord`) becomes
 
 * one ``AnalysisRun`` node: its key is the run id, with its start and end time, its
   parameters (JSON text), partition, graph counts, modularity, the error bound of
@@ -43,9 +43,11 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from graph.analytics.registry import BROKERAGE, CENTRALITY, COMMUNITIES, STRUCTURAL_HOLES
-from graph.cypher import chunks, ident, labels_clause, missing_endpoints_cypher
+from graph.analytics.runs import RunRecord
+from graph.cypher.grouping import chunks
+from graph.cypher.identifiers import ident, labels_clause
+from graph.cypher.statements import missing_endpoints_cypher
 from graph.gcpause import paused_gc
-from graph.runs import RunRecord
 from graph.store import GraphStore
 from ontology.records import NodeRecord
 from ontology.schema import Datatype, GraphSchema, NodeType
@@ -147,7 +149,7 @@ def actor_results(run: RunRecord) -> dict[str, dict[str, Any]]:
     ----------
     run : RunRecord
         A run of `~graph.analytics.suite.run_suite` (or one read back with
-        `~graph.runs.load_run`).
+        `~graph.analytics.runs.load_run`).
 
     Returns
     -------
@@ -158,7 +160,7 @@ def actor_results(run: RunRecord) -> dict[str, dict[str, Any]]:
     --------
     >>> from graph.analytics.params import AnalysisParams
     >>> from graph.analytics.results import CentralityResult, CommunitiesResult
-    >>> from graph.runs import GraphCounts
+    >>> from graph.analytics.runs import GraphCounts
     >>> run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(), GraphCounts(1, 0), results={
     ...     "centrality": CentralityResult({}, {"Expert:e1": 0.25}, {}, True, 0.0, 0.0, 1),
     ...     "communities": CommunitiesResult({"Expert:e1": 0}, None, "leiden", "igraph", (1,))})
@@ -219,12 +221,12 @@ def run_node(run: RunRecord, *, source: str | None = None) -> NodeRecord:
     run : RunRecord
     source : str, optional
         Its provenance; default the run record's file name (``analysis-<id>.json.gz``,
-        as `~graph.runs.save_run` names it).
+        as `~graph.analytics.runs.save_run` names it).
 
     Examples
     --------
     >>> from graph.analytics.params import AnalysisParams
-    >>> from graph.runs import GraphCounts
+    >>> from graph.analytics.runs import GraphCounts
     >>> run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(partition="region"),
     ...                 GraphCounts(5, 4), seconds={"a": 1.5, "b": 0.5})
     >>> node = run_node(run)

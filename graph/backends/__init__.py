@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.backends.falkordb_server import stop_server
+from graph.backends.falkordb.server import stop_server
 from graph.config import Backend, StoreSettings
-from graph.store import GraphStore, StoreError
+from graph.errors import StoreError
+from graph.store import GraphStore
 from ontology.schema import GraphSchema
 
 __all__ = ["create_store", "open_store", "stop_server"]
@@ -30,7 +31,7 @@ def create_store(
     ``server_options`` for FalkorDB; ``driver_options`` for Neo4j ...).
     """
     if settings.backend == Backend.FALKORDB:
-        from graph.backends.falkordb import FalkorDBStore
+        from graph.backends.falkordb.store import FalkorDBStore
 
         return FalkorDBStore(
             schema,

@@ -25,26 +25,27 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import networkx as nx
 
-from graph.cypher import (
+from graph.cypher.endpoints import check_endpoints
+from graph.cypher.grouping import (
     GroupedRecords,
     NodeGroup,
     RelGroup,
-    check_endpoints,
     chunks,
-    delete_nodes_cypher,
     group_nodes,
     group_records,
     group_relationships,
-    ident,
-    labels_clause,
-    leaves,
+)
+from graph.cypher.identifiers import ident, labels_clause, leaves, stable_id
+from graph.cypher.statements import (
+    delete_nodes_cypher,
+    delete_relationships_cypher,
     node_upsert_cypher,
     rel_upsert_cypher,
-    stable_id,
 )
+from graph.errors import QueryTimeout, ReadOnlyViolation, StoreError
 from graph.gcpause import paused_gc
 from graph.projection import GraphArrays, build_arrays, build_networkx, node_type_of
-from graph.store import Capabilities, QueryTimeout, ReadOnlyViolation, StoreError, StoreStats
+from graph.store import Capabilities, StoreStats
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 
@@ -449,7 +450,7 @@ class Neo4jStore:
     def upsert_grouped(
         self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
     ) -> tuple[int, int]:
-        """`upsert` of records grouped beforehand (`graph.cypher.group_records`)."""
+        """`upsert` of records grouped beforehand (`graph.cypher.grouping.group_records`)."""
         runner = self._writer()
         with paused_gc():
             self._check_endpoints(grouped.relationships, grouped.nodes)
@@ -479,11 +480,7 @@ class Neo4jStore:
         """Delete the relationships of a type between two nodes."""
         rt = self.schema.relationship(rel_type)
         a, b = self.schema.node(start_label), self.schema.node(end_label)
-        cypher = (
-            f"MATCH (a{labels_clause([a.label])} {{{ident(a.key)}: $s}})"
-            f"-[r{labels_clause([rt.type])}]->(b{labels_clause([b.label])} {{{ident(b.key)}: $e}}) "
-            "DELETE r RETURN count(*) AS deleted"
-        )
+        cypher = delete_relationships_cypher(rt.type, a, b)
         ((_, rows),) = self._writer().write([Statement(cypher, {"s": start_key, "e": end_key})])
         return int(rows[0][0]) if rows else 0
 

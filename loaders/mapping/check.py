@@ -5,12 +5,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 
-from loaders.convert import ConversionError, Converter, converter_for, parse_date
 from loaders.errors import ReaderError
 from loaders.mapping.values import CellError, compile_value, parse_template
 from loaders.mapping_model import EndpointSpec, MappingSpec, ValueSpec
 from loaders.readers import detect_format, reader_for
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType, PropertySpec
+from ontology.values import ConversionError, Converter, converter_for, parse_date
 
 __all__ = ["check_mapping", "find_prop", "key_converter"]
 

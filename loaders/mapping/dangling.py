@@ -7,8 +7,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
-from loaders.errors import RecordError
 from loaders.mapping.run import Origin
+from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from loaders.convert import converter_for, parse_date
-from loaders.errors import MappingError, ReaderError, RecordError
+from loaders.errors import MappingError, ReaderError
 from loaders.mapping.check import check_mapping, find_prop, key_converter
 from loaders.mapping.values import (
     EMPTY,
@@ -24,8 +23,10 @@ from loaders.mapping.values import (
 )
 from loaders.mapping_model import MappingSpec, NodeBlock, RelationshipBlock, ValueSpec, load_mapping
 from loaders.readers import EXTRA_CELLS, SourceRecord, detect_format, read
+from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, PropertySpec
+from ontology.values import converter_for, parse_date
 
 __all__ = ["CompiledMapping", "MappedBatch", "Origin", "apply_mapping", "compile_mapping"]
 

@@ -8,7 +8,7 @@ Examples
 >>> parse_template("ford:{code}")
 [(False, 'ford:'), (True, 'code')]
 >>> from loaders.mapping_model import ValueSpec
->>> from loaders.convert import parse_string
+>>> from ontology.values import parse_string
 >>> get = compile_value(ValueSpec(column="iso2", split="|"), parse_string, frozenset({""}), True).get
 >>> get({"iso2": " NG|NE "})
 ['NG', 'NE']
@@ -23,8 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.convert import TRANSFORMS, ConversionError, Converter, parse_string
 from loaders.mapping_model import Condition, ValueSpec
+from loaders.transforms import TRANSFORMS
+from ontology.values import ConversionError, Converter, parse_string
 
 __all__ = [
     "EMPTY",

@@ -1,7 +1,7 @@
 """The analytics endpoints over real HTTP (``transfernet serve`` on the bundled dataset).
 
 Expected values come from the stored run the ``bundle_data_dir`` fixture saved
-(read back with :func:`graph.runs.latest_run`) and, for computations on
+(read back with :func:`graph.analytics.runs.latest_run`) and, for computations on
 demand, from the functions of :mod:`graph.analytics` called in the test on the same
 store's projection.  Coverage gaps need technology demand and supply, which the
 bundled dataset does not hold, so they are checked on a second server whose store
@@ -29,10 +29,10 @@ from graph.analytics.channels import ChannelFinder
 from graph.analytics.coverage import coverage_gaps
 from graph.analytics.opportunities import brokerage_opportunities
 from graph.analytics.registry import BROKERAGE, COMMUNITIES, COVERAGE, DUPLICATES, REGISTRY, STRUCTURAL_HOLES
+from graph.analytics.runs import RunRecord, latest_run
 from graph.analytics.views import VIEWS
 from graph.backends import open_store, stop_server
 from graph.config import StoreSettings
-from graph.runs import RunRecord, latest_run
 from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType

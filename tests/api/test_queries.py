@@ -1,7 +1,7 @@
 """Named queries over real HTTP (``transfernet serve`` on the bundled dataset).
 
 Expected rows come from differently written queries sent to the raw Cypher route of the
-same server; the catalogue is compared with `graph.cypher.NAMED_QUERIES`.  The answers of
+same server; the catalogue is compared with `graph.cypher.named.NAMED_QUERIES`.  The answers of
 each query on a hand-made graph are checked on every backend in
 ``tests/graph/test_store_contract.py``.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.cypher import NAMED_QUERIES
+from graph.cypher.named import NAMED_QUERIES
 
 
 @pytest.fixture(scope="module")

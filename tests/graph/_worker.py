@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 def _store(store_dir: str, **options: object):  # type: ignore[no-untyped-def]
     from conftest import make_schema
 
-    from graph.backends.falkordb import FalkorDBStore
+    from graph.backends.falkordb.store import FalkorDBStore
 
     return FalkorDBStore(make_schema(), store_dir, **options)  # type: ignore[arg-type]
 

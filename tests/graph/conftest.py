@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import stop_server
+from graph.backends.falkordb.server import stop_server
+from graph.backends.falkordb.store import FalkorDBStore
 from graph.store import GraphStore
 from ontology.schema import Datatype, GraphSchema, NodeType, PropertySpec, RelationshipType
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from graph.backends.falkordb import FalkorDBStore
+from graph.backends.falkordb.store import FalkorDBStore
 from graph.cache import ProjectionCache
 from ontology.records import NodeRecord
 

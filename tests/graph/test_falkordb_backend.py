@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.backends.falkordb import FalkorDBStore, _fast_literal, _literal
+from graph.backends.falkordb.params import fast_literal, literal
+from graph.backends.falkordb.store import FalkorDBStore
 from graph.store import ReadOnlyViolation, StoreError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
@@ -72,7 +73,7 @@ def test_read_only_store(falkordb_store: FalkorDBStore, tmp_path: Path, schema: 
 )  # fmt: skip
 def test_parameter_encoding_round_trips(falkordb_store: FalkorDBStore, value: object) -> None:
     assert falkordb_store.query("RETURN $v AS v", {"v": value}) == [{"v": value}]
-    assert _fast_literal(value) == _literal(value) or "\n" in str(value)
+    assert fast_literal(value) == literal(value) or "\n" in str(value)
 
 
 def test_non_finite_floats_are_refused(falkordb_store: FalkorDBStore) -> None:

@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 
 from graph.backends import create_store, open_store
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import (
+from graph.backends.falkordb.server import (
     LOCK,
     REGISTRY,
-    _pid_alive,
     ensure_server,
     live_leases,
+    pid_alive,
     read_registry,
     stop_server,
 )
+from graph.backends.falkordb.store import FalkorDBStore
 from graph.config import StoreSettings
 from ontology.records import NodeRecord
 from ontology.schema import GraphSchema
@@ -59,7 +59,7 @@ def test_open_store_from_settings(tmp_path: Path, schema: GraphSchema) -> None:
         assert (settings.store_dir / REGISTRY).exists()
     finally:
         store.close()
-    assert not _pid_alive(info.pid, info.start_time)  # last client closed: server stopped
+    assert not pid_alive(info.pid, info.start_time)  # last client closed: server stopped
     assert read_registry(settings.store_dir) is None
 
 
@@ -86,7 +86,7 @@ def test_write_survives_sigkill_of_the_server(store_dir: Path, schema: GraphSche
     pid = store.server_info.pid
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 5
-    while _pid_alive(pid, store.server_info.start_time) and time.monotonic() < deadline:
+    while pid_alive(pid, store.server_info.start_time) and time.monotonic() < deadline:
         time.sleep(0.01)
     store.close()  # the server is gone: close must not fail
     with FalkorDBStore(schema, store_dir) as again:
@@ -121,7 +121,7 @@ def test_lease_keeps_server_for_other_processes(store_dir: Path, schema: GraphSc
     pid = int(holder.stdout.readline().split()[1])
     with FalkorDBStore(schema, store_dir) as store:
         assert store.server_info.pid == pid
-    assert _pid_alive(pid)  # the other process still holds a lease
+    assert pid_alive(pid)  # the other process still holds a lease
     holder.communicate("", timeout=30)
     assert holder.returncode == 0
     assert read_registry(store_dir) is None  # the last one out stopped it
@@ -133,11 +133,11 @@ def test_dead_client_lease_is_ignored(store_dir: Path, schema: GraphSchema) -> N
     pid = int(holder.stdout.readline().split()[1])
     holder.kill()
     holder.wait()
-    assert _pid_alive(pid)  # the server survives its clients' crashes
+    assert pid_alive(pid)  # the server survives its clients' crashes
     with FalkorDBStore(schema, store_dir) as store:
         assert store.server_info.pid == pid
         assert len(live_leases(store_dir)) == 1
-    assert not _pid_alive(pid)
+    assert not pid_alive(pid)
 
 
 def test_two_processes_starting_at_once_share_one_server(store_dir: Path) -> None:
@@ -166,7 +166,7 @@ def test_ensure_and_stop_server(store_dir: Path) -> None:
     assert ensure_server(store_dir) == info
     assert (store_dir / LOCK).exists()
     assert stop_server(store_dir)
-    assert not _pid_alive(info.pid, info.start_time)
+    assert not pid_alive(info.pid, info.start_time)
     assert not stop_server(store_dir)
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import read_registry, stop_server
-from graph.cypher import group_records
+from graph.backends.falkordb.server import read_registry, stop_server
+from graph.backends.falkordb.store import FalkorDBStore
+from graph.cypher.grouping import group_records
 from graph.store import StoreError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
@@ -212,7 +212,7 @@ def test_staged_upsert_waits_for_a_running_fork_and_retries_a_copy_that_hangs(
     answer.  The store waits for the child, and a copy that times out is retried."""
     import redis
 
-    from graph.backends import falkordb as backend
+    from graph.backends.falkordb import staging
 
     with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
         store.install_schema()
@@ -234,7 +234,7 @@ def test_staged_upsert_waits_for_a_running_fork_and_retries_a_copy_that_hangs(
             return original(self, *args, **kwargs)
 
         monkeypatch.setattr(redis.Redis, "execute_command", copy_once_hangs)
-        monkeypatch.setattr(backend, "_COPY_TIMEOUT_S", 5.0)
+        monkeypatch.setattr(staging, "_COPY_TIMEOUT_S", 5.0)
         nodes = [NodeRecord("Expert", f"e{i}") for i in range(30)]
         rels = [RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "home") for i in range(30)]
         assert store.upsert(nodes, rels) == (30, 30)

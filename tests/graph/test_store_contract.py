@@ -11,9 +11,10 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import stop_server
-from graph.cypher import NAMED_QUERIES, group_records
+from graph.backends.falkordb.server import stop_server
+from graph.backends.falkordb.store import FalkorDBStore
+from graph.cypher.grouping import group_records
+from graph.cypher.named import NAMED_QUERIES
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
@@ -44,9 +45,59 @@ def test_is_a_graph_store(store: GraphStore) -> None:
     assert store.capabilities.server_enforced_read_only
 
 
+def _schema_objects(store: GraphStore) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """The store's ``(label, properties)`` indexes and ``(label, properties, state)`` constraints."""
+    if store.capabilities.name == "neo4j":
+        index_q = (
+            "SHOW INDEXES YIELD labelsOrTypes, properties, state RETURN labelsOrTypes, properties, state"
+        )
+        constraint_q = (
+            "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties RETURN type, labelsOrTypes, properties"
+        )
+        indexes = {
+            (label, tuple(r["properties"] or ()))
+            for r in store.query(index_q)
+            if r["state"] == "ONLINE"
+            for label in r["labelsOrTypes"] or ()
+        }
+        constraints = {
+            (r["labelsOrTypes"][0], tuple(r["properties"]), r["type"]) for r in store.query(constraint_q)
+        }
+        return indexes, constraints
+    indexes = {
+        (r["label"], (prop,))
+        for r in store.query("CALL db.indexes() YIELD label, properties RETURN label, properties")
+        for prop in r["properties"]
+    }
+    constraints = {
+        (r["label"], tuple(r["properties"]), r["status"])
+        for r in store.query(
+            "CALL db.constraints() YIELD label, properties, status RETURN label, properties, status"
+        )
+    }
+    return indexes, constraints
+
+
 def test_install_schema_is_rerunnable(store: GraphStore) -> None:
+    """A second run raises nothing, keeps every index and constraint (adds none) and the data."""
+    schema = store.schema
+    _seed(store)
+    indexes, constraints = _schema_objects(store)
+    # what the first run (the fixture's) made: the schema's keys are indexed and unique
+    assert {(nt.label, (nt.key,)) for nt in schema.nodes.values()} <= indexes
+    unique = {(c[0], c[1]) for c in constraints}
+    assert {(nt.key_label, (nt.key,)) for nt in schema.nodes.values()} <= unique
+    before = store.stats()
+
     store.install_schema()
-    store.install_schema()
+
+    assert _schema_objects(store) == (indexes, constraints)
+    assert store.stats() == before
+    rows = store.query("MATCH (n:Institution {id: $id}) RETURN n.name AS name", {"id": "CTTTC"})
+    assert rows == [{"name": "China-Thailand TTC"}]
+    with pytest.raises(StoreError):  # the unique constraints still hold after the rerun
+        store.query(f"CREATE (:Country {{{schema.node('Country').key}: $k}})", {"k": "CN"}, read_only=False)
+    assert store.stats() == before
 
 
 def test_upsert_sets_multi_labels_and_is_idempotent(store: GraphStore) -> None:
@@ -340,7 +391,7 @@ def test_batches_smaller_than_the_load(store: GraphStore) -> None:
     assert (stats.nodes, stats.relationships) == (240, 230)
 
 
-# -- named queries (graph.cypher.NAMED_QUERIES) on the ontology's own schema ----------------
+# -- named queries (graph.cypher.named.NAMED_QUERIES) on the ontology's own schema ----------------
 
 
 @pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)])

@@ -17,22 +17,22 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, SH, BNode, URIRef
 
+from graph.checks import event_date_errors
 from graph.store import GraphStore
-from loaders.checks import event_date_errors
-from loaders.convert import ConversionError, converter_for
 from loaders.ingest import ingest
 from ontology.derive import load_schema
 from ontology.namespaces import TN_NS
 from ontology.records import NodeRecord
 from ontology.resources import shapes_graph
 from ontology.validation import validate
+from ontology.values import ConversionError, converter_for
 
 #: Constraint parameters of property shapes that the compiled checks implement, and where.
 PROPERTY_PARAMETERS = {
     SH.path: "which property (derived into GraphSchema)",
     SH.datatype: "mapping value parsing (PropertySpec.datatype)",
     SH["or"]: "date alternatives YYYY | YYYY-MM | YYYY-MM-DD (Datatype.DATE)",
-    SH.minCount: "required cells, partial blocks (loaders.checks.required_errors), relationship minimums",
+    SH.minCount: "required cells, partial blocks (graph.checks.required_errors), relationship minimums",
     SH.maxCount: "single-valued cells (PropertySpec.multiple)",
     SH.pattern: "converter_for (PropertySpec.pattern)",
     SH["in"]: "converter_for (PropertySpec.allowed)",
@@ -49,7 +49,7 @@ NODE_SHAPE_PARAMETERS |= {SH.property, SH.target, SH.sparql}
 COMPILED_SPARQL = {
     "UniqueKeyShape": "a record's node IRI and store identity are its key: two nodes cannot share one",
     "NotInFutureShape": "converter_for (PropertySpec.not_in_future)",
-    "EventDatesShape": "loaders.checks.event_date_errors",
+    "EventDatesShape": "graph.checks.event_date_errors",
 }
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from loaders.convert import (
-    TRANSFORMS,
+from loaders.transforms import TRANSFORMS
+from ontology.schema import Datatype, PropertySpec
+from ontology.values import (
     ConversionError,
     converter_for,
     parse_boolean,
@@ -17,7 +18,6 @@ from loaders.convert import (
     parse_integer,
     parse_uri,
 )
-from ontology.schema import Datatype, PropertySpec
 
 
 @pytest.mark.parametrize("text", ["2013", "2014-06", "2014-06-06", "2024-02-29"])

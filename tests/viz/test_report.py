@@ -21,7 +21,7 @@ import networkx as nx
 import pytest
 
 from graph.analytics.registry import BROKERAGE, DUPLICATES
-from graph.runs import RunRecord, latest_run
+from graph.analytics.runs import RunRecord, latest_run
 from ontology.derive import load_schema
 from viz.report import (
     TITLES,

@@ -24,7 +24,7 @@ from graph.analytics.results import (
     RoleScores,
     StructuralHolesResult,
 )
-from graph.runs import GraphCounts, RunRecord
+from graph.analytics.runs import GraphCounts, RunRecord
 from ontology.derive import load_schema
 from viz.report.build import build
 from viz.report.duplicates import recommendation

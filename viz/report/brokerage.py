@@ -8,7 +8,7 @@ import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
 from graph.analytics.results import BrokerageResult, HoleMeasures
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from viz.report.charts import bar_chart
 from viz.report.graphinfo import fmt, label_of, population_note
 from viz.report.model import Figure, Section, Table

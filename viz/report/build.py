@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import networkx as nx
 
-from graph.runs import LoadRecord, RunRecord
+from graph.analytics.runs import LoadRecord, RunRecord
 from ontology.schema import GraphSchema
 from ontology.vocab import PropertyName
 from viz.report.brokerage import brokerage_section

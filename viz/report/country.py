@@ -14,7 +14,7 @@ import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, COVERAGE
 from graph.analytics.results import RoleScores
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
 from viz.report.charts import path_chart
 from viz.report.graphinfo import country_node, fmt, has_label, label_of, name, props

@@ -9,7 +9,7 @@ import networkx as nx
 
 from graph.analytics.coverage import CoverageGap
 from graph.analytics.registry import COVERAGE
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from ontology.vocab import PropertyName
 from viz.report.charts import stacked_bar_chart
 from viz.report.graphinfo import country_node, name, population_note, props

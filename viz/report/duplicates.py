@@ -6,7 +6,7 @@ import networkx as nx
 
 from graph.analytics.duplicates import DuplicateCluster
 from graph.analytics.registry import DUPLICATES
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from viz.report.graphinfo import label_of, name, population_note
 from viz.report.model import Section, Table
 

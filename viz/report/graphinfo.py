@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
@@ -135,7 +135,7 @@ def population_note(run: RunRecord) -> str:
     --------
     >>> from graph.analytics.params import AnalysisParams
     >>> from graph.analytics.population import Population
-    >>> from graph.runs import GraphCounts
+    >>> from graph.analytics.runs import GraphCounts
     >>> run = RunRecord("r", "now", AnalysisParams(), GraphCounts(1, 0), population=Population(False,
     ...                 "established", 1, 0))
     >>> population_note(run)[:40]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["methods_section", "numbering", "traceability_table"]

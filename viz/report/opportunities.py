@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analytics.registry import CHANNELS, OPPORTUNITIES
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName
 from viz.report.charts import path_chart
 from viz.report.graphinfo import fmt, has_label, name, population_note

@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.runs import LoadRecord
+from graph.analytics.runs import LoadRecord
 from ontology.validation import ValidationReport
 from ontology.vocab import NodeLabel, PropertyName, RelType
 from viz.report.graphinfo import has_label, label_of, name, placements, props, year_of
@@ -234,7 +234,7 @@ def quality_section(
                      str(len(m.errors)), m.shacl, str(m.loaded)]
                     for m in load.mappings
                 ],
-                "runs/last-load.json (graph.runs.write_load_record)",
+                "runs/last-load.json (graph.analytics.runs.write_load_record)",
             )
         )  # fmt: skip
     section.subsections.append(sub)

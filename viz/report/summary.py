@@ -11,7 +11,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES, OPPORTUNITIES
-from graph.runs import RunRecord
+from graph.analytics.runs import RunRecord
 from viz.report.graphinfo import country_node, fmt, name, population_note
 from viz.report.model import Section, Table
 

@@ -11,8 +11,8 @@ import pytest
 from graph.analytics.actors import actor_network
 from graph.analytics.params import AnalysisParams
 from graph.analytics.registry import BROKERAGE, CENTRALITY, DUPLICATES, REGISTRY
+from graph.analytics.runs import RUN_FORMAT, RunRecordError, latest_run, load_run, save_run
 from graph.analytics.suite import run_suite
-from graph.runs import RUN_FORMAT, RunRecordError, latest_run, load_run, save_run
 
 
 def _graph() -> nx.MultiDiGraph:

@@ -13,13 +13,13 @@ import pytest
 from graph.analytics.params import AnalysisParams
 from graph.analytics.registry import CENTRALITY, STRUCTURAL_HOLES
 from graph.analytics.results import HoleMeasures
+from graph.analytics.runs import GraphCounts, RunRecord, save_run
 from graph.analytics.suite import run_suite
 from graph.analytics.writeback import RESULT_PROPERTIES, actor_results, run_node, write_back
-from graph.backends.falkordb import FalkorDBStore
-from graph.backends.falkordb_server import stop_server
-from graph.cypher import ident, labels_clause
+from graph.backends.falkordb.server import stop_server
+from graph.backends.falkordb.store import FalkorDBStore
+from graph.cypher.identifiers import ident, labels_clause
 from graph.export import graph_records
-from graph.runs import GraphCounts, RunRecord, save_run
 from ontology.derive import load_schema
 from ontology.rdfio import dumps, loads
 from ontology.records import NodeRecord, RelationshipRecord

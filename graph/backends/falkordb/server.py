@@ -49,12 +49,14 @@ from typing import Any
 from filelock import FileLock
 
 __all__ = [
+    "MAX_SOCKET_PATH",
     "Lease",
     "ServerError",
     "ServerInfo",
     "acquire_lease",
     "ensure_server",
     "live_leases",
+    "pid_alive",
     "read_registry",
     "release_lease",
     "server_lock",
@@ -67,7 +69,9 @@ PIDFILE = "redis.pid"
 LOGFILE = "redis.log"
 SOCKET = "redis.sock"
 CLIENTS = "clients"
-_MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+#: Longest unix socket path used (``sun_path`` is 108 bytes on Linux, 104 on macOS); a
+#: longer one makes clients connect over TCP.
+MAX_SOCKET_PATH = 100
 
 
 class ServerError(RuntimeError):
@@ -112,7 +116,14 @@ def _proc_start_time(pid: int) -> str:
     return fields[19] if len(fields) > 19 else ""
 
 
-def _pid_alive(pid: int, start_time: str = "") -> bool:
+def pid_alive(pid: int, start_time: str = "") -> bool:
+    """Whether process `pid` runs (not a zombie), and is the one started at `start_time` if given.
+
+    Examples
+    --------
+    >>> pid_alive(os.getpid()), pid_alive(0)
+    (True, False)
+    """
     if pid <= 0:
         return False
     try:
@@ -145,7 +156,7 @@ def _ping(info: ServerInfo, timeout: float = 2.0) -> str:
 def _send(info: ServerInfo, command: bytes, timeout: float) -> bytes:
     """Send one RESP command on a fresh connection; return the first reply bytes."""
     try:
-        if info.socket and len(info.socket) <= _MAX_SOCKET_PATH:
+        if info.socket and len(info.socket) <= MAX_SOCKET_PATH:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             address: Any = info.socket
         else:
@@ -177,7 +188,7 @@ def read_registry(store_dir: str | os.PathLike[str]) -> ServerInfo | None:
         info = ServerInfo(**json.loads(path.read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    if not _pid_alive(info.pid, info.start_time):
+    if not pid_alive(info.pid, info.start_time):
         return None
     return info
 
@@ -194,7 +205,7 @@ def _write_registry(store_dir: Path, info: ServerInfo) -> None:
 def _socket_path(store_dir: Path) -> Path:
     """The unix socket: in the store dir, or a short per-user path when that is too long."""
     path = store_dir / SOCKET
-    if len(str(path)) <= _MAX_SOCKET_PATH:
+    if len(str(path)) <= MAX_SOCKET_PATH:
         return path
     digest = hashlib.sha1(str(store_dir).encode()).hexdigest()[:16]  # noqa: S324 - a name, not security
     runtime = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()) / f"transfernet-{os.getuid()}"
@@ -227,7 +238,7 @@ def _cleanup_stale(store_dir: Path) -> None:
     pidfile = store_dir / PIDFILE
     with contextlib.suppress(OSError, ValueError):
         pid = int(pidfile.read_text().strip())
-        if _pid_alive(pid) and "redis" in Path(f"/proc/{pid}/cmdline").read_text():
+        if pid_alive(pid) and "redis" in Path(f"/proc/{pid}/cmdline").read_text():
             # a server we never registered (crash between start and registry): end it
             os.kill(pid, signal.SIGTERM)
             _wait_dead(pid, 10.0)
@@ -239,10 +250,10 @@ def _cleanup_stale(store_dir: Path) -> None:
 def _wait_dead(pid: int, timeout: float, start_time: str = "") -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _pid_alive(pid, start_time):
+        if not pid_alive(pid, start_time):
             return True
         time.sleep(0.02)
-    return not _pid_alive(pid, start_time)
+    return not pid_alive(pid, start_time)
 
 
 def _launch(
@@ -261,7 +272,7 @@ def _launch(
     tmp_dir.mkdir(exist_ok=True)
     import_dir.mkdir(exist_ok=True)
     sock = _socket_path(store_dir)
-    tcp_port = port if port is not None else (0 if len(str(sock)) <= _MAX_SOCKET_PATH else _free_port())
+    tcp_port = port if port is not None else (0 if len(str(sock)) <= MAX_SOCKET_PATH else _free_port())
     module_args = [
         "TEMP_FOLDER",
         str(tmp_dir),
@@ -344,13 +355,13 @@ def _launch(
         state = _ping(info)
         if state == "PONG":
             return info
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             break
         time.sleep(0.02)
     log_tail = ""
     with contextlib.suppress(OSError):
         log_tail = (store_dir / LOGFILE).read_text(errors="replace")[-800:]
-    if _pid_alive(pid):
+    if pid_alive(pid):
         os.kill(pid, signal.SIGKILL)
     raise ServerError(f"redis-server did not become ready: {log_tail}")
 
@@ -407,7 +418,7 @@ def _ensure_locked(path: Path, **kwargs: Any) -> ServerInfo:
             state = _ping(info)
             if state == "PONG":
                 return info
-            if state == "" and not _pid_alive(info.pid, info.start_time):
+            if state == "" and not pid_alive(info.pid, info.start_time):
                 break
             if state == "":
                 # alive but not answering: hung; replace it
@@ -452,7 +463,7 @@ def _stop_locked(path: Path, timeout: float) -> bool:
         _send(info, b"*1\r\n$8\r\nSHUTDOWN\r\n", timeout)
         pidfile = path / PIDFILE
         deadline = time.monotonic() + timeout
-        while pidfile.exists() and _pid_alive(info.pid, info.start_time) and time.monotonic() < deadline:
+        while pidfile.exists() and pid_alive(info.pid, info.start_time) and time.monotonic() < deadline:
             time.sleep(0.01)
         if not pidfile.exists():
             if not _wait_dead(info.pid, 0.2, info.start_time):
@@ -496,7 +507,7 @@ def live_leases(store_dir: str | os.PathLike[str], *, prune: bool = True) -> lis
     alive = []
     for lease in clients.glob("*.lease"):
         pid, start = _lease_owner(lease.name)
-        if _pid_alive(pid, start):
+        if pid_alive(pid, start):
             alive.append(lease)
         elif prune:
             lease.unlink(missing_ok=True)

@@ -74,7 +74,7 @@ class RunRecord:
     >>> run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(), GraphCounts(3, 2))
     >>> run.results[DUPLICATES.key] = DuplicatesResult(())
     >>> run.get(DUPLICATES), run.params.partition
-    (DuplicatesResult(clusters=()), 'country')
+    (DuplicatesResult(clusters=(), co_located=()), 'country')
     """
 
     id: str

@@ -1,4 +1,4 @@
-"""Conversion of raw cell values to the datatypes of the schema, with plain-language errors.
+"""Conversion of raw values to the datatypes of the schema, with plain-language errors.
 
 Every converter takes a raw value (usually a stripped, non-empty string; Excel,
 JSON, YAML and RDF readers may also give numbers, booleans, dates) and returns the
@@ -12,15 +12,13 @@ Examples
 >>> parse_date("2015-13-40")
 Traceback (most recent call last):
 ...
-loaders.convert.ConversionError: '2015-13-40' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)
+ontology.values.ConversionError: '2015-13-40' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)
 >>> from ontology.schema import PropertySpec
 >>> iso2 = PropertySpec("iso2", "urn:x:iso2", pattern="^[A-Z]{2}$", label_en="ISO 3166 alpha-2 code")
 >>> converter_for(iso2)("XXX")
 Traceback (most recent call last):
 ...
-loaders.convert.ConversionError: 'XXX' is not an ISO 3166 alpha-2 code (expected to match ^[A-Z]{2}$)
->>> TRANSFORMS["iso3_to_iso2"]("GRC")
-'GR'
+ontology.values.ConversionError: 'XXX' is not an ISO 3166 alpha-2 code (expected to match ^[A-Z]{2}$)
 """
 
 from __future__ import annotations
@@ -28,13 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from ontology.schema import Datatype, PropertySpec
 
 __all__ = [
-    "TRANSFORMS",
     "ConversionError",
     "Converter",
     "converter_for",
@@ -214,26 +210,26 @@ def converter_for(
     >>> converter_for(level)("group")
     Traceback (most recent call last):
     ...
-    loaders.convert.ConversionError: 'group' is not an allowed value of 'level' (allowed: section, class)
+    ontology.values.ConversionError: 'group' is not an allowed value of 'level' (allowed: section, class)
     >>> key = PropertySpec("id", "urn:x:id", allowed=("CN", "GR"), label_en="identifier")
     >>> converter_for(key, owner="Country")("XX")
     Traceback (most recent call last):
     ...
-    loaders.convert.ConversionError: 'XX' is not a valid Country identifier (allowed: CN, GR)
+    ontology.values.ConversionError: 'XX' is not a valid Country identifier (allowed: CN, GR)
     >>> from ontology.schema import Datatype
     >>> trl = PropertySpec("readinessLevel", "urn:x:trl", Datatype.INTEGER, minimum=1, maximum=9,
     ...                    label_en="readiness level")
     >>> converter_for(trl)("12")
     Traceback (most recent call last):
     ...
-    loaders.convert.ConversionError: 12 is out of range for readiness level (1 to 9)
+    ontology.values.ConversionError: 12 is out of range for readiness level (1 to 9)
     >>> founded = PropertySpec("established", "urn:x:est", Datatype.DATE, not_in_future=True)
     >>> converter_for(founded)("2013-05")
     '2013-05'
     >>> converter_for(founded)("9999")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    loaders.convert.ConversionError: '9999' lies in the future, but established records something ...
+    ontology.values.ConversionError: '9999' lies in the future, but established records something ...
     """
     parse = _PARSERS[datatype or (spec.datatype if spec else Datatype.STRING)]
     bounded = spec is not None and (spec.minimum is not None or spec.maximum is not None)
@@ -281,32 +277,3 @@ def _bounds_text(low: float | None, high: float | None) -> str:
     if low is not None:
         return f"at least {num(low)}"
     return f"at most {num(high)}" if high is not None else ""
-
-
-@cache
-def _iso3_table() -> dict[str, str]:
-    import pycountry  # lazy: a few ms to load its database
-
-    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
-
-
-def _iso3_to_iso2(value: Any) -> str:
-    text = str(value).strip().upper()
-    try:
-        return _iso3_table()[text]
-    except KeyError:
-        raise ConversionError(f"'{value}' is not an ISO 3166 alpha-3 country code") from None
-
-
-def _collapse(value: Any) -> str:
-    return " ".join(str(value).split())
-
-
-#: Named transforms a mapping may apply (``transform: upper``) before datatype conversion.
-TRANSFORMS: dict[str, Converter] = {
-    "upper": lambda v: str(v).upper(),
-    "lower": lambda v: str(v).lower(),
-    "title": lambda v: str(v).title(),
-    "collapse_whitespace": _collapse,
-    "iso3_to_iso2": _iso3_to_iso2,
-}

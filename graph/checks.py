@@ -1,10 +1,11 @@
-"""Checks of mapped records in the context of the store they will join.
+"""Checks of records in the context of the store they will join.
 
-The SHACL constraints that look beyond one record, compiled (see `loaders.ingest.Shacl`):
-relationship minimums counted with the stored ties, required properties that a
-``partial`` block leaves to the store, event date order with stored dates; and the
-reference, pyshacl on the records inside the stored graph around them.  Used by loads
-and by the API's entity writes.  Every error is a `RecordError` naming the file and row
+The SHACL constraints that look beyond one record, compiled (loads choose between them
+and pyshacl in ``loaders.ingest``): relationship minimums counted with the stored ties,
+required properties that a ``partial`` block leaves to the store, event date order with
+stored dates; and the reference, pyshacl on the records inside the stored graph around
+them.  Below both of their callers: loads (``loaders.ingest``) and the API's entity
+writes (``api.entity_writes``).  Every error is a `RecordError` naming the file and row
 the record came from (its ``file:row`` source).
 """
 
@@ -17,9 +18,9 @@ from typing import Any
 
 from graph.existing import existing_records
 from graph.store import GraphStore
-from loaders.errors import RecordError
 from ontology.convert import node_iri, relationship_iri
 from ontology.derive import constrained_relationships, relationship_minimums
+from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 from ontology.validation import validate

@@ -1,0 +1,294 @@
+"""The connection under `~graph.backends.falkordb.store.FalkorDBStore`: lifecycle and queries.
+
+Opening takes a lease on the data directory's server (`graph.backends.falkordb.server`),
+connects the ``falkordb`` client (unix socket, or TCP for a long socket path) and drops
+staging copies left by dead loads; queries carry their parameters in the text header
+(`graph.backends.falkordb.params`) and come back as plain rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Self
+
+import redis
+from filelock import FileLock
+
+from graph.backends.falkordb import server
+from graph.backends.falkordb.params import query_header
+from graph.backends.falkordb.replies import translate_error
+from graph.backends.falkordb.rows import node_ids, plain_rows
+from graph.backends.falkordb.staging import staging_pid
+from graph.cypher.grouping import chunks
+from graph.errors import ReadOnlyViolation, StoreError
+from graph.store import Capabilities
+from ontology.schema import GraphSchema
+
+__all__ = ["FalkorDBConnection"]
+
+
+class FalkorDBConnection:
+    """A connection to the embedded FalkorDB server of a data directory, and one graph in it:
+    lifecycle, queries and their results (the base of `~graph.backends.falkordb.store.FalkorDBStore`).
+
+    Parameters
+    ----------
+    schema : GraphSchema
+        Labels, types and properties allowed in the graph.
+    store_dir : path
+        Server directory (``StoreSettings.store_dir``).
+    graph_name : str
+        Redis key of the graph.
+    query_timeout_ms, row_cap : int
+        Defaults of `query`.
+    read_only : bool
+        Refuse every write (queries go through ``GRAPH.RO_QUERY``).
+    stop_server_on_close : bool
+        Stop the server at `close` when no other process holds a lease.
+    server_options : mapping
+        Passed to `~graph.backends.falkordb.server.ensure_server` (``port``,
+        ``appendfsync``, ``bolt_port`` ...).
+    atomic_single_query_max : int
+        Largest atomic upsert (nodes + relationships) sent as one query; larger ones
+        are staged in a copy of the graph.
+    socket_timeout_s : float or None
+        How long a command may wait for the server's answer before it fails with
+        `QueryTimeout` instead of waiting forever (a server that stopped answering);
+        generous, since one write batch or projection page may take seconds.  Query
+        time limits are the server's (`query_timeout_ms`).
+    """
+
+    def __init__(
+        self,
+        schema: GraphSchema,
+        store_dir: str | os.PathLike[str],
+        *,
+        graph_name: str = "transfernet",
+        query_timeout_ms: int = 10_000,
+        row_cap: int = 10_000,
+        read_only: bool = False,
+        stop_server_on_close: bool = True,
+        server_options: Mapping[str, Any] | None = None,
+        atomic_single_query_max: int = 50_000,
+        socket_timeout_s: float | None = 300.0,
+    ) -> None:
+        self.schema = schema
+        self.socket_timeout_s = socket_timeout_s
+        self.store_dir = Path(store_dir).resolve()
+        self.graph_name = graph_name
+        self.query_timeout_ms = query_timeout_ms
+        self.row_cap = row_cap
+        self.read_only = read_only
+        self.stop_server_on_close = stop_server_on_close
+        self.server_options = dict(server_options or {})
+        self.atomic_single_query_max = atomic_single_query_max
+        self.capabilities = Capabilities(
+            name="falkordb",
+            native_shortest_path=True,
+            fulltext=True,
+            server_enforced_read_only=True,
+            bolt=bool(self.server_options.get("bolt_port")),
+        )
+        self._lease: server.Lease | None = None
+        self._info: server.ServerInfo | None = None
+        self._db: Any = None
+        self._graph: Any = None
+        self._lock = threading.RLock()
+        self._write_lock: FileLock | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        if self._db is None:
+            self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def server_info(self) -> server.ServerInfo:
+        """Where the server listens (pid, socket, port)."""
+        if self._info is None:
+            raise StoreError("the store is not open")
+        return self._info
+
+    def open(self) -> None:
+        """Start or reuse the data directory's server and connect to it."""
+        from falkordb import FalkorDB
+
+        with self._lock:
+            if self._db is not None:
+                return
+            lease, info = server.acquire_lease(self.store_dir, **self.server_options)
+            try:
+                timeout = self.socket_timeout_s
+                if len(info.socket) <= server.MAX_SOCKET_PATH:
+                    db = FalkorDB(unix_socket_path=info.socket, socket_timeout=timeout)
+                else:
+                    db = FalkorDB(host="127.0.0.1", port=info.port, socket_timeout=timeout)
+                self._db = db
+                self._graph = db.select_graph(self.graph_name)
+                self._info = info
+                self._lease = lease
+                self._write_lock = FileLock(str(self.store_dir / "write.lock"), thread_local=False)
+                if not self.read_only:
+                    self._drop_dead_staging()
+                    if not self._exists(self.graph_name):
+                        self._graph.query("RETURN 0")  # create the (empty) graph key
+            except Exception:
+                self._db = None
+                server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
+                raise
+
+    def close(self) -> None:
+        """Disconnect; the last process to close stops the server."""
+        with self._lock:
+            db, lease = self._db, self._lease
+            self._db = self._graph = self._lease = None
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    db.connection.close()
+            if lease is not None:
+                server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
+
+    def _conn(self) -> Any:
+        if self._db is None:
+            raise StoreError("the store is not open")
+        return self._db.connection
+
+    def _exists(self, key: str) -> bool:
+        return bool(self._conn().exists(key))
+
+    def _drop_dead_staging(self) -> None:
+        """Delete staging copies left by loads that died (their pid is gone)."""
+        for name in self._conn().execute_command("GRAPH.LIST"):
+            pid = staging_pid(self.graph_name, str(name))
+            if pid is not None and not server.pid_alive(pid):
+                self._conn().delete(name)
+
+    # -- running queries ------------------------------------------------------------------
+
+    def _run(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        timeout_ms: int | None = None,
+        graph: Any = None,
+    ) -> Any:
+        return self._run_text(
+            query_header(params) + cypher, read_only=read_only, timeout_ms=timeout_ms, graph=graph
+        )
+
+    def _run_text(
+        self, text: str, *, read_only: bool = False, timeout_ms: int | None = None, graph: Any = None
+    ) -> Any:
+        g = graph if graph is not None else self._graph
+        if g is None:
+            raise StoreError("the store is not open")
+        if not read_only and self.read_only:
+            raise ReadOnlyViolation("the store is open read-only")
+        try:
+            if read_only:
+                return g.ro_query(text, timeout=timeout_ms)
+            return g.query(text, timeout=timeout_ms)
+        except redis.RedisError as exc:
+            raise translate_error(exc) from exc
+
+    def _run_batches(
+        self, cypher: str, rows: Sequence[Any], batch_size: int, graph: Any, keys: Iterable[str]
+    ) -> None:
+        """Send ``UNWIND $rows`` batches, encoding the next one while the server runs this one.
+
+        `keys` lists every map key the rows can hold (schema-checked identifiers).
+        """
+        keys = sorted(set(keys) | {"rows"})
+        batches = list(chunks(rows, batch_size))
+        if not batches:
+            return
+        if len(batches) == 1:
+            self._run_text(query_header({"rows": list(batches[0])}, keys) + cypher, graph=graph)
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(query_header, {"rows": list(batches[0])}, keys)
+            for batch in batches[1:]:
+                text = pending.result() + cypher
+                pending = pool.submit(query_header, {"rows": list(batch)}, keys)
+                self._run_text(text, graph=graph)
+            self._run_text(pending.result() + cypher, graph=graph)
+
+    def _raw(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        compact: bool = True,
+        key: str | None = None,
+    ) -> list[list[Any]]:
+        """Read query returning raw rows: ``--compact`` cells ``[type, value]``, or
+        (``compact=False``) plain values, the fastest form for integer columns.
+        `key` names another graph (a staging copy)."""
+        text = query_header(params) + cypher
+        flags = ["--compact"] if compact else []
+        try:
+            reply = self._conn().execute_command("GRAPH.RO_QUERY", key or self.graph_name, text, *flags)
+        except redis.RedisError as exc:
+            raise translate_error(exc) from exc
+        if isinstance(reply[-1], Exception):
+            raise translate_error(reply[-1])
+        return list(reply[1]) if len(reply) == 3 else []
+
+    def query(
+        self,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = True,
+        timeout_ms: int | None = None,
+        row_cap: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run Cypher with parameters; return at most `row_cap` rows as plain dicts.
+
+        With ``read_only`` the query goes through ``GRAPH.RO_QUERY`` and the server
+        refuses writes and write procedures (`ReadOnlyViolation`).
+        """
+        timeout = timeout_ms if timeout_ms is not None else self.query_timeout_ms
+        cap = row_cap if row_cap is not None else self.row_cap
+        result = self._run(cypher, parameters, read_only=read_only, timeout_ms=timeout)
+        names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        rows = result.result_set[:cap]
+        return self._plain_rows(names, rows)
+
+    def stream(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None, *, batch_size: int = 10000
+    ) -> Iterator[dict[str, Any]]:
+        """Iterate over the rows of a read query (FalkorDB has no cursors: one reply)."""
+        result = self._run(cypher, parameters, read_only=True, timeout_ms=self.query_timeout_ms)
+        names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        rows = result.result_set
+        for chunk in chunks(rows, batch_size):
+            yield from self._plain_rows(names, list(chunk))
+
+    def explain(self, cypher: str, parameters: Mapping[str, Any] | None = None) -> str:
+        """The execution plan (``GRAPH.EXPLAIN``: does not run the query)."""
+        try:
+            return str(self._graph.explain(cypher, dict(parameters) if parameters else None))
+        except redis.RedisError as exc:
+            raise translate_error(exc) from exc
+
+    def _plain_rows(self, names: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
+        return plain_rows(self.schema, names, rows, self._ids_of)
+
+    def _ids_of(self, internal: Iterable[int]) -> dict[int, str]:
+        return node_ids(self._raw, self.schema, self._graph, internal)
+
+    def run_in_graph(self, fn: Callable[[Any], Any]) -> Any:
+        """Call `fn` with the low-level ``falkordb.Graph`` (escape hatch for tests/tools)."""
+        return fn(self._graph)

@@ -1,0 +1,416 @@
+"""`~graph.store.GraphStore` on the embedded FalkorDB server: schema, writes, deletes, reads.
+
+Built on `~graph.backends.falkordb.connection.FalkorDBConnection` (lifecycle, queries);
+the pieces live beside it, one topic each: indexes and constraints (`schema`),
+relationship ends by internal id (`ends`, `statements`), staging copies (`staging`),
+``GRAPH.BULK`` (`bulk_format`, `bulk`), projection paging (`paging`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import networkx as nx
+import redis
+from filelock import FileLock
+
+from graph.backends.falkordb.bulk import BulkSender, send_nodes, send_relationships
+from graph.backends.falkordb.connection import FalkorDBConnection
+from graph.backends.falkordb.ends import end_ids, end_keys
+from graph.backends.falkordb.paging import edge_rows, key_rows, node_rows
+from graph.backends.falkordb.replies import translate_error
+from graph.backends.falkordb.schema import install_schema
+from graph.backends.falkordb.staging import (
+    copy_graph,
+    deadline_client,
+    fork_busy,
+    staging_name,
+)
+from graph.backends.falkordb.statements import id_rows, rel_by_id_cypher, single_query
+from graph.cypher.endpoints import check_endpoints
+from graph.cypher.grouping import (
+    GroupedRecords,
+    NodeGroup,
+    RelGroup,
+    chunks,
+    group_nodes,
+    group_records,
+    group_relationships,
+)
+from graph.cypher.identifiers import labels_clause, stable_id
+from graph.cypher.statements import delete_nodes_cypher, delete_relationships_cypher, node_upsert_cypher
+from graph.errors import ReadOnlyViolation, StoreError
+from graph.gcpause import paused_gc
+from graph.projection import GraphArrays, build_arrays, build_networkx
+from graph.store import StoreStats
+from ontology.records import NodeRecord, RelationshipRecord
+
+__all__ = ["FalkorDBStore"]
+
+
+class _Counter:
+    """Count records while they are consumed."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+        self.n = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.n += 1
+            yield item
+
+
+class FalkorDBStore(FalkorDBConnection):
+    """`~graph.store.GraphStore` on the embedded FalkorDB server of a data directory.
+
+    The constructor's parameters are `~graph.backends.falkordb.connection.FalkorDBConnection`'s.
+    """
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def install_schema(self, *, timeout_s: float = 120.0) -> None:
+        """Range indexes on every type's key, unique constraints on ``(key_label, key)``.
+
+        Re-runnable; waits until the (asynchronous) constraints are operational.
+        """
+        self._install_schema(self._graph, self.graph_name, timeout_s)
+
+    def _install_schema(self, graph: Any, name: str, timeout_s: float) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation("the store is open read-only")
+        install_schema(self._conn(), graph, name, self.schema, timeout_s)
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def _writing(self) -> FileLock:
+        if self.read_only:
+            raise ReadOnlyViolation("the store is open read-only")
+        if self._write_lock is None:
+            raise StoreError("the store is not open")
+        return self._write_lock
+
+    def upsert_nodes(self, nodes: Iterable[NodeRecord], *, batch_size: int = 5000) -> int:
+        """Merge nodes in batches (one query each, so each batch is all or nothing)."""
+        counted = _Counter(nodes)
+        groups = group_nodes(self.schema, counted)
+        with self._writing():
+            self._write_nodes(self._graph, groups, batch_size)
+        return counted.n
+
+    def upsert_relationships(
+        self,
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 5000,
+        discriminator: Mapping[str, Sequence[str]] | None = None,
+    ) -> int:
+        """Merge relationships in batches; missing end nodes raise `StoreError` before any write.
+
+        `discriminator` maps a relationship type to property names that are part of
+        its identity (two conflicting statements stay two relationships).
+        """
+        counted = _Counter(relationships)
+        groups = group_relationships(self.schema, counted, discriminator)
+        with self._writing():
+            ids = self._end_ids(self.graph_name, groups)
+            missing = [
+                stable_id(label, key)
+                for label, keys in end_keys(groups).items()
+                for key in sorted(keys - ids[label].keys(), key=repr)
+            ]
+            if missing:
+                shown = ", ".join(missing[:20]) + (f" … ({len(missing)} in all)" if len(missing) > 20 else "")
+                raise StoreError(f"relationship end nodes not found: {shown}")
+            self._write_rels(self._graph, groups, batch_size, ids)
+        return counted.n
+
+    def upsert(
+        self,
+        nodes: Iterable[NodeRecord],
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 5000,
+        atomic: bool = True,
+        discriminator: Mapping[str, Sequence[str]] | None = None,
+    ) -> tuple[int, int]:
+        """Upsert nodes, then relationships; return both counts.
+
+        With `atomic`, all or nothing: one query up to ``atomic_single_query_max`` records,
+        else a staged ``GRAPH.COPY`` swapped in at the end (the server makes the copy while
+        the records are grouped and checked here).  Relationships whose end
+        nodes are neither stored nor in `nodes` raise `StoreError` naming them, and
+        nothing is written.
+        """
+        node_list, rel_list = list(nodes), list(relationships)
+        staged = atomic and len(node_list) + len(rel_list) > self.atomic_single_query_max
+        with paused_gc(), self._writing(), self._staging(staged) as stage:
+            # the server copies the graph (if staged) while the records are grouped here
+            grouped = group_records(self.schema, node_list, rel_list, discriminator)
+            self._write_grouped(grouped, stage, batch_size, atomic)
+        return grouped.node_records, grouped.relationship_records
+
+    def upsert_grouped(
+        self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
+    ) -> tuple[int, int]:
+        """`upsert` of records grouped beforehand (`graph.cypher.grouping.group_records`)."""
+        staged = atomic and grouped.rows > self.atomic_single_query_max
+        with paused_gc(), self._writing(), self._staging(staged) as stage:
+            self._write_grouped(grouped, stage, batch_size, atomic)
+        return grouped.node_records, grouped.relationship_records
+
+    def _write_grouped(
+        self, grouped: GroupedRecords, stage: Future[str] | None, batch_size: int, atomic: bool
+    ) -> None:
+        ngroups, rgroups = grouped.nodes, grouped.relationships
+        self._check_endpoints(rgroups, ngroups)
+        if not atomic:
+            self._write_nodes(self._graph, ngroups, batch_size)
+            self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
+        elif stage is None:
+            self._write_single_query(ngroups, rgroups)
+        else:
+            self._write_staged(stage, ngroups, rgroups, batch_size)
+
+    def bulk_create(
+        self,
+        nodes: Iterable[NodeRecord],
+        relationships: Iterable[RelationshipRecord],
+        *,
+        batch_size: int = 50_000,
+    ) -> tuple[int, int]:
+        """Build a fresh (empty) graph fast with FalkorDB's binary ``GRAPH.BULK``.
+
+        Nodes are checked against the schema and deduplicated (as `upsert` would), then
+        sent with the relationships, streamed: a worker thread sends a batch while the
+        next one is checked and encoded; relationships find their end nodes by the ids
+        the nodes got in creation order (no index lookups, no Cypher parsing).  Indexes
+        and constraints follow.  Everything happens in a staging graph swapped in at the
+        end, so a failed or killed build leaves the store empty.  Relationships whose end
+        nodes are not among `nodes` raise `StoreError` (nothing becomes visible).  A
+        relationship repeated in the input is created once, with its first occurrence's
+        properties; use `upsert` to merge them.
+        """
+        n_counter = _Counter(nodes)
+        with paused_gc(), self._writing():
+            ngroups = group_nodes(self.schema, n_counter)
+            if self.stats().nodes:
+                raise StoreError("bulk_create needs an empty graph; use upsert")
+            conn = self._conn()
+            stage = staging_name(self.graph_name)
+            sender = BulkSender(conn, stage)
+            try:
+                ids = send_nodes(sender, ngroups, batch_size)
+                n_rels = send_relationships(self.schema, sender, relationships, ids, batch_size)
+                sender.finish()
+                staged = self._db.select_graph(stage)
+                staged.query("RETURN 0")  # the key exists even without nodes
+                self._install_schema(staged, stage, 600.0)
+                pipe = conn.pipeline(transaction=True)
+                pipe.delete(self.graph_name)
+                pipe.rename(stage, self.graph_name)
+                pipe.execute()
+            except redis.RedisError as exc:
+                raise translate_error(exc) from exc
+            finally:
+                sender.close()
+                with contextlib.suppress(redis.RedisError):
+                    conn.delete(stage)
+                self._graph = self._db.select_graph(self.graph_name)
+        return n_counter.n, n_rels
+
+    def _write_nodes(self, graph: Any, groups: Mapping[str, NodeGroup], batch_size: int) -> None:
+        for group in groups.values():
+            keys = ("k", "p", "s", *group.allowed)
+            cypher = node_upsert_cypher(group.node_type, create_apart=True)
+            self._run_batches(cypher, group.param_rows(), batch_size, graph, keys)
+
+    def _end_ids(
+        self, key: str, groups: Mapping[tuple[str, str, str], RelGroup]
+    ) -> dict[str, dict[Any, int]]:
+        return end_ids(self._raw, self.schema, key, groups)
+
+    def _write_rels(
+        self,
+        graph: Any,
+        groups: Mapping[tuple[str, str, str], RelGroup],
+        batch_size: int,
+        ids: Mapping[str, Mapping[Any, int]],
+    ) -> None:
+        """MERGE relationships whose ends are found by internal id (see `_end_ids`).
+
+        A row whose end is missing from `ids` is left out (the callers check the ends
+        first); the end's key is compared too, so an id reused since it was fetched
+        cannot attach a relationship to another node.
+        """
+        for group in groups.values():
+            keys = ("d", *group.allowed)
+            id_s, id_e = ids.get(group.start.label, {}), ids.get(group.end.label, {})
+            rows = id_rows(group, id_s, id_e)
+            self._run_batches(rel_by_id_cypher(group), rows, batch_size, graph, keys)
+
+    def _write_single_query(
+        self, ngroups: Mapping[str, NodeGroup], rgroups: Mapping[tuple[str, str, str], RelGroup]
+    ) -> None:
+        ids = self._end_ids(self.graph_name, rgroups) if rgroups else {}
+        query = single_query(ngroups, rgroups, ids)
+        if query is None:
+            return
+        try:
+            self._run(*query)
+        except StoreError as exc:
+            if "division by zero" in str(exc).lower():
+                raise StoreError("relationship end nodes disappeared during the upsert") from exc
+            raise
+
+    def _deadline_client(self, timeout_s: float) -> redis.Redis:
+        """A connection of its own whose commands fail after `timeout_s` instead of hanging."""
+        assert self._info is not None
+        return deadline_client(self._info, timeout_s)
+
+    @staticmethod
+    def _fork_busy(client: redis.Redis) -> bool:
+        return fork_busy(client)
+
+    def _copy_graph(self, source: str, target: str) -> None:
+        """`~graph.backends.falkordb.staging.copy_graph` on this store's server."""
+        copy_graph(self._deadline_client, self._fork_busy, source, target)
+
+    @contextlib.contextmanager
+    def _staging(self, enabled: bool) -> Iterator[Future[str] | None]:
+        """A copy of the graph, started in the background, to write into and swap in.
+
+        Yields None when not `enabled`, else a future of the staging graph's name (made by
+        `_copy_graph` in a worker thread).  The staging graph is deleted on the way out
+        unless `_write_staged` swapped it in.
+        """
+        if not enabled:
+            yield None
+            return
+        stage = staging_name(self.graph_name)
+
+        def copy() -> str:
+            self._copy_graph(self.graph_name, stage)
+            return stage
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-copy") as pool:
+            copied = pool.submit(copy)
+            try:
+                yield copied
+            finally:
+                with contextlib.suppress(Exception):
+                    copied.result()  # never leave a copy running behind us
+                with contextlib.suppress(redis.RedisError):
+                    self._conn().delete(stage)
+                self._graph = self._db.select_graph(self.graph_name)
+
+    def _write_staged(
+        self,
+        copied: Future[str],
+        ngroups: Mapping[str, NodeGroup],
+        rgroups: Mapping[tuple[str, str, str], RelGroup],
+        batch_size: int,
+    ) -> None:
+        """Write into the staging copy (see `_staging`), then swap it in atomically."""
+        try:
+            stage = copied.result()
+            staged = self._db.select_graph(stage)
+            self._write_nodes(staged, ngroups, batch_size)
+            self._write_rels(staged, rgroups, batch_size, self._end_ids(stage, rgroups))
+            pipe = self._conn().pipeline(transaction=True)
+            pipe.delete(self.graph_name)
+            pipe.rename(stage, self.graph_name)
+            pipe.execute()
+        except redis.RedisError as exc:
+            raise translate_error(exc) from exc
+
+    def _check_endpoints(
+        self, rgroups: Mapping[tuple[str, str, str], RelGroup], ngroups: Mapping[str, NodeGroup]
+    ) -> None:
+        def missing_keys(cypher: str, keys: list[Any]) -> list[Any]:
+            return [row[0] for row in self._run(cypher, {"keys": keys}, read_only=True).result_set]
+
+        check_endpoints(self.schema, rgroups, ngroups, missing_keys)
+
+    def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
+        """Delete nodes (and their relationships) by key; return how many were deleted."""
+        nt = self.schema.node(label)
+        total = 0
+        with self._writing():
+            for batch in chunks(list(keys), 10_000):
+                result = self._run(delete_nodes_cypher(nt), {"keys": list(batch)})
+                total += int(result.nodes_deleted)
+        return total
+
+    def delete_relationships(
+        self, rel_type: str, start_label: str, start_key: Any, end_label: str, end_key: Any
+    ) -> int:
+        """Delete the relationships of a type between two nodes; return how many."""
+        rt = self.schema.relationship(rel_type)
+        a, b = self.schema.node(start_label), self.schema.node(end_label)
+        cypher = delete_relationships_cypher(rt.type, a, b)
+        with self._writing():
+            result = self._run(cypher, {"s": start_key, "e": end_key})
+        return int(result.relationships_deleted)
+
+    def clear(self) -> None:
+        """Delete every node and relationship (indexes and constraints stay)."""
+        with self._writing():
+            while True:
+                result = self._run("MATCH (n) WITH n LIMIT 100000 DETACH DELETE n")
+                if not result.nodes_deleted:
+                    break
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def stats(self) -> StoreStats:
+        """Node and relationship counts (per schema label and type)."""
+
+        def one(cypher: str) -> int:
+            rows = self._raw(cypher)
+            return int(rows[0][0][1]) if rows else 0
+
+        by_label = {
+            label: one(f"MATCH (n{labels_clause([label])}) RETURN count(n)") for label in self.schema.nodes
+        }
+        by_type = {
+            t: one(f"MATCH ()-[r{labels_clause([t])}]->() RETURN count(r)") for t in self.schema.relationships
+        }
+        return StoreStats(
+            nodes=one("MATCH (n) RETURN count(n)"),
+            relationships=one("MATCH ()-[r]->() RETURN count(r)"),
+            nodes_by_label={k: v for k, v in by_label.items() if v},
+            relationships_by_type={k: v for k, v in by_type.items() if v},
+        )
+
+    def to_networkx(
+        self,
+        *,
+        labels: Sequence[str] | None = None,
+        rel_types: Sequence[str] | None = None,
+        directed: bool = True,
+        properties: bool = True,
+    ) -> nx.MultiDiGraph | nx.MultiGraph:
+        """Project the graph (or the subgraph of these labels and types) into networkx.
+
+        Node ids are ``"KeyLabel:key"``; node attributes ``label``, ``labels``, ``key``,
+        ``props``; edges are keyed by type with attributes ``type`` and ``props``
+        (empty when ``properties=False``, which is faster).
+        """
+        nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
+        edges = edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties)
+        return build_networkx(self.schema, nodes, edges, directed=directed)
+
+    def to_arrays(
+        self, *, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
+    ) -> GraphArrays:
+        """Fast path for analytics: node ids and edge index arrays (no properties)."""
+        node_rows = key_rows(self._raw, self.schema, labels)
+        edges = (
+            (a, b, t)
+            for a, b, t, _ in edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=False)
+        )
+        return build_arrays(self.schema, node_rows, edges)

@@ -1,0 +1,47 @@
+"""Named transforms a mapping may apply to a cell (``transform: upper``) before datatype conversion.
+
+Examples
+--------
+>>> TRANSFORMS["iso3_to_iso2"]("GRC")
+'GR'
+>>> TRANSFORMS["collapse_whitespace"]("  a   b ")
+'a b'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from ontology.values import ConversionError, Converter
+
+__all__ = ["TRANSFORMS"]
+
+
+@cache
+def _iso3_table() -> dict[str, str]:
+    import pycountry  # lazy: a few ms to load its database
+
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+def _iso3_to_iso2(value: Any) -> str:
+    text = str(value).strip().upper()
+    try:
+        return _iso3_table()[text]
+    except KeyError:
+        raise ConversionError(f"'{value}' is not an ISO 3166 alpha-3 country code") from None
+
+
+def _collapse(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+#: Named transforms a mapping may apply (``transform: upper``) before datatype conversion.
+TRANSFORMS: dict[str, Converter] = {
+    "upper": lambda v: str(v).upper(),
+    "lower": lambda v: str(v).lower(),
+    "title": lambda v: str(v).title(),
+    "collapse_whitespace": _collapse,
+    "iso3_to_iso2": _iso3_to_iso2,
+}
