@@ -217,7 +217,8 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
         errors.extend(shacl_errors(store, batch.nodes, batch.relationships, old_nodes, old_rels))
     report.shacl = "compiled + pyshacl" if full else "compiled"
     unique = {(e.file, e.row, e.column, e.reason): e for e in errors}  # a cell can fail two blocks
-    report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column))
+    # errors that name no column (None) first on their row: None and str do not compare
+    report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column or "", e.reason))
     report.phases["check"] = time.perf_counter() - mapped_at
 
 

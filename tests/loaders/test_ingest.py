@@ -190,3 +190,18 @@ def test_ingest_many_raises_a_broken_mapping_in_its_turn(store: GraphStore, tmp_
             loaded.append((Path(report.mapping).name, report.loaded))
     assert loaded == [("countries.yaml", True)]
     assert _counts(store) == (1, 0)
+
+
+def test_errors_with_and_without_a_column_are_listed_in_an_empty_store(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # row 2 names a missing Country (column 'country') and a missing parent centre through a
+    # two-column key (no column to blame): both on one row, sorted without comparing None and str
+    mapping = MAPPING.replace(
+        "key: parent}\n    when: {column: parent, not_empty: true}", 'key: "{country}-{id}"}'
+    )
+    _write(tmp_path, "centres.csv", "id,name,founded,country,parent\nSW,Sichuan West ITTC,2019,CN,\n")
+    report = ingest(store, _write(tmp_path, "centres.yaml", mapping))
+    assert not report.loaded
+    assert [(e.row, e.column) for e in report.errors] == [(2, None), (2, "country")], report.errors
+    assert "TransferCentre 'CN-SW'" in report.errors[0].reason
