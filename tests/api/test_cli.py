@@ -99,3 +99,20 @@ def test_failing_validate_exits_non_zero(tmp_path: Path) -> None:
     )
     assert "problem(s)" in result.stdout, result.stdout + result.stderr
     assert result.returncode == 1, result.stdout + result.stderr
+
+
+def test_truncated_gzip_load_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    import gzip
+
+    whole = gzip.compress(
+        ("id,name,country\n" + "".join(f"C{i},Centre {i},CN\n" for i in range(20_000))).encode()
+    )
+    (tmp_path / "centres.csv.gz").write_bytes(whole[: len(whole) // 2])
+    mapping = tmp_path / "centres.yaml"
+    mapping.write_text(CENTRES_MAPPING.replace("centres.csv", "centres.csv.gz"), encoding="utf-8")
+    result = run_cli("--data-dir", str(tmp_path / "d"), "load", str(mapping))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "aborted" not in result.stderr
+    assert "centres.csv.gz: the compressed file is truncated or corrupt after row" in result.stderr, (
+        result.stderr
+    )
