@@ -178,6 +178,7 @@ def _map(
         batch.extend(part)
         if progress is not None:
             progress(batch.rows)
+    batch.errors.extend(compiled.conflicting_keys(batch.nodes))  # one key, two values in a file
     report.rows = batch.rows
     grouped = None
     if not batch.errors:
