@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.entity_models import RelationshipIn
+from api.json_values import json_type_problems
 from graph.cypher import ident, stable_id
 from graph.existing import existing_keys
 from graph.projection import node_type_of
@@ -154,6 +155,8 @@ def _convert(
             problems.append(WriteProblem(path, value, "a value is required (PATCH with null removes one)"))
         elif isinstance(value, dict) or (isinstance(value, list) and not spec.multiple):
             problems.append(WriteProblem(path, value, "a single value is expected"))
+        elif wrong := json_type_problems(spec, value):  # JSON types are not coerced
+            problems.append(WriteProblem(path, value, wrong))
         else:
             convert = converter_for(spec, owner=owner)
             try:
