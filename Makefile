@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
+DEMO_ARGS ?=
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 
 .PHONY: setup demo test lint browser clean
@@ -17,8 +18,9 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
+# DEMO_ARGS: options of `transfernet demo`, e.g. --no-serve (CI: .ci/run)
 demo: setup
-	$(BIN)/transfernet demo
+	$(BIN)/transfernet demo $(DEMO_ARGS)
 
 browser:
 	@bash scripts/ensure-chromium.sh

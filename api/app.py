@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.deps import get_projection, get_store
-from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
+from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from api.problems import install_problem_handlers, install_problem_openapi
 from api.routes import (
     analytics,
@@ -29,6 +29,7 @@ from api.routes import (
 from api.settings import Settings
 from graph.analytics.runs import RunRecords
 from graph.cache import ProjectionCache
+from viz.explorer import SERVED_CSP
 from viz.facets import prepare_facets
 
 __all__ = ["API_PREFIX", "create_app"]
@@ -109,5 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    docs = frozenset({f"{API_PREFIX}/docs", f"{API_PREFIX}/docs/oauth2-redirect"})
+    app.add_middleware(SecurityHeadersMiddleware, csp_by_path={"/explore": SERVED_CSP}, exempt=docs)
     app.add_middleware(AccessLogMiddleware)
     return app

@@ -710,7 +710,7 @@ def main(argv: list[str] | None = None) -> None:
     # writes is closed by a `with` block, so nothing waits for a finaliser.)
     atexit.register(gc.freeze)
     try:
-        app(args=argv, prog_name="transfernet", standalone_mode=False)
+        code = app(args=argv, prog_name="transfernet", standalone_mode=False)
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
     except typer.Abort:
@@ -730,3 +730,5 @@ def main(argv: list[str] | None = None) -> None:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         err_console.print(f"error: {message}", markup=False, highlight=False)
         raise SystemExit(1) from None
+    if isinstance(code, int) and code:  # outside standalone mode click returns typer.Exit's code
+        raise SystemExit(code)

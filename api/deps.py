@@ -70,7 +70,8 @@ def require_api_key(
     """Allow writes only with one of the configured API keys (constant-time comparison)."""
     if not settings.api_keys:
         raise ProblemError(403, "Writes are disabled: no API keys are configured.", kind="writes-disabled")
-    if x_api_key is None or not any(secrets.compare_digest(x_api_key, key) for key in settings.api_keys):
+    given = None if x_api_key is None else x_api_key.encode("utf-8", "surrogateescape")  # any header text
+    if given is None or not any(secrets.compare_digest(given, key.encode()) for key in settings.api_keys):
         raise ProblemError(401, "A valid X-API-Key header is required for writes.", kind="unauthorized")
 
 

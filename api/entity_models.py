@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from api.json_values import refuse_unstorable
 
 __all__ = [
     "EndRef",
@@ -29,7 +31,18 @@ _SOURCES = Field(
 )
 
 
-class EndRef(BaseModel):
+class _Storable(BaseModel):
+    """Refuses values no store can hold (lone surrogates, NaN, Infinity, integers beyond 64 bits)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, BaseModel):  # a nested model checks itself
+            return value
+        return refuse_unstorable(value, info.field_name or "")
+
+
+class EndRef(_Storable):
     """The other end of a relationship, by type (any schema label) and key."""
 
     model_config = ConfigDict(extra="forbid")
@@ -38,7 +51,7 @@ class EndRef(BaseModel):
     key: str = Field(min_length=1, max_length=500, examples=["TH"])
 
 
-class RelationshipIn(BaseModel):
+class RelationshipIn(_Storable):
     """A relationship stated together with an entity (merged on start, type and end)."""
 
     model_config = ConfigDict(
@@ -74,7 +87,7 @@ _PUT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class EntityPut(BaseModel):
+class EntityPut(_Storable):
     """The whole entity: its properties replace the stored ones; its relationships are merged.
 
     Properties not given are removed, except ``synthetic`` and ``seed`` of a synthetic
@@ -90,7 +103,7 @@ class EntityPut(BaseModel):
     relationships: list[RelationshipIn] = Field(default_factory=list, max_length=200)
 
 
-class EntityPatch(BaseModel):
+class EntityPatch(_Storable):
     """A partial update: given properties are set, ``null`` removes one; relationships are merged."""
 
     model_config = ConfigDict(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.entity_models import RelationshipIn
+from api.json_values import json_type_problems
 from graph.checks import minimum_errors, shacl_errors, store_context
 from graph.cypher.identifiers import stable_id
 from graph.entities import neighbour_rows, stored_node_row
@@ -148,6 +149,8 @@ def _convert(
             problems.append(WriteProblem(path, value, "a value is required (PATCH with null removes one)"))
         elif isinstance(value, dict) or (isinstance(value, list) and not spec.multiple):
             problems.append(WriteProblem(path, value, "a single value is expected"))
+        elif wrong := json_type_problems(spec, value):  # JSON types are not coerced
+            problems.append(WriteProblem(path, value, wrong))
         else:
             convert = converter_for(spec, owner=owner)
             try:

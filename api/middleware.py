@@ -1,4 +1,4 @@
-"""ASGI middleware: request size limit and structured access logs."""
+"""ASGI middleware: request size limit, security headers and structured access logs."""
 
 from __future__ import annotations
 
@@ -7,17 +7,32 @@ import logging
 import time
 from typing import Any
 
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response
 
-__all__ = ["AccessLogMiddleware", "BodySizeLimitMiddleware"]
+__all__ = ["AccessLogMiddleware", "BodySizeLimitMiddleware", "SecurityHeadersMiddleware"]
 
 access_log = logging.getLogger("transfernet.access")
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """A streamed body grew past the limit.
+
+    An `HTTPException`, so that FastAPI's body parsing passes it on (it answers any
+    other exception raised while reading the body with 400) and the app's problem
+    handlers answer 413.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, _too_large(max_bytes))
+        self.kind = "payload-too-large"  # the problem type, as `_refuse` gives it
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"The request body is larger than {max_bytes} bytes."
 
 
 class BodySizeLimitMiddleware:
@@ -52,7 +67,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -70,11 +85,55 @@ class BodySizeLimitMiddleware:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
             413,
-            f"The request body is larger than {self.max_bytes} bytes.",
+            _too_large(self.max_bytes),
             instance=scope.get("path"),
             kind="payload-too-large",
         )
         await response(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """Send ``X-Content-Type-Options: nosniff`` on every response; on HTML pages also
+    ``X-Frame-Options: DENY`` and a ``Content-Security-Policy`` header.
+
+    A page that sets its own policy (the report) keeps it; others get ``csp_by_path[path]``,
+    else `DEFAULT_HTML_CSP`.  Pages listed in `exempt` (the OpenAPI docs page, which loads
+    Swagger UI from a CDN) get the other headers only.  Every policy gets
+    ``frame-ancestors 'none'`` (a meta tag cannot say it).
+    """
+
+    #: for an HTML answer that names no policy (the ontology docs): its own origin, inline style
+    DEFAULT_HTML_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+    def __init__(
+        self, app: ASGIApp, csp_by_path: dict[str, str] | None = None, exempt: frozenset[str] = frozenset()
+    ) -> None:
+        self.app = app
+        self.csp_by_path = csp_by_path or {}
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("X-Frame-Options", "DENY")
+                    if path not in self.exempt:
+                        csp = headers.get("content-security-policy") or self.csp_by_path.get(
+                            path, self.DEFAULT_HTML_CSP
+                        )
+                        if "frame-ancestors" not in csp:
+                            csp += "; frame-ancestors 'none'"
+                        headers["Content-Security-Policy"] = csp
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class AccessLogMiddleware:

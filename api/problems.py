@@ -107,6 +107,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.status_code,
             str(exc.detail),
             instance=request.url.path,
+            kind=getattr(exc, "kind", None),
             headers=dict(exc.headers) if exc.headers else None,
         )
 

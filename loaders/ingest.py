@@ -185,6 +185,7 @@ def _map(
         batch.extend(part)
         if progress is not None:
             progress(batch.rows)
+    batch.errors.extend(compiled.conflicting_keys(batch.nodes))  # one key, two values in a file
     report.rows = batch.rows
     grouped = None
     if not batch.errors:
@@ -224,7 +225,8 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
         errors.extend(shacl_errors(store, batch.nodes, batch.relationships, old_nodes, old_rels))
     report.shacl = "compiled + pyshacl" if full else "compiled"
     unique = {(e.file, e.row, e.column, e.reason): e for e in errors}  # a cell can fail two blocks
-    report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column))
+    # errors that name no column (None) first on their row: None and str do not compare
+    report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column or "", e.reason))
     report.phases["check"] = time.perf_counter() - mapped_at
 
 

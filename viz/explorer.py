@@ -22,7 +22,7 @@ from ontology.schema import GraphSchema
 from viz.legend import legend
 from viz.view import GraphView
 
-__all__ = ["ASSETS", "asset_path", "legend_json", "render_explorer", "script_json"]
+__all__ = ["ASSETS", "SERVED_CSP", "asset_path", "legend_json", "render_explorer", "script_json"]
 
 #: Static assets the page needs, by the name they are served under.
 ASSETS: dict[str, tuple[str, str]] = {
@@ -31,6 +31,13 @@ ASSETS: dict[str, tuple[str, str]] = {
     "explorer.js": ("viz", "static/explorer.js"),
     "explorer.css": ("viz", "static/explorer.css"),
 }
+
+#: Content-Security-Policy of the served page (assets and data from its own origin);
+#: the page names it in a meta tag, and the API sends it as a header.
+SERVED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'"
+)
 
 
 def asset_path(name: str) -> Path:
@@ -117,10 +124,7 @@ def render_explorer(
         script_tags = "\n".join(
             f'<script src="{static_base}/{name}"></script>' for name in ("vis-network.min.js", "explorer.js")
         )
-        csp = (
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; connect-src 'self'"
-        )
+        csp = SERVED_CSP
     return (
         template.replace("{{CSP}}", csp)
         .replace("{{STYLES}}", styles)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from api.deps import SettingsDep, StoreDep
+from api.json_values import refuse_unstorable
 from api.problems import ProblemError, problem_doc
 from api.serialise import CypherResult, run_read
 from graph.store import ReadOnlyViolation
@@ -27,6 +28,12 @@ class CypherRequest(BaseModel):
         examples=[EXAMPLE_QUERY],
     )
     parameters: dict[str, Any] = Field(default_factory=dict, examples=[EXAMPLE_PARAMETERS])
+
+    @field_validator("query", "parameters", mode="after")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        """No lone surrogate, NaN, Infinity or integer beyond 64 bits (the store would fail or clamp)."""
+        return refuse_unstorable(value, info.field_name or "")
 
 
 @router.post(

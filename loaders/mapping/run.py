@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from loaders.errors import MappingError, ReaderError
 from loaders.mapping.check import check_mapping, find_prop, key_converter
+from loaders.mapping.duplicates import conflicting_keys
 from loaders.mapping.values import (
     EMPTY,
     CellError,
@@ -244,7 +245,20 @@ class CompiledMapping:
         total = MappedBatch()
         for batch in self.batches(batch_size=1 << 30):
             total.extend(batch)
+        total.errors.extend(self.conflicting_keys(total.nodes))
         return total
+
+    def conflicting_keys(self, nodes: Iterable[NodeRecord]) -> list[RecordError]:
+        """Rows of one file that give one node key different values (see `conflicting_keys`).
+
+        Batches cannot tell (they hold a few rows each): call this on every node mapped.
+        """
+        columns: dict[str, str] = {}
+        for nb in self._nodes:
+            for name, _, _, column in nb.props:
+                if column is not None:
+                    columns.setdefault(name, column)
+        return conflicting_keys(nodes, columns)
 
     def map_records(
         self, records: Iterable[SourceRecord], file: str, *, batch_size: int = 10_000

@@ -27,6 +27,8 @@ Examples
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -131,19 +133,36 @@ def read(path: str | Path, format: str | None = None, **options: Any) -> Iterato
     [{'symbol': 'A', 'title': 'HUMAN NECESSITIES'}]
     """
     fmt = format or detect_format(path)
+    label = str(options.get("name") or path)
     if fmt == "csv":
-        return read_csv(path, **options)
+        return _intact(read_csv(path, **options), label)
     if fmt == "tsv":
         options.setdefault("delimiter", "\t")
-        return read_csv(path, **options)
+        return _intact(read_csv(path, **options), label)
     if fmt == "json":
-        return read_json(path, **options)
+        return _intact(read_json(path, **options), label)
     if fmt == "jsonl":
-        return read_jsonl(path, **options)
+        return _intact(read_jsonl(path, **options), label)
     if fmt == "yaml":
-        return read_yaml(path, **options)
+        return _intact(read_yaml(path, **options), label)
     if fmt == "xlsx":
-        return read_xlsx(path, **options)
+        return _intact(read_xlsx(path, **options), label)
     if fmt in RDF_FORMATS:
-        return read_rdf(path, rdf_format=fmt, **options)
+        return _intact(read_rdf(path, rdf_format=fmt, **options), label)
     raise ReaderError(str(path), None, f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})")
+
+
+def _intact(records: Iterator[SourceRecord], label: str) -> Iterator[SourceRecord]:
+    """`records`, a truncated or corrupt ``.gz`` file raised as a `ReaderError` naming it.
+
+    (Python's gzip raises `EOFError` at a truncated end, which the command line would
+    otherwise take for Ctrl-D and report as "aborted".)
+    """
+    last: int | None = None
+    try:
+        for record in records:
+            last = record.location.row
+            yield record
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        after = f" after row {last}" if last is not None else " before its first record"
+        raise ReaderError(label, None, f"the compressed file is truncated or corrupt{after} ({exc})") from exc

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from loaders.errors import ReaderError
-from loaders.readers.base import EXTRA_CELLS, SourceLocation, SourceRecord, open_text
+from loaders.readers.base import EXTRA_CELLS, SourceLocation, SourceRecord, open_binary, open_text
 
 __all__ = ["read_csv"]
 
@@ -75,5 +76,40 @@ def read_csv(
                         values[EXTRA_CELLS] = row[width:]
                     yield SourceRecord(values, SourceLocation(label, start))
                 start = reader.line_num + 1
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:  # decoded ahead of the parser: find the line again
+            line, column, byte = _undecodable(path, encoding, delimiter, quotechar, header)
+            where = f" in column {column!r}" if column else ""
+            reason = f"byte {byte} is not valid {encoding}{where} (save the file as UTF-8, or set encoding:)"
+            raise ReaderError(label, line, reason) from exc
+        except csv.Error as exc:
             raise ReaderError(label, reader.line_num or None, f"cannot read CSV: {exc}") from exc
+
+
+def _undecodable(
+    path: str | Path, encoding: str, delimiter: str, quotechar: str, header: list[str] | None
+) -> tuple[int | None, str | None, str]:
+    """The line, column (when the line parses alone) and byte of the first undecodable byte."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    columns = header
+    with open_binary(path) as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                text = decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                byte = f"0x{raw[exc.start]:02x}" if 0 <= exc.start < len(raw) else "?"
+                if columns is None or number == 1:
+                    return number, None, byte
+                cells = next(
+                    csv.reader(
+                        [raw.decode(encoding, "surrogateescape")], delimiter=delimiter, quotechar=quotechar
+                    ),
+                    [],
+                )
+                bad = [i for i, cell in enumerate(cells) if any("\udc80" <= ch <= "\udcff" for ch in cell)]
+                column = columns[bad[0]] if bad and bad[0] < len(columns) else None
+                return number, column, byte
+            if columns is None:
+                columns = [
+                    c.strip() for c in next(csv.reader([text], delimiter=delimiter, quotechar=quotechar), [])
+                ]
+    return None, None, "?"

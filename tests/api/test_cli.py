@@ -51,3 +51,68 @@ def test_missing_file_is_one_line_error(command: str, tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "missing.csv" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+CENTRES_MAPPING = """\
+version: 1
+name: centres
+source: {path: centres.csv}
+nodes:
+  - label: RegionalTransferCentre
+    key: id
+    properties: {name: name}
+relationships:
+  - type: LOCATED_IN
+    start: {label: RegionalTransferCentre, key: id}
+    end: {label: Country, key: country}
+  - type: PARENT_CENTRE  # a two-column key: its errors name no column
+    start: {label: TransferCentre, key: id}
+    end: {label: TransferCentre, key: "{country}-{id}"}
+"""
+
+
+def _bad_load(folder: Path) -> Path:
+    """A mapping whose rows name missing nodes (errors with and without a column), one a surplus cell."""
+    (folder / "centres.csv").write_text(
+        "id,name,country\nSW,Sichuan West ITTC,CN\nEX,Extra Cells,TH,surplus\nDG,Dangling,TH\n",
+        encoding="utf-8",
+    )
+    mapping = folder / "centres.yaml"
+    mapping.write_text(CENTRES_MAPPING, encoding="utf-8")
+    return mapping
+
+
+def test_refused_load_exits_non_zero(tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path / "d"), "load", str(_bad_load(tmp_path)))
+    assert "REFUSED" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "not supported between" not in result.stderr
+    assert "centres.csv:3: row has 4 cells" in result.stderr, result.stderr  # the list of problems
+    assert "centres.csv:4: column 'country'" in result.stderr, result.stderr
+    assert "centres.csv:4: PARENT_CENTRE: end node TransferCentre 'TH-DG'" in result.stderr, result.stderr
+
+
+def test_failing_validate_exits_non_zero(tmp_path: Path) -> None:
+    mapping = _bad_load(tmp_path)
+    result = run_cli(
+        "--data-dir", str(tmp_path / "d"), "validate", "-m", str(mapping), str(tmp_path / "centres.csv")
+    )
+    assert "problem(s)" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 1, result.stdout + result.stderr
+
+
+def test_truncated_gzip_load_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    import gzip
+
+    whole = gzip.compress(
+        ("id,name,country\n" + "".join(f"C{i},Centre {i},CN\n" for i in range(20_000))).encode()
+    )
+    (tmp_path / "centres.csv.gz").write_bytes(whole[: len(whole) // 2])
+    mapping = tmp_path / "centres.yaml"
+    mapping.write_text(CENTRES_MAPPING.replace("centres.csv", "centres.csv.gz"), encoding="utf-8")
+    result = run_cli("--data-dir", str(tmp_path / "d"), "load", str(mapping))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "aborted" not in result.stderr
+    assert "centres.csv.gz: the compressed file is truncated or corrupt after row" in result.stderr, (
+        result.stderr
+    )

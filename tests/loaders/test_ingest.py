@@ -190,3 +190,30 @@ def test_ingest_many_raises_a_broken_mapping_in_its_turn(store: GraphStore, tmp_
             loaded.append((Path(report.mapping).name, report.loaded))
     assert loaded == [("countries.yaml", True)]
     assert _counts(store) == (1, 0)
+
+
+def test_errors_with_and_without_a_column_are_listed_in_an_empty_store(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    # row 2 names a missing Country (column 'country') and a missing parent centre through a
+    # two-column key (no column to blame): both on one row, sorted without comparing None and str
+    mapping = MAPPING.replace(
+        "key: parent}\n    when: {column: parent, not_empty: true}", 'key: "{country}-{id}"}'
+    )
+    _write(tmp_path, "centres.csv", "id,name,founded,country,parent\nSW,Sichuan West ITTC,2019,CN,\n")
+    report = ingest(store, _write(tmp_path, "centres.yaml", mapping))
+    assert not report.loaded
+    assert [(e.row, e.column) for e in report.errors] == [(2, None), (2, "country")], report.errors
+    assert "TransferCentre 'CN-SW'" in report.errors[0].reason
+
+
+def test_one_key_two_values_in_a_file_is_refused_naming_both_rows(store: GraphStore, tmp_path: Path) -> None:
+    _write(tmp_path, "countries.csv", "id,name\nCN,China\nTH,Thailand\nCN,China\nTH,Siam\n")
+    report = ingest(store, _write(tmp_path, "countries.yaml", COUNTRIES))
+    assert not report.loaded
+    assert [(e.row, e.column) for e in report.errors] == [(5, "name")], (
+        report.errors
+    )  # row 4 agrees with row 2
+    assert "countries.csv:3" in report.errors[0].reason and "'Thailand'" in report.errors[0].reason
+    assert str(report.errors[0]).startswith(f"{report.errors[0].file}:5: column 'name': Country 'TH'")
+    assert _counts(store) == (0, 0)

@@ -258,3 +258,30 @@ def test_json_streams_in_constant_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert last is not None and last.values["id"] == 49_999 and last.location.row == 50_000
     assert peak < 2_000_000, peak
+
+
+def test_truncated_gzip_is_a_reader_error_naming_the_file(tmp_path: Path) -> None:
+    rows = "".join(f"C{i},Centre {i}\n" for i in range(20_000))
+    whole = gzip.compress(("id,name\n" + rows).encode())
+    path = tmp_path / "centres.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    seen = 0
+    with pytest.raises(ReaderError, match=r"truncated or corrupt after row \d+") as caught:
+        for _ in read(path, name="centres.csv.gz"):
+            seen += 1
+    assert caught.value.file == "centres.csv.gz" and str(caught.value).startswith("centres.csv.gz: ")
+    assert f"after row {seen + 1}" in caught.value.reason  # the header is line 1
+
+
+def test_undecodable_byte_names_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "centres.csv"
+    lines = (
+        ["id,name,city"]
+        + [f"C{i},Centre {i},Beijing" for i in range(2, 500)]
+        + ["C500,Centre 500,S\xe3o Paulo"]
+    )
+    path.write_bytes("\n".join(lines).encode("latin-1") + b"\n")
+    with pytest.raises(ReaderError) as caught:
+        list(read_csv(path, name="centres.csv"))
+    assert caught.value.row == 500, caught.value
+    assert str(caught.value).startswith("centres.csv:500: byte 0xe3 is not valid utf-8-sig in column 'city'")

@@ -2,8 +2,10 @@
 
 Glyphs are written as paths (``svg.fonttype = "path"``), so an SVG shows the same in
 a browser, in print and in the PDF without any font installed; Chinese text needs a
-CJK font at *drawing* time (Noto Sans CJK, found through matplotlib's font manager;
-without one, matplotlib draws empty boxes and says so in a warning).  Ids inside each
+CJK font at *drawing* time (Noto Sans CJK, WenQuanYi or Source Han Sans).  The font
+files are registered with matplotlib explicitly (found through fontconfig or in the
+usual font folders), so a font cache built before the font was installed does not
+hide it; without any, one warning says to install ``fonts-noto-cjk``.  Ids inside each
 SVG are prefixed with a digest of the figure so that several inline SVGs in one page
 never share an id.  The object-oriented API (no pyplot) keeps figures independent of
 global state, so the API may draw from several threads.
@@ -11,14 +13,19 @@ global state, so the API may draw from several threads.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
+import os
 import re
+import shutil
+import subprocess
+import warnings
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-__all__ = ["bar_chart", "font_families", "growth_chart", "path_chart", "stacked_bar_chart"]
+__all__ = ["NO_CJK_FONT", "bar_chart", "font_families", "growth_chart", "path_chart", "stacked_bar_chart"]
 
 _PALETTE = ("#2f6690", "#3a7ca5", "#81c3d7", "#d9a441", "#b5651d", "#6c757d")
 _CJK_CANDIDATES = (
@@ -28,6 +35,36 @@ _CJK_CANDIDATES = (
     "WenQuanYi Zen Hei",
     "AR PL UMing CN",
 )
+_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+_CJK_FILE_PATTERNS = ("*CJK*", "*SourceHan*", "wqy*", "*uming*", "*ukai*")
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+NO_CJK_FONT = (
+    "no CJK font found: Chinese text in figures is drawn as empty boxes; "
+    "install one (Debian/Ubuntu: apt-get install fonts-noto-cjk)"
+)
+
+
+def _cjk_font_files() -> list[str]:
+    """Font files that can draw Chinese: fontconfig's answer, else a look in the usual folders."""
+    files: list[str] = []
+    fc_list = shutil.which("fc-list")
+    if fc_list is not None:
+        try:
+            out = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+                [fc_list, ":lang=zh", "file"], capture_output=True, text=True, timeout=30, check=False
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        files = [line.split(":")[0].strip() for line in out.splitlines() if line.strip()]
+    if not files:
+        for folder in _FONT_DIRS:
+            for pattern in _CJK_FILE_PATTERNS:
+                files += glob.glob(os.path.join(os.path.expanduser(folder), "**", pattern), recursive=True)
+    return sorted({f for f in files if f.lower().endswith(_FONT_SUFFIXES) and os.path.isfile(f)})
+
+
+def _installed_cjk(names: set[str]) -> list[str]:
+    return [name for name in _CJK_CANDIDATES if name in names]
 
 
 @cache
@@ -41,9 +78,20 @@ def font_families() -> tuple[str, ...]:
     """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    cjk = [name for name in _CJK_CANDIDATES if name in installed][:1]
-    return ("DejaVu Sans", *cjk)
+    manager = font_manager.fontManager
+    cjk = _installed_cjk({f.name for f in manager.ttflist})
+    if not cjk:  # the font cache may predate the font: register the files themselves
+        before = len(manager.ttflist)
+        for path in _cjk_font_files():
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a font FreeType cannot open
+                continue
+        added = [f.name for f in manager.ttflist[before:]]
+        cjk = _installed_cjk(set(added)) or added[:1]
+    if not cjk:
+        warnings.warn(NO_CJK_FONT, RuntimeWarning, stacklevel=2)
+    return ("DejaVu Sans", *cjk[:1])
 
 
 def _figure(width: float, height: float) -> Any:

@@ -12,6 +12,8 @@ headings, paragraphs and tables, and the figures as embedded SVG data URIs.
 from __future__ import annotations
 
 import base64
+import html
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -65,8 +67,36 @@ def render_html(report: Report) -> str:
     )
 
 
+#: a Markdown link or link reference definition: ``[text](target`` or ``[text]: target``
+_LINK = re.compile(r"\[[^\]]*\](?:\s*\(\s*<?|:\s*<?)(?P<target>[^)>]*)")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def _unsafe_link(text: str) -> bool:
+    """Whether `text` holds a link whose target has a scheme other than http(s) or mailto."""
+    for match in _LINK.finditer(text):
+        target = re.sub(r"[\x00-\x20<]", "", html.unescape(match["target"])).lower()  # as a browser reads it
+        scheme = _SCHEME.match(target)
+        if scheme is not None and scheme[1] not in _SAFE_SCHEMES:
+            return True
+    return False
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """Data as inert Markdown text: no table cell breaks, no HTML, no ``javascript:`` links.
+
+    Examples
+    --------
+    >>> _md("[x](javascript:alert(1)) | <b>")
+    '\\\\[x\\\\](javascript:alert(1)) \\\\| &lt;b>'
+    >>> _md("[site](https://example.org)")
+    '[site](https://example.org)'
+    """
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    if _unsafe_link(out):  # every bracket escaped: no link can form, nested or not
+        out = out.replace("[", "\\[").replace("]", "\\]")
+    return out
 
 
 def _md_table(table: Table, number: str, origin_word: str) -> list[str]:
