@@ -77,6 +77,7 @@ def _expected_total(run: RunRecord, endpoint: str) -> int:
         "communities": len(run.require(COMMUNITIES).membership),
         "communities/bridges": len(run.require(COMMUNITIES).bridge_edges),
         "duplicates": len(run.require(DUPLICATES).clusters),
+        "duplicates/co-located": len(run.require(DUPLICATES).co_located),
         "coverage-gaps": len(run.require(COVERAGE).gaps),
         "coverage": len(run.require(COVERAGE).countries),
     }[endpoint]

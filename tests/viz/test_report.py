@@ -84,8 +84,8 @@ def _rows(section: Section, caption_start: str) -> list[list[str]]:
 def test_every_section_the_issue_asks_for_is_there(report: Report) -> None:
     keys = [s.key for s in report.sections]
     assert keys == [
-        "summary", "overview", "brokerage", "duplicates", "opportunities", "channels", "coverage", "profiles",
-        "quality", "methods",
+        "summary", "overview", "brokerage", "communities", "duplicates", "opportunities", "channels",
+        "coverage", "profiles", "quality", "methods",
     ]  # fmt: skip
     assert [s.title for s in report.sections] == [TITLES[k]["en"] for k in keys]
 
