@@ -174,9 +174,7 @@ _HUGE = [
         "bounded",
     ),
     Case(
-        "1e12 cartesian count",
-        "UNWIND range(1, 1000000) AS a UNWIND range(1, 1000000) AS b RETURN count(*) AS c",
-        "bounded",
+        "1e12 cartesian count", "UNWIND range(1, 1000000) AS a UNWIND range(1, 1000000) AS b RETURN count(*)"
     ),
     Case("node cube", "MATCH (a), (b), (c) RETURN count(*) AS c", "bounded"),
     Case("node square rows", "MATCH (a), (b) RETURN a.id AS a, b.id AS b", "bounded"),
@@ -184,11 +182,17 @@ _HUGE = [
     Case(
         "collect cartesian",
         "UNWIND range(1, 1000000) AS a UNWIND range(1, 1000) AS b RETURN size(collect(a * b)) AS c",
-        "bounded",
     ),
+    Case("string doubling reduce", "RETURN size(reduce(s = 'xxxxxxxx', i IN range(1, 40) | s + s)) AS n"),
     Case(
-        "string doubling",
-        "RETURN size(reduce(s = 'xxxxxxxx', i IN range(1, 40) | s + s)) AS n",
+        "string doubling chain",
+        "WITH 'xxxxxxxx' AS s " + " ".join(["WITH s + s AS s"] * 34) + " RETURN size(s) AS n",
+    ),
+    Case("string squaring", "WITH 'xx' AS s WITH replace(s, 'x', s) AS s RETURN size(s) AS n"),
+    Case("parameter strings 300 kB", "RETURN size($a) AS n", parameters={"a": ["x" * 1000] * 300}),
+    Case(
+        "comprehension square (small graph)",
+        "MATCH (a:Country) WITH collect(a.id) AS l RETURN size([x IN l | l]) AS n",
         "bounded",
     ),
 ]

@@ -18,7 +18,9 @@ exponential, and ``range()`` or an unlimited ``RETURN`` can exhaust memory.
    ``ORDER BY``, ``SKIP``, ``LIMIT``, ``UNION``, ``CALL { ... }`` read subqueries) and
    the procedures of `ALLOWED_PROCEDURES` pass; what it cannot parse (``LOAD CSV``,
    ``FOREACH``) is refused;
-4. `graph.cypher_guard.rowcap`: small ``range()`` bounds and a ``LIMIT cap + 1`` on every
+4. `graph.cypher_guard.rowcap`: small ``range()`` bounds (their product too), no
+   exponential growth within a record (``reduce()`` is refused by the structure check;
+   at most 10 ``+``; ``replace()`` that cannot grow), and a ``LIMIT cap + 1`` on every
    top-level result.
 
 Every refusal is a `~graph.store.ReadOnlyViolation` (HTTP 403); text that is not Cypher the
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.cypher_guard.lexical import LexicalLimits, UnparsableQuery, scan
-from graph.cypher_guard.rowcap import cap_rows, check_ranges
+from graph.cypher_guard.rowcap import cap_rows, check_growth, check_ranges
 from graph.cypher_guard.structure import ALLOWED_PROCEDURES, check_structure, parse
 from graph.store import ReadOnlyViolation
 
@@ -51,6 +53,7 @@ __all__ = [
 _PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _MAX_VALUE_DEPTH = 16
 _MAX_VALUE_ITEMS = 100_000
+_MAX_VALUE_CHARS = 256_000  # of all string parameters: what a '+' can double
 #: Most elements a ``range()`` of an untrusted query may make.
 MAX_RANGE = 1_000_000
 
@@ -74,6 +77,7 @@ def check_parameters(parameters: Mapping[str, Any]) -> None:
     graph.store.ReadOnlyViolation: parameter name 'a` = 1 MATCH (n) DETACH DELETE n //' is not an identifier
     """
     items = 0
+    chars = 0
     stack: list[tuple[Any, int]] = []
     for name, value in parameters.items():
         if not isinstance(name, str) or _PARAMETER_NAME.fullmatch(name) is None:
@@ -95,7 +99,11 @@ def check_parameters(parameters: Mapping[str, Any]) -> None:
             if depth >= _MAX_VALUE_DEPTH:
                 raise ReadOnlyViolation(f"parameter values nest deeper than {_MAX_VALUE_DEPTH} levels")
             stack.extend((item, depth + 1) for item in value)
-        elif value is not None and not isinstance(value, str | int | float | bool):
+        elif isinstance(value, str):
+            chars += len(value)
+            if chars > _MAX_VALUE_CHARS:
+                raise ReadOnlyViolation(f"string parameters hold more than {_MAX_VALUE_CHARS} characters")
+        elif value is not None and not isinstance(value, int | float | bool):
             raise ReadOnlyViolation(f"parameter value of type {type(value).__name__} is not allowed")
 
 
@@ -138,8 +146,9 @@ def screen_untrusted(
         raise ReadOnlyViolation("write clause FOREACH is not allowed in read-only queries")
     if not scanned.tokens:
         raise ReadOnlyViolation("the query is empty")
-    check_structure(parse(scanned.text))
+    check_growth(scanned)  # cheap token checks first, the parser after them
     check_ranges(scanned, params, MAX_RANGE)
+    check_structure(parse(scanned.text))
     text = cap_rows(scanned, row_cap, params) if row_cap is not None else scanned.text
     return Screened(text)
 

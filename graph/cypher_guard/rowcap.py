@@ -8,9 +8,12 @@ accepted the query (so the keywords found at bracket depth 0 are clauses):
   sending millions that the API then drops.  A smaller integer or parameter ``LIMIT``
   is kept; a larger one is lowered (the answer then says it was truncated).
 * `check_ranges` refuses ``range()`` calls whose bounds are not integer literals or
-  integer parameters, or that would make more than `max_length` elements: the database
-  allocates the whole list at once (``range(1, 1000000000)`` grew the store server to
-  24 GB before its per-query memory check could run).
+  integer parameters, or whose lengths multiplied together exceed `max_length`: the
+  database allocates the whole list at once (``range(1, 1000000000)`` grew the store
+  server to 24 GB before its per-query memory check could run), and ``UNWIND`` of two
+  ranges multiplies them, in operators that neither FalkorDB's query timeout nor its
+  memory cap stop (``UNWIND range(1, 1000000) AS a UNWIND range(1, 1000) AS b RETURN
+  collect(a * b)`` grew it past 17 GB and ran a minute against a 2 s timeout).
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ from typing import Any
 from graph.cypher_guard.lexical import Scanned, Token
 from graph.store import ReadOnlyViolation
 
-__all__ = ["cap_rows", "check_ranges"]
+__all__ = ["MAX_CONCATENATIONS", "cap_rows", "check_growth", "check_ranges"]
+
+#: Most ``+`` operators in a query: each can double a string or list (``WITH s + s AS s``),
+#: and FalkorDB checks its memory cap between operators, not within one record's
+#: projections (34 doublings of an 8-byte string took the server to 13 GB with a 2 GB cap).
+MAX_CONCATENATIONS = 10
 
 
 def _word(token: Token, text: str) -> bool:
@@ -30,6 +38,20 @@ def _word(token: Token, text: str) -> bool:
 
 def _after_dot(tokens: Sequence[Token], i: int) -> bool:
     return i > 0 and tokens[i - 1].kind == "punct" and tokens[i - 1].text == "."
+
+
+def _arguments(tokens: Sequence[Token], opening: int) -> list[list[Token]]:
+    """The comma-separated arguments of the call whose ``(`` is ``tokens[opening]``."""
+    depth = tokens[opening].depth + 1
+    args: list[list[Token]] = [[]]
+    j = opening + 1
+    while j < len(tokens) and not (tokens[j].text == ")" and tokens[j].depth == depth - 1):
+        if tokens[j].text == "," and tokens[j].depth == depth:
+            args.append([])
+        else:
+            args[-1].append(tokens[j])
+        j += 1
+    return args
 
 
 def _int_value(arg: Sequence[Token], parameters: Mapping[str, Any]) -> int | None:
@@ -63,22 +85,22 @@ def check_ranges(scanned: Scanned, parameters: Mapping[str, Any], max_length: in
     Traceback (most recent call last):
     ...
     graph.store.ReadOnlyViolation: range() of 1000000000 elements is larger than the limit of 1000
+    >>> check_ranges(scan("UNWIND range(1, 100) AS a UNWIND range(1, 100) AS b RETURN count(*)"), {}, 1000)
+    Traceback (most recent call last):
+    ...
+    graph.store.ReadOnlyViolation: the range() calls make 10000 combinations, over the limit of 1000
     """
     tokens = scanned.tokens
+    product = 1
     for i, token in enumerate(tokens):
+        if token.depth == 0 and _word(token, "UNION"):
+            product = 1  # the branches of a UNION run one after the other
+            continue
         if not (_word(token, "RANGE") and i + 1 < len(tokens) and tokens[i + 1].text == "("):
             continue
         if _after_dot(tokens, i):
             continue
-        depth = tokens[i + 1].depth + 1
-        args: list[list[Token]] = [[]]
-        j = i + 2
-        while j < len(tokens) and not (tokens[j].text == ")" and tokens[j].depth == depth - 1):
-            if tokens[j].text == "," and tokens[j].depth == depth:
-                args.append([])
-            else:
-                args[-1].append(tokens[j])
-            j += 1
+        args = _arguments(tokens, i + 1)
         values = [_int_value(arg, parameters) for arg in args]
         if len(values) not in (2, 3) or any(v is None for v in values):
             raise ReadOnlyViolation("range() bounds must be integer literals or integer parameters")
@@ -90,6 +112,45 @@ def check_ranges(scanned: Scanned, parameters: Mapping[str, Any], max_length: in
         count = max(0, (end - start) // step + 1)
         if count > max_length:
             raise ReadOnlyViolation(f"range() of {count} elements is larger than the limit of {max_length}")
+        product *= max(count, 1)
+        if product > max_length:
+            raise ReadOnlyViolation(
+                f"the range() calls make {product} combinations, over the limit of {max_length}"
+            )
+
+
+def check_growth(scanned: Scanned, max_concatenations: int = MAX_CONCATENATIONS) -> None:
+    """Refuse queries that can grow a value exponentially within one record.
+
+    At most `max_concatenations` ``+`` operators; ``replace()`` only with literal strings
+    whose replacement is no longer than what it replaces.
+
+    Examples
+    --------
+    >>> from graph.cypher_guard.lexical import scan
+    >>> check_growth(scan("RETURN replace($s, '-', ' ') AS s, 1 + 2 AS n"))
+    >>> check_growth(scan("WITH 'xx' AS s WITH replace(s, 'x', s) AS s RETURN s"))
+    Traceback (most recent call last):
+    ...
+    graph.store.ReadOnlyViolation: replace() must replace a string literal by one no longer than it
+    """
+    tokens = scanned.tokens
+    plus = sum(1 for t in tokens if t.kind == "punct" and t.text == "+")
+    if plus > max_concatenations:
+        raise ReadOnlyViolation(f"the query has more than {max_concatenations} '+' operators")
+    for i, token in enumerate(tokens):
+        if not (_word(token, "REPLACE") and i + 1 < len(tokens) and tokens[i + 1].text == "("):
+            continue
+        if _after_dot(tokens, i):
+            continue
+        args = _arguments(tokens, i + 1)
+        ok = (
+            len(args) == 3
+            and all(len(a) == 1 and a[0].kind == "string" for a in args[1:])
+            and len(args[2][0].text) <= len(args[1][0].text)
+        )
+        if not ok:
+            raise ReadOnlyViolation("replace() must replace a string literal by one no longer than it")
 
 
 def cap_rows(scanned: Scanned, cap: int, parameters: Mapping[str, Any]) -> str:
