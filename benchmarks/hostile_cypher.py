@@ -206,7 +206,7 @@ _PARAMETERS = [
     Case("value with backslash", "RETURN $v AS v", "ok", {"v": "\\' CREATE (:Country {id: 'XX'}) //"}),
     Case("value with newline", "RETURN $v AS v", "ok", {"v": "\n CREATE (:Country {id: 'XX'}) //"}),
     Case("value with comment", "RETURN $v AS v", "ok", {"v": "*/ CREATE (:X) /*"}),
-    Case("value NUL", "RETURN $v AS v", "ok", {"v": "a\u0000b"}),
+    Case("value NUL", "RETURN $v AS v", "refused", {"v": "a\u0000b"}),
     Case("value unicode", "RETURN $v AS v", "ok", {"v": "中国\u2028—'\""}),
     Case("value list", "RETURN $v AS v", "ok", {"v": ["a'", 'b"', None, True, 1.5]}),
 ]
@@ -286,9 +286,9 @@ def _healthy(client: httpx.Client) -> bool:
 
 
 def _outcome(status: int, body: Any, row_cap: int) -> str:
-    if status in (400, 403):
+    if status in (400, 403, 413, 422):
         detail = str(body.get("detail", "")) if isinstance(body, dict) else ""
-        return "bounded" if "mem" in detail.lower() else "refused"
+        return "bounded" if "mem consumption" in detail.lower() else "refused"
     if status == 504:
         return "bounded"
     if status == 200:

@@ -100,6 +100,8 @@ def check_parameters(parameters: Mapping[str, Any]) -> None:
                 raise ReadOnlyViolation(f"parameter values nest deeper than {_MAX_VALUE_DEPTH} levels")
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str):
+            if "\x00" in value:  # FalkorDB reads the parameter header as a C string
+                raise ReadOnlyViolation("NUL characters are not allowed in parameters")
             chars += len(value)
             if chars > _MAX_VALUE_CHARS:
                 raise ReadOnlyViolation(f"string parameters hold more than {_MAX_VALUE_CHARS} characters")
