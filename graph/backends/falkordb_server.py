@@ -380,6 +380,7 @@ def ensure_server(
     bolt_port: int | None = None,
     extra_module_args: tuple[str, ...] = (),
     startup_timeout: float = 300.0,
+    query_memory_mb: int | None = None,
 ) -> ServerInfo:
     """Return the running server of `store_dir`, starting it if needed.
 
@@ -398,6 +399,9 @@ def ensure_server(
         More ``falkordb.so`` arguments (``THREAD_COUNT 4`` ...).
     startup_timeout : float
         Seconds to wait for the server to load its data and answer.
+    query_memory_mb : int, optional
+        Per-query memory cap of a newly started server (``QUERY_MEM_CAPACITY``; 0: none).
+        Default ``TRANSFERNET_QUERY_MEMORY_MB`` or `DEFAULT_QUERY_MEMORY_MB`.
 
     Notes
     -----
@@ -413,6 +417,7 @@ def ensure_server(
             bolt_port=bolt_port,
             extra_module_args=extra_module_args,
             startup_timeout=startup_timeout,
+            query_memory_mb=query_memory_mb,
         )
 
 
