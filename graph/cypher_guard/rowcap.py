@@ -185,7 +185,7 @@ def cap_rows(scanned: Scanned, cap: int, parameters: Mapping[str, Any]) -> str:
             if tokens[i].depth == 0 and _word(tokens[i], "RETURN") and not _after_dot(tokens, i)
         ]
         if not returns:
-            if lo < hi and _word(tokens[lo], "CALL"):
+            if lo + 1 < hi and _word(tokens[lo], "CALL") and tokens[lo + 1].text != "{":
                 continue  # a standalone call of an allowed procedure: as many rows as schema names
             raise ReadOnlyViolation("a read-only query must end with RETURN")
         limits = [

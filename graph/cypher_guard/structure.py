@@ -109,6 +109,10 @@ def parse(cypher: str) -> list[Any]:
     except GraphGlotError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UnparsableQuery(f"the query is not Cypher this service can check: {first}") from exc
+    except Exception as exc:  # a parser bug on odd input (seen: AttributeError): refuse, never a 500
+        raise UnparsableQuery(
+            f"the query is not Cypher this service can check ({type(exc).__name__})"
+        ) from exc
 
 
 def _procedure_name(call: Any) -> str:

@@ -156,3 +156,14 @@ def test_not_cypher_is_unparsable_not_refused() -> None:
         screen_untrusted("MATCH (n RETURN n")
     with pytest.raises(UnparsableQuery):
         screen_untrusted("RETURN 'unterminated")
+
+
+@pytest.mark.parametrize("query", ["RETURN CASE x .", "MATCH", ")", "RETURN $", "`", "CALL", "RETURN 1 AS"])
+def test_odd_text_is_refused_not_an_error(query: str) -> None:
+    with pytest.raises(ReadOnlyViolation):
+        screen_untrusted(query, row_cap=10)
+
+
+def test_a_subquery_without_return_is_not_a_standalone_call() -> None:
+    with pytest.raises(ReadOnlyViolation):
+        screen_untrusted("CALL { UNWIND range(1, 1000000) AS x RETURN x }", row_cap=10)
