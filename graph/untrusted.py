@@ -29,13 +29,12 @@ screen can read raises its subclass `UnparsableQuery` (HTTP 400).
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graph.cypher_guard.lexical import LexicalLimits, UnparsableQuery, scan
+from graph.cypher_guard.lexical import LexicalLimits, Scanned, UnparsableQuery, scan
 from graph.cypher_guard.rowcap import cap_rows, check_growth, check_ranges
 from graph.cypher_guard.structure import ALLOWED_PROCEDURES, check_structure, parse
 from graph.store import ReadOnlyViolation
@@ -109,6 +108,28 @@ def check_parameters(parameters: Mapping[str, Any]) -> None:
             raise ReadOnlyViolation(f"parameter value of type {type(value).__name__} is not allowed")
 
 
+#: Keywords refused wherever they stand as keywords, found by our own lexer (which reads
+#: strings, names and comments as the databases do), so the check does not depend on the
+#: parser's lexer; the parser's structure check refuses them as well.
+_WRITE_KEYWORDS = frozenset({"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH"})
+
+
+def _check_keywords(scanned: Scanned) -> None:
+    tokens = scanned.tokens
+    for i, token in enumerate(tokens):
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        before = tokens[i - 1].text if i else ""
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if before in (".", ":", "|", "&", "!") or after == ":":
+            continue  # a property key, label, type or map key that happens to be spelled so
+        if word == "LOAD" and after.upper() == "CSV":
+            raise ReadOnlyViolation("LOAD CSV is not allowed in read-only queries")
+        if word in _WRITE_KEYWORDS:
+            raise ReadOnlyViolation(f"write clause {word} is not allowed in read-only queries")
+
+
 def screen_untrusted(
     cypher: str,
     parameters: Mapping[str, Any] | None = None,
@@ -141,11 +162,7 @@ def screen_untrusted(
     params = parameters or {}
     scanned = scan(cypher, limits)
     check_parameters(params)
-    words = [t.text.upper() for t in scanned.tokens if t.kind == "word"]
-    if any(a == "LOAD" and b == "CSV" for a, b in itertools.pairwise(words)):
-        raise ReadOnlyViolation("LOAD CSV is not allowed in read-only queries")
-    if "FOREACH" in words:
-        raise ReadOnlyViolation("write clause FOREACH is not allowed in read-only queries")
+    _check_keywords(scanned)
     if not scanned.tokens:
         raise ReadOnlyViolation("the query is empty")
     check_growth(scanned)  # cheap token checks first, the parser after them

@@ -181,8 +181,8 @@ def scan(cypher: str, limits: LexicalLimits | None = None) -> Scanned:
                     continue
                 break
             piece = cypher[pos : end + 1]
-            if "\x00" in piece:
-                raise _refuse("NUL characters are not allowed")
+            if "\x00" in piece or "\\" in piece:
+                raise _refuse("NUL and backslash are not allowed in `quoted` names")
             add("quoted", piece)
             pos = end + 1
         elif ch in _IDENT_START:
