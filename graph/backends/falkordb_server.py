@@ -28,10 +28,13 @@ a large store load fast.  Every working file (AOF, log, pid, GRAPH.COPY temp fil
 lives in the store directory.
 
 *Limits.*  Every query may use at most ``QUERY_MEM_CAPACITY`` bytes (`query_memory_mb`,
-default `DEFAULT_QUERY_MEMORY_MB`, or ``TRANSFERNET_QUERY_MEMORY_MB``): generous for the
-project's own paged projections and batched loads, but a runaway untrusted read fails
+default `DEFAULT_QUERY_MEMORY_MB`, 4 GiB, or ``TRANSFERNET_QUERY_MEMORY_MB``): generous
+for the project's own paged projections and batched loads (and above the 3.1 GB that
+``range(1, 100000000)`` takes before its timeout is checked), but a runaway read fails
 with "Query's mem consumption exceeded capacity" instead of growing the server until
-the kernel kills it.  Timeouts are per query (``GRAPH.RO_QUERY ... TIMEOUT``, set by the
+the kernel kills it.  FalkorDB checks the cap between operators, not within one
+expression, so untrusted queries are also screened for unbounded growth
+(`graph.untrusted`).  Timeouts are per query (``GRAPH.RO_QUERY ... TIMEOUT``, set by the
 store for untrusted reads), not global, so long internal loads are not cut.
 ``IMPORT_FOLDER`` is an empty directory of the store: ``LOAD CSV`` (refused for untrusted
 callers anyway) finds no files there.
@@ -79,7 +82,7 @@ SOCKET = "redis.sock"
 CLIENTS = "clients"
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 #: Per-query memory cap of a newly started server, in MiB (0: unlimited).
-DEFAULT_QUERY_MEMORY_MB = 2048
+DEFAULT_QUERY_MEMORY_MB = 4096
 
 
 class ServerError(RuntimeError):
