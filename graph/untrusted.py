@@ -84,7 +84,7 @@ def check_parameters(parameters: Mapping[str, Any]) -> None:
     >>> check_parameters({"a` = 1 MATCH (n) DETACH DELETE n //": 1})
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: parameter name 'a` = 1 MATCH (n) DETACH DELETE n //' is not an identifier
+    graph.errors.ReadOnlyViolation: parameter name 'a` = 1 MATCH (n) DETACH DELETE n //' is not an identifier
     """
     items = 0
     chars = 0
@@ -168,7 +168,7 @@ def screen_untrusted(
     >>> screen_untrusted("/* ' */ LOAD CSV FROM 'file:///etc/passwd' AS r /* ' */ RETURN r")
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: LOAD CSV is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: LOAD CSV is not allowed in read-only queries
     """
     params = parameters or {}
     scanned = scan(cypher, limits)

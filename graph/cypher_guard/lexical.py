@@ -104,11 +104,11 @@ def scan(cypher: str, limits: LexicalLimits | None = None) -> Scanned:
     >>> scan("RETURN " + "(" * 40 + "1" + ")" * 40)
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: the query nests brackets deeper than 12 levels
+    graph.errors.ReadOnlyViolation: the query nests brackets deeper than 12 levels
     >>> scan("RETURN 1; RETURN 2")
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: only one statement is allowed
+    graph.errors.ReadOnlyViolation: only one statement is allowed
     """
     lim = limits or LexicalLimits()
     if len(cypher) > lim.max_length:

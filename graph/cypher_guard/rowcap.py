@@ -84,11 +84,11 @@ def check_ranges(scanned: Scanned, parameters: Mapping[str, Any], max_length: in
     >>> check_ranges(scan("UNWIND range(1, 1000000000) AS x RETURN count(x)"), {}, 1000)
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: range() of 1000000000 elements is larger than the limit of 1000
+    graph.errors.ReadOnlyViolation: range() of 1000000000 elements is larger than the limit of 1000
     >>> check_ranges(scan("UNWIND range(1, 100) AS a UNWIND range(1, 100) AS b RETURN count(*)"), {}, 1000)
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: the range() calls make 10000 combinations, over the limit of 1000
+    graph.errors.ReadOnlyViolation: the range() calls make 10000 combinations, over the limit of 1000
     """
     tokens = scanned.tokens
     product = 1
@@ -132,7 +132,7 @@ def check_growth(scanned: Scanned, max_concatenations: int = MAX_CONCATENATIONS)
     >>> check_growth(scan("WITH 'xx' AS s WITH replace(s, 'x', s) AS s RETURN s"))
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: replace() must replace a string literal by one no longer than it
+    graph.errors.ReadOnlyViolation: replace() must replace a string literal by one no longer than it
     """
     tokens = scanned.tokens
     plus = sum(1 for t in tokens if t.kind == "punct" and t.text == "+")

@@ -136,11 +136,11 @@ def check_structure(programs: list[Any]) -> None:
     >>> check_structure(parse("CALL `algo.pageRank`(NULL, NULL) YIELD node RETURN node"))
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: procedure algo.pageRank is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: procedure algo.pageRank is not allowed in read-only queries
     >>> check_structure(parse("MATCH (n) CALL { WITH n SET n.x = 1 } RETURN n"))
     Traceback (most recent call last):
     ...
-    graph.store.ReadOnlyViolation: write clause SET is not allowed in read-only queries
+    graph.errors.ReadOnlyViolation: write clause SET is not allowed in read-only queries
     """
     if len(programs) != 1:
         raise ReadOnlyViolation("only one statement is allowed")
