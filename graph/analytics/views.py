@@ -51,7 +51,6 @@ from graph.analytics.rows import (
     CountryCoverageRow,
     CoverageGapRow,
     DuplicateRow,
-    NodeRow,
     OpportunityRow,
     StructuralHolesRow,
 )
