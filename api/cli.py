@@ -441,6 +441,8 @@ def _print_run(run: Any, path: Path, stored: Any) -> None:
     )
     if run.population is not None:
         console.print(f"population: {run.population.describe()}", markup=False)
+    for warning in run.warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False)
     if stored is not None:
         console.print(
             f"results stored in the graph: run {stored.run_id}, {stored.scored} actors scored, "

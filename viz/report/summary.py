@@ -63,6 +63,7 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], lang:
     x = _TEXT[lang]
     section = Section("summary", t["summary"], f"analysis run {run.id}: results (graph.analytics.registry)")
     section.paragraphs.append(population_note(run))
+    section.paragraphs.extend(f"Left out: {w}" for w in run.warnings)
     rows: list[list[str]] = []
     duplicates = run.get(DUPLICATES)
     if duplicates is not None:
