@@ -101,8 +101,9 @@ def test_paths_and_introducers_avoid_hub_types_but_not_the_ends() -> None:
     G.add_node("Bloc:BRI", labels=("Bloc",))
     for n in ("a", "b", "u"):
         G.add_node(n, labels=("Institution",))
-    for u, v, t in (("a", "Bloc:BRI", "MEMBER_OF"), ("b", "Bloc:BRI", "MEMBER_OF"), ("a", "u", "X"), ("u", "c", "X"),
-                    ("c", "b", "X")):  # fmt: skip
+    ties = [("a", "Bloc:BRI", "MEMBER_OF"), ("b", "Bloc:BRI", "MEMBER_OF"), ("a", "u", "X"), ("u", "c", "X"),
+            ("c", "b", "X")]  # fmt: skip
+    for u, v, t in ties:
         G.add_edge(u, v, key=t, type=t)
     G.nodes["c"]["labels"] = ("Institution",)
     assert shortest_path(G, "a", "b").nodes == ("a", "Bloc:BRI", "b")
