@@ -9,7 +9,7 @@ and values.  After each case a trivial query checks the server still answers; be
 and after the run a fingerprint of the data (node and relationship counts, a few
 properties) checks nothing changed.  It prints one line per case and the tally: cases
 tried / refused / bounded / answered / unexpected / data changed / crashes.
-``tests/api/test_cypher_hostile.py`` runs the same cases in the test suite.
+``tests/api/routes/test_cypher.py`` runs the same cases in the test suite.
 
 Expectations: ``refused`` is a 400 or 403 answer; ``bounded`` a 200 answer of at most
 the row cap (or a 504 timeout, or a 400 "memory exceeded"); ``ok`` a 200 answer.  A

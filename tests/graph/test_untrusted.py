@@ -1,6 +1,6 @@
 """The untrusted-Cypher screen on its own: every hostile case refused or bounded, fast.
 
-The same cases go through a real server in ``tests/api/test_cypher_hostile.py``; here
+The same cases go through a real server in ``tests/api/routes/test_cypher.py``; here
 only the screen runs (no database), so each refusal is checked to come from it.
 """
 

@@ -302,7 +302,7 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     """
     data_dir = tmp_path_factory.mktemp("small")
     settings = StoreSettings(_env_file=None, data_dir=data_dir)
-    src: dict[str, Any] = {PropertyName.SOURCES: ["tests/api/test_analytics_api.py"]}
+    src: dict[str, Any] = {PropertyName.SOURCES: ["tests/api/routes/test_analytics.py"]}
     nodes = [
         NodeRecord(
             NodeLabel.COUNTRY, "KE", {PropertyName.NAME: "Kenya", PropertyName.BRI_MEMBER: True, **src}
