@@ -401,6 +401,7 @@ def _analyze(
     seed: int,
     max_group: int | None = None,
     write_back: bool = True,
+    edge_properties: bool = False,
     *,
     synthetic: bool = False,
     scenario: str = "established",
@@ -424,6 +425,7 @@ def _analyze(
             store,
             params,
             write_back=write_back,
+            edge_properties=edge_properties,
             on_step=lambda name: progress.update(task, description=name),
         )
         progress.update(task, description="analyses done", total=1, completed=1)
@@ -714,7 +716,7 @@ def demo(
                 f"files in {net.directory}"
             )
         _print_stats(store)
-    done = _analyze(settings, "country", 0)
+    done = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
     _write_report(settings, done.run, graph=done.graph)  # the projection is reused, not rebuilt
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)

@@ -96,24 +96,29 @@ def analyse(
     params: AnalysisParams,
     *,
     write_back: bool = True,
+    edge_properties: bool = False,
     on_step: Callable[[str], None] | None = None,
 ) -> Analysed:
     """Project the store, run the suite, save the run record and (unless `write_back` is
     False) store the per-actor results in the graph.
 
-    The projection carries relationship properties: the population reads their lifecycle
-    stage (a proposed partnership is left out) and the report their sources.
+    The projection carries relationship properties only with `edge_properties` (the report
+    reads their sources; no analysis needs them, and they double the projection time on a
+    large graph): otherwise the relationships' lifecycle stages, which the population reads
+    (a proposed partnership is left out), come from one query of their own.
     """
     from graph.analytics.suite import run_suite
     from graph.analytics.writeback import write_back as store_results
+    from graph.claims import relationship_stages
 
     if on_step is not None:
         on_step("projecting the graph")
     started = time.perf_counter()
-    graph = store.to_networkx(properties=True)
+    graph = store.to_networkx(properties=edge_properties)
     assert isinstance(graph, nx.MultiDiGraph)  # directed by default
+    claims = None if edge_properties else relationship_stages(store)
     projection_s = time.perf_counter() - started
-    run = run_suite(graph, params, on_step=on_step)
+    run = run_suite(graph, params, on_step=on_step, claims=claims)
     run.seconds = {"projection": round(projection_s, 3), **run.seconds}
     path = save_run(run, settings.runs_dir)  # the record first: the graph's run node names it
     stored = None

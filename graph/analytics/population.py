@@ -15,7 +15,7 @@ The stages are the notations of ``tn:lifecycleStages`` in the ontology.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -84,11 +84,17 @@ def _stage(props: dict[str, object]) -> object:
 
 
 def select(
-    G: nx.MultiDiGraph, *, synthetic: bool = False, scenario: str = "established"
+    G: nx.MultiDiGraph,
+    *,
+    synthetic: bool = False,
+    scenario: str = "established",
+    claims: Mapping[tuple[str, str, str], str] | None = None,
 ) -> tuple[nx.MultiDiGraph, Population]:
     """The part of `G` a population covers, and its summary.
 
-    Returns `G` itself when nothing is left out (no copy).
+    Returns `G` itself when nothing is left out (no copy).  The stages of relationships
+    come from their ``props``, or from `claims` (``(start, end, type) -> stage``, e.g.
+    `graph.claims.relationship_stages`) for a projection without relationship properties.
 
     Examples
     --------
@@ -103,10 +109,14 @@ def select(
     (['a'], 1, ('p',), 2)
     >>> sorted(select(G, synthetic=True, scenario="as-planned")[0])
     ['a', 'p', 's']
+    >>> _ = G.add_edge("a", "b", type="PARTNER")  # a proposed partnership, known from the store
+    >>> H, pop = select(G, synthetic=True, scenario="established", claims={("a", "b", "PARTNER"): "proposed"})
+    >>> H.has_edge("a", "b"), pop.relationships_left_out
+    (False, 2)
     """
     if scenario not in LEFT_OUT_STAGES:
         raise ValueError(f"unknown scenario {scenario!r}; use one of {', '.join(LEFT_OUT_STAGES)}")
-    stages, claims = LEFT_OUT_STAGES[scenario], LEFT_OUT_CLAIMS[scenario]
+    stages, left_claims = LEFT_OUT_STAGES[scenario], LEFT_OUT_CLAIMS[scenario]
     fake: list[Hashable] = []
     bodies: list[Hashable] = []
     for n, data in G.nodes(data=True):
@@ -116,11 +126,20 @@ def select(
         elif _stage(props) in stages:
             bodies.append(n)
     gone = {*fake, *bodies}
-    edges = [
-        (u, v, k)
-        for u, v, k, d in G.edges(keys=True, data=True)
-        if u not in gone and v not in gone and _stage(d.get("props") or {}) in claims
-    ]
+    if claims is None:
+        edges = [
+            (u, v, k)
+            for u, v, k, d in G.edges(keys=True, data=True)
+            if u not in gone and v not in gone and _stage(d.get("props") or {}) in left_claims
+        ]
+    else:  # only the claimed relationships are visited
+        edges = [
+            (u, v, k)
+            for (u, v, t), stage in claims.items()
+            if stage in left_claims and u not in gone and v not in gone and G.has_edge(u, v)
+            for k, d in G[u][v].items()
+            if d.get("type", k) == t
+        ]
     if not gone and not edges:
         return G, Population(synthetic, scenario, G.number_of_nodes(), G.number_of_edges())
     H = G.subgraph(n for n in G if n not in gone).copy()

@@ -126,9 +126,15 @@ class Session:
     """
 
     def __init__(
-        self, G: nx.MultiDiGraph, *, on_step: Callable[[str], None] | None = None, keep: int = 64
+        self,
+        G: nx.MultiDiGraph,
+        *,
+        on_step: Callable[[str], None] | None = None,
+        keep: int = 64,
+        claims: Mapping[tuple[str, str, str], str] | None = None,
     ) -> None:
         self.graph = G
+        self.claims = claims  # relationship stages when the projection carries no relationship properties
         self.on_step = on_step
         self.keep = keep
         self.seconds: dict[str, float] = {}
@@ -138,13 +144,22 @@ class Session:
         self._actors: dict[tuple[bool, str, int], nx.DiGraph] = {}
         self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
         self._lock = threading.RLock()
+        self._nested: list[float] = []  # seconds of the steps called by each running step
 
     def _timed[T](self, title: str, fn: Callable[[], T]) -> T:
+        """Run a step, adding its own seconds (those of the steps it calls excluded) to `seconds`."""
         if self.on_step is not None:
             self.on_step(title)
+        self._nested.append(0.0)
         t0 = time.perf_counter()
-        value = fn()
-        self.seconds[title] = round(self.seconds.get(title, 0.0) + time.perf_counter() - t0, 3)
+        try:
+            value = fn()
+        finally:
+            spent = time.perf_counter() - t0
+            inner = self._nested.pop()
+            if self._nested:
+                self._nested[-1] += spent
+            self.seconds[title] = round(self.seconds.get(title, 0.0) + spent - inner, 3)
         return value
 
     def population(self, params: AnalysisParams) -> tuple[nx.MultiDiGraph, Population]:

@@ -10,7 +10,7 @@ competes with loads for the store's write lock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 import networkx as nx
@@ -29,6 +29,7 @@ def run_suite(
     params: AnalysisParams | None = None,
     *,
     on_step: Callable[[str], None] | None = None,
+    claims: Mapping[tuple[str, str, str], str] | None = None,
 ) -> RunRecord:
     """Run every analysis of the registry on a typed projection and return the run record.
 
@@ -40,10 +41,13 @@ def run_suite(
         The run's parameters (defaults: partition by country).
     on_step : callable, optional
         Called with the title of each step as it starts (progress display).
+    claims : mapping, optional
+        Relationship lifecycle stages (`graph.claims.relationship_stages`) when `G` was
+        projected without relationship properties.
     """
     params = params or AnalysisParams()
     started = datetime.now(UTC)
-    session = Session(G, on_step=on_step)
+    session = Session(G, on_step=on_step, claims=claims)
     results = {analysis.key: session.result(analysis, params) for analysis in REGISTRY}
     A = session.actors(params)
     return RunRecord(
