@@ -2,56 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from neo4j.exceptions import Neo4jError
 
-from graph.backends.neo4j import DriverRunner, Neo4jStore, Rows, Statement, translate_error
+from graph.backends.neo4j import DriverRunner, Neo4jStore, translate_error
 from graph.config import StoreSettings
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
-
-
-@dataclass
-class RecordingRunner:
-    """Records every call; reads answer from `read_answers` (cypher substring → rows)."""
-
-    reads: list[tuple[str, dict[str, Any], float | None, int | None]] = field(default_factory=list)
-    writes: list[list[Statement]] = field(default_factory=list)
-    autocommits: list[str] = field(default_factory=list)
-    read_answers: dict[str, Rows] = field(default_factory=dict)
-    closed: bool = False
-
-    def read(
-        self, cypher: str, parameters: Mapping[str, Any], *, timeout_s: float | None, row_cap: int | None
-    ) -> Rows:
-        self.reads.append((cypher, dict(parameters), timeout_s, row_cap))
-        for needle, answer in self.read_answers.items():
-            if needle in cypher:
-                return answer
-        return ["k"], []
-
-    def write(self, statements: Sequence[Statement], *, timeout_s: float | None = None) -> list[Rows]:
-        self.writes.append(list(statements))
-        return [
-            (["n"], [[len(st.parameters.get("rows", st.parameters.get("keys", [1])))]]) for st in statements
-        ]
-
-    def autocommit(self, cypher: str, parameters: Mapping[str, Any]) -> None:
-        self.autocommits.append(cypher)
-
-    def stream(
-        self, cypher: str, parameters: Mapping[str, Any], *, fetch_size: int
-    ) -> Iterator[tuple[list[str], list[Any]]]:
-        self.reads.append((cypher, dict(parameters), None, None))
-        return iter(())
-
-    def close(self) -> None:
-        self.closed = True
+from tests.graph.neo4j_fake import RecordingRunner
 
 
 @pytest.fixture
