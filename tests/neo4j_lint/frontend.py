@@ -94,10 +94,13 @@ class CypherFrontEnd:
             raise RuntimeError(answer["error"])
         return answer
 
-    def define(self, name: str, schema: Mapping[str, Any], *, neo4j_registry: bool) -> None:
+    def define(
+        self, name: str, schema: Mapping[str, Any], *, neo4j_procedures: bool, neo4j_functions: bool = True
+    ) -> None:
         """Keep a database schema (labels, types, property keys, procedures, functions) as
-        `name`; with `neo4j_registry`, Neo4j 5's procedures and functions are added."""
-        request = {"define": name, "schema": dict(schema), "registry": "neo4j5" if neo4j_registry else None}
+        `name`, adding Neo4j 5's procedures and functions (the package's registry) if asked."""
+        registry = "neo4j5" if neo4j_procedures else "neo4j5-functions" if neo4j_functions else None
+        request = {"define": name, "schema": dict(schema), "registry": registry}
         self._ask(request)
         self._schemas[name] = json.dumps(request, sort_keys=True)
 

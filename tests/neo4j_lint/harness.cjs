@@ -3,7 +3,8 @@
 // stdin: one JSON request a line; stdout: one JSON answer a line, in the same order.
 //   {"define": "name", "schema": {...DbSchema...}, "registry": "neo4j5" | null}
 //       -> {"ok": true}  (keeps a schema; "neo4j5" adds Neo4j 5's procedures and functions
-//          from the package's testData.mockSchema to the ones given)
+//          from the package's testData.mockSchema to the ones given, "neo4j5-functions"
+//          only its functions)
 //   {"query": "...", "schema": "name", "parameters": ["rows", ...]}
 //       -> {"diagnostics": [{"severity": "error"|"warning", "message": "...", "offsets": [s, e]}]}
 //   {"procedures": "name"} -> {"names": [...]} (the procedure and function names of a schema)
@@ -18,7 +19,10 @@ const schemas = new Map();
 function define(req) {
   const given = req.schema || {};
   const mock = ls.testData.mockSchema;
-  const base = req.registry === 'neo4j5' ? mock : { procedures: {}, functions: {} };
+  const base = {
+    procedures: req.registry === 'neo4j5' ? mock.procedures : {},
+    functions: req.registry ? mock.functions : {},
+  };
   const registry = (kind) => ({
     [VERSION]: { ...(base[kind][VERSION] || {}), ...((given[kind] || {})[VERSION] || {}) },
   });

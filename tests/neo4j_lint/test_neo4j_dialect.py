@@ -61,7 +61,7 @@ def neo4j_statements(schema: GraphSchema) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def neo4j_front(cypher_front_end: CypherFrontEnd) -> CypherFrontEnd:
-    cypher_front_end.define("neo4j", db_schema(load_schema()), neo4j_registry=True)
+    cypher_front_end.define("neo4j", db_schema(load_schema()), neo4j_procedures=True)
     return cypher_front_end
 
 
@@ -76,8 +76,13 @@ def lint_all(
 
 
 def report(found: list[tuple[str, Diagnostic]]) -> str:
+    """The findings grouped by message: how many statements, the first one in full."""
+    groups: dict[tuple[str, str], list[tuple[str, Diagnostic]]] = defaultdict(list)
+    for cypher, d in found:
+        groups[(d.severity, d.message)].append((cypher, d))
     return "\n\n".join(
-        f"{d.severity}: {d.message} [{d.excerpt(cypher)!r}]\n  in: {cypher}" for cypher, d in found
+        f"{sev}: {msg} ({len(items)}x) [{items[0][1].excerpt(items[0][0])!r}]\n  in: {items[0][0]}"
+        for (sev, msg), items in sorted(groups.items())
     )
 
 
