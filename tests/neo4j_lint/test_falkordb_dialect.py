@@ -23,8 +23,8 @@ from graph.backends.falkordb.store import FalkorDBStore
 from ontology.derive import load_schema
 from tests.neo4j_lint.falkordb_registry import falkordb_registry
 from tests.neo4j_lint.frontend import CypherFrontEnd
+from tests.neo4j_lint.linting import ACCEPTED_WARNINGS, db_schema, lint_all, report
 from tests.neo4j_lint.scenario import exercise
-from tests.neo4j_lint.test_neo4j_dialect import ACCEPTED_WARNINGS, db_schema, lint_all, report
 
 #: What Neo4j's front end says about the FalkorDB backend's statements, accepted because it
 #: is FalkorDB's dialect: (severity, message pattern, reason).  Unused entries fail the test.
