@@ -404,6 +404,7 @@ def _analyze(
     *,
     synthetic: bool = False,
     scenario: str = "established",
+    betweenness_exact_threshold: int | None = None,
 ) -> Any:
     """Run the analysis step (`api.jobs.analyse`) with a progress bar and print what it found."""
     from api.jobs import analyse
@@ -414,6 +415,8 @@ def _analyze(
     )
     if max_group is not None:
         params = params.model_copy(update={"max_group": max_group})
+    if betweenness_exact_threshold is not None:
+        params = params.model_copy(update={"betweenness_exact_threshold": betweenness_exact_threshold})
     with _open_store(settings) as store, _progress() as progress:
         task = progress.add_task("projecting the graph", total=None, rate="")
         done = analyse(
@@ -438,6 +441,8 @@ def _print_run(run: Any, path: Path, stored: Any) -> None:
     )
     if run.population is not None:
         console.print(f"population: {run.population.describe()}", markup=False)
+    for warning in run.warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False)
     if stored is not None:
         console.print(
             f"results stored in the graph: run {stored.run_id}, {stored.scored} actors scored, "
@@ -503,6 +508,12 @@ def analyze(
             "centres and partnerships included."
         ),
     ] = "established",
+    betweenness_exact_threshold: Annotated[
+        int | None,
+        typer.Option(
+            help="Actor networks up to this size get exact betweenness (default: the suite's, 2000)."
+        ),
+    ] = None,
 ) -> None:
     """Run the network analyses (brokerage, structural holes, centrality, communities,
     duplicated centres, coverage gaps), save them as a run record and store the
@@ -513,7 +524,16 @@ def analyze(
         raise CliError(f"unknown partition {partition!r}; use one of {', '.join(PARTITIONS)}")
     if scenario not in ("established", "as-planned"):
         raise CliError(f"unknown scenario {scenario!r}; use established or as-planned")
-    _analyze(_settings(), partition, seed, max_group, write_back, synthetic=synthetic, scenario=scenario)
+    _analyze(
+        _settings(),
+        partition,
+        seed,
+        max_group,
+        write_back,
+        synthetic=synthetic,
+        scenario=scenario,
+        betweenness_exact_threshold=betweenness_exact_threshold,
+    )
 
 
 @app.command()

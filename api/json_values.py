@@ -56,9 +56,26 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def value_problems(value: Any, where: str = "") -> list[str]:
-    """Why `value` (nested lists and objects too) cannot be stored, one ``where: reason`` each."""
+#: Deepest nesting of lists and objects in a value (deeper ones are refused, not walked).
+MAX_DEPTH = 32
+
+
+def value_problems(value: Any, where: str = "", depth: int = 0) -> list[str]:
+    """Why `value` (nested lists and objects too) cannot be stored, one ``where: reason`` each.
+
+    Examples
+    --------
+    >>> value_problems([[1]]), value_problems(float("nan"), "x")
+    ([], ['x: NaN is not a number the store can hold'])
+    >>> nested: list = []
+    >>> for _ in range(1000):
+    ...     nested = [nested]
+    >>> value_problems(nested)[0].endswith("lists and objects nested over 32 levels")
+    True
+    """
     label = where or "value"
+    if depth > MAX_DEPTH:
+        return [f"{label}: lists and objects nested over {MAX_DEPTH} levels"]
     if isinstance(value, str):
         bad = _SURROGATE.search(value)
         if bad is not None:
@@ -78,11 +95,11 @@ def value_problems(value: Any, where: str = "") -> list[str]:
     out: list[str] = []
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            out += value_problems(item, f"{where}[{i}]")
+            out += value_problems(item, f"{where}[{i}]", depth + 1)
     elif isinstance(value, dict):
         for key, item in value.items():
-            out += value_problems(key, f"{where} (a name)" if where else "a name")
-            out += value_problems(item, f"{where}.{key}" if where else str(key))
+            out += value_problems(key, f"{where} (a name)" if where else "a name", depth + 1)
+            out += value_problems(item, f"{where}.{key}" if where else str(key), depth + 1)
     return out
 
 

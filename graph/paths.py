@@ -95,13 +95,38 @@ def _undirected(G: nx.Graph) -> nx.Graph:
         return view
 
 
-def _filtered(G: nx.Graph, rel_types: Collection[str] | None, directed: bool) -> nx.Graph:
-    """A lazy view of `G` restricted to `rel_types` (undirected unless `directed`).
+def _avoiding(G: nx.Graph, avoid: Collection[str] | None, ends: Collection[Hashable]) -> nx.Graph:
+    """A lazy view of `G` without the nodes of the `avoid` types (labels), `ends` excepted.
+
+    The check runs on the nodes a search visits only (a view), not on the whole graph.
+    """
+    if not avoid:
+        return G
+    banned = frozenset(avoid)
+    keep = set(ends)
+    nodes = G.nodes
+
+    def allowed(n: Hashable) -> bool:
+        return n in keep or banned.isdisjoint(nodes[n].get("labels", ()))
+
+    return nx.subgraph_view(G, filter_node=allowed)
+
+
+def _filtered(
+    G: nx.Graph,
+    rel_types: Collection[str] | None,
+    directed: bool,
+    avoid: Collection[str] | None = None,
+    ends: Collection[Hashable] = (),
+) -> nx.Graph:
+    """A lazy view of `G` restricted to `rel_types` (undirected unless `directed`), passing
+    through no node of the `avoid` types but the `ends`.
 
     Views cost O(1) to build, so a breadth-first search only touches the region it
     explores instead of copying the whole projection per query.
     """
     base = G if (directed or not G.is_directed()) else _undirected(G)
+    base = _avoiding(base, avoid, ends)
     if not rel_types:
         return base
     wanted = set(rel_types)
@@ -155,6 +180,7 @@ def shortest_path(
     rel_types: Collection[str] | None = None,
     max_hops: int | None = None,
     directed: bool = False,
+    avoid: Collection[str] | None = None,
 ) -> PathResult | None:
     """Return one shortest path from `source` to `target`, or None.
 
@@ -168,6 +194,9 @@ def shortest_path(
         Paths longer than this are not returned.
     directed : bool
         Follow relationships only in their stored direction (ignored on undirected graphs).
+    avoid : collection of str, optional
+        Node types (labels) no path passes through, e.g. blocs whose hundreds of members
+        would join anything to anything (the ends themselves may be of these types).
 
     Examples
     --------
@@ -181,9 +210,12 @@ def shortest_path(
     True
     >>> shortest_path(G, "TH", "expert").hops[0].forward
     False
+    >>> G.add_node("centre", labels=("Bloc",))
+    >>> shortest_path(G, "expert", "TH", avoid={"Bloc"}) is None
+    True
     """
     _check(G, source, target)
-    H = _filtered(G, rel_types, directed)
+    H = _filtered(G, rel_types, directed, avoid, (source, target))
     try:
         nodes = nx.shortest_path(H, source, target)
     except nx.NetworkXNoPath:
@@ -202,6 +234,7 @@ def all_shortest_paths(
     max_hops: int | None = None,
     directed: bool = False,
     limit: int = 100,
+    avoid: Collection[str] | None = None,
 ) -> list[PathResult]:
     """Return every shortest path from `source` to `target` (at most `limit`).
 
@@ -212,7 +245,7 @@ def all_shortest_paths(
     [('a', 'b', 'd'), ('a', 'c', 'd')]
     """
     _check(G, source, target)
-    H = _filtered(G, rel_types, directed)
+    H = _filtered(G, rel_types, directed, avoid, (source, target))
     try:
         paths = list(islice(nx.all_shortest_paths(H, source, target), limit))
     except nx.NetworkXNoPath:
@@ -231,6 +264,7 @@ def k_shortest_paths(
     rel_types: Collection[str] | None = None,
     max_hops: int | None = None,
     directed: bool = False,
+    avoid: Collection[str] | None = None,
 ) -> list[PathResult]:
     """Return up to `k` loopless paths in order of length (Yen's algorithm).
 
@@ -245,7 +279,7 @@ def k_shortest_paths(
     if k < 1:
         raise ValueError("k must be at least 1")
     _check(G, source, target)
-    view = _filtered(G, rel_types, directed)
+    view = _filtered(G, rel_types, directed, avoid, (source, target))
     # Yen's algorithm in networkx needs a simple graph: collapse parallel relationships.
     H = nx.DiGraph(view) if view.is_directed() else nx.Graph(view)
     results: list[PathResult] = []
@@ -270,6 +304,7 @@ def introducers(
     rel_types: Collection[str] | None = None,
     max_hops: int = 3,
     limit: int = 20,
+    avoid: Collection[str] | None = None,
 ) -> list[Introducer]:
     """Who can introduce `a` to `b`: the intermediaries on the shortest a–b paths.
 
@@ -284,7 +319,7 @@ def introducers(
     [('x', 2, 1), ('y', 2, 1)]
     """
     _check(G, a, b)
-    H = _filtered(G, rel_types, directed=False)
+    H = _filtered(G, rel_types, False, avoid, (a, b))
     if H.has_edge(a, b):
         return []
     try:

@@ -98,6 +98,8 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
     if run is None:
         raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
     note = f"analysis run {run.id}"
+    if run.population is not None:
+        note += f" ({run.population.describe()})"
     nodes: dict[str, Any]
     if kind is OverlayKind.BROKERAGE:
         brokerage = run.require(BROKERAGE)

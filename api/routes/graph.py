@@ -13,7 +13,7 @@ from api.deps import ProjectionDep, StoreDep
 from api.problems import ProblemError, problem_doc
 from graph import paths
 from ontology.schema import GraphSchema
-from ontology.vocab import RelType
+from ontology.vocab import NodeLabel, RelType
 from viz.view import view_of
 
 __all__ = ["router"]
@@ -44,6 +44,30 @@ TypesQuery = Annotated[
         examples=[f"{RelType.HOSTED_IN},{RelType.PARENT_CENTRE}"],
     ),
 ]
+
+#: Node types paths and introducers do not pass through unless asked: a bloc (the Belt and Road
+#: Initiative, the EU) or a statistic joins hundreds of nodes that have nothing else in common.
+DEFAULT_AVOID = (NodeLabel.BLOC, NodeLabel.STATISTIC)
+
+AvoidQuery = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated node types no path passes through (the ends excepted); default "
+        f"{','.join(DEFAULT_AVOID)}; an empty value avoids none.",
+        examples=[f"{NodeLabel.BLOC},{NodeLabel.COUNTRY}"],
+    ),
+]
+
+
+def _avoid(schema: GraphSchema, raw: str | None) -> list[str]:
+    if raw is None:
+        return list(DEFAULT_AVOID)
+    labels = [t.strip() for t in raw.split(",") if t.strip()]
+    unknown = [t for t in labels if t not in schema.nodes]
+    if unknown:
+        raise ProblemError(422, f"Unknown node type(s): {', '.join(unknown)}.", kind="unknown-type")
+    return labels
+
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: problem_doc("No node with that id."),
@@ -115,25 +139,27 @@ def find_paths(
     max_hops: Annotated[int | None, Query(ge=1, le=10)] = None,
     directed: bool = False,
     types: TypesQuery = None,
+    avoid: AvoidQuery = None,
 ) -> dict[str, Any]:
-    """Shortest, all-shortest or k-shortest paths (Yen) between two nodes, with the view to draw them."""
+    """Shortest, all-shortest or k-shortest paths (Yen) between two nodes, with the view to draw them;
+    by default not through blocs or statistics (``avoid``)."""
     graph = projection.graph
     _node(graph, source)
     _node(graph, target)
     rel_types = _types(store.schema, types)
+    options: dict[str, Any] = {
+        "rel_types": rel_types,
+        "max_hops": max_hops,
+        "directed": directed,
+        "avoid": _avoid(store.schema, avoid),
+    }
     if mode is PathMode.SHORTEST:
-        one = paths.shortest_path(
-            graph, source, target, rel_types=rel_types, max_hops=max_hops, directed=directed
-        )
+        one = paths.shortest_path(graph, source, target, **options)
         found = [one] if one else []
     elif mode is PathMode.ALL_SHORTEST:
-        found = paths.all_shortest_paths(
-            graph, source, target, rel_types=rel_types, max_hops=max_hops, directed=directed
-        )
+        found = paths.all_shortest_paths(graph, source, target, **options)
     else:
-        found = paths.k_shortest_paths(
-            graph, source, target, k, rel_types=rel_types, max_hops=max_hops, directed=directed
-        )
+        found = paths.k_shortest_paths(graph, source, target, k, **options)
     ids = list(dict.fromkeys(str(n) for p in found for n in p.nodes))
     return {
         "paths": [_out(p).model_dump() for p in found],
@@ -161,11 +187,18 @@ def who_can_introduce(
     b: Annotated[str, Query(examples=["Institution:CATTC"])],
     max_hops: Annotated[int, Query(ge=2, le=6)] = 3,
     types: TypesQuery = None,
+    avoid: AvoidQuery = None,
 ) -> list[IntroducerOut]:
-    """Who can introduce A to B: intermediaries on the shortest A–B paths, best placed first."""
+    """Who can introduce A to B: intermediaries on the shortest A–B paths, best placed first (by
+    default no bloc or statistic: ``avoid``)."""
     graph = projection.graph
     found = paths.introducers(
-        graph, _node(graph, a), _node(graph, b), rel_types=_types(store.schema, types), max_hops=max_hops
+        graph,
+        _node(graph, a),
+        _node(graph, b),
+        rel_types=_types(store.schema, types),
+        max_hops=max_hops,
+        avoid=_avoid(store.schema, avoid),
     )
     return [
         IntroducerOut(

@@ -132,6 +132,8 @@ class Session:
         self.on_step = on_step
         self.keep = keep
         self.seconds: dict[str, float] = {}
+        #: What the analyses left out and why, one sentence each (shown with the results)
+        self.warnings: list[str] = []
         self._populations: dict[tuple[bool, str], tuple[nx.MultiDiGraph, Population]] = {}
         self._actors: dict[tuple[bool, str, int], nx.DiGraph] = {}
         self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
@@ -167,9 +169,16 @@ class Session:
         with self._lock:
             if key not in self._actors:
                 G = self.graph_for(params)
-                self._actors[key] = self._timed(
-                    "actor network", lambda: actor_network(G, max_group=params.max_group)
-                )
+                A = self._timed("actor network", lambda: actor_network(G, max_group=params.max_group))
+                self._actors[key] = A
+                left = A.graph.get("left_out") or {}
+                if left.get("groups"):
+                    groups, ties = left["groups"], left.get("ties", 0)
+                    self.warnings.append(
+                        f"{groups:,} agreements or events with more than {params.max_group} actors and no "
+                        f"organiser tie no members to each other: {ties:,} member pairs left out of the "
+                        "actor network (raise --max-group to include them)."
+                    )
             return self._actors[key]
 
     def groups(self, params: AnalysisParams) -> dict[Hashable, str]:

@@ -26,6 +26,7 @@ from graph.analytics.matching import Match
 from graph.analytics.opportunities import Opportunity
 
 __all__ = [
+    "Z_MIN_EXPECTED",
     "BridgeEdge",
     "BridgeMeasures",
     "BrokerageResult",
@@ -56,6 +57,10 @@ def finite(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+#: Least expected count under sna's null model for which a brokerage z-score is shown.
+Z_MIN_EXPECTED = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,25 @@ class RoleScores:
         """The z-score of a role (``"total"`` included)."""
         value: float | None = getattr(self, f"{role}_z")
         return value
+
+    def meaningful_z(self, role: str) -> float | None:
+        """The z-score of a role where sna's null model can tell brokers apart, else None.
+
+        The model is degenerate when the role's standard deviation is 0, or its expected
+        count is below `Z_MIN_EXPECTED`: then a single brokerage role already scores
+        z ≥ 1/√0.05 ≈ 4.5 and z grows without meaning (10⁴–10⁵ on a sparse network of
+        100k actors); show a percentile instead.
+
+        Examples
+        --------
+        >>> RoleScores(total=3.0, total_expected=0.6, total_sd=1.2, total_z=2.0).meaningful_z("total")
+        2.0
+        >>> RoleScores(total=3.0, total_expected=1e-4, total_sd=1e-2, total_z=300.0).meaningful_z("total")
+        """
+        sd, expected = getattr(self, f"{role}_sd"), getattr(self, f"{role}_expected")
+        if not sd or expected is None or expected < Z_MIN_EXPECTED:
+            return None
+        return self.z(role)
 
 
 @dataclass(frozen=True, slots=True)

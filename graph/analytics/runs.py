@@ -85,6 +85,7 @@ class RunRecord:
     results: dict[str, Any] = field(default_factory=dict)
     ended: str | None = None
     population: Population | None = None  # what the analyses covered and left out
+    warnings: tuple[str, ...] = ()  # what the analyses left out beyond the population, and why
     version: int = RUN_FORMAT
 
     def get[R](self, analysis: Analysis[R]) -> R | None:

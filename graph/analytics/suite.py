@@ -55,4 +55,5 @@ def run_suite(
         results=results,
         ended=datetime.now(UTC).isoformat(),
         population=session.population(params)[1],
+        warnings=tuple(session.warnings),
     )

@@ -88,3 +88,26 @@ def test_introducers_distance_three() -> None:
     result = introducers(G, "A", "B")
     assert [(i.node, i.distance, i.paths) for i in result] == [("p", 3, 2), ("q", 3, 1), ("r", 3, 1)]
     assert introducers(G, "A", "B", max_hops=2) == []
+
+
+def test_paths_and_introducers_avoid_hub_types_but_not_the_ends() -> None:
+    # a and b are members of one bloc and also both tied to a university u (by hand: through the
+    # bloc the path is 2 hops and the bloc the only introducer; avoiding blocs, u introduces)
+    import networkx as nx
+
+    from graph.paths import introducers, shortest_path
+
+    G = nx.MultiDiGraph()
+    G.add_node("Bloc:BRI", labels=("Bloc",))
+    for n in ("a", "b", "u"):
+        G.add_node(n, labels=("Institution",))
+    ties = [("a", "Bloc:BRI", "MEMBER_OF"), ("b", "Bloc:BRI", "MEMBER_OF"), ("a", "u", "X"), ("u", "c", "X"),
+            ("c", "b", "X")]  # fmt: skip
+    for u, v, t in ties:
+        G.add_edge(u, v, key=t, type=t)
+    G.nodes["c"]["labels"] = ("Institution",)
+    assert shortest_path(G, "a", "b").nodes == ("a", "Bloc:BRI", "b")
+    assert shortest_path(G, "a", "b", avoid={"Bloc"}).nodes == ("a", "u", "c", "b")
+    assert [i.node for i in introducers(G, "a", "b")] == ["Bloc:BRI"]
+    assert {i.node for i in introducers(G, "a", "b", avoid={"Bloc"})} == {"u", "c"}
+    assert shortest_path(G, "a", "Bloc:BRI", avoid={"Bloc"}).nodes == ("a", "Bloc:BRI")  # an end may be one

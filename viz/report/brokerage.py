@@ -7,10 +7,10 @@ from collections.abc import Mapping
 import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
-from graph.analytics.results import BrokerageResult, HoleMeasures
+from graph.analytics.results import Z_MIN_EXPECTED, BrokerageResult, HoleMeasures
 from graph.analytics.runs import RunRecord
 from viz.report.charts import bar_chart
-from viz.report.graphinfo import fmt, label_of, population_note
+from viz.report.graphinfo import fmt, label_of, population_note, z_or_share
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["brokerage_section", "role_leaders", "structural_hole_leaders"]
@@ -82,23 +82,26 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
         f"{run.graph.actor_ties} ties), actors partitioned by {partition}. "
         "Coordinators broker within their own group, itinerants between two members of another group, "
         "representatives and gatekeepers across their group's boundary, liaisons between two other groups. "
-        "z compares each count with its expectation under random ties (as R sna::brokerage)."
+        "z compares each count with its expectation under random ties (as R sna::brokerage); where "
+        f"that expectation is below {Z_MIN_EXPECTED} (a sparse network) one role already scores z > 4 and "
+        "z stops telling brokers apart, so the share of actors with at least that count is shown instead."
     )
     top = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))[:15]
+    totals = [s.count("total") for s in brokerage.nodes.values()]
     rows = [
         [
             label_of(G, n),
             str(groups.get(n, "")),
-            *(f"{s.count(r):g} (z {fmt(s.z(r))})" if s.count(r) else "0" for r in roles),
+            *(f"{s.count(r):g} (z {fmt(s.meaningful_z(r))})" if s.count(r) else "0" for r in roles),
             f"{s.count('total'):g}",
-            fmt(s.total_z),
+            z_or_share(s, totals),
         ]
         for n, s in top
         if s.count("total") > 0
     ]
     origin = f"run {rid}: results.brokerage.nodes (graph.analytics.brokerage.brokerage_scores)"
     section.tables.append(
-        Table(t["top_brokers"], ["actor", partition, *roles, "total", "z (total)"], rows, origin)
+        Table(t["top_brokers"], ["actor", partition, *roles, "total", "z (total) or share"], rows, origin)
     )
     leaders = role_leaders(brokerage)
     section.tables.append(
@@ -154,8 +157,18 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
         )
     )
     cent = run.require(CENTRALITY)
-    btw = sorted(cent.betweenness.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    eps = 0.0 if cent.betweenness_exact else cent.betweenness_epsilon
+    ranked = sorted(cent.betweenness.items(), key=lambda kv: (-kv[1], kv[0]))
+    btw = [(n, v) for n, v in ranked if v > eps][:10]  # a sampled value within ε of 0 ranks nothing
     bound = "exact" if cent.betweenness_exact else f"sampled, error ≤ {cent.betweenness_epsilon:.3f}"
+    if not cent.betweenness_exact and not btw:
+        largest = ranked[0][1] if ranked else 0.0
+        section.paragraphs.append(
+            f"Betweenness was sampled ({cent.betweenness_samples} sources) with an error bound of "
+            f"{eps:.3f} (probability {cent.betweenness_delta:g}), larger than every value "
+            f"(the largest: {largest:.3f}): "
+            "no ranking is shown. Raise --betweenness-exact-threshold or lower the error bound."
+        )
     section.tables.append(
         Table(
             f"{t['betweenness']} ({bound})",

@@ -10,8 +10,9 @@ import networkx as nx
 
 from graph.analytics.runs import LoadRecord, RunRecord
 from ontology.schema import GraphSchema
-from ontology.vocab import PropertyName
+from ontology.vocab import NodeLabel, PropertyName
 from viz.report.brokerage import brokerage_section
+from viz.report.communities import communities_section
 from viz.report.country import country_sections
 from viz.report.coverage import coverage_section
 from viz.report.duplicates import duplicates_section
@@ -102,15 +103,18 @@ def build(
         from ontology.validation import validate
 
         validation = validate(list(graph_records(G, schema)), schema=schema)
+    centres = any(NodeLabel.TRANSFER_CENTRE in d.get("labels", ()) for _, d in G.nodes(data=True))
     sections = [
         summary_section(run, G, t, lang),
         overview_section(G, t),
         brokerage_section(run, G, t),
-        duplicates_section(run, G, t),
+        communities_section(run, G, t),
+        # sections about transfer centres only when the graph holds some
+        *([duplicates_section(run, G, t)] if centres else []),
         opportunities_section(run, G, t),
         channels_section(run, G, t),
         coverage_section(run, G, t),
-        profiles_section(G, t),
+        *([profiles_section(G, t)] if centres else []),
         quality_section(G, t, shacl=validation, load=load),
     ]
     return Report(t["title"], lang, run.id, _finish(sections, run, t, validation is not None), when)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
 
+from graph.analytics.results import RoleScores
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
@@ -145,3 +146,23 @@ def population_note(run: RunRecord) -> str:
         return "Population: not recorded by this run (saved before populations were recorded)."
     text = run.population.describe()
     return f"Population: {text[0].lower()}{text[1:]}"
+
+
+def z_or_share(scores: RoleScores, totals: Sequence[float], role: str = "total") -> str:
+    """The role's z-score where sna's null model gives it a meaning (`RoleScores.meaningful_z`),
+    else the share of actors with at least this count ("top 2%").
+
+    Examples
+    --------
+    >>> z_or_share(RoleScores(total=3.0, total_expected=0.6, total_sd=1.2, total_z=2.0), [3.0, 1.0])
+    'z 2.000'
+    >>> sparse = RoleScores(total=3.0, total_expected=1e-4, total_sd=1e-2, total_z=300.0)
+    >>> z_or_share(sparse, [3.0] + [0.0] * 99)
+    'top 1% of 100 actors'
+    """
+    z = scores.meaningful_z(role)
+    if z is not None:
+        return f"z {fmt(z)}"
+    count = scores.count(role)
+    share = 100.0 * sum(1 for t in totals if t >= count) / max(len(totals), 1)
+    return f"top {share:.2g}% of {len(totals):,} actors"

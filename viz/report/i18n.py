@@ -17,6 +17,7 @@ TITLES: dict[str, dict[str, str]] = {
     "summary": {"en": "Summary of findings", "zh": "主要发现"},
     "overview": {"en": "Overview", "zh": "概况"},
     "brokerage": {"en": "Brokers and structural holes", "zh": "技术经纪与结构洞"},
+    "communities": {"en": "Communities", "zh": "社群结构"},
     "duplicates": {"en": "Duplicated branch centres", "zh": "重复建设的分中心"},
     "opportunities": {"en": "Brokerage opportunities", "zh": "技术经纪机会"},
     "channels": {"en": "Supply–demand channels", "zh": "供需对接渠道"},

@@ -12,7 +12,7 @@ import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
-from viz.report.graphinfo import country_node, fmt, name, population_note
+from viz.report.graphinfo import country_node, name, population_note, z_or_share
 from viz.report.model import Section, Table
 
 __all__ = ["summary_section"]
@@ -28,8 +28,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "duplicates_none": "No duplicated centres on evidence beyond the host country",
         "cluster": "{members} in {hosts}: {evidence} (confidence {confidence})",
         "co_located": "{n} pairs of centres of different parents only share a host country (co-located)",
-        "brokers": "Top brokers by Gould–Fernandez total (z against sna's null model)",
-        "broker": "{name}: {total:g} brokerage roles, z {z}",
+        "brokers": "Top brokers by Gould–Fernandez total (z against sna's null model where it has a "
+        "meaning, else their share)",
+        "broker": "{name}: {total:g} brokerage roles, {z}",
         "brokers_none": "No actor brokers between groups in this population",
         "uncovered": "{n} of {m} Belt and Road countries host no centre and no partner of one",
         "opportunities": "{n} brokerage opportunities (complementary supply and demand, thin links)",
@@ -45,8 +46,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "duplicates_none": "未发现除同一东道国外另有证据的重复建设中心",
         "cluster": "{members}，位于{hosts}：{evidence}（置信度：{confidence}）",
         "co_located": "{n}对不同上级中心的中心仅处于同一东道国（共处一国）",
-        "brokers": "主要技术经纪方（Gould–Fernandez总数，z值对照sna零模型）",
-        "broker": "{name}：经纪角色{total:g}次，z值{z}",
+        "brokers": "主要技术经纪方（Gould–Fernandez总数；零模型有意义时给出z值，否则给出排名比例）",
+        "broker": "{name}：经纪角色{total:g}次，{z}",
         "brokers_none": "本数据范围内没有跨组经纪的行动者",
         "uncovered": "{m}个共建“一带一路”国家中有{n}个既无中心也无中心的合作机构",
         "opportunities": "{n}个技术经纪机会（供需互补、联系薄弱）",
@@ -62,6 +63,7 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], lang:
     x = _TEXT[lang]
     section = Section("summary", t["summary"], f"analysis run {run.id}: results (graph.analytics.registry)")
     section.paragraphs.append(population_note(run))
+    section.paragraphs.extend(f"Left out: {w}" for w in run.warnings)
     rows: list[list[str]] = []
     duplicates = run.get(DUPLICATES)
     if duplicates is not None:
@@ -93,11 +95,12 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], lang:
             key=lambda kv: (-kv[1].count("total"), kv[0]),
         )
         rows.append([x["brokers"] if ranked else x["brokers_none"], t["brokerage"]])
+        totals = [s.count("total") for s in brokerage.nodes.values()]
         for node, scores in ranked[:_TOP]:
-            z = scores.total_z if scores.total_sd else None  # no spread under the null model: no z
+            z = z_or_share(scores, totals)
             rows.append(
                 [
-                    "· " + x["broker"].format(name=name(G, node), total=scores.count("total"), z=fmt(z)),
+                    "· " + x["broker"].format(name=name(G, node), total=scores.count("total"), z=z),
                     t["brokerage"],
                 ]
             )

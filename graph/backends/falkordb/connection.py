@@ -23,7 +23,7 @@ from graph.backends.falkordb import server
 from graph.backends.falkordb.params import query_header
 from graph.backends.falkordb.replies import translate_error
 from graph.backends.falkordb.rows import node_ids, plain_rows
-from graph.backends.falkordb.staging import staging_pid
+from graph.backends.falkordb.staging import STAGING, staging_pid
 from graph.cypher.grouping import chunks
 from graph.errors import ReadOnlyViolation, StoreError
 from graph.store import Capabilities
@@ -166,9 +166,17 @@ class FalkorDBConnection:
         return bool(self._conn().exists(key))
 
     def _drop_dead_staging(self) -> None:
-        """Delete staging copies left by loads that died (their pid is gone)."""
-        for name in self._conn().execute_command("GRAPH.LIST"):
-            pid = staging_pid(self.graph_name, str(name))
+        """Delete staging copies left by loads that died (their pid is gone).
+
+        The keys are listed with the server's own SCAN, not ``GRAPH.LIST``, which goes through
+        FalkorDB's graph registry: a fresh FalkorDB 4.16 server was seen (in a test run, under
+        load) with that registry's lock held by no thread right after ``GRAPH.LIST``, its main
+        thread waiting for ever in ``Globals_AddGraph`` to create the graph.
+        """
+        conn = self._conn()
+        for raw in conn.scan_iter(match=f"{self.graph_name}{STAGING}*", count=1000):
+            name = raw.decode() if isinstance(raw, bytes) else str(raw)
+            pid = staging_pid(self.graph_name, name)
             if pid is not None and not server.pid_alive(pid):
                 self._conn().delete(name)
 

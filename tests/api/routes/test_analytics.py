@@ -28,6 +28,7 @@ from graph.analytics.centrality import betweenness, degree, pagerank
 from graph.analytics.channels import ChannelFinder
 from graph.analytics.coverage import coverage_gaps
 from graph.analytics.opportunities import brokerage_opportunities
+from graph.analytics.population import select
 from graph.analytics.registry import BROKERAGE, COMMUNITIES, COVERAGE, DUPLICATES, REGISTRY, STRUCTURAL_HOLES
 from graph.analytics.runs import RunRecord, latest_run
 from graph.analytics.views import VIEWS
@@ -59,7 +60,8 @@ def run(bundle_data_dir: Path) -> RunRecord:
 
 @pytest.fixture(scope="module")
 def graph(bundle_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    return bundle_graph
+    """What the analyses answer about by default: the real, established part of the projection."""
+    return select(bundle_graph)[0]
 
 
 def _same(api: Any, expected: Any) -> bool:
@@ -77,6 +79,7 @@ def _expected_total(run: RunRecord, endpoint: str) -> int:
         "communities": len(run.require(COMMUNITIES).membership),
         "communities/bridges": len(run.require(COMMUNITIES).bridge_edges),
         "duplicates": len(run.require(DUPLICATES).clusters),
+        "duplicates/co-located": len(run.require(DUPLICATES).co_located),
         "coverage-gaps": len(run.require(COVERAGE).gaps),
         "coverage": len(run.require(COVERAGE).countries),
     }[endpoint]
@@ -299,7 +302,7 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     """
     data_dir = tmp_path_factory.mktemp("small")
     settings = StoreSettings(_env_file=None, data_dir=data_dir)
-    src: dict[str, Any] = {PropertyName.SOURCES: ["tests/api/test_analytics_api.py"]}
+    src: dict[str, Any] = {PropertyName.SOURCES: ["tests/api/routes/test_analytics.py"]}
     nodes = [
         NodeRecord(
             NodeLabel.COUNTRY, "KE", {PropertyName.NAME: "Kenya", PropertyName.BRI_MEMBER: True, **src}
@@ -374,7 +377,11 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 def test_coverage_gaps_computed_without_a_run(small_server: tuple[str, nx.MultiDiGraph]) -> None:
     base, G = small_server
     body = httpx.get(f"{base}{BASE}/coverage-gaps", timeout=60).json()
-    assert body["run"]["source"] == "computed" and body["run"]["parameters"] == {"coverage_bri_only": True}
+    assert body["run"]["source"] == "computed" and body["run"]["parameters"] == {
+        "synthetic": False,
+        "scenario": "established",
+        "coverage_bri_only": True,
+    }
     # by hand: Kenya has two demands in f, no centre or partner; China offers once in f
     assert body["items"] == [
         {
