@@ -97,12 +97,9 @@ def test_untrusted_procedures_exist_on_both_backends(neo4j_front: CypherFrontEnd
     assert not ALLOWED_PROCEDURES - falkor
 
 
-@pytest.mark.xfail(
-    reason="graph/untrusted.py: a CALL without parentheses passes check_untrusted", strict=False
-)
 def test_untrusted_check_sees_calls_without_parentheses(neo4j_front: CypherFrontEnd) -> None:
-    """Neo4j accepts a standalone procedure call without parentheses (`CALL db.clearQueryCaches`);
-    `check_untrusted` only looks for ``CALL name(`` and lets it through."""
+    """Neo4j accepts a standalone procedure call without parentheses (`CALL db.clearQueryCaches`):
+    the untrusted screen must see it as a call too."""
     cypher = "CALL db.clearQueryCaches"
     assert neo4j_front.lint(cypher, [], schema="neo4j") == []
     with pytest.raises(ReadOnlyViolation):
