@@ -26,12 +26,24 @@ from graph.entities import (
 from graph.existing import existing_keys, existing_records
 from graph.real_nodes import real_fine_fields, real_institutions
 from graph.store import GraphStore
-from graph.untrusted import EXAMPLE_PARAMETERS, EXAMPLE_QUERY
+from graph.untrusted import EXAMPLE_PARAMETERS, EXAMPLE_QUERY, screen_untrusted
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel, PropertyName
 
-__all__ = ["exercise", "records"]
+__all__ = ["UNTRUSTED_SAMPLES", "exercise", "records"]
+
+#: Queries a caller might send to ``/cypher``: the API runs the text `screen_untrusted`
+#: returns (comments removed, ``LIMIT row_cap + 1`` on every top-level result).
+UNTRUSTED_SAMPLES: list[tuple[str, dict[str, Any]]] = [
+    (EXAMPLE_QUERY, EXAMPLE_PARAMETERS),
+    ("MATCH (n) // all\nRETURN n.id AS id ORDER BY id", {}),
+    ("MATCH (n:Country) RETURN n.id AS id UNION MATCH (n:Field) RETURN n.id AS id", {}),
+    ("MATCH (n) RETURN n.id AS id SKIP $s LIMIT $l", {"s": 1, "l": 2}),
+    ("CALL db.labels() YIELD label RETURN label", {}),
+    ("UNWIND range(1, 10) AS i RETURN i", {}),
+    ("MATCH (n) WITH n LIMIT 10 RETURN n", {}),
+]
 
 
 def _key(label: str) -> str:
@@ -82,7 +94,8 @@ def exercise(store: GraphStore) -> None:
         cypher, values = named.bind(schema, named.example)
         store.query(cypher, values)
         list(store.stream(cypher, values, batch_size=10))
-    store.query(EXAMPLE_QUERY, EXAMPLE_PARAMETERS)
+    for cypher, values in UNTRUSTED_SAMPLES:
+        store.query(screen_untrusted(cypher, values, row_cap=500).text, values)
     fingerprint = _default_fingerprint(store)
     if getattr(store, "version", None) is None:
         fingerprint()

@@ -104,3 +104,15 @@ def test_untrusted_check_sees_calls_without_parentheses(neo4j_front: CypherFront
     assert neo4j_front.lint(cypher, [], schema="neo4j") == []
     with pytest.raises(ReadOnlyViolation):
         check_untrusted(cypher)
+
+
+def test_subquery_imports_differ(neo4j_front: CypherFrontEnd) -> None:
+    """Neo4j 5.23+ imports variables into a subquery with a scope clause, ``CALL (n) {...}``,
+    and deprecates the importing ``WITH``; FalkorDB parses only ``CALL { WITH n ... }``
+    (docs/dialects.md). The Neo4j backend's `clear` uses the scope clause."""
+    body = "MATCH (n)--(m) RETURN count(m) AS deg } RETURN n.id AS id, deg"
+    assert neo4j_front.lint(f"MATCH (n) CALL (n) {{ {body}", [], schema="neo4j") == []
+    (d,) = neo4j_front.lint(f"MATCH (n) CALL {{ WITH n {body}", [], schema="neo4j")
+    assert (
+        d.severity == "warning" and "CALL subquery without a variable scope clause is deprecated" in d.message
+    )
