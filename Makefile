@@ -24,6 +24,7 @@ demo: setup
 
 browser:
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-cypher-lint.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -11,6 +11,10 @@
 * Writes: managed transactions (``session.execute_write``) whose functions are
   idempotent (MERGE), so the driver may retry them; an atomic upsert is one such
   transaction.
+* Causal consistency on a cluster: every session shares the driver's
+  ``execute_query_bookmark_manager`` with the reads, so a read routed to a secondary
+  waits until it has the process's earlier writes (sessions have no bookmarks of their
+  own otherwise, and a read right after an upsert could miss it).
 * Everything Cypher-related goes through a `QueryRunner`, the single seam a recording
   fake replaces in the unit tests.
 """
@@ -170,6 +174,10 @@ class DriverRunner:
         self.database = database
         self.read_auth = read_auth
 
+    def _session_config(self) -> dict[str, Any]:
+        """Database, and the bookmark manager `read` (``execute_query``) uses: causal chaining."""
+        return {"database": self.database, "bookmark_manager": self.driver.execute_query_bookmark_manager}
+
     def read(
         self, cypher: str, parameters: Mapping[str, Any], *, timeout_s: float | None, row_cap: int | None
     ) -> tuple[list[str], list[list[Any]]]:
@@ -211,7 +219,7 @@ class DriverRunner:
             return out
 
         try:
-            with self.driver.session(database=self.database) as session:
+            with self.driver.session(**self._session_config()) as session:
                 done: list[Rows] = session.execute_write(work)
                 return done
         except Exception as exc:
@@ -220,7 +228,7 @@ class DriverRunner:
     def autocommit(self, cypher: str, parameters: Mapping[str, Any]) -> None:
         """Auto-commit transaction (needed by ``CALL {} IN TRANSACTIONS``)."""
         try:
-            with self.driver.session(database=self.database) as session:
+            with self.driver.session(**self._session_config()) as session:
                 session.run(cypher, dict(parameters)).consume()
         except Exception as exc:
             raise translate_error(exc) from exc
@@ -233,7 +241,7 @@ class DriverRunner:
 
         try:
             with self.driver.session(
-                database=self.database,
+                **self._session_config(),
                 default_access_mode=READ_ACCESS,
                 fetch_size=fetch_size,
                 auth=self.read_auth,

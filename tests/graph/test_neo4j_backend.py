@@ -2,56 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from neo4j.exceptions import Neo4jError
 
-from graph.backends.neo4j import DriverRunner, Neo4jStore, Rows, Statement, translate_error
+from graph.backends.neo4j import DriverRunner, Neo4jStore, Statement, translate_error
 from graph.config import StoreSettings
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
-
-
-@dataclass
-class RecordingRunner:
-    """Records every call; reads answer from `read_answers` (cypher substring → rows)."""
-
-    reads: list[tuple[str, dict[str, Any], float | None, int | None]] = field(default_factory=list)
-    writes: list[list[Statement]] = field(default_factory=list)
-    autocommits: list[str] = field(default_factory=list)
-    read_answers: dict[str, Rows] = field(default_factory=dict)
-    closed: bool = False
-
-    def read(
-        self, cypher: str, parameters: Mapping[str, Any], *, timeout_s: float | None, row_cap: int | None
-    ) -> Rows:
-        self.reads.append((cypher, dict(parameters), timeout_s, row_cap))
-        for needle, answer in self.read_answers.items():
-            if needle in cypher:
-                return answer
-        return ["k"], []
-
-    def write(self, statements: Sequence[Statement], *, timeout_s: float | None = None) -> list[Rows]:
-        self.writes.append(list(statements))
-        return [
-            (["n"], [[len(st.parameters.get("rows", st.parameters.get("keys", [1])))]]) for st in statements
-        ]
-
-    def autocommit(self, cypher: str, parameters: Mapping[str, Any]) -> None:
-        self.autocommits.append(cypher)
-
-    def stream(
-        self, cypher: str, parameters: Mapping[str, Any], *, fetch_size: int
-    ) -> Iterator[tuple[list[str], list[Any]]]:
-        self.reads.append((cypher, dict(parameters), None, None))
-        return iter(())
-
-    def close(self) -> None:
-        self.closed = True
+from tests.graph.neo4j_fake import RecordingRunner
 
 
 @pytest.fixture
@@ -216,9 +178,47 @@ def test_error_translation() -> None:
     assert type(translate_error(err("Neo.ClientError.Statement.SyntaxError"))) is StoreError
 
 
+class FakeResult:
+    def keys(self) -> list[str]:
+        return ["x"]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def consume(self) -> None:
+        return None
+
+
+class FakeSession:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    def __enter__(self) -> FakeSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def run(self, cypher: str, params: dict[str, Any]) -> FakeResult:
+        return FakeResult()
+
+    def execute_write(self, work: Any) -> Any:
+        class Tx:
+            def run(self, cypher: str, params: dict[str, Any]) -> FakeResult:
+                return FakeResult()
+
+        return work(Tx())
+
+
 class FakeDriver:
     def __init__(self) -> None:
         self.calls: list[tuple[Any, dict[str, Any], dict[str, Any]]] = []
+        self.sessions: list[dict[str, Any]] = []
+        self.execute_query_bookmark_manager = object()
+
+    def session(self, **config: Any) -> FakeSession:
+        self.sessions.append(config)
+        return FakeSession(config)
 
     def execute_query(self, query: Any, params: dict[str, Any], **kwargs: Any) -> Any:
         self.calls.append((query, params, kwargs))
@@ -236,6 +236,21 @@ def test_driver_runner_reads_with_read_routing() -> None:
     assert kwargs["routing_"] == RoutingControl.READ
     assert kwargs["database_"] == "tn"
     assert kwargs["auth_"] == ("reader", "pw")
+
+
+def test_sessions_share_the_bookmarks_of_reads() -> None:
+    """Writes, auto-commits and streams chain causally with `execute_query` reads: on a
+    cluster a read routed to a secondary waits for this process's earlier writes."""
+    driver = FakeDriver()
+    runner = DriverRunner(driver, "tn", read_auth=("reader", "pw"))
+    runner.write([Statement("RETURN 1", {})])
+    runner.autocommit("CALL db.awaitIndexes(300)", {})
+    list(runner.stream("RETURN 1", {}, fetch_size=10))
+    assert len(driver.sessions) == 3
+    for config in driver.sessions:
+        assert config["bookmark_manager"] is driver.execute_query_bookmark_manager
+        assert config["database"] == "tn"
+    assert driver.sessions[2]["auth"] == ("reader", "pw")
 
 
 def test_from_settings_needs_a_uri(schema: GraphSchema) -> None:
