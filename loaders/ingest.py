@@ -75,6 +75,8 @@ class LoadReport:
     errors: list[RecordError] = field(default_factory=list)
     loaded: bool = False
     skipped_rows: int = 0
+    #: rows of ``existing_only`` blocks whose node did not exist (not written, not an error)
+    not_existing: int = 0
     shacl: str = "not run"
     #: time spent on this mapping (its phases; not the time it waited, read ahead, for
     #: the mappings before it to be written)
@@ -186,6 +188,7 @@ def _map(
         if progress is not None:
             progress(batch.rows)
     batch.errors.extend(compiled.conflicting_keys(batch.nodes))  # one key, two values in a file
+    batch.errors.extend(compiled.conflicting_keys(batch.existing_only))
     report.rows = batch.rows
     grouped = None
     if not batch.errors:
@@ -199,8 +202,10 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
     """Check mapped records in the context of the store; the problems go to the report."""
     report, batch = mapped.report, mapped.batch
     mapped_at = time.perf_counter()
-    errors = list(batch.errors)
     schema = store.schema
+    if batch.existing_only:
+        _keep_existing(store, mapped)
+    errors = list(batch.errors)
     needed = unproduced_ends(batch.relationships, batch.nodes, schema=schema)
     missing = {
         (label, key)
@@ -228,6 +233,30 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
     # errors that name no column (None) first on their row: None and str do not compare
     report.errors = sorted(unique.values(), key=lambda e: (e.file, e.row or 0, e.column or "", e.reason))
     report.phases["check"] = time.perf_counter() - mapped_at
+
+
+def _keep_existing(store: GraphStore, mapped: _Mapped) -> None:
+    """Move the ``existing_only`` records whose node exists (stored, or made by this load)
+    into the nodes to write; count the others in ``not_existing``."""
+    schema, batch = store.schema, mapped.batch
+    produced = {(schema.node(n.label).key_label, n.key) for n in batch.nodes if n.label in schema.nodes}
+    asked: dict[str, set[object]] = {}
+    for node in batch.existing_only:
+        if node.label in schema.nodes and (schema.node(node.label).key_label, node.key) not in produced:
+            asked.setdefault(node.label, set()).add(node.key)
+    stored = {label: existing_keys(store, label, keys) for label, keys in asked.items()}
+    kept = [
+        n
+        for n in batch.existing_only
+        if n.label in schema.nodes
+        and ((schema.node(n.label).key_label, n.key) in produced or n.key in stored.get(n.label, ()))
+    ]
+    mapped.report.not_existing = len(batch.existing_only) - len(kept)
+    batch.nodes.extend(kept)
+    batch.existing_only = []
+    if kept and not batch.errors:
+        with contextlib.suppress(SchemaError):
+            mapped.grouped = group_records(schema, batch.nodes, batch.relationships)
 
 
 def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size: int) -> LoadReport:

@@ -20,11 +20,11 @@ Examples
 >>> m.nodes[0].key.column, m.nodes[0].properties["name"].template
 ('iso2', '{name_en}')
 >>> parse_mapping("source: {path: x.csv}\\nnodes:\\n  - {label: Country, key: iso2, colour: red}\\n",
-...               name="bad.yaml")
+...               name="bad.yaml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 loaders.errors.MappingError: invalid mapping:
-  bad.yaml:3: nodes[0].colour: unknown option (allowed: label, key, properties, when, for_each, once, partial)
+  bad.yaml:3: nodes[0].colour: unknown option (allowed: label, key, properties, when, for_each, once, ...)
 """
 
 from __future__ import annotations
@@ -214,7 +214,10 @@ class NodeBlock(_Model):
     such as an initiative, or the group table repeated in a membership list: later
     rows' values and sources for that key are ignored); ``partial`` allows leaving
     required properties unmapped (the block adds properties to nodes another source
-    creates).
+    creates); ``existing_only`` (implies ``partial``) only updates nodes that exist when
+    the load is written (stored, or made by another block of the same load): rows whose
+    key names no such node are skipped and counted, never created (a table of all 35,000
+    H2020 projects adds call topics to the few hundred loaded ones).
     """
 
     label: str
@@ -224,6 +227,7 @@ class NodeBlock(_Model):
     for_each: ForEach | None = None
     once: bool = False
     partial: bool = False
+    existing_only: bool = False
 
 
 class EndpointSpec(_Model):

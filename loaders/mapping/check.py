@@ -156,7 +156,7 @@ def check_mapping(spec: MappingSpec, schema: GraphSchema) -> list[str]:
             f"node type {block.label!r}",
             node.properties,
             block.properties,
-            block.partial,
+            block.partial or block.existing_only,
             node.key,
             issues,
         )

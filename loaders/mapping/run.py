@@ -52,10 +52,13 @@ class MappedBatch:
     origins: list[Origin] = field(default_factory=list)  # parallel to `relationships`
     errors: list[RecordError] = field(default_factory=list)
     rows: int = 0
+    #: nodes of ``existing_only`` blocks: written only where the node exists (`loaders.ingest`)
+    existing_only: list[NodeRecord] = field(default_factory=list)
 
     def extend(self, other: MappedBatch) -> None:
         """Append the contents of `other`."""
         self.nodes.extend(other.nodes)
+        self.existing_only.extend(other.existing_only)
         self.relationships.extend(other.relationships)
         self.origins.extend(other.origins)
         self.errors.extend(other.errors)
@@ -74,6 +77,7 @@ class _NodeBlock:
     once: bool
     for_each: tuple[str, str] | None = None
     seen: set[Any] = field(default_factory=set)
+    existing_only: bool = False
 
 
 @dataclass(slots=True)
@@ -166,6 +170,7 @@ class CompiledMapping:
                     props=_compile_props(block.properties, node.properties, nulls, block.label),
                     when=[compile_condition(c) for c in block.when],
                     once=block.once,
+                    existing_only=block.existing_only,
                     for_each=(block.for_each.column, block.for_each.separator) if block.for_each else None,
                 )
             )
@@ -246,6 +251,7 @@ class CompiledMapping:
         for batch in self.batches(batch_size=1 << 30):
             total.extend(batch)
         total.errors.extend(self.conflicting_keys(total.nodes))
+        total.errors.extend(self.conflicting_keys(total.existing_only))
         return total
 
     def conflicting_keys(self, nodes: Iterable[NodeRecord]) -> list[RecordError]:
@@ -292,7 +298,7 @@ class CompiledMapping:
                     batch = MappedBatch()
         except ReaderError as exc:
             batch.errors.append(RecordError(file, exc.row, None, exc.reason))
-        if batch.rows or batch.errors or batch.nodes:
+        if batch.rows or batch.errors or batch.nodes or batch.existing_only:
             yield batch
 
     def _check_columns(self, record: SourceRecord, file: str, batch: MappedBatch) -> bool:
@@ -439,12 +445,13 @@ class CompiledMapping:
             sources.append(self._sources(record))
         row_sources = sources[0]
         const = self._const_prov
+        out = batch.existing_only if nb.existing_only else batch.nodes
         for key in keys:
             if nb.once:
                 if key in nb.seen:
                     continue
                 nb.seen.add(key)
-            batch.nodes.append(NodeRecord(nb.label, key, {**props, "sources": list(row_sources), **const}))
+            out.append(NodeRecord(nb.label, key, {**props, "sources": list(row_sources), **const}))
 
     def _relationship(
         self,
