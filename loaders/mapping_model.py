@@ -47,6 +47,7 @@ from pydantic import (
 
 from loaders.errors import MappingError
 from loaders.transforms import TRANSFORMS
+from ontology.records import MergePolicy
 from ontology.schema import Datatype
 
 __all__ = [
@@ -217,7 +218,10 @@ class NodeBlock(_Model):
     creates); ``existing_only`` (implies ``partial``) only updates nodes that exist when
     the load is written (stored, or made by another block of the same load): rows whose
     key names no such node are skipped and counted, never created (a table of all 35,000
-    H2020 projects adds call topics to the few hundred loaded ones).
+    H2020 projects adds call topics to the few hundred loaded ones).  ``merge`` gives
+    properties a policy against the stored value (`MergePolicy`: ``prefer_new``, the
+    default, ``keep_existing`` or ``keep_longer``); under every policy a stored value is
+    never replaced by an empty cell or a placeholder.
     """
 
     label: str
@@ -228,6 +232,7 @@ class NodeBlock(_Model):
     once: bool = False
     partial: bool = False
     existing_only: bool = False
+    merge: dict[str, MergePolicy] = Field(default_factory=dict)
 
 
 class EndpointSpec(_Model):

@@ -162,3 +162,49 @@ def test_reload_changes_nothing(loaded: tuple[GraphStore, list[LoadReport]], tmp
     again = _load(store, tmp_path / "again")
     assert all(r.loaded for r in again)
     assert _snapshot(store) == before
+    # the load reports say so too: no node created or updated (249 ISO countries, 1,819
+    # organisations + 336 projects, the 336 projects the topics touch)
+    changes = [(r.nodes_created, r.nodes_updated, r.nodes_unchanged) for r in again]
+    assert changes == [(0, 0, 249), (0, 0, 1819 + 336), (0, 0, 336)]
+
+
+def test_load_reports_count_created_and_updated_nodes(loaded: tuple[GraphStore, list[LoadReport]]) -> None:
+    _, reports = loaded
+    # first load: everything created; the topics then update the 336 projects (hand count
+    # from the files: 1,819 organisations and 336 projects, pycountry's 249 countries)
+    changes = [(r.nodes_created, r.nodes_updated, r.nodes_unchanged) for r in reports]
+    assert changes == [(249, 0, 0), (1819 + 336, 0, 0), (0, 336, 0)]
+
+
+def test_a_reload_with_empty_or_placeholder_names_keeps_the_names(
+    loaded: tuple[GraphStore, list[LoadReport]], tmp_path: Path
+) -> None:
+    store, _ = loaded
+    # rows 2-4 of participations_with_names.csv: OPTIQGAIN LTD, TOTALFORSVARETS FORSKNINGSINSTITUT, …
+    pics = [r["organisationID"] for r in _rows()[:3]]
+    names = {r["organisationID"]: r["name"] for r in _rows()}
+    (tmp_path / "poor.csv").write_text(
+        f"organisationID,name,shortName\n{pics[0]},,\n{pics[1]},unknown,-\n{pics[2]},{pics[2]},NEW\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "poor.yaml").write_text(
+        "source: {path: poor.csv}\n"
+        "nodes:\n"
+        "  - label: Institution\n"
+        "    partial: true\n"
+        "    key: organisationID\n"
+        "    properties: {name: name, acronym: shortName}\n"
+        "    merge: {acronym: keep_existing}\n",
+        encoding="utf-8",
+    )
+    report = next(ingest_many(store, [LoadJob(tmp_path / "poor.yaml")]))
+    assert report.loaded, report.errors
+    rows = store.query(
+        "MATCH (o:Institution) WHERE o.id IN $pics RETURN o.id AS id, o.name AS name, o.acronym AS acronym",
+        {"pics": pics},
+    )
+    assert {r["id"]: r["name"] for r in rows} == {p: names[p] for p in pics}
+    short = {r["organisationID"]: r["shortName"] for r in _rows()}
+    assert {r["id"]: r["acronym"] for r in rows} == {
+        p: short[p] for p in pics
+    }  # keep_existing: NEW not taken
