@@ -84,8 +84,11 @@ def node_upsert_cypher(
     WITH r WHERE o IS NULL
     CREATE (n:`BilateralCentre`:`TransferCentre`:`Institution` {`id`: r.k})
     SET n += r.p, n.sources = r.s
-    >>> print(node_upsert_cypher(nt, fill=["name"], longer=["note"]).splitlines()[-1])
-    SET n.`name` = coalesce(n.`name`, r.f.`name`), n.`note` = CASE WHEN n.`note` IS NULL OR size(toString(r.l.`note`)) > size(toString(n.`note`)) THEN coalesce(r.l.`note`, n.`note`) ELSE n.`note` END
+    >>> last = node_upsert_cypher(nt, fill=["name"], longer=["note"]).splitlines()[-1]
+    >>> print(last.replace("), n.", "),\\n n.").replace(" THEN", "\\n THEN"))
+    SET n.`name` = coalesce(n.`name`, r.f.`name`),
+     n.`note` = CASE WHEN n.`note` IS NULL OR size(toString(r.l.`note`)) > size(toString(n.`note`))
+     THEN coalesce(r.l.`note`, n.`note`) ELSE n.`note` END
     """
     extra = [label for label in nt.labels if label != nt.key_label]
     key_label, key = labels_clause([nt.key_label]), ident(nt.key)

@@ -208,3 +208,27 @@ def test_a_reload_with_empty_or_placeholder_names_keeps_the_names(
     assert {r["id"]: r["acronym"] for r in rows} == {
         p: short[p] for p in pics
     }  # keep_existing: NEW not taken
+
+
+def test_actor_network_ties_every_pair_of_every_project(loaded: tuple[GraphStore, list[LoadReport]]) -> None:
+    from itertools import combinations
+
+    from graph.analytics.actors import PROJECT_TIE, actor_network
+
+    store, _ = loaded
+    members: dict[str, set[str]] = defaultdict(set)
+    for r in _rows():
+        members[r["projectID"]].add(r["organisationID"])
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    for orgs in members.values():  # Newman: 1/(n-1) per pair of a project of n
+        for pair in combinations(sorted(orgs), 2):
+            weights[pair] += 1 / (len(orgs) - 1)
+    assert len(weights) == 21541  # the CSV's organisation pairs; 106 projects have more than 10 participants
+    A = actor_network(store.to_networkx())
+    assert A.graph["left_out"] == {"groups": 0, "ties": 0, "star_groups": 0}
+    key = {n: str(n).split(":", 1)[1] for n in A}  # projection ids are "Label:key"
+    tied = {tuple(sorted((key[u], key[v]))) for u, v, d in A.edges(data=True) if PROJECT_TIE in d["types"]}
+    assert len(tied) == len(weights)
+    for u, v, d in A.edges(data=True):
+        pair = tuple(sorted((key[u], key[v])))
+        assert abs(d["weight"] - weights[pair]) < 1e-9  # no other tie between organisations here
