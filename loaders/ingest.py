@@ -33,6 +33,7 @@ from graph.checks import (
 )
 from graph.cypher.grouping import GroupedRecords, group_records, source_list
 from graph.existing import existing_keys, existing_records
+from graph.existing import existing_keys as stored_keys
 from graph.gcpause import paused_gc
 from graph.store import GraphStore
 from loaders.mapping import compile_mapping
@@ -309,7 +310,7 @@ def _node_changes(store: GraphStore, nodes: list[NodeRecord]) -> tuple[int, int 
     found: set[tuple[str, Any]] = set()
     for label, values in keys.items():
         kl = schema.node(label).key_label
-        found.update((kl, k) for k in existing_keys(store, label, values))
+        found.update((kl, k) for k in stored_keys(store, label, values))
     created = len(by_slot) - len(found)
     if len(found) > CHANGE_COUNT_LIMIT:
         return created, None, None
