@@ -45,6 +45,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from graph.analytics._sparse import gc_paused
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = ["PARTITIONS", "PROJECT_TIE", "actor_network", "project_weights"]
@@ -181,6 +182,11 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
     >>> A.nodes["Institution:a"]["country"], A.nodes["Institution:a"]["region"]
     ('TH', 'East Asia & Pacific')
     """
+    with gc_paused():  # millions of small dicts, none in cycles: the collector only slows it
+        return _actor_network(G, max_group)
+
+
+def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     A = nx.DiGraph()
     actors = [n for n in G if _has(G, n, _ACTOR_LABELS)]
     for node in actors:
@@ -214,14 +220,20 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
         if u in A and v in A:
             tie(u, v, str(d.get("type", "")))
     nodes, W, _ = project_weights(G, set(A))
+    fresh = []  # pairs tied by projects only: added at once, their types set here
     for i, j, w in zip(W.row.tolist(), W.col.tolist(), W.data.tolist(), strict=True):
         u, v = nodes[i], nodes[j]
+        if not (A.has_edge(u, v) or A.has_edge(v, u)):
+            fresh.append((u, v, {"weight": w, "types": [PROJECT_TIE]}))
+            fresh.append((v, u, {"weight": w, "types": [PROJECT_TIE]}))
+            continue
         for a, b in ((u, v), (v, u)):
             if A.has_edge(a, b):
                 A[a][b]["weight"] += w
             else:
                 A.add_edge(a, b, weight=w)
             types[(a, b)].add(PROJECT_TIE)
+    A.add_edges_from(fresh)
     left_groups = left_ties = star_groups = 0
     for group in G:
         if not _has(G, group, _GROUP_LABELS):
@@ -247,7 +259,7 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
             tie(u, v, "CO_AFFILIATION")
             tie(v, u, "CO_AFFILIATION")
     for (u, v), kinds in types.items():
-        A[u][v]["types"] = sorted(kinds)
+        A[u][v]["types"] = sorted(kinds.union(A[u][v].get("types", ())))
     A.graph["left_out"] = {"groups": left_groups, "ties": left_ties, "star_groups": star_groups}
     A.graph["project_weighting"] = "newman"
     return A

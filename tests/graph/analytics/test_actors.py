@@ -116,3 +116,14 @@ def test_project_ties_add_to_relationship_ties() -> None:
     assert A["Institution:a"]["Institution:b"]["weight"] == 1.5
     assert A["Institution:a"]["Institution:b"]["types"] == ["CO_PARTICIPATION", "OPERATED_BY"]
     assert A["Institution:b"]["Institution:a"]["weight"] == 0.5
+
+
+def test_a_project_pair_also_in_an_agreement_keeps_both_tie_types() -> None:
+    G = _projects({"p": ["a", "b"]})
+    G.add_node("Agreement:m", labels=[NodeLabel.AGREEMENT], key="m", props={})
+    G.add_edge("Institution:a", "Agreement:m", type=RelType.PARTY_TO)
+    G.add_edge("Institution:b", "Agreement:m", type=RelType.PARTY_TO)
+    A = actor_network(G)
+    # the project's 1/(2-1) plus one co-affiliation tie
+    assert A["Institution:a"]["Institution:b"]["weight"] == 2.0
+    assert A["Institution:b"]["Institution:a"]["types"] == ["CO_AFFILIATION", "CO_PARTICIPATION"]
