@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from graph.analytics.runs import LoadProblem, LoadSummary
 from graph.checks import (
@@ -30,8 +31,9 @@ from graph.checks import (
     source_row,
     store_context,
 )
-from graph.cypher.grouping import GroupedRecords, group_records
+from graph.cypher.grouping import GroupedRecords, group_records, source_list
 from graph.existing import existing_keys, existing_records
+from graph.existing import existing_keys as stored_keys
 from graph.gcpause import paused_gc
 from graph.store import GraphStore
 from loaders.mapping import compile_mapping
@@ -39,10 +41,14 @@ from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
 from ontology.record_errors import RecordError
-from ontology.records import NodeRecord, RelationshipRecord
+from ontology.records import MergePolicy, NodeRecord, RelationshipRecord, is_placeholder
 from ontology.schema import GraphSchema, SchemaError
 
-__all__ = ["LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many"]
+__all__ = ["CHANGE_COUNT_LIMIT", "LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many"]
+
+#: Up to this many already-stored nodes, a load reads them before writing to tell updated
+#: from unchanged nodes; above it, only created nodes are counted (a key lookup).
+CHANGE_COUNT_LIMIT = 50_000
 
 
 class Shacl(StrEnum):
@@ -75,6 +81,13 @@ class LoadReport:
     errors: list[RecordError] = field(default_factory=list)
     loaded: bool = False
     skipped_rows: int = 0
+    #: rows of ``existing_only`` blocks whose node did not exist (not written, not an error)
+    not_existing: int = 0
+    #: distinct nodes the write created, changed, and left as they were (`_node_changes`;
+    #: ``updated``/``unchanged`` are None above `CHANGE_COUNT_LIMIT` stored nodes)
+    nodes_created: int = 0
+    nodes_updated: int | None = None
+    nodes_unchanged: int | None = None
     shacl: str = "not run"
     #: time spent on this mapping (its phases; not the time it waited, read ahead, for
     #: the mappings before it to be written)
@@ -186,6 +199,7 @@ def _map(
         if progress is not None:
             progress(batch.rows)
     batch.errors.extend(compiled.conflicting_keys(batch.nodes))  # one key, two values in a file
+    batch.errors.extend(compiled.conflicting_keys(batch.existing_only))
     report.rows = batch.rows
     grouped = None
     if not batch.errors:
@@ -199,8 +213,10 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
     """Check mapped records in the context of the store; the problems go to the report."""
     report, batch = mapped.report, mapped.batch
     mapped_at = time.perf_counter()
-    errors = list(batch.errors)
     schema = store.schema
+    if batch.existing_only:
+        _keep_existing(store, mapped)
+    errors = list(batch.errors)
     needed = unproduced_ends(batch.relationships, batch.nodes, schema=schema)
     missing = {
         (label, key)
@@ -230,6 +246,82 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
     report.phases["check"] = time.perf_counter() - mapped_at
 
 
+def _keep_existing(store: GraphStore, mapped: _Mapped) -> None:
+    """Move the ``existing_only`` records whose node exists (stored, or made by this load)
+    into the nodes to write; count the others in ``not_existing``."""
+    schema, batch = store.schema, mapped.batch
+    produced = {(schema.node(n.label).key_label, n.key) for n in batch.nodes if n.label in schema.nodes}
+    asked: dict[str, set[object]] = {}
+    for node in batch.existing_only:
+        if node.label in schema.nodes and (schema.node(node.label).key_label, node.key) not in produced:
+            asked.setdefault(node.label, set()).add(node.key)
+    stored = {label: existing_keys(store, label, keys) for label, keys in asked.items()}
+    kept = [
+        n
+        for n in batch.existing_only
+        if n.label in schema.nodes
+        and ((schema.node(n.label).key_label, n.key) in produced or n.key in stored.get(n.label, ()))
+    ]
+    mapped.report.not_existing = len(batch.existing_only) - len(kept)
+    batch.nodes.extend(kept)
+    batch.existing_only = []
+    if kept and not batch.errors:
+        with contextlib.suppress(SchemaError):
+            mapped.grouped = group_records(schema, batch.nodes, batch.relationships)
+
+
+def _changes(record: NodeRecord, stored: NodeRecord | None) -> bool:
+    """Whether writing `record` would change the stored node (merge policies considered)."""
+    if stored is None:
+        return True
+    old = stored.properties
+    if not set(source_list(record.properties.get("sources"))) <= set(source_list(old.get("sources"))):
+        return True
+    for name, value in record.properties.items():
+        if name == "sources":
+            continue
+        have = old.get(name)
+        policy = record.merge.get(name, MergePolicy.PREFER_NEW)
+        if is_placeholder(value, record.key) or policy == MergePolicy.KEEP_EXISTING:
+            if have is None:
+                return True
+        elif policy == MergePolicy.KEEP_LONGER:
+            if have is None or len(str(value)) > len(str(have)):
+                return True
+        elif have != value and not (isinstance(value, tuple | list) and list(value) == have):
+            return True
+    return False
+
+
+def _node_changes(store: GraphStore, nodes: list[NodeRecord]) -> tuple[int, int | None, int | None]:
+    """Distinct nodes of `nodes` the write creates, updates and leaves unchanged.
+
+    One key lookup per label tells the created ones; when at most `CHANGE_COUNT_LIMIT` are
+    stored, their properties are read to tell updated from unchanged (else both are None).
+    Relationships are not counted (it would take a lookup of every pair of ends).
+    """
+    schema = store.schema
+    by_slot: dict[tuple[str, Any], list[NodeRecord]] = {}
+    keys: dict[str, set[Any]] = {}
+    for node in nodes:
+        if node.label in schema.nodes:
+            by_slot.setdefault((schema.node(node.label).key_label, node.key), []).append(node)
+            keys.setdefault(node.label, set()).add(node.key)
+    found: set[tuple[str, Any]] = set()
+    for label, values in keys.items():
+        kl = schema.node(label).key_label
+        found.update((kl, k) for k in stored_keys(store, label, values))
+    created = len(by_slot) - len(found)
+    if len(found) > CHANGE_COUNT_LIMIT:
+        return created, None, None
+    wanted: dict[str, set[Any]] = {}
+    for kl, key in found:
+        wanted.setdefault(kl, set()).add(key)
+    stored = {(schema.node(r.label).key_label, r.key): r for r in existing_records(store, wanted, None)[0]}
+    updated = sum(1 for slot in found if any(_changes(r, stored.get(slot)) for r in by_slot[slot]))
+    return created, updated, len(found) - updated
+
+
 def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size: int) -> LoadReport:
     """Write checked records atomically, or nothing when the check refused them."""
     report, batch = mapped.report, mapped.batch
@@ -239,6 +331,8 @@ def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size
         return report
     bad = {(e.file, e.row) for e in report.errors}
     report.skipped_rows = len(bad)
+    counted = _without_rows(batch, bad)[0] if bad else batch.nodes
+    report.nodes_created, report.nodes_updated, report.nodes_unchanged = _node_changes(store, counted)
     if mapped.grouped is not None and not bad:
         written = store.upsert_grouped(mapped.grouped, batch_size=batch_size, atomic=True)
     else:

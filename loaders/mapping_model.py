@@ -20,11 +20,11 @@ Examples
 >>> m.nodes[0].key.column, m.nodes[0].properties["name"].template
 ('iso2', '{name_en}')
 >>> parse_mapping("source: {path: x.csv}\\nnodes:\\n  - {label: Country, key: iso2, colour: red}\\n",
-...               name="bad.yaml")
+...               name="bad.yaml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 loaders.errors.MappingError: invalid mapping:
-  bad.yaml:3: nodes[0].colour: unknown option (allowed: label, key, properties, when, for_each, once, partial)
+  bad.yaml:3: nodes[0].colour: unknown option (allowed: label, key, properties, when, for_each, once, ...)
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from pydantic import (
 
 from loaders.errors import MappingError
 from loaders.transforms import TRANSFORMS
+from ontology.records import MergePolicy
 from ontology.schema import Datatype
 
 __all__ = [
@@ -214,7 +215,13 @@ class NodeBlock(_Model):
     such as an initiative, or the group table repeated in a membership list: later
     rows' values and sources for that key are ignored); ``partial`` allows leaving
     required properties unmapped (the block adds properties to nodes another source
-    creates).
+    creates); ``existing_only`` (implies ``partial``) only updates nodes that exist when
+    the load is written (stored, or made by another block of the same load): rows whose
+    key names no such node are skipped and counted, never created (a table of all 35,000
+    H2020 projects adds call topics to the few hundred loaded ones).  ``merge`` gives
+    properties a policy against the stored value (`MergePolicy`: ``prefer_new``, the
+    default, ``keep_existing`` or ``keep_longer``); under every policy a stored value is
+    never replaced by an empty cell or a placeholder.
     """
 
     label: str
@@ -224,6 +231,8 @@ class NodeBlock(_Model):
     for_each: ForEach | None = None
     once: bool = False
     partial: bool = False
+    existing_only: bool = False
+    merge: dict[str, MergePolicy] = Field(default_factory=dict)
 
 
 class EndpointSpec(_Model):

@@ -6,6 +6,8 @@ Examples
 'GR'
 >>> TRANSFORMS["collapse_whitespace"]("  a   b ")
 'a b'
+>>> TRANSFORMS["first_segment"]("MSCA-IF-2019")
+'MSCA'
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ def _collapse(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _first_segment(value: Any) -> str:
+    """The text before the first ``-``: an EU call topic's programme (``ICT-37-2015-1``: ``ICT``)."""
+    return str(value).strip().split("-", 1)[0]
+
+
 #: Named transforms a mapping may apply (``transform: upper``) before datatype conversion.
 TRANSFORMS: dict[str, Converter] = {
     "upper": lambda v: str(v).upper(),
@@ -44,4 +51,5 @@ TRANSFORMS: dict[str, Converter] = {
     "title": lambda v: str(v).title(),
     "collapse_whitespace": _collapse,
     "iso3_to_iso2": _iso3_to_iso2,
+    "first_segment": _first_segment,
 }

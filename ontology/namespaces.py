@@ -49,6 +49,8 @@ PREFIXES: Mapping[str, str] = MappingProxyType(
         "dcterms": "http://purl.org/dc/terms/",
         "prov": "http://www.w3.org/ns/prov#",
         "odrl": "http://www.w3.org/ns/odrl/2/",
+        "frapo": "http://purl.org/cerif/frapo/",
+        "vivo": "http://vivoweb.org/ontology/core#",
         "sh": "http://www.w3.org/ns/shacl#",
         "owl": "http://www.w3.org/2002/07/owl#",
         "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -8,9 +8,55 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
-__all__ = ["NodeRecord", "RelationshipRecord"]
+__all__ = ["PLACEHOLDERS", "MergePolicy", "NodeRecord", "RelationshipRecord", "is_placeholder"]
+
+
+class MergePolicy(StrEnum):
+    """How a node property loaded again meets the value already stored.
+
+    Whatever the policy, a value is never replaced by an empty one (empty cells are not
+    written) or by a placeholder (`is_placeholder`): a placeholder only fills a property
+    the node does not have yet.
+    """
+
+    #: the new value replaces the stored one (the default)
+    PREFER_NEW = "prefer_new"
+    #: the stored value stays; the new one only fills a missing property
+    KEEP_EXISTING = "keep_existing"
+    #: the longer text wins (ties keep the stored value)
+    KEEP_LONGER = "keep_longer"
+
+
+#: Texts that stand for a missing value (compared trimmed and lower-cased).  ``NA`` is not
+#: one of them: it is Namibia's country code.
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {"n/a", "unknown", "(unknown)", "none", "null", "-", "--", "?", "tbd", "placeholder",
+     "not available", "(not stated in source)", "(no name)", "no name"}
+)  # fmt: skip
+
+
+def is_placeholder(value: Any, key: Any = None) -> bool:
+    """True for a text standing for a missing value: blank, one of `PLACEHOLDERS`, or the
+    node's own `key` (a name that is just the identifier).
+
+    Examples
+    --------
+    >>> is_placeholder(" Unknown "), is_placeholder("999627875", "999627875"), is_placeholder("NA")
+    (True, True, False)
+    >>> is_placeholder(12), is_placeholder("FOI", "999627875")
+    (False, False)
+    """
+    if value.__class__ is not str:
+        return False
+    text = value.strip()
+    return not text or text.lower() in PLACEHOLDERS or (key is not None and text == str(key))
+
+
+_NO_POLICY: Mapping[str, MergePolicy] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +70,8 @@ class NodeRecord:
     label: str
     key: Any
     properties: Mapping[str, Any] = field(default_factory=dict)
+    #: merge policy of some properties against the stored node (default: `MergePolicy.PREFER_NEW`)
+    merge: Mapping[str, MergePolicy] = _NO_POLICY
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class TN(_namespace.DefinedNamespace):
     MemorandumOfUnderstanding: URIRef  # Memorandum of understanding / 谅解备忘录
     NationalTransferCentre: URIRef  # National international technology transfer centre / 国家级国际技术转移中心
     OnlinePlatform: URIRef  # Online platform / 线上平台
+    Project: URIRef  # Collaboration project / 合作项目
     RegionalTransferCentre: URIRef  # Regional technology transfer centre / 区域技术转移中心
     ResearchInstitute: URIRef  # Research institute / 科研院所
     Scientist: URIRef  # Scientist / 科学家
@@ -88,6 +89,7 @@ class TN(_namespace.DefinedNamespace):
     participatesIn: URIRef  # participates in / 参加
     partyTo: URIRef  # party to / 协议方
     seeks: URIRef  # seeks / 寻求
+    takesPartIn: URIRef  # takes part in / 参与项目
 
     # Datatype properties
     acronym: URIRef  # acronym / 简称
@@ -117,6 +119,8 @@ class TN(_namespace.DefinedNamespace):
     brokerageRepresentativeZ: URIRef  # brokerage z-score: representative / 经纪角色z值：代表者
     brokerageTotal: URIRef  # brokerage: total / 经纪角色：总计
     brokerageTotalZ: URIRef  # brokerage z-score: total / 经纪角色z值：总计
+    callTopic: URIRef  # call topic / 招标主题
+    callTopicTitle: URIRef  # call topic title / 招标主题名称
     city: URIRef  # city / 城市
     community: URIRef  # community / 社区
     communityParticipation: URIRef  # community participation / 社区参与系数
@@ -142,6 +146,7 @@ class TN(_namespace.DefinedNamespace):
     modularity: URIRef  # modularity / 模块度
     name: URIRef  # name / 名称
     nameZh: URIRef  # Chinese name / 中文名称
+    netAmount: URIRef  # net amount / 净额
     nodeCount: URIRef  # node count / 节点数
     notation: URIRef  # notation / 分类号
     note: URIRef  # note / 备注
@@ -149,6 +154,8 @@ class TN(_namespace.DefinedNamespace):
     pagerank: URIRef  # PageRank / PageRank值
     parameters: URIRef  # parameters / 运行参数
     partition: URIRef  # partition / 分组依据
+    programme: URIRef  # programme / 资助计划
+    projectRole: URIRef  # project role / 项目角色
     province: URIRef  # province / 省份
     readinessLevel: URIRef  # technology readiness level / 技术成熟度
     region: URIRef  # World Bank region / 世界银行区域
@@ -165,6 +172,7 @@ class TN(_namespace.DefinedNamespace):
     status: URIRef  # status / 状态
     synthetic: URIRef  # synthetic / 合成数据
     title: URIRef  # title / 标题
+    totalCost: URIRef  # total cost / 总成本
     unit: URIRef  # unit / 单位
     value: URIRef  # value as stated / 数值（原文）
     website: URIRef  # website / 网站
@@ -195,6 +203,7 @@ class TN(_namespace.DefinedNamespace):
     FundingShape: URIRef
     InstitutionShape: URIRef
     NotInFutureShape: URIRef
+    ProjectShape: URIRef
     ProvenanceShape: URIRef
     RelationshipPropertiesShape: URIRef
     RetrievedProperty: URIRef
@@ -237,6 +246,7 @@ class NodeLabel(StrEnum):
     MEMORANDUM_OF_UNDERSTANDING = "MemorandumOfUnderstanding"
     NATIONAL_TRANSFER_CENTRE = "NationalTransferCentre"
     ONLINE_PLATFORM = "OnlinePlatform"
+    PROJECT = "Project"
     REGIONAL_TRANSFER_CENTRE = "RegionalTransferCentre"
     RESEARCH_INSTITUTE = "ResearchInstitute"
     SCIENTIST = "Scientist"
@@ -277,6 +287,7 @@ class RelType(StrEnum):
     PARTICIPATES_IN = "PARTICIPATES_IN"
     PARTY_TO = "PARTY_TO"
     SEEKS = "SEEKS"
+    TAKES_PART_IN = "TAKES_PART_IN"
 
 
 class PropertyName(StrEnum):
@@ -309,6 +320,8 @@ class PropertyName(StrEnum):
     BROKERAGE_REPRESENTATIVE_Z = "brokerageRepresentativeZ"
     BROKERAGE_TOTAL = "brokerageTotal"
     BROKERAGE_TOTAL_Z = "brokerageTotalZ"
+    CALL_TOPIC = "callTopic"
+    CALL_TOPIC_TITLE = "callTopicTitle"
     CITY = "city"
     COMMUNITY = "community"
     COMMUNITY_PARTICIPATION = "communityParticipation"
@@ -334,6 +347,7 @@ class PropertyName(StrEnum):
     MODULARITY = "modularity"
     NAME = "name"
     NAME_ZH = "nameZh"
+    NET_AMOUNT = "netAmount"
     NODE_COUNT = "nodeCount"
     NOTATION = "notation"
     NOTE = "note"
@@ -341,6 +355,8 @@ class PropertyName(StrEnum):
     PAGERANK = "pagerank"
     PARAMETERS = "parameters"
     PARTITION = "partition"
+    PROGRAMME = "programme"
+    PROJECT_ROLE = "projectRole"
     PROVINCE = "province"
     READINESS_LEVEL = "readinessLevel"
     REGION = "region"
@@ -358,6 +374,7 @@ class PropertyName(StrEnum):
     STATUS = "status"
     SYNTHETIC = "synthetic"
     TITLE = "title"
+    TOTAL_COST = "totalCost"
     UNIT = "unit"
     VALUE = "value"
     WEBSITE = "website"

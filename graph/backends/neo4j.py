@@ -392,7 +392,7 @@ class Neo4jStore:
     def _node_statements(self, groups: Mapping[str, NodeGroup], batch_size: int) -> list[Statement]:
         out: list[Statement] = []
         for g in groups.values():
-            cypher = node_upsert_cypher(g.node_type)
+            cypher = node_upsert_cypher(g.node_type, fill=g.fill, longer=g.longer)
             out.extend(Statement(cypher, {"rows": list(b)}) for b in chunks(g.param_rows(), batch_size))
         return out
 

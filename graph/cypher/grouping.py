@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.cypher.identifiers import SCALARS, plain_value
-from ontology.records import NodeRecord, RelationshipRecord
+from ontology.records import MergePolicy, NodeRecord, RelationshipRecord, is_placeholder
 from ontology.schema import GraphSchema, NodeType, RelationshipType, SchemaError
 
 __all__ = [
@@ -59,11 +59,19 @@ def source_list(value: Any) -> list[str]:
 
 @dataclass(slots=True)
 class NodeGroup:
-    """Rows of one node type, deduplicated by key (later properties win, sources merged)."""
+    """Rows of one node type, deduplicated by key (later properties win, sources merged).
+
+    A row is ``{k, p, s}``, plus ``f`` (values that only fill a missing property:
+    placeholders and ``keep_existing`` values) and ``l`` (``keep_longer`` values) when a
+    record of the group has such values; `fill` and `longer` name those properties
+    (see `graph.cypher.statements.node_upsert_cypher`).
+    """
 
     node_type: NodeType
     rows: dict[Any, dict[str, Any]] = field(default_factory=dict)
     allowed: frozenset[str] = field(default=frozenset(), init=False)
+    fill: set[str] = field(default_factory=set)
+    longer: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.allowed = self.node_type.property_names
@@ -84,16 +92,58 @@ class NodeGroup:
             raise SchemaError(f"{nt.label} record without a key")
         key = record.key if type(record.key) in SCALARS else plain_value(record.key)
         sources = source_list(raw_sources)
+        fill, longer = self._policies(record, props, key)
         old = self.rows.get(key)
         if old is None:
-            self.rows[key] = {"k": key, "p": props, "s": sources}
+            row = self.rows[key] = {"k": key, "p": props, "s": sources}
+            if fill:
+                row["f"] = fill
+            if longer:
+                row["l"] = longer
         else:
+            for name in props:  # a real value replaces a weaker one of an earlier record
+                old.get("f", {}).pop(name, None)
+                old.get("l", {}).pop(name, None)
             old["p"].update(props)
+            for name, value in fill.items():
+                if name not in old["p"]:
+                    old.setdefault("f", {}).setdefault(name, value)
+            for name, value in longer.items():
+                if name not in old["p"]:
+                    kept = old.setdefault("l", {}).get(name)
+                    if kept is None or len(str(value)) > len(str(kept)):
+                        old["l"][name] = value
             old["s"] = dedupe([*old["s"], *sources])
 
+    def _policies(
+        self, record: NodeRecord, props: dict[str, Any], key: Any
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Move the values that must not overwrite a stored one out of `props`."""
+        fill: dict[str, Any] = {}
+        longer: dict[str, Any] = {}
+        merge = record.merge
+        for name in [n for n, v in props.items() if v.__class__ is str and is_placeholder(v, key)]:
+            fill[name] = props.pop(name)
+        if merge:
+            for name, policy in merge.items():
+                if name not in props:
+                    continue
+                if policy == MergePolicy.KEEP_EXISTING:
+                    fill[name] = props.pop(name)
+                elif policy == MergePolicy.KEEP_LONGER:
+                    longer[name] = props.pop(name)
+        self.fill.update(fill)
+        self.longer.update(longer)
+        return fill, longer
+
     def param_rows(self) -> list[dict[str, Any]]:
-        """Parameter rows ``{k, p, s}``."""
-        return list(self.rows.values())
+        """Parameter rows ``{k, p, s}`` (with ``f`` and ``l`` maps when the group has policies)."""
+        rows = list(self.rows.values())
+        if self.fill or self.longer:
+            for row in rows:
+                row.setdefault("f", {})
+                row.setdefault("l", {})
+        return rows
 
 
 @dataclass(slots=True)

@@ -6,6 +6,8 @@ values are parameters (``UNWIND $rows``).  Backends add their DDL and their quir
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from graph.cypher.grouping import RelGroup
 from graph.cypher.identifiers import ident, labels_clause
 from ontology.schema import NodeType
@@ -25,8 +27,34 @@ _MERGE_SOURCES = (
 )
 
 
-def node_upsert_cypher(nt: NodeType, param: str = "rows", *, create_apart: bool = False) -> str:
+def _policy_sets(fill: Iterable[str], longer: Iterable[str]) -> str:
+    """SET items for the merge policies: ``r.f`` fills missing properties only, ``r.l``
+    replaces a stored text only when longer (`graph.cypher.grouping.NodeGroup`)."""
+    items = [f"n.{ident(name)} = coalesce(n.{ident(name)}, r.f.{ident(name)})" for name in sorted(fill)]
+    for name in sorted(longer):
+        old, new = f"n.{ident(name)}", f"r.l.{ident(name)}"
+        items.append(
+            f"{old} = CASE WHEN {old} IS NULL OR size(toString({new})) > size(toString({old}))"
+            f" THEN coalesce({new}, {old}) ELSE {old} END"
+        )
+    return ", ".join(items)
+
+
+def node_upsert_cypher(
+    nt: NodeType,
+    param: str = "rows",
+    *,
+    create_apart: bool = False,
+    fill: Iterable[str] = (),
+    longer: Iterable[str] = (),
+) -> str:
     """UNWIND + MERGE of nodes of one type on ``(key_label, key)``; rows are ``{k, p, s}``.
+
+    Merge policies (`ontology.records.MergePolicy`): rows may also carry ``f``, values of
+    the properties `fill` that are written only where the node has none (placeholders,
+    ``keep_existing``), and ``l``, values of the properties `longer` that replace a stored
+    text only when longer (``keep_longer``).  Values stay parameters; only the (checked)
+    property names are spliced.
 
     With `create_apart` (FalkorDB), a type with labels beyond its key label updates the
     stored nodes first, then creates the missing ones with all their labels at once: in
@@ -56,27 +84,36 @@ def node_upsert_cypher(nt: NodeType, param: str = "rows", *, create_apart: bool 
     WITH r WHERE o IS NULL
     CREATE (n:`BilateralCentre`:`TransferCentre`:`Institution` {`id`: r.k})
     SET n += r.p, n.sources = r.s
+    >>> last = node_upsert_cypher(nt, fill=["name"], longer=["note"]).splitlines()[-1]
+    >>> print(last.replace("), n.", "),\\n n.").replace(" THEN", "\\n THEN"))
+    SET n.`name` = coalesce(n.`name`, r.f.`name`),
+     n.`note` = CASE WHEN n.`note` IS NULL OR size(toString(r.l.`note`)) > size(toString(n.`note`))
+     THEN coalesce(r.l.`note`, n.`note`) ELSE n.`note` END
     """
     extra = [label for label in nt.labels if label != nt.key_label]
     key_label, key = labels_clause([nt.key_label]), ident(nt.key)
     merge_sources = _MERGE_SOURCES.format(v="n", p="r.p", src="r.s")
+    policy = _policy_sets(fill, longer)
+    policy_lines = [f"SET {policy}"] if policy else []
     if not (create_apart and extra):
         lines = [f"UNWIND ${param} AS r", f"MERGE (n{key_label} {{{key}: r.k}})"]
         if extra:
             lines.append(f"SET n{labels_clause(extra)}")
-        return "\n".join([*lines, merge_sources])
+        return "\n".join([*lines, merge_sources, *policy_lines])
     return "\n".join(
         [
             f"UNWIND ${param} AS r",
             f"MATCH (n{key_label} {{{key}: r.k}})",
             f"SET n{labels_clause(extra)}",
             merge_sources,
+            *policy_lines,
             f"WITH count(*) AS _stored_{param}",
             f"UNWIND ${param} AS r",
             f"OPTIONAL MATCH (o{key_label} {{{key}: r.k}})",
             "WITH r WHERE o IS NULL",
             f"CREATE (n{labels_clause(list(nt.labels))} {{{key}: r.k}})",
             "SET n += r.p, n.sources = r.s",
+            *policy_lines,
         ]
     )
 

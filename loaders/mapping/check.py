@@ -150,13 +150,19 @@ def check_mapping(spec: MappingSpec, schema: GraphSchema) -> list[str]:
             _check_constant(spec.where(*where, "key"), block.key, key_converter(node, block.key), issues)
         for name, value in block.properties.items():
             _check_value(spec, (*where, "properties", name), value, issues)
+        for name in block.merge:
+            if name == node.key or name not in {p.name for p in node.properties} or name == "sources":
+                issues.append(
+                    f"{spec.where(*where, 'merge', name)}: merge policy for {name!r}, which is not a property"
+                    f" of node type {block.label!r} that a load can set"
+                )
         _check_props(
             spec,
             where,
             f"node type {block.label!r}",
             node.properties,
             block.properties,
-            block.partial,
+            block.partial or block.existing_only,
             node.key,
             issues,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,7 +25,7 @@ from loaders.mapping.values import (
 from loaders.mapping_model import MappingSpec, NodeBlock, RelationshipBlock, ValueSpec, load_mapping
 from loaders.readers import EXTRA_CELLS, SourceRecord, detect_format, read
 from ontology.record_errors import RecordError
-from ontology.records import NodeRecord, RelationshipRecord
+from ontology.records import MergePolicy, NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, PropertySpec
 from ontology.values import converter_for, parse_date
 
@@ -52,10 +52,13 @@ class MappedBatch:
     origins: list[Origin] = field(default_factory=list)  # parallel to `relationships`
     errors: list[RecordError] = field(default_factory=list)
     rows: int = 0
+    #: nodes of ``existing_only`` blocks: written only where the node exists (`loaders.ingest`)
+    existing_only: list[NodeRecord] = field(default_factory=list)
 
     def extend(self, other: MappedBatch) -> None:
         """Append the contents of `other`."""
         self.nodes.extend(other.nodes)
+        self.existing_only.extend(other.existing_only)
         self.relationships.extend(other.relationships)
         self.origins.extend(other.origins)
         self.errors.extend(other.errors)
@@ -74,6 +77,8 @@ class _NodeBlock:
     once: bool
     for_each: tuple[str, str] | None = None
     seen: set[Any] = field(default_factory=set)
+    existing_only: bool = False
+    merge: Mapping[str, MergePolicy] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -91,15 +96,21 @@ class _RelBlock:
 
 
 def _compile_props(
-    mapped: dict[str, ValueSpec], props: Sequence[PropertySpec], nulls: frozenset[str], owner: str
+    mapped: dict[str, ValueSpec],
+    props: Sequence[PropertySpec],
+    nulls: frozenset[str],
+    owner: str,
+    partial: bool = False,
 ) -> list[tuple[str, Callable[[dict[str, Any]], Any], bool, str | None]]:
+    """Getters of the mapped properties; in a `partial` block an empty required cell is
+    left to the store (the check against the stored node reports it if the node lacks it)."""
     out = []
     for name, value in mapped.items():
         prop = find_prop(props, name)
         nul = frozenset(value.null_values) if value.null_values is not None else nulls
         conv = converter_for(prop, value.datatype, owner)
         compiled = compile_value(value, conv, nul, bool(prop and prop.multiple))
-        out.append((name, compiled.get, bool(prop and prop.required), compiled.label))
+        out.append((name, compiled.get, bool(prop and prop.required) and not partial, compiled.label))
     return out
 
 
@@ -163,9 +174,17 @@ class CompiledMapping:
                 _NodeBlock(
                     label=block.label,
                     key=key,
-                    props=_compile_props(block.properties, node.properties, nulls, block.label),
+                    props=_compile_props(
+                        block.properties,
+                        node.properties,
+                        nulls,
+                        block.label,
+                        block.partial or block.existing_only,
+                    ),
                     when=[compile_condition(c) for c in block.when],
                     once=block.once,
+                    existing_only=block.existing_only,
+                    merge=dict(block.merge),
                     for_each=(block.for_each.column, block.for_each.separator) if block.for_each else None,
                 )
             )
@@ -246,6 +265,7 @@ class CompiledMapping:
         for batch in self.batches(batch_size=1 << 30):
             total.extend(batch)
         total.errors.extend(self.conflicting_keys(total.nodes))
+        total.errors.extend(self.conflicting_keys(total.existing_only))
         return total
 
     def conflicting_keys(self, nodes: Iterable[NodeRecord]) -> list[RecordError]:
@@ -292,7 +312,7 @@ class CompiledMapping:
                     batch = MappedBatch()
         except ReaderError as exc:
             batch.errors.append(RecordError(file, exc.row, None, exc.reason))
-        if batch.rows or batch.errors or batch.nodes:
+        if batch.rows or batch.errors or batch.nodes or batch.existing_only:
             yield batch
 
     def _check_columns(self, record: SourceRecord, file: str, batch: MappedBatch) -> bool:
@@ -439,12 +459,13 @@ class CompiledMapping:
             sources.append(self._sources(record))
         row_sources = sources[0]
         const = self._const_prov
+        out = batch.existing_only if nb.existing_only else batch.nodes
         for key in keys:
             if nb.once:
                 if key in nb.seen:
                     continue
                 nb.seen.add(key)
-            batch.nodes.append(NodeRecord(nb.label, key, {**props, "sources": list(row_sources), **const}))
+            out.append(NodeRecord(nb.label, key, {**props, "sources": list(row_sources), **const}, nb.merge))
 
     def _relationship(
         self,

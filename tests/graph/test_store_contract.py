@@ -17,7 +17,7 @@ from graph.cypher.grouping import group_records
 from graph.cypher.named import NAMED_QUERIES
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from ontology.derive import load_schema
-from ontology.records import NodeRecord, RelationshipRecord
+from ontology.records import MergePolicy, NodeRecord, RelationshipRecord
 from ontology.schema import SchemaError
 
 
@@ -149,6 +149,64 @@ def test_sources_are_merged_without_duplicates(store: GraphStore) -> None:
     store.upsert_nodes([NodeRecord("Country", "CN", {"name": "China"})])
     rows = store.query("MATCH (c:Country) RETURN c.sources AS s, c.name AS name")
     assert rows == [{"s": ["a", "b", "c"], "name": "China"}]
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_placeholders_never_replace_stored_values(store: GraphStore, atomic: bool) -> None:
+    # the default policy: an empty cell is not written, a placeholder (or the key itself)
+    # only fills a property the node lacks
+    store.upsert([NodeRecord("Country", "CN", {"name": "China"}), NodeRecord("Country", "TH", {})], [])
+    again = [
+        NodeRecord("Country", "CN", {"name": "unknown"}),
+        NodeRecord("Country", "TH", {"name": "TH"}),  # a name that is just the key: fills only
+        NodeRecord("Country", "VN", {"name": "n/a"}),  # a new node keeps what it is given
+    ]
+    store.upsert(again, [], atomic=atomic)
+    store.upsert([NodeRecord("Country", "CN", {"name": "CN"})], [], atomic=atomic)
+    rows = store.query("MATCH (c:Country) RETURN c.code AS id, c.name AS name ORDER BY id")
+    assert rows == [{"id": "CN", "name": "China"}, {"id": "TH", "name": "TH"}, {"id": "VN", "name": "n/a"}]
+    store.upsert([NodeRecord("Country", "VN", {"name": "Viet Nam"})], [], atomic=atomic)  # a real value wins
+    assert store.query("MATCH (c:Country {code: 'VN'}) RETURN c.name AS n") == [{"n": "Viet Nam"}]
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_merge_policies(store: GraphStore, atomic: bool) -> None:
+    store.upsert([NodeRecord("BilateralCentre", "c1", {"name": "China-Thailand TTC", "partner": "TH"})], [])
+    keep, longer, new = MergePolicy.KEEP_EXISTING, MergePolicy.KEEP_LONGER, MergePolicy.PREFER_NEW
+    records = [
+        NodeRecord(
+            "BilateralCentre", "c1", {"name": "CTTTC", "partner": "LA"}, merge={"name": keep, "partner": new}
+        ),
+        NodeRecord("BilateralCentre", "c2", {"name": "Lao TTC"}, merge={"name": keep}),  # fills a new node
+    ]
+    store.upsert(records, [], atomic=atomic)
+    query = "MATCH (e:BilateralCentre) RETURN e.id AS id, e.name AS name, e.partner AS partner ORDER BY id"
+    assert store.query(query) == [
+        {"id": "c1", "name": "China-Thailand TTC", "partner": "LA"},
+        {"id": "c2", "name": "Lao TTC", "partner": None},
+    ]
+    store.upsert(
+        [NodeRecord("BilateralCentre", "c1", {"name": "C-T"}, merge={"name": longer})], [], atomic=atomic
+    )
+    store.upsert(
+        [NodeRecord("BilateralCentre", "c2", {"name": "China-Lao TTC"}, merge={"name": longer})],
+        [],
+        atomic=atomic,
+    )
+    rows = store.query("MATCH (e:BilateralCentre) RETURN e.name AS name ORDER BY e.id")
+    assert rows == [{"name": "China-Thailand TTC"}, {"name": "China-Lao TTC"}]
+
+
+def test_merge_policies_within_one_batch(store: GraphStore) -> None:
+    # a real value given anywhere in the batch beats a placeholder given before or after it
+    store.upsert_nodes(
+        [
+            NodeRecord("Country", "CN", {"name": "unknown"}),
+            NodeRecord("Country", "CN", {"name": "China"}),
+            NodeRecord("Country", "CN", {"name": "-"}),
+        ]
+    )
+    assert store.query("MATCH (c:Country) RETURN c.name AS n") == [{"n": "China"}]
 
 
 def test_duplicate_records_in_one_batch_merge(store: GraphStore) -> None:

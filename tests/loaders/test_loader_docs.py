@@ -30,7 +30,13 @@ def real_schema() -> GraphSchema:
 
 
 def test_the_doc_has_its_examples() -> None:
-    assert set(_blocks("example")) == {"spreadsheet", "node table", "edge list"}
+    assert set(_blocks("example")) == {
+        "spreadsheet",
+        "node table",
+        "edge list",
+        "cordis participations",
+        "cordis topics",
+    }
     assert set(_blocks("file")) == {"institutions.csv", "links.csv"}
 
 
@@ -84,3 +90,14 @@ def test_edge_list_and_node_table_example(real_schema: GraphSchema, tmp_path: Pa
     dangling = find_dangling(rels, origins, nodes.nodes, lambda label, key: key in countries_in_store,
                              schema=real_schema)  # fmt: skip
     assert [(e.file, e.row, e.column) for e in dangling] == [("institutions.csv", 4, "country")]
+
+
+@pytest.mark.parametrize(
+    ("example", "path"),
+    [("cordis participations", "cordis_participations.yaml"), ("cordis topics", "cordis_topics.yaml")],
+)
+def test_cordis_examples_are_the_shipped_mappings(example: str, path: str, real_schema: GraphSchema) -> None:
+    shipped = DOC.parents[1] / "data" / "examples" / "cordis" / path
+    text = shipped.read_text(encoding="utf-8")
+    assert _blocks("example")[example] == text[text.index("version: 1") :]
+    assert parse_mapping(_blocks("example")[example]).model_dump() == parse_mapping(text).model_dump()

@@ -81,6 +81,8 @@ def send_nodes(
             blob = [header]
             for row in part:
                 p = row["p"]
+                if "f" in row or "l" in row:  # a new node: weaker values fill what is missing
+                    p = {**row.get("l", {}), **row.get("f", {}), **p}
                 blob.append(value(row["k"]))
                 blob.extend([value(p.get(name)) for name in props])
                 blob.append(value(row["s"]))

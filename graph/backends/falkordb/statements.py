@@ -77,7 +77,7 @@ def single_query(
     params: dict[str, Any] = {}
     for i, ng in enumerate(ngroups.values()):
         params[f"n{i}"] = ng.param_rows()
-        cypher = node_upsert_cypher(ng.node_type, f"n{i}", create_apart=True)
+        cypher = node_upsert_cypher(ng.node_type, f"n{i}", create_apart=True, fill=ng.fill, longer=ng.longer)
         parts.append(f"{cypher}\nWITH count(*) AS _n{i}")
     for j, rg in enumerate(rgroups.values()):
         id_s, id_e = ids.get(rg.start.label, {}), ids.get(rg.end.label, {})

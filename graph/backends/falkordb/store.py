@@ -224,8 +224,10 @@ class FalkorDBStore(FalkorDBConnection):
 
     def _write_nodes(self, graph: Any, groups: Mapping[str, NodeGroup], batch_size: int) -> None:
         for group in groups.values():
-            keys = ("k", "p", "s", *group.allowed)
-            cypher = node_upsert_cypher(group.node_type, create_apart=True)
+            keys = ("k", "p", "s", "f", "l", *group.allowed)
+            cypher = node_upsert_cypher(
+                group.node_type, create_apart=True, fill=group.fill, longer=group.longer
+            )
             self._run_batches(cypher, group.param_rows(), batch_size, graph, keys)
 
     def _end_ids(
