@@ -276,6 +276,24 @@ EXAMPLES["co_located"] = (
     "Institution:SCOTTC-MY,...,MY,Institution:CATTC;Institution:SCOTTC,0.28\n",
 )
 
+EXAMPLES["collaboration"] = (
+    _example(
+        "collaboration",
+        "weight",
+        {
+            "country_a": "DE",
+            "country_a_name": "Germany",
+            "country_b": "FR",
+            "country_b_name": "France",
+            "weight": 35.3,
+            "organisation_pairs": 140,
+            "projects": 82,
+        },
+    ),
+    "country_a,country_a_name,country_b,country_b_name,weight,organisation_pairs,projects\n"
+    "DE,Germany,FR,France,35.3,140,82\n",
+)
+
 #: View name -> stable OpenAPI operation id.
 OPERATION_IDS: dict[str, str] = {
     "brokerage": "analytics_brokerage",
@@ -285,6 +303,7 @@ OPERATION_IDS: dict[str, str] = {
     "community_bridges": "analytics_community_bridges",
     "duplicates": "analytics_duplicates",
     "co_located": "analytics_co_located",
+    "collaboration": "analytics_country_collaboration",
     "coverage_gaps": "analytics_coverage_gaps",
     "country_coverage": "analytics_country_coverage",
     "opportunities": "analytics_opportunities",

@@ -37,6 +37,7 @@ from graph.analytics.results import (
     BrokerageResult,
     CentralityResult,
     ChannelsResult,
+    CollaborationResult,
     CommunitiesResult,
     CoverageResult,
     DuplicatesResult,
@@ -54,6 +55,7 @@ __all__ = [
     "BROKERAGE",
     "CENTRALITY",
     "CHANNELS",
+    "COLLABORATION",
     "COMMUNITIES",
     "COVERAGE",
     "DUPLICATES",
@@ -281,6 +283,13 @@ def _communities(s: Session, p: AnalysisParams) -> CommunitiesResult:
     )
 
 
+def _collaboration(s: Session, p: AnalysisParams) -> CollaborationResult:
+    from graph.analytics.collaboration import country_collaboration  # only this analysis needs it
+
+    ties = country_collaboration(s.graph_for(p), s.actors(p))
+    return CollaborationResult(tuple(sorted(ties, key=lambda t: (-t.weight, t.country_a, t.country_b))))
+
+
 def _duplicates(s: Session, p: AnalysisParams) -> DuplicatesResult:
     co_located: list[PairEvidence] = []
     clusters = duplicate_centres(
@@ -408,6 +417,9 @@ CENTRALITY: Analysis[CentralityResult] = Analysis(
 COMMUNITIES: Analysis[CommunitiesResult] = Analysis(
     "communities", "communities", ("max_group", "seed"), _communities, CommunitiesResult
 )
+COLLABORATION: Analysis[CollaborationResult] = Analysis(
+    "collaboration", "country collaboration", ("max_group",), _collaboration, CollaborationResult
+)
 DUPLICATES: Analysis[DuplicatesResult] = Analysis(
     "duplicates",
     "duplicated centres",
@@ -442,6 +454,7 @@ REGISTRY: tuple[Analysis[Any], ...] = (
     STRUCTURAL_HOLES,
     CENTRALITY,
     COMMUNITIES,
+    COLLABORATION,
     DUPLICATES,
     COVERAGE,
     OPPORTUNITIES,

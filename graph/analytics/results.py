@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.analytics.channels import Channel
+from graph.analytics.collaboration import CountryTie
 from graph.analytics.coverage import CountryCoverage, CoverageGap
 from graph.analytics.duplicates import DuplicateCluster, PairEvidence
 from graph.analytics.matching import Match
@@ -32,6 +33,7 @@ __all__ = [
     "BrokerageResult",
     "CentralityResult",
     "ChannelsResult",
+    "CollaborationResult",
     "CommunitiesResult",
     "CoverageResult",
     "DuplicatesResult",
@@ -243,6 +245,13 @@ class OpportunitiesResult:
     partition: str
     k: int
     pairs: tuple[Opportunity, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CollaborationResult:
+    """Country × country collaboration: Newman-weighted ties of their organisations, strongest first."""
+
+    ties: tuple[CountryTie, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ __all__ = [
     "CoLocatedRow",
     "CommunityRow",
     "CountryCoverageRow",
+    "CountryTieRow",
     "CoverageGapRow",
     "DuplicateRow",
     "NodeRow",
@@ -188,3 +189,15 @@ class ChannelRow(BaseModel):
     nodes: list[str]
     node_names: list[str | None]
     hops: list[dict[str, Any]]
+
+
+class CountryTieRow(BaseModel):
+    """Two countries whose organisations collaborate (a domestic tie when both are one country)."""
+
+    country_a: str
+    country_a_name: str | None = None
+    country_b: str
+    country_b_name: str | None = None
+    weight: float = Field(description="Summed Newman collaboration weight of the organisation pairs.")
+    organisation_pairs: int
+    projects: int

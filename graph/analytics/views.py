@@ -23,6 +23,7 @@ from graph.analytics.registry import (
     BROKERAGE,
     CENTRALITY,
     CHANNELS,
+    COLLABORATION,
     COMMUNITIES,
     COVERAGE,
     DUPLICATES,
@@ -35,6 +36,7 @@ from graph.analytics.results import (
     BrokerageResult,
     CentralityResult,
     ChannelsResult,
+    CollaborationResult,
     CommunitiesResult,
     CoverageResult,
     DuplicatesResult,
@@ -49,6 +51,7 @@ from graph.analytics.rows import (
     CoLocatedRow,
     CommunityRow,
     CountryCoverageRow,
+    CountryTieRow,
     CoverageGapRow,
     DuplicateRow,
     OpportunityRow,
@@ -216,6 +219,21 @@ def _co_located_rows(r: DuplicatesResult, names: Names, p: AnalysisParams) -> li
             "score": e.score,
         }
         for e in r.co_located
+    ]
+
+
+def _collaboration_rows(r: CollaborationResult, names: Names, p: AnalysisParams) -> list[Row]:
+    return [
+        {
+            "country_a": t.country_a,
+            "country_a_name": names.group("country", t.country_a),
+            "country_b": t.country_b,
+            "country_b_name": names.group("country", t.country_b),
+            "weight": t.weight,
+            "organisation_pairs": t.organisation_pairs,
+            "projects": t.projects,
+        }
+        for t in r.ties
     ]
 
 
@@ -439,6 +457,20 @@ VIEWS: tuple[View, ...] = (
         "Clusters of possibly duplicated branch centres (same host country or city, overlapping fields and "
         "partners, different parents), each with its pairwise evidence and score.",
         tie="cluster",
+    ),
+    View(
+        "collaboration",
+        "collaboration",
+        COLLABORATION,
+        CountryTieRow,
+        _collaboration_rows,
+        ("country_a", "country_b", "weight", "organisation_pairs", "projects"),
+        "weight",
+        "desc",
+        {"max_group": "max_group"},
+        "Country × country collaboration: organisations of two countries tied through shared projects "
+        "(Newman's 1/(n−1) weight per project), agreements and events.",
+        tie="country_a",
     ),
     View(
         "co_located",

@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from graph.analytics.registry import CENTRALITY, COMMUNITIES
+from graph.analytics.registry import CENTRALITY, COLLABORATION, COMMUNITIES
 from graph.analytics.runs import RunRecord
-from viz.report.graphinfo import fmt, name, population_note
+from viz.report.graphinfo import country_node, fmt, name, population_note
 from viz.report.model import Section, Table
 
 __all__ = ["communities_section"]
@@ -58,4 +58,19 @@ def communities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -
             f"run {run.id}: results.communities.membership, .bridge_edges × results.centrality.pagerank",
         )
     )
+    collaboration = run.get(COLLABORATION)
+    across = [tie for tie in (collaboration.ties if collaboration else ()) if tie.country_a != tie.country_b]
+    if across:
+        section.tables.append(
+            Table(
+                t["collaboration"],
+                ["countries", "weight (Newman)", "organisation pairs", "projects"],
+                [
+                    [f"{name(G, country_node(x.country_a))} – {name(G, country_node(x.country_b))}",
+                     fmt(x.weight), str(x.organisation_pairs), str(x.projects)]
+                    for x in across[:_SHOWN + 3]
+                ],
+                f"run {run.id}: results.collaboration (graph.analytics.collaboration.country_collaboration)",
+            )
+        )  # fmt: skip
     return section

@@ -18,6 +18,7 @@ TITLES: dict[str, dict[str, str]] = {
     "overview": {"en": "Overview", "zh": "概况"},
     "brokerage": {"en": "Brokers and structural holes", "zh": "技术经纪与结构洞"},
     "communities": {"en": "Communities", "zh": "社群结构"},
+    "collaboration": {"en": "Collaboration between countries", "zh": "国家间合作"},
     "duplicates": {"en": "Duplicated branch centres", "zh": "重复建设的分中心"},
     "opportunities": {"en": "Brokerage opportunities", "zh": "技术经纪机会"},
     "channels": {"en": "Supply–demand channels", "zh": "供需对接渠道"},

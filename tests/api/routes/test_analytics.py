@@ -29,7 +29,15 @@ from graph.analytics.channels import ChannelFinder
 from graph.analytics.coverage import coverage_gaps
 from graph.analytics.opportunities import brokerage_opportunities
 from graph.analytics.population import select
-from graph.analytics.registry import BROKERAGE, COMMUNITIES, COVERAGE, DUPLICATES, REGISTRY, STRUCTURAL_HOLES
+from graph.analytics.registry import (
+    BROKERAGE,
+    COLLABORATION,
+    COMMUNITIES,
+    COVERAGE,
+    DUPLICATES,
+    REGISTRY,
+    STRUCTURAL_HOLES,
+)
 from graph.analytics.runs import RunRecord, latest_run
 from graph.analytics.views import VIEWS
 from graph.backends import open_store, stop_server
@@ -80,6 +88,7 @@ def _expected_total(run: RunRecord, endpoint: str) -> int:
         "communities/bridges": len(run.require(COMMUNITIES).bridge_edges),
         "duplicates": len(run.require(DUPLICATES).clusters),
         "duplicates/co-located": len(run.require(DUPLICATES).co_located),
+        "collaboration": len(run.require(COLLABORATION).ties),
         "coverage-gaps": len(run.require(COVERAGE).gaps),
         "coverage": len(run.require(COVERAGE).countries),
     }[endpoint]
