@@ -77,6 +77,7 @@ def test_suite_has_every_section(tmp_path: Path) -> None:
             "structural_holes",
             "centrality",
             "communities",
+            "collaboration",
             "duplicates",
             "coverage",
             "opportunities",
