@@ -129,8 +129,8 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-def population_note(run: RunRecord) -> str:
-    """The sentence that says which population a run's findings rest on.
+def population_note(run: RunRecord, lang: str = "en") -> str:
+    """The sentence that says which population a run's findings rest on (English or Chinese).
 
     Examples
     --------
@@ -141,10 +141,27 @@ def population_note(run: RunRecord) -> str:
     ...                 "established", 1, 0))
     >>> population_note(run)[:40]
     'Population: real data only, established '
+    >>> population_note(run, "zh")
+    '数据范围：仅真实数据，仅已成立的机构（1个节点，0条关系）。'
     """
-    if run.population is None:
+    pop = run.population
+    if lang == "zh":
+        if pop is None:
+            return "数据范围：本次分析未记录（早于数据范围记录的分析）。"
+        kind = "真实数据与合成数据" if pop.synthetic else "仅真实数据"
+        stage = "按规划（含提议、筹建和已签约的机构）" if pop.scenario == "as-planned" else "仅已成立的机构"
+        left = []
+        if pop.synthetic_nodes_left_out:
+            left.append(f"{pop.synthetic_nodes_left_out:,}个合成节点")
+        if pop.bodies_left_out:
+            left.append(f"{len(pop.bodies_left_out)}个提议、筹建或已签约的机构")
+        if pop.relationships_left_out:
+            left.append(f"{pop.relationships_left_out:,}条相关关系")
+        tail = f"；未计入：{'、'.join(left)}" if left else ""
+        return f"数据范围：{kind}，{stage}（{pop.nodes:,}个节点，{pop.relationships:,}条关系{tail}）。"
+    if pop is None:
         return "Population: not recorded by this run (saved before populations were recorded)."
-    text = run.population.describe()
+    text = pop.describe()
     return f"Population: {text[0].lower()}{text[1:]}"
 
 

@@ -62,7 +62,7 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], lang:
     """The findings that matter, each pointing to its detail section."""
     x = _TEXT[lang]
     section = Section("summary", t["summary"], f"analysis run {run.id}: results (graph.analytics.registry)")
-    section.paragraphs.append(population_note(run))
+    section.paragraphs.append(population_note(run, lang))
     section.paragraphs.extend(f"Left out: {w}" for w in run.warnings)
     rows: list[list[str]] = []
     duplicates = run.get(DUPLICATES)
