@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
+
+from graph.analytics.results import RoleScores
 
 __all__ = [
     "BridgeRow",
@@ -32,34 +34,18 @@ class NodeRow(BaseModel):
     type: str | None = Field(default=None, examples=["NationalTransferCentre"])
 
 
-class BrokerageRow(NodeRow):
-    """Gould–Fernandez counts with R ``sna::brokerage`` expected values, sd and z-scores."""
-
+class _Group(NodeRow):
     group: str | None = Field(default=None, description="The node's group in the partition.")
-    coordinator: float | None = None
-    coordinator_expected: float | None = None
-    coordinator_sd: float | None = None
-    coordinator_z: float | None = None
-    itinerant: float | None = None
-    itinerant_expected: float | None = None
-    itinerant_sd: float | None = None
-    itinerant_z: float | None = None
-    representative: float | None = None
-    representative_expected: float | None = None
-    representative_sd: float | None = None
-    representative_z: float | None = None
-    gatekeeper: float | None = None
-    gatekeeper_expected: float | None = None
-    gatekeeper_sd: float | None = None
-    gatekeeper_z: float | None = None
-    liaison: float | None = None
-    liaison_expected: float | None = None
-    liaison_sd: float | None = None
-    liaison_z: float | None = None
-    total: float | None = None
-    total_expected: float | None = None
-    total_sd: float | None = None
-    total_z: float | None = None
+
+
+#: Gould–Fernandez counts with R ``sna::brokerage`` expected values, sd and z-scores: the
+#: node, its group and the fields of `graph.analytics.results.RoleScores` (declared there once).
+BrokerageRow: type[BaseModel] = create_model(
+    "BrokerageRow",
+    __base__=_Group,
+    __doc__="Gould–Fernandez counts with R ``sna::brokerage`` expected values, sd and z-scores.",
+    **{name: (float | None, None) for name in RoleScores.__dataclass_fields__},  # type: ignore[call-overload]
+)
 
 
 class StructuralHolesRow(NodeRow):
