@@ -411,13 +411,18 @@ def _analyze(
     from api.jobs import analyse
     from graph.analytics.params import AnalysisParams
 
-    params = AnalysisParams.model_validate(
-        {"partition": partition, "seed": seed, "synthetic": synthetic, "scenario": scenario}
-    )
-    if max_group is not None:
-        params = params.model_copy(update={"max_group": max_group})
-    if betweenness_exact_threshold is not None:
-        params = params.model_copy(update={"betweenness_exact_threshold": betweenness_exact_threshold})
+    given = {
+        "partition": partition,
+        "seed": seed,
+        "synthetic": synthetic,
+        "scenario": scenario,
+        "max_group": max_group,
+        "betweenness_exact_threshold": betweenness_exact_threshold,
+    }
+    try:  # every option checked against the parameters' bounds (model_copy would not)
+        params = AnalysisParams.model_validate({k: v for k, v in given.items() if v is not None})
+    except ValueError as exc:
+        raise CliError(f"invalid analysis option: {exc}".replace("\n", " ")) from None
     with _open_store(settings) as store, _progress() as progress:
         task = progress.add_task("projecting the graph", total=None, rate="")
         done = analyse(

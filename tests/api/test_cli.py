@@ -116,3 +116,12 @@ def test_truncated_gzip_load_is_an_error_naming_the_file(tmp_path: Path) -> None
     assert "centres.csv.gz: the compressed file is truncated or corrupt after row" in result.stderr, (
         result.stderr
     )
+
+
+def test_analyze_refuses_an_option_out_of_bounds(tmp_path: Path) -> None:
+    # AnalysisParams: max_group >= 2 (an agreement of one actor ties nobody)
+    from api.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--data-dir", str(tmp_path), "analyze", "--max-group", "1"])
+    assert exc.value.code == 1
