@@ -204,10 +204,19 @@ def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
     ok = True
     for report in reports:
         state = "loaded" if report.loaded else "REFUSED"
+        c = report.changes
+        written = (
+            f"created / updated / unchanged: nodes {c.nodes_created:,} / {c.nodes_updated:,} / "
+            f"{c.nodes_unchanged:,}, relationships {c.relationships_created:,} / "
+            f"{c.relationships_updated:,} / {c.relationships_unchanged:,}"
+            if report.loaded
+            else f"{report.nodes:,} node and {report.relationships:,} relationship records, nothing written"
+        )
         console.print(
-            f"{state:8} {Path(report.mapping).name}: {report.rows} rows, {report.nodes} nodes, "
-            f"{report.relationships} relationships, {len(report.errors)} errors "
-            f"({report.rows_per_second:,.0f} rows/s; SHACL {report.shacl})"
+            f"{state:8} {Path(report.mapping).name}: {report.rows:,} rows; {written}; "
+            f"{len(report.errors)} errors ({report.rows_per_second:,.0f} rows/s; SHACL {report.shacl})",
+            markup=False,
+            highlight=False,
         )
         ok = ok and report.loaded
         for error in report.errors:
@@ -754,8 +763,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if debug:
             raise
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        err_console.print(f"error: {message}", markup=False, highlight=False)
+        # the whole message: a loader's error lists every problem on a line of its own
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        if len(lines) > 51:
+            lines = [*lines[:50], f"… and {len(lines) - 50} more lines"]
+        err_console.print("error: " + "\n".join(lines), markup=False, highlight=False)
         raise SystemExit(1) from None
     if isinstance(code, int) and code:  # outside standalone mode click returns typer.Exit's code
         raise SystemExit(code)

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from graph.analytics.runs import LoadProblem, LoadSummary
+from graph.changes import Changes, changed_only
 from graph.checks import (
     event_date_errors,
     incomplete,
@@ -31,9 +31,8 @@ from graph.checks import (
     source_row,
     store_context,
 )
-from graph.cypher.grouping import GroupedRecords, group_records, source_list
+from graph.cypher.grouping import GroupedRecords, group_records
 from graph.existing import existing_keys, existing_records
-from graph.existing import existing_keys as stored_keys
 from graph.gcpause import paused_gc
 from graph.store import GraphStore
 from loaders.mapping import compile_mapping
@@ -41,14 +40,10 @@ from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
 from ontology.record_errors import RecordError
-from ontology.records import MergePolicy, NodeRecord, RelationshipRecord, is_placeholder
+from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
 
-__all__ = ["CHANGE_COUNT_LIMIT", "LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many"]
-
-#: Up to this many already-stored nodes, a load reads them before writing to tell updated
-#: from unchanged nodes; above it, only created nodes are counted (a key lookup).
-CHANGE_COUNT_LIMIT = 50_000
+__all__ = ["LoadJob", "LoadReport", "Shacl", "ingest", "ingest_many"]
 
 
 class Shacl(StrEnum):
@@ -76,6 +71,7 @@ class LoadReport:
     mapping: str
     files: list[str]
     rows: int = 0
+    #: node and relationship records mapped (duplicates included; see `changes`)
     nodes: int = 0
     relationships: int = 0
     errors: list[RecordError] = field(default_factory=list)
@@ -83,11 +79,9 @@ class LoadReport:
     skipped_rows: int = 0
     #: rows of ``existing_only`` blocks whose node did not exist (not written, not an error)
     not_existing: int = 0
-    #: distinct nodes the write created, changed, and left as they were (`_node_changes`;
-    #: ``updated``/``unchanged`` are None above `CHANGE_COUNT_LIMIT` stored nodes)
-    nodes_created: int = 0
-    nodes_updated: int | None = None
-    nodes_unchanged: int | None = None
+    #: distinct nodes and relationships the write created, updated and left as they were
+    #: (`graph.changes.changed_only`: only the created and updated ones are written)
+    changes: Changes = field(default_factory=Changes)
     shacl: str = "not run"
     #: time spent on this mapping (its phases; not the time it waited, read ahead, for
     #: the mappings before it to be written)
@@ -116,6 +110,7 @@ class LoadReport:
             skipped_rows=self.skipped_rows,
             phases=dict(self.phases),
             errors=tuple(LoadProblem(e.file, e.row, e.column, e.reason) for e in self.errors),
+            changes=self.changes,
         )
 
 
@@ -270,58 +265,6 @@ def _keep_existing(store: GraphStore, mapped: _Mapped) -> None:
             mapped.grouped = group_records(schema, batch.nodes, batch.relationships)
 
 
-def _changes(record: NodeRecord, stored: NodeRecord | None) -> bool:
-    """Whether writing `record` would change the stored node (merge policies considered)."""
-    if stored is None:
-        return True
-    old = stored.properties
-    if not set(source_list(record.properties.get("sources"))) <= set(source_list(old.get("sources"))):
-        return True
-    for name, value in record.properties.items():
-        if name == "sources":
-            continue
-        have = old.get(name)
-        policy = record.merge.get(name, MergePolicy.PREFER_NEW)
-        if is_placeholder(value, record.key) or policy == MergePolicy.KEEP_EXISTING:
-            if have is None:
-                return True
-        elif policy == MergePolicy.KEEP_LONGER:
-            if have is None or len(str(value)) > len(str(have)):
-                return True
-        elif have != value and not (isinstance(value, tuple | list) and list(value) == have):
-            return True
-    return False
-
-
-def _node_changes(store: GraphStore, nodes: list[NodeRecord]) -> tuple[int, int | None, int | None]:
-    """Distinct nodes of `nodes` the write creates, updates and leaves unchanged.
-
-    One key lookup per label tells the created ones; when at most `CHANGE_COUNT_LIMIT` are
-    stored, their properties are read to tell updated from unchanged (else both are None).
-    Relationships are not counted (it would take a lookup of every pair of ends).
-    """
-    schema = store.schema
-    by_slot: dict[tuple[str, Any], list[NodeRecord]] = {}
-    keys: dict[str, set[Any]] = {}
-    for node in nodes:
-        if node.label in schema.nodes:
-            by_slot.setdefault((schema.node(node.label).key_label, node.key), []).append(node)
-            keys.setdefault(node.label, set()).add(node.key)
-    found: set[tuple[str, Any]] = set()
-    for label, values in keys.items():
-        kl = schema.node(label).key_label
-        found.update((kl, k) for k in stored_keys(store, label, values))
-    created = len(by_slot) - len(found)
-    if len(found) > CHANGE_COUNT_LIMIT:
-        return created, None, None
-    wanted: dict[str, set[Any]] = {}
-    for kl, key in found:
-        wanted.setdefault(kl, set()).add(key)
-    stored = {(schema.node(r.label).key_label, r.key): r for r in existing_records(store, wanted, None)[0]}
-    updated = sum(1 for slot in found if any(_changes(r, stored.get(slot)) for r in by_slot[slot]))
-    return created, updated, len(found) - updated
-
-
 def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size: int) -> LoadReport:
     """Write checked records atomically, or nothing when the check refused them."""
     report, batch = mapped.report, mapped.batch
@@ -331,14 +274,14 @@ def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size
         return report
     bad = {(e.file, e.row) for e in report.errors}
     report.skipped_rows = len(bad)
-    counted = _without_rows(batch, bad)[0] if bad else batch.nodes
-    report.nodes_created, report.nodes_updated, report.nodes_unchanged = _node_changes(store, counted)
-    if mapped.grouped is not None and not bad:
-        written = store.upsert_grouped(mapped.grouped, batch_size=batch_size, atomic=True)
-    else:
+    grouped = mapped.grouped
+    if grouped is None or bad:
         nodes, rels = _without_rows(batch, bad) if bad else (batch.nodes, batch.relationships)
-        written = store.upsert(nodes, rels, batch_size=batch_size, atomic=True)
-    report.nodes, report.relationships = written
+        grouped = group_records(store.schema, nodes, rels)  # a SchemaError names the record
+    report.nodes, report.relationships = grouped.node_records, grouped.relationship_records
+    written, report.changes = changed_only(store, grouped)
+    if written.rows:  # an unchanged reload writes nothing (and copies no graph)
+        store.upsert_grouped(written, batch_size=batch_size, atomic=True)
     report.loaded = True
     report.phases["write"] = time.perf_counter() - checked
     report.seconds = sum(report.phases.values())

@@ -357,6 +357,11 @@ def parse_mapping(text: str, *, name: str = "<mapping>", directory: Path | None 
         raise MappingError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if not isinstance(data, dict):
         raise MappingError([f"{name}: a mapping file must be a YAML mapping (source, nodes, relationships)"])
+    if "mappings" in data and "source" not in data:
+        folder = Path(name).parent
+        raise MappingError(
+            [f"{name}: this is a bundle (a list of mappings), not a mapping: load it with --bundle {folder}"]
+        )
     lines: dict[tuple[str | int, ...], int] = {}
     if node is not None:
         _line_map(node, (), lines)

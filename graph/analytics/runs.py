@@ -23,6 +23,7 @@ from pydantic import TypeAdapter
 from graph.analytics.params import AnalysisParams
 from graph.analytics.population import Population
 from graph.analytics.registry import REGISTRY, Analysis
+from graph.changes import Changes
 from graph.gcpause import paused_gc
 
 __all__ = [
@@ -241,6 +242,9 @@ class LoadSummary:
     skipped_rows: int = 0
     phases: dict[str, float] = field(default_factory=dict)
     errors: tuple[LoadProblem, ...] = ()
+    #: distinct nodes and relationships created, updated and unchanged (`nodes` and
+    #: `relationships` count the mapped records, duplicates included)
+    changes: Changes = field(default_factory=Changes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,3 +125,15 @@ def test_analyze_refuses_an_option_out_of_bounds(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--data-dir", str(tmp_path), "analyze", "--max-group", "1"])
     assert exc.value.code == 1
+
+
+def test_an_invalid_mapping_lists_every_problem(tmp_path: Path) -> None:
+    # two problems in one mapping: both reach the user (the CLI printed the first line only,
+    # "error: invalid mapping:", and no problem at all)
+    mapping = tmp_path / "bad.yaml"
+    mapping.write_text("version: 1\nname: bad\nnodes:\n  - {label: Country, key: iso2, colour: red}\n")
+    result = run_cli("--data-dir", str(tmp_path / "d"), "load", str(mapping))
+    assert result.returncode == 1
+    assert "source: required option is missing" in result.stderr
+    assert "colour: unknown option" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

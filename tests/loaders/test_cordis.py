@@ -164,16 +164,28 @@ def test_reload_changes_nothing(loaded: tuple[GraphStore, list[LoadReport]], tmp
     assert _snapshot(store) == before
     # the load reports say so too: no node created or updated (249 ISO countries, 1,819
     # organisations + 336 projects, the 336 projects the topics touch)
-    changes = [(r.nodes_created, r.nodes_updated, r.nodes_unchanged) for r in again]
+    changes = [(r.changes.nodes_created, r.changes.nodes_updated, r.changes.nodes_unchanged) for r in again]
     assert changes == [(0, 0, 249), (0, 0, 1819 + 336), (0, 0, 336)]
+    # and no relationship either: the first load's relationships, all unchanged
+    first = [(r.changes.relationships_created, r.changes.relationships_updated) for r in loaded[1]]
+    rels = [(r.changes.relationships_created, r.changes.relationships_unchanged) for r in again]
+    assert rels == [(0, created) for created, _ in first]
+    assert sum(r.changes.writes for r in again) == 0
 
 
 def test_load_reports_count_created_and_updated_nodes(loaded: tuple[GraphStore, list[LoadReport]]) -> None:
     _, reports = loaded
     # first load: everything created; the topics then update the 336 projects (hand count
     # from the files: 1,819 organisations and 336 projects, pycountry's 249 countries)
-    changes = [(r.nodes_created, r.nodes_updated, r.nodes_unchanged) for r in reports]
+    changes = [(r.changes.nodes_created, r.changes.nodes_updated, r.changes.nodes_unchanged) for r in reports]
     assert changes == [(249, 0, 0), (1819 + 336, 0, 0), (0, 336, 0)]
+    # relationships, counted from the participations file: one TAKES_PART_IN per distinct
+    # (project, organisation) pair, one LOCATED_IN per distinct (organisation, country)
+    rows = _rows()
+    pairs = {(r["projectID"], r["organisationID"]) for r in rows}
+    located = {(r["organisationID"], r["country"]) for r in rows if r["country"]}
+    created = reports[1].changes.relationships_created
+    assert (created, reports[1].changes.relationships_unchanged) == (len(pairs) + len(located), 0)
 
 
 def test_a_reload_with_empty_or_placeholder_names_keeps_the_names(

@@ -92,3 +92,12 @@ def test_line_lookup_falls_back_to_ancestor() -> None:
     assert spec.line("nodes", 0, "label") == 3
     assert spec.line("nodes", 0, "properties", "zzz") == 3
     assert spec.where("nodes", 0, "key") == "m.yaml:4"
+
+
+def test_a_bundle_given_as_a_mapping_says_how_to_load_it() -> None:
+    from loaders.errors import MappingError
+    from loaders.mapping_model import parse_mapping
+
+    text = "mappings:\n  - {mapping: a.yaml}\n"
+    with pytest.raises(MappingError, match=r"this is a bundle .* --bundle data/x"):
+        parse_mapping(text, name="data/x/bundle.yaml")
