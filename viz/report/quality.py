@@ -228,9 +228,14 @@ def quality_section(
         sub.tables.append(
             Table(
                 t["last_load"],
-                ["mapping", "rows", "nodes", "relationships", "problems", "SHACL", "loaded"],
+                ["mapping", "rows", "nodes created / updated / unchanged",
+                 "relationships created / updated / unchanged", "problems", "SHACL", "loaded"],
                 [
-                    [Path(m.mapping).name, str(m.rows), str(m.nodes), str(m.relationships),
+                    [Path(m.mapping).name, f"{m.rows:,}",
+                     f"{m.changes.nodes_created:,} / {m.changes.nodes_updated:,} / "
+                     f"{m.changes.nodes_unchanged:,}",
+                     f"{m.changes.relationships_created:,} / {m.changes.relationships_updated:,} / "
+                     f"{m.changes.relationships_unchanged:,}",
                      str(len(m.errors)), m.shacl, str(m.loaded)]
                     for m in load.mappings
                 ],
