@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graph.cypher_guard.checkcopy import check_copy
 from graph.cypher_guard.lexical import LexicalLimits, Scanned, UnparsableQuery, scan
 from graph.cypher_guard.rowcap import cap_rows, check_growth, check_ranges
 from graph.cypher_guard.structure import ALLOWED_PROCEDURES, check_structure, parse
@@ -178,7 +179,7 @@ def screen_untrusted(
         raise ReadOnlyViolation("the query is empty")
     check_growth(scanned)  # cheap token checks first, the parser after them
     check_ranges(scanned, params, MAX_RANGE)
-    check_structure(parse(scanned.text))
+    check_structure(parse(check_copy(scanned)))  # the text sent stays the caller's
     text = cap_rows(scanned, row_cap, params) if row_cap is not None else scanned.text
     return Screened(text)
 

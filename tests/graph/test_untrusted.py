@@ -114,10 +114,35 @@ def test_the_largest_acceptable_query_parses_quickly() -> None:
         "MATCH (n) RETURN [(n)-->(m) | m.id] AS out LIMIT 3",
         "MATCH (n {name: 'load csv from'}) RETURN n.`set` AS s",
         "MATCH (n) RETURN n;",
+        # forms graphglot does not read, screened through `graph.cypher_guard.checkcopy`
+        "MATCH (n:Country) RETURN n.id AS id LIMIT $limit",
+        "MATCH p = shortestPath((a:Country {id: 'CN'})-[*..4]-(b:Country {id: 'TH'})) RETURN p",
+        "MATCH p = allShortestPaths((a {id: $a})-[*..3]-(b {id: $b})) RETURN length(p) AS hops",
+        "MATCH (n:Country) RETURN n {.id, .name, ties: size([(n)--() | 1])} AS country",
+        "MATCH (n:Country) WITH n, 1 AS x RETURN collect(n {.*, x}) AS countries",
+        "MATCH (n:Country) WHERE COUNT { (n)--() } > 2 RETURN n.id",
+        "MATCH (a {id: 'CN'}), (b {id: 'TH'}) WITH shortestPath((a)-[*..4]-(b)) AS p RETURN length(p) AS n",
     ],
 )
 def test_read_queries_pass(query: str) -> None:
     check_untrusted(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "refusal"),
+    [
+        ("MATCH (n) WHERE COUNT { MATCH (n)--(m) CREATE (x) RETURN m } > 1 RETURN n", "write clause CREATE"),
+        ("MATCH (n) WHERE COUNT { CALL algo.WCC YIELD node RETURN node } > 0 RETURN n", "algo.WCC"),
+        ("MATCH p = shortestPath((a)-[*]-(b)) CALL algo.pageRank() YIELD node RETURN p", "algo.pageRank"),
+        ("MATCH (n) RETURN n {.id, x: apoc.cypher.runFirstColumn('RETURN 1', {})} AS m", "apoc.cypher"),
+        ("MATCH (n) RETURN n {.id} AS m LIMIT $limit UNION MATCH (n) SET n.x = 1 RETURN n", "clause SET"),
+    ],
+)
+def test_what_the_check_copy_rewrites_still_hides_nothing(query: str, refusal: str) -> None:
+    # the rewritten forms (parameters, shortestPath, projections, COUNT {}) keep every
+    # clause, call and function of the caller's text in the copy the structure check reads
+    with pytest.raises(ReadOnlyViolation, match=refusal):
+        screen_untrusted(query, {"limit": 3})
 
 
 def test_allow_list_is_schema_introspection_only() -> None:

@@ -50,3 +50,28 @@ def test_refusals_say_why(client: httpx.Client) -> None:
     assert deep.status_code in (403, 413)
     nested = client.post("/api/v1/cypher", json={"query": "RETURN " + "(" * 23 + "1" + ")" * 23 + " AS x"})
     assert nested.status_code == 403 and "deeper than 12" in nested.json()["detail"]
+
+
+def test_cypher_forms_the_screen_rewrites_answer_from_the_database(client: httpx.Client) -> None:
+    # bundled data (ISO 3166 countries, the centres); the answers come from the database,
+    # run on the caller's own text
+    limited = {
+        "query": "MATCH (c:Country) RETURN c.id AS id ORDER BY id LIMIT $limit",
+        "parameters": {"limit": 3},
+    }
+    body = client.post("/api/v1/cypher", json=limited).json()
+    assert [r["id"] for r in body["rows"]] == ["AD", "AE", "AF"]  # the first three ISO codes
+    projected = "MATCH (c:Country {id: 'TH'}) RETURN c {.id, .name} AS c"
+    row = client.post("/api/v1/cypher", json={"query": projected}).json()["rows"][0]["c"]
+    assert row == {"id": "TH", "name": "Thailand"}
+    # (COUNT { } passes the screen too, for Neo4j; FalkorDB has no subquery expressions)
+    # FalkorDB's form (Neo4j's, in MATCH, passes the screen too: tests/graph/test_untrusted.py)
+    # (directed: FalkorDB has no undirected shortest paths); a centre hosted in Thailand
+    # (bilateral_centers.csv: the China-Thailand centre) is one HOSTED_IN hop from it
+    shortest = (
+        "MATCH (a)-[:HOSTED_IN]->(b:Country {id: 'TH'}) WITH a, b LIMIT 1 "
+        "WITH shortestPath((a)-[*..3]->(b)) AS p RETURN length(p) AS hops"
+    )
+    r = client.post("/api/v1/cypher", json={"query": shortest})
+    assert r.status_code == 200, r.text
+    assert r.json()["rows"] == [{"hops": 1}]
