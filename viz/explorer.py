@@ -6,10 +6,11 @@ them locally), so the page never reaches a CDN.  Data travels in a
 page renders every name with ``textContent``: a node called
 ``<img src=x onerror=alert(1)>`` shows those characters and runs nothing.
 
-The served page also has a Cypher console (``console.js``): Neo4j's Cypher editor for
-CodeMirror 6 comes from ``static/vendor/cypher-editor.js``, a local bundle that
-``scripts/ensure-cypher-console.sh`` builds with npm; without it the console is a plain
-textarea.  The offline file has no console (it has no API to send queries to).
+The served page also has a Cypher console (``console.js``): Neo4j's Cypher editor and
+front end come from ``static/vendor/cypher-editor.js``, a local bundle that
+``scripts/ensure-cypher-console.sh`` builds with npm and the console loads when it is first
+opened; without it the console is a plain textarea.  The offline file has no console (it
+has no API to send queries to).
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ ASSETS: dict[str, tuple[str, str]] = {
     "cypher-editor.js": ("viz", "static/vendor/cypher-editor.js"),
 }
 
-#: The bundled Cypher editor of the console (optional: built by scripts/ensure-cypher-console.sh).
+#: The bundled Cypher editor of the console (optional: built by scripts/ensure-cypher-console.sh;
+#: console.js loads it from beside itself when the console is first opened).
 EDITOR_ASSET = "cypher-editor.js"
 
 #: Content-Security-Policy of the served page (assets and data from its own origin);
@@ -140,10 +142,9 @@ def render_explorer(
             f'<link rel="stylesheet" href="{static_base}/{name}">'
             for name in ("vis-network.css", "explorer.css", "console.css")
         )
-        editor = [EDITOR_ASSET] if asset_path(EDITOR_ASSET).is_file() else []
         script_tags = "\n".join(
             f'<script src="{static_base}/{name}"></script>'
-            for name in ("vis-network.min.js", "explorer.js", *editor, "console.js")
+            for name in ("vis-network.min.js", "explorer.js", "console.js")
         )
         csp = SERVED_CSP
     return (

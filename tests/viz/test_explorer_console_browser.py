@@ -44,8 +44,8 @@ def open_console(browser: Any, base: str, *, block_editor: bool = False) -> tupl
         page.route("**/cypher-editor.js", lambda route: route.abort())
     page.goto(f"{base}/explore?limit=120")
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
-    page.click("#console-toggle")
-    page.wait_for_selector("#console[data-schema=loaded]", timeout=15_000)
+    page.click("#console-toggle")  # the first opening loads the editor bundle
+    page.wait_for_selector("#console[data-schema=loaded][data-editor]", timeout=30_000)
     return page, errors
 
 
@@ -103,18 +103,31 @@ def test_console_highlights_completes_lints_and_runs(browser: Any, api_server: s
     assert ":TransferCentre" in offered
     # highlighting: the keyword and the label are tokens of their own
     assert page.evaluate("document.querySelectorAll('#console-editor .cm-line span').length") >= 2
-    # lint before sending: a syntax error is shown and nothing is sent
+    # lint before sending (Neo4j's front end): a syntax error is marked, shown and nothing is sent
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/api/v1/cypher") else None)
     type_query(page, "MATCH (n RETURN n")
+    page.wait_for_selector("#console-editor .cm-lintRange-error", timeout=10_000)
     focus_editor(page)
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector("#console-message ul.console-lint li", timeout=5_000)
-    assert "line 1" in page.inner_text("#console-message")
+    page.wait_for_selector("#console-message ul.console-lint li.error", timeout=10_000)
+    assert "error, line 1, column 10: Invalid input 'RETURN'" in page.inner_text("#console-message")
     assert sent == []
     # ...unless asked to send it anyway: the API's problem (RFC 9457) is shown in the panel
     assert run_and_wait(page, keys="Control+Shift+Enter") == "error"
     assert "400" in page.inner_text("#console-message") and len(sent) == 1
+    # the lint knows the graph's schema: an unknown label is a warning, and the query is sent
+    type_query(page, "MATCH (n:Contry) RETURN n")
+    assert run_and_wait(page) == "done" and len(sent) == 2
+    assert "Label Contry is not present in the database" in page.inner_text("#console-message")
+    # ...and the parameters: an undefined one is an error until it is given
+    type_query(page, QUERY)
+    page.fill("#console-params", "")
+    focus_editor(page)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#console-message ul.console-lint li.error", timeout=10_000)
+    assert "Parameter $code is not defined" in page.inner_text("#console-message")
+    assert len(sent) == 2
     # a typed query with parameters: the table holds the rows the API answers
     type_query(page, QUERY)
     page.fill("#console-params", '{"code": "TH"}')

@@ -1,10 +1,12 @@
 /* transfernet explorer: a Cypher console over POST /api/v1/cypher (read-only, screened on the server).
  *
- * The editor is Neo4j's Cypher editor for CodeMirror 6 (vendor/cypher-editor.js, a local bundle of
- * @neo4j-cypher/codemirror): highlighting, completion from the graph's own labels, relationship
- * types and property keys (db.labels(), db.relationshipTypes(), db.propertyKeys() through the same
- * endpoint), and its parser's lint, which is checked before a query is sent.  Without the bundle the
- * console is a plain textarea and says so.
+ * The editor is Neo4j's: vendor/cypher-editor.js, a local bundle (scripts/ensure-cypher-console.sh) of
+ * @neo4j-cypher/codemirror (CodeMirror 6: highlighting, completion from the graph's own labels,
+ * relationship types and property keys, read with db.labels(), db.relationshipTypes() and
+ * db.propertyKeys() through the same endpoint) and @neo4j-cypher/language-support, whose lint knows
+ * that schema and the query's parameters; its errors stop a query before it is sent.  The bundle is
+ * large, so it is loaded when the console is first opened; without it the console is a plain
+ * textarea and says so.
  *
  * Results are a table; every value is data and reaches the page through textContent, never
  * innerHTML.  Nodes, relationships and paths in the rows can be drawn in the graph view
@@ -87,41 +89,66 @@
     document.getElementById("app").classList.toggle("console-open", visible);
     toggle.setAttribute("aria-pressed", String(visible));
     requestAnimationFrame(resizeGraph);
-    if (visible) focusEditor();
+    if (visible) loadEditor().then(focusEditor);
   }
   toggle.addEventListener("click", () => open(panel.hidden));
   closeButton.addEventListener("click", () => open(false));
 
   // ---- the editor ----------------------------------------------------------------------
 
-  const lib = window.transfernetCypherEditor || null;
-  let editor = null; // Neo4j's EditorApi when the bundle is there
+  const script = document.currentScript;
+  const EDITOR_SRC = script && script.src ? script.src.replace(/console\.js(\?.*)?$/, "cypher-editor.js") : null;
+  let lib = null; // the bundle's exports, once loaded
+  let editor = null; // Neo4j's EditorApi
   let textarea = null;
+  let editorReady = null;
   const schema = { labels: [], relationshipTypes: [], propertyKeys: [] };
 
-  if (lib) {
-    const style = document.createElement("style");
-    style.textContent = lib.css;
-    document.head.appendChild(style);
-    editor = lib.createCypherEditor(host, {
-      value: EXAMPLE, lint: true, autofocus: false, lineNumbers: true, lineWrapping: true,
-      theme: "light", placeholder: "MATCH (n) RETURN n LIMIT 25",
-    }).editor;
-    panel.setAttribute("data-editor", "cypher");
-  } else {
-    textarea = el("textarea", null, { id: "console-text", spellcheck: "false", "aria-label": "Cypher query" });
-    textarea.value = EXAMPLE;
-    host.appendChild(textarea);
-    panel.setAttribute("data-editor", "plain");
-    note.textContent = "Highlighting, completion and lint are unavailable (the editor bundle is not built: "
-      + "scripts/ensure-cypher-console.sh needs npm).";
+  function loadEditor() {
+    if (!editorReady) {
+      editorReady = new Promise((resolve) => {
+        if (window.transfernetCypherEditor || !EDITOR_SRC) { resolve(window.transfernetCypherEditor || null); return; }
+        note.textContent = "loading the editor…";
+        const tag = document.createElement("script");
+        tag.src = EDITOR_SRC;
+        tag.onload = () => resolve(window.transfernetCypherEditor || null);
+        tag.onerror = () => resolve(null);
+        document.head.appendChild(tag);
+      }).then(mountEditor);
+    }
+    return editorReady;
   }
 
-  function queryText() { return editor ? editor.codemirror.state.doc.toString() : textarea.value; }
-  function setQuery(text) {
-    if (editor) editor.setValue(text); else textarea.value = text;
+  function mountEditor(loaded) {
+    lib = loaded;
+    if (lib) {
+      const style = document.createElement("style");
+      style.textContent = lib.css;
+      document.head.appendChild(style);
+      editor = lib.createCypherEditor(host, {
+        value: EXAMPLE, autofocus: false, lineNumbers: true, lineWrapping: true, theme: "light",
+        placeholder: "MATCH (n) RETURN n LIMIT 25",
+        lint: false, // the editor's own (Cypher 4) parser lint; Neo4j's front end lints instead:
+        postExtensions: [lib.linter((view) => editorDiagnostics(view.state.doc.toString()), { delay: 500 })],
+      }).editor;
+      applySchema();
+      panel.setAttribute("data-editor", "cypher");
+      if (panel.getAttribute("data-schema") !== "loaded") note.textContent = "";
+    } else {
+      textarea = el("textarea", null, { id: "console-text", spellcheck: "false", "aria-label": "Cypher query" });
+      textarea.value = EXAMPLE;
+      host.appendChild(textarea);
+      panel.setAttribute("data-editor", "plain");
+      note.textContent = "Highlighting, completion and lint are unavailable (the editor bundle is not built: "
+        + "scripts/ensure-cypher-console.sh needs npm).";
+    }
   }
-  function focusEditor() { if (editor) editor.focus(); else textarea.focus(); }
+
+  function queryText() { return editor ? editor.codemirror.state.doc.toString() : textarea ? textarea.value : ""; }
+  function setQuery(text) {
+    if (editor) editor.setValue(text); else if (textarea) textarea.value = text;
+  }
+  function focusEditor() { if (editor) editor.focus(); else if (textarea) textarea.focus(); }
 
   // Ctrl-Enter runs (Ctrl-Shift-Enter runs despite lint); caught before CodeMirror's own keymap,
   // whose Mod-Enter would insert a line.
@@ -134,6 +161,20 @@
   };
   host.addEventListener("keydown", keys, true);
   params.addEventListener("keydown", keys, true);
+  // the lint knows the parameters: look again when they change
+  params.addEventListener("input", () => { if (editor && lib.forceLinting) lib.forceLinting(editor.codemirror); });
+
+  function applySchema() {
+    if (!editor || panel.getAttribute("data-schema") !== "loaded") return;
+    // Neo4j's editor takes labels and types with their colon, as Neo4j Browser gives them
+    editor.setSchema({
+      labels: schema.labels.map((l) => ":" + l),
+      relationshipTypes: schema.relationshipTypes.map((t) => ":" + t),
+      propertyKeys: schema.propertyKeys,
+    });
+    note.textContent = `completion and lint: ${schema.labels.length} labels, `
+      + `${schema.relationshipTypes.length} relationship types, ${schema.propertyKeys.length} property keys`;
+  }
 
   async function loadSchema() {
     const column = async (query, key) => {
@@ -146,26 +187,50 @@
       column("CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey", "propertyKey"),
     ]);
     Object.assign(schema, { labels, relationshipTypes: types, propertyKeys: keys });
-    if (editor) {
-      // Neo4j's editor takes labels and types with their colon, as Neo4j Browser gives them
-      editor.setSchema({
-        labels: labels.map((l) => ":" + l),
-        relationshipTypes: types.map((t) => ":" + t),
-        propertyKeys: keys,
-      });
-      note.textContent = `completion: ${labels.length} labels, ${types.length} relationship types, `
-        + `${keys.length} property keys`;
-    }
     panel.setAttribute("data-schema", "loaded");
+    applySchema();
   }
 
   // ---- lint, run, problems ---------------------------------------------------------------
 
-  function lint(text) {
-    if (!editor) return [];
-    const support = editor.editorSupport;
-    support.update(text);
-    return support.parseErrors || [];
+  function currentParameters() {
+    try {
+      const value = JSON.parse(params.value.trim() || "{}");
+      return isObject(value) ? value : {};
+    } catch (e) { return {}; }
+  }
+
+  // Neo4j's front end on the query, with the graph's schema and the given parameters:
+  // [{severity: "error" | "warning", message, from, to}]
+  function diagnostics(text) {
+    if (!lib || !lib.lintCypherQuery || !text.trim()) return [];
+    const { diagnostics: found } = lib.lintCypherQuery(
+      text, { ...schema, parameters: currentParameters() }, { consoleCommandsEnabled: false });
+    return found.map((d) => ({
+      severity: d.severity === 1 ? "error" : "warning",
+      message: d.message,
+      from: d.offsets ? d.offsets.start : 0,
+      to: d.offsets ? d.offsets.end : 0,
+    }));
+  }
+
+  function editorDiagnostics(text) {
+    const end = text.length;
+    return diagnostics(text).map((d) => ({ ...d, from: Math.min(d.from, end), to: Math.min(Math.max(d.to, d.from), end) }));
+  }
+
+  function where(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    return `line ${line}, column ${offset - before.lastIndexOf("\n")}`;
+  }
+
+  function lintList(text, found) {
+    const list = el("ul", null, { class: "console-lint" });
+    for (const d of found.slice(0, 20)) {
+      list.appendChild(el("li", `${d.severity}, ${where(text, d.from)}: ${d.message}`, { class: d.severity }));
+    }
+    return list;
   }
 
   function say(text, kind) {
@@ -174,13 +239,12 @@
     if (text) message.appendChild(el("div", text));
   }
 
-  function showLint(problems) {
-    say(`Not sent: the editor's parser found ${problems.length} problem${problems.length > 1 ? "s" : ""}.`, "error");
-    const list = el("ul", null, { class: "console-lint" });
-    for (const p of problems.slice(0, 20)) list.appendChild(el("li", `line ${p.line}, column ${p.col + 1}: ${p.msg}`));
+  function showLint(text, found) {
+    const errors = found.filter((d) => d.severity === "error").length;
+    say(`Not sent: Neo4j's Cypher front end found ${errors} error${errors > 1 ? "s" : ""}.`, "error");
     const anyway = el("button", "Run anyway", { id: "console-anyway", type: "button", title: "Ctrl-Shift-Enter" });
     anyway.addEventListener("click", () => run(true));
-    message.append(list, anyway);
+    message.append(lintList(text, found), anyway);
   }
 
   function showProblem(err) {
@@ -194,6 +258,7 @@
   let lastIds = [];
 
   async function run(force) {
+    await loadEditor();
     const text = queryText();
     if (!text.trim()) { say("Type a query first."); return; }
     let parameters = {};
@@ -205,8 +270,8 @@
         return;
       }
     }
-    const problems = force ? [] : lint(text);
-    if (problems.length) { showLint(problems); return; }
+    const found = force ? [] : diagnostics(text);
+    if (found.some((d) => d.severity === "error")) { showLint(text, found); return; }
     runButton.disabled = true;
     say("running…");
     panel.setAttribute("data-state", "running");
@@ -214,6 +279,7 @@
     try {
       const result = await post("/cypher", { query: text, parameters });
       render(result, Math.round(performance.now() - started));
+      if (found.length) message.appendChild(lintList(text, found)); // warnings: sent, and said
       panel.setAttribute("data-state", "done");
     } catch (err) {
       table.replaceChildren();
@@ -358,7 +424,8 @@
   }
   showButton.addEventListener("click", () => showInGraph(lastIds, replace.checked));
 
-  window.transfernetConsole = { open, run, setQuery, queryText, showInGraph, schema, panel, get editor() { return editor; } };
+  window.transfernetConsole = { open, run, setQuery, queryText, showInGraph, diagnostics, schema, panel,
+    get editor() { return editor; } };
   if (new URLSearchParams(window.location.search).has("console")) open(true);
   loadSchema().catch((err) => { note.textContent = "completion unavailable: " + err.message; });
 })();
