@@ -20,11 +20,13 @@ setup: $(BIN)/.installed
 
 # DEMO_ARGS: options of `transfernet demo`, e.g. --no-serve (CI: .ci/run)
 demo: setup
+	@bash scripts/ensure-cypher-console.sh
 	$(BIN)/transfernet demo $(DEMO_ARGS)
 
 browser:
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-cypher-lint.sh
+	@bash scripts/ensure-cypher-console.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -5,6 +5,12 @@ them locally), so the page never reaches a CDN.  Data travels in a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the
 page renders every name with ``textContent``: a node called
 ``<img src=x onerror=alert(1)>`` shows those characters and runs nothing.
+
+The served page also has a Cypher console (``console.js``): Neo4j's Cypher editor and
+front end come from ``static/vendor/cypher-editor.js``, a local bundle that
+``scripts/ensure-cypher-console.sh`` builds with npm and the console loads when it is first
+opened; without it the console is a plain textarea.  The offline file has no console (it
+has no API to send queries to).
 """
 
 from __future__ import annotations
@@ -22,7 +28,15 @@ from ontology.schema import GraphSchema
 from viz.legend import legend
 from viz.view import GraphView
 
-__all__ = ["ASSETS", "SERVED_CSP", "asset_path", "legend_json", "render_explorer", "script_json"]
+__all__ = [
+    "ASSETS",
+    "EDITOR_ASSET",
+    "SERVED_CSP",
+    "asset_path",
+    "legend_json",
+    "render_explorer",
+    "script_json",
+]
 
 #: Static assets the page needs, by the name they are served under.
 ASSETS: dict[str, tuple[str, str]] = {
@@ -30,7 +44,14 @@ ASSETS: dict[str, tuple[str, str]] = {
     "vis-network.css": ("pyvis", "lib/vis-9.1.2/vis-network.css"),
     "explorer.js": ("viz", "static/explorer.js"),
     "explorer.css": ("viz", "static/explorer.css"),
+    "console.js": ("viz", "static/console.js"),
+    "console.css": ("viz", "static/console.css"),
+    "cypher-editor.js": ("viz", "static/vendor/cypher-editor.js"),
 }
+
+#: The bundled Cypher editor of the console (optional: built by scripts/ensure-cypher-console.sh;
+#: console.js loads it from beside itself when the console is first opened).
+EDITOR_ASSET = "cypher-editor.js"
 
 #: Content-Security-Policy of the served page (assets and data from its own origin);
 #: the page names it in a meta tag, and the API sends it as a header.
@@ -119,10 +140,11 @@ def render_explorer(
     else:
         styles = "\n".join(
             f'<link rel="stylesheet" href="{static_base}/{name}">'
-            for name in ("vis-network.css", "explorer.css")
+            for name in ("vis-network.css", "explorer.css", "console.css")
         )
         script_tags = "\n".join(
-            f'<script src="{static_base}/{name}"></script>' for name in ("vis-network.min.js", "explorer.js")
+            f'<script src="{static_base}/{name}"></script>'
+            for name in ("vis-network.min.js", "explorer.js", "console.js")
         )
         csp = SERVED_CSP
     return (

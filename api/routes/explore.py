@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel, Field
 
 from api.deps import ProjectionDep, RunsDep, StoreDep
 from api.problems import ProblemError, problem_doc
@@ -34,7 +35,7 @@ def explorer_page() -> HTMLResponse:
 @page_router.get("/explore/static/{name}", operation_id="explorer_asset", include_in_schema=False)
 def explorer_asset(name: str) -> FileResponse:
     """A static asset of the explorer (served locally: the page works offline)."""
-    if name not in ASSETS:
+    if name not in ASSETS or not asset_path(name).is_file():
         raise ProblemError(404, f"No asset {name!r}.", kind="not-found")
     media = "text/javascript" if name.endswith(".js") else "text/css"
     return FileResponse(asset_path(name), media_type=media, headers={"Cache-Control": "max-age=3600"})
@@ -77,6 +78,27 @@ def explorer_view(
                     break
         ids = list(chosen)
     return view_of(projection, store.schema, ids)
+
+
+class NodeSelection(BaseModel):
+    """Node ids to draw, as a Cypher result or a named query gave them."""
+
+    ids: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        min_length=1, max_length=2_000, examples=[["Institution:CATTC", "Country:TH"]]
+    )
+
+
+@router.post("/nodes", operation_id="explorer_nodes")
+def explorer_nodes(body: NodeSelection, store: StoreDep, projection: ProjectionDep) -> dict[str, Any]:
+    """The view of the given nodes and of the relationships among them (the explorer's console draws
+    the nodes of a Cypher result with it).  Ids of no node (``_:…`` ids of nodes without a key, say)
+    are listed in ``missing`` and left out."""
+    graph = projection.graph
+    ids = list(dict.fromkeys(body.ids))
+    present = [i for i in ids if i in graph]
+    view = view_of(projection, store.schema, present)
+    view["missing"] = [i for i in ids if i not in graph]
+    return view
 
 
 class OverlayKind(StrEnum):

@@ -362,6 +362,6 @@
       $("details").appendChild(el("div", "Could not load the graph: " + err.message, { class: "error" }));
     }
   }
-  window.transfernetExplorer = { network, nodes, edges, nodeData, edgeData, focusNode, expand };
+  window.transfernetExplorer = { network, nodes, edges, nodeData, edgeData, focusNode, expand, addView };
   start();
 })();

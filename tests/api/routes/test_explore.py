@@ -1,0 +1,67 @@
+"""``POST /api/v1/explore/nodes`` (the console's "show in graph") and the console's assets, over HTTP
+against a real server on the bundled dataset."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from viz.explorer import EDITOR_ASSET, asset_path
+
+
+@pytest.fixture(scope="module")
+def client(api_server: str) -> httpx.Client:
+    return httpx.Client(base_url=api_server, timeout=60)
+
+
+def _cypher(client: httpx.Client, query: str) -> list[dict[str, object]]:
+    response = client.post("/api/v1/cypher", json={"query": query})
+    assert response.status_code == 200, response.text
+    rows: list[dict[str, object]] = response.json()["rows"]
+    return rows
+
+
+def test_nodes_of_a_cypher_result_become_a_view(client: httpx.Client) -> None:
+    # expected: the database's own answer to the same question, through the Cypher endpoint
+    rows = _cypher(
+        client, "MATCH (c:TransferCentre)-[r:HOSTED_IN]->(k:Country) RETURN c, r, k ORDER BY c.id LIMIT 5"
+    )
+    assert len(rows) == 5
+    ids = [row["c"]["id"] for row in rows] + [row["k"]["id"] for row in rows]  # type: ignore[index]
+    hosted = {(row["r"]["start"], row["r"]["end"]) for row in rows}  # type: ignore[index]
+    response = client.post("/api/v1/explore/nodes", json={"ids": [*ids, ids[0], "Country:NOWHERE", "_:17"]})
+    assert response.status_code == 200, response.text
+    view = response.json()
+    assert {n["id"] for n in view["nodes"]} == set(ids)
+    assert view["missing"] == ["Country:NOWHERE", "_:17"]
+    drawn = {(e["source"], e["target"]) for e in view["edges"] if e["type"] == "HOSTED_IN"}
+    assert hosted <= drawn  # every relationship of the result is drawn between its ends
+    assert all(e["source"] in ids and e["target"] in ids for e in view["edges"])
+    centre = next(n for n in view["nodes"] if n["id"] == ids[0])
+    assert centre["name"] == rows[0]["c"]["properties"]["name"]  # type: ignore[index]
+    assert centre["type"] and centre["color"].startswith("#") and "facets" in centre
+
+
+def test_node_selection_is_bounded(client: httpx.Client) -> None:
+    assert client.post("/api/v1/explore/nodes", json={"ids": []}).status_code == 422
+    assert client.post("/api/v1/explore/nodes", json={"ids": [""]}).status_code == 422
+    too_many = client.post("/api/v1/explore/nodes", json={"ids": [f"X:{i}" for i in range(2001)]})
+    assert too_many.status_code in (413, 422)  # the body limit of the test server may answer first
+    problem = client.post("/api/v1/explore/nodes", json={"ids": "Country:TH"})
+    assert problem.status_code == 422
+    assert problem.headers["content-type"].startswith("application/problem+json")
+
+
+def test_page_loads_the_console_and_the_editor_is_served_when_built(client: httpx.Client) -> None:
+    page = client.get("/explore").text
+    assert '<script src="/explore/static/console.js">' in page
+    assert '<link rel="stylesheet" href="/explore/static/console.css">' in page
+    assert EDITOR_ASSET not in page  # console.js loads it when the console is first opened
+    for asset in ("console.js", "console.css"):
+        assert client.get(f"/explore/static/{asset}").status_code == 200
+    built = asset_path(EDITOR_ASSET).is_file()  # scripts/ensure-cypher-console.sh (make browser) builds it
+    editor = client.get(f"/explore/static/{EDITOR_ASSET}")
+    assert editor.status_code == (200 if built else 404)
+    if built:
+        assert editor.headers["content-type"].startswith("text/javascript")
+        assert "transfernetCypherEditor" in editor.text and "lintCypherQuery" in editor.text
