@@ -247,11 +247,17 @@ def provenance_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     return {k: properties[k] for k in PROVENANCE_PROPERTIES if k in properties}
 
 
-def view_of(projection: ProjectionCache, schema: GraphSchema, node_ids: Sequence[Hashable]) -> dict[str, Any]:
-    """The view model of a set of nodes, with their relationships and facets."""
+def view_of(
+    projection: ProjectionCache,
+    schema: GraphSchema,
+    node_ids: Sequence[Hashable],
+    edges: Iterable[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The view model of a set of nodes, with their facets and their stored relationships
+    (or the `edges` given, as `build_view` takes them: derived ties of the projected network)."""
     payloads = projection.node_payloads(node_ids)
     node_facets = facets(projection.graph, node_ids)
     for payload in payloads:
         payload["facets"] = node_facets.get(payload["id"], {})
-    view = build_view(payloads, projection.edge_payloads(node_ids), schema)
+    view = build_view(payloads, projection.edge_payloads(node_ids) if edges is None else edges, schema)
     return view.to_json()

@@ -214,19 +214,20 @@ class ProjectedNetwork:
         if node not in self.graph:
             raise NotAnActorError(node)
         nbrs = self.graph[node]
-        order = sorted(nbrs, key=lambda v: (-nbrs[v]["weight"], str(v)))
+        order = sorted(nbrs, key=lambda v: (-round(nbrs[v]["weight"], 9), str(v)))
         shown = order if limit is None else order[: max(limit, 0)]
         return Partners(
             node_key(node), tuple(Partner(node_key(v), self.tie(node, v)) for v in shown), len(order)
         )
 
     def core(self, *, top: int) -> Core:
-        """The `top` actors of greatest strength (ties broken by id) and the ties among them.
+        """The `top` actors of greatest strength (equal strengths by id) and the ties among them.
 
         Actors without a tie are never part of the core.
         """
-        tied = [n for n, s in self._strength.items() if self.graph.degree(n) > 0]
-        ranked = sorted(tied, key=lambda n: (-self._strength[n], str(n)))[: max(top, 0)]
+        tied = [n for n in self._strength if self.graph.degree(n) > 0]
+        # rounded: sums of 1/(n-1) in another order differ in the last bits, not in rank
+        ranked = sorted(tied, key=lambda n: (-round(self._strength[n], 9), str(n)))[: max(top, 0)]
         chosen = set(ranked)
         ties = self._ties_among(chosen)
         return Core(

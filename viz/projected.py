@@ -1,0 +1,132 @@
+"""Explorer views of the projected organisation network (`graph.analytics.partners`).
+
+A view here has the nodes of `viz.view.view_of` and, instead of stored relationships,
+the derived ties of the projected network (type `PROJECTED_TIE`), each carrying its
+``weight``, the number of ``shared`` projects, agreements and events, a few of them as
+``evidence`` and the actor network's tie ``types``.  Every view says what it covers
+(``population``) and what a cap left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from graph.analytics.answers import session_for
+from graph.analytics.params import AnalysisParams
+from graph.analytics.partners import PROJECTED_TIE, NotAnActorError, ProjectedNetwork, Tie
+from graph.cache import ProjectionCache
+from ontology.schema import GraphSchema
+from ontology.vocab import NodeLabel
+from viz.view import view_of
+
+__all__ = ["core_view", "partners_view", "prefers_projected", "projected_network", "tie_payload"]
+
+
+def projected_network(projection: ProjectionCache, params: AnalysisParams) -> tuple[ProjectedNetwork, str]:
+    """The projected network of the current projection's population, and that population in
+    one sentence (built once per projection version and population: the projection's
+    `~graph.analytics.registry.Session` keeps it)."""
+    session = session_for(projection.graph)
+    return session.projected(params), session.population(params)[1].describe()
+
+
+def prefers_projected(graph: nx.MultiDiGraph) -> bool:
+    """Whether the explorer should open on the projected network: the graph has projects and
+    no transfer centre (a collaboration dataset such as CORDIS).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Project:p", labels=["Project"])
+    >>> prefers_projected(G)
+    True
+    >>> G.add_node("Institution:c", labels=["Institution", "TransferCentre"])
+    >>> prefers_projected(G)
+    False
+    """
+    projects = False
+    for _, labels in graph.nodes(data="labels", default=()):
+        if NodeLabel.TRANSFER_CENTRE in labels:
+            return False
+        projects = projects or NodeLabel.PROJECT in labels
+    return projects
+
+
+def tie_payload(tie: Tie) -> dict[str, Any]:
+    """A tie as a view edge (`viz.view.build_view` input); one id per pair, whichever view drew it.
+
+    Examples
+    --------
+    >>> tie_payload(Tie("a", "b", 0.5, 1, ("Project:p",), ("CO_PARTICIPATION",)))["id"]
+    'a|PROJECTED_TIE|b'
+    """
+    return {
+        "id": f"{tie.a}|{PROJECTED_TIE}|{tie.b}",
+        "source": tie.a,
+        "target": tie.b,
+        "type": PROJECTED_TIE,
+        "properties": {
+            "weight": tie.weight,
+            "shared": tie.shared,
+            "evidence": list(tie.evidence),
+            "types": list(tie.types),
+        },
+    }
+
+
+def _view(
+    projection: ProjectionCache, schema: GraphSchema, ids: list[str], ties: Iterable[Tie]
+) -> dict[str, Any]:
+    return view_of(projection, schema, ids, [tie_payload(t) for t in ties])
+
+
+def partners_view(
+    projection: ProjectionCache, schema: GraphSchema, node: str, *, limit: int, params: AnalysisParams
+) -> dict[str, Any]:
+    """The view of `node` and its strongest partners (`limit` nodes in all), tied to it.
+
+    Raises
+    ------
+    graph.analytics.partners.NotAnActorError
+        `node` is not an actor of the population's projected network.
+    """
+    network, population = projected_network(projection, params)
+    try:
+        found = network.partners(node, limit=limit - 1)
+    except NotAnActorError:
+        raise NotAnActorError(
+            f"{node!r} is not an actor (institution or expert) of the projected network of this population. "
+            f"{population}"
+        ) from None
+    view = _view(projection, schema, [node, *(p.id for p in found.partners)], (p.tie for p in found.partners))
+    view.update(
+        mode="projected",
+        focus=node,
+        partners=found.total,
+        partners_left_out=found.left_out,
+        truncated=found.left_out > 0,
+        population=population,
+    )
+    return view
+
+
+def core_view(
+    projection: ProjectionCache, schema: GraphSchema, *, top: int, params: AnalysisParams
+) -> dict[str, Any]:
+    """The view of the `top` strongest actors of the projected network and the ties among them."""
+    network, population = projected_network(projection, params)
+    core = network.core(top=top)
+    view = _view(projection, schema, [a for a, _ in core.actors], core.ties)
+    view.update(
+        mode="projected",
+        actors=core.total_actors,
+        actors_left_out=core.actors_left_out,
+        ties=core.total_ties,
+        ties_left_out=core.ties_left_out,
+        truncated=core.actors_left_out > 0,
+        population=population,
+    )
+    return view
