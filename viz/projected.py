@@ -9,6 +9,7 @@ the derived ties of the projected network (type `PROJECTED_TIE`), each carrying 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,9 +21,9 @@ from graph.analytics.partners import PROJECTED_TIE, NotAnActorError, ProjectedNe
 from graph.cache import ProjectionCache
 from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel
-from viz.view import view_of
+from viz.view import LAYOUT_THRESHOLD, view_of
 
-__all__ = ["core_view", "partners_view", "prefers_projected", "projected_network", "tie_payload"]
+__all__ = ["core_view", "partners_view", "prefers_projected", "projected_network", "sunflower", "tie_payload"]
 
 
 def projected_network(projection: ProjectionCache, params: AnalysisParams) -> tuple[ProjectedNetwork, str]:
@@ -77,16 +78,48 @@ def tie_payload(tie: Tie) -> dict[str, Any]:
     }
 
 
+def sunflower(count: int, spacing: float = 45.0) -> list[tuple[float, float]]:
+    """`count` positions around the origin, evenly spread, the first nearest (Vogel's spiral:
+    radius ``spacing * (1 + sqrt(i + 1))``, the golden angle between neighbours).
+
+    Examples
+    --------
+    >>> [round(math.hypot(x, y), 1) for x, y in sunflower(3, 10.0)]
+    [20.0, 24.1, 27.3]
+    """
+    golden = math.pi * (3 - math.sqrt(5))
+    radii = [spacing * (1 + math.sqrt(i + 1)) for i in range(count)]
+    return [(r * math.cos(i * golden), r * math.sin(i * golden)) for i, r in enumerate(radii)]
+
+
 def _view(
-    projection: ProjectionCache, schema: GraphSchema, ids: list[str], ties: Iterable[Tie]
+    projection: ProjectionCache,
+    schema: GraphSchema,
+    network: ProjectedNetwork,
+    ids: list[str],
+    ties: Iterable[Tie],
+    layout: bool,
 ) -> dict[str, Any]:
-    return view_of(projection, schema, ids, [tie_payload(t) for t in ties])
+    threshold = 0 if layout else LAYOUT_THRESHOLD
+    span = 150.0 * math.sqrt(max(len(ids), 1))  # dense: wider than a stored view's, for the labels
+    ties_payload = [tie_payload(t) for t in ties]
+    view = view_of(projection, schema, ids, ties_payload, layout_threshold=threshold, layout_scale=span)
+    view["strength"] = {n: network.strength(n) for n in ids}
+    return view
 
 
 def partners_view(
-    projection: ProjectionCache, schema: GraphSchema, node: str, *, limit: int, params: AnalysisParams
+    projection: ProjectionCache,
+    schema: GraphSchema,
+    node: str,
+    *,
+    limit: int,
+    params: AnalysisParams,
 ) -> dict[str, Any]:
     """The view of `node` and its strongest partners (`limit` nodes in all), tied to it.
+
+    ``strength`` gives each node's strength; the node is placed at the centre and its
+    partners around it, the strongest tie nearest (`sunflower`; ``physics`` False).
 
     Raises
     ------
@@ -101,7 +134,12 @@ def partners_view(
             f"{node!r} is not an actor (institution or expert) of the projected network of this population. "
             f"{population}"
         ) from None
-    view = _view(projection, schema, [node, *(p.id for p in found.partners)], (p.tie for p in found.partners))
+    ids = [node, *(p.id for p in found.partners)]
+    view = _view(projection, schema, network, ids, (p.tie for p in found.partners), False)
+    at = dict(zip(ids, [(0.0, 0.0), *sunflower(len(ids) - 1)], strict=True))
+    for n in view["nodes"]:
+        n["x"], n["y"] = at[n["id"]]
+    view["physics"] = False
     view.update(
         mode="projected",
         focus=node,
@@ -114,12 +152,17 @@ def partners_view(
 
 
 def core_view(
-    projection: ProjectionCache, schema: GraphSchema, *, top: int, params: AnalysisParams
+    projection: ProjectionCache,
+    schema: GraphSchema,
+    *,
+    top: int,
+    params: AnalysisParams,
 ) -> dict[str, Any]:
-    """The view of the `top` strongest actors of the projected network and the ties among them."""
+    """The view of the `top` strongest actors of the projected network and the ties among them
+    (positions computed here, igraph's Fruchterman–Reingold; ``strength`` as `partners_view`)."""
     network, population = projected_network(projection, params)
     core = network.core(top=top)
-    view = _view(projection, schema, [a for a, _ in core.actors], core.ties)
+    view = _view(projection, schema, network, [a for a, _ in core.actors], core.ties, True)
     view.update(
         mode="projected",
         actors=core.total_actors,
