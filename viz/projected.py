@@ -10,7 +10,7 @@ the derived ties of the projected network (type `PROJECTED_TIE`), each carrying 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -56,13 +56,16 @@ def prefers_projected(graph: nx.MultiDiGraph) -> bool:
     return projects
 
 
-def tie_payload(tie: Tie) -> dict[str, Any]:
+def tie_payload(tie: Tie, name: Callable[[str], str] = str) -> dict[str, Any]:
     """A tie as a view edge (`viz.view.build_view` input); one id per pair, whichever view drew it.
+    `name` gives the evidence's display names (``evidence_names``).
 
     Examples
     --------
-    >>> tie_payload(Tie("a", "b", 0.5, 1, ("Project:p",), ("CO_PARTICIPATION",)))["id"]
-    'a|PROJECTED_TIE|b'
+    >>> tie = Tie("a", "b", 0.5, 1, ("Project:p",), ("CO_PARTICIPATION",))
+    >>> edge = tie_payload(tie, {"Project:p": "SRSensor"}.__getitem__)
+    >>> edge["id"], edge["properties"]["evidence_names"]
+    ('a|PROJECTED_TIE|b', ['SRSensor'])
     """
     return {
         "id": f"{tie.a}|{PROJECTED_TIE}|{tie.b}",
@@ -73,6 +76,7 @@ def tie_payload(tie: Tie) -> dict[str, Any]:
             "weight": tie.weight,
             "shared": tie.shared,
             "evidence": list(tie.evidence),
+            "evidence_names": [name(g) for g in tie.evidence],
             "types": list(tie.types),
         },
     }
@@ -102,7 +106,8 @@ def _view(
 ) -> dict[str, Any]:
     threshold = 0 if layout else LAYOUT_THRESHOLD
     span = 150.0 * math.sqrt(max(len(ids), 1))  # dense: wider than a stored view's, for the labels
-    ties_payload = [tie_payload(t) for t in ties]
+    name = projection.index.name
+    ties_payload = [tie_payload(t, name) for t in ties]
     view = view_of(projection, schema, ids, ties_payload, layout_threshold=threshold, layout_scale=span)
     view["strength"] = {n: network.strength(n) for n in ids}
     return view

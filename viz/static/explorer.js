@@ -116,7 +116,7 @@
     const box = el("div");
     box.appendChild(el("strong", `weight ${Number(p.weight).toFixed(3)}`));
     box.appendChild(el("div", `${p.shared} shared projects, agreements or events`, { class: "muted" }));
-    for (const id of p.evidence || []) box.appendChild(el("div", (nodeData.get(id) || { name: id }).name));
+    (p.evidence || []).forEach((id, i) => box.appendChild(el("div", (p.evidence_names || [])[i] || id)));
     return box;
   }
 

@@ -28,6 +28,13 @@ VIEW = "/api/v1/explore/view"
 
 
 @cache
+def _acronyms() -> dict[str, str]:
+    """Project node id -> its acronym (``projectAcronym``, the project's display name), from the CSV."""
+    with (CORDIS_DIR / "participations_with_names.csv").open(encoding="utf-8", newline="") as f:
+        return {f"Project:{row['projectID']}": row["projectAcronym"] for row in csv.DictReader(f)}
+
+
+@cache
 def _projects() -> dict[str, frozenset[str]]:
     """Project id -> its distinct participating organisations, from the CSV."""
     members: defaultdict[str, set[str]] = defaultdict(set)
@@ -96,6 +103,7 @@ def test_partners_of_fraunhofer_match_the_csv(client: httpx.Client) -> None:
         assert props["shared"] == len(shared)
         assert props["types"] == ["CO_PARTICIPATION"]
         assert props["evidence"] == shared[:3]  # the smallest shared projects first, then by id
+        assert props["evidence_names"] == [_acronyms()[p] for p in shared[:3]]
 
 
 def test_the_limit_keeps_the_strongest_partners_and_counts_the_rest(client: httpx.Client) -> None:
@@ -169,3 +177,17 @@ def test_explorer_view_modes(client: httpx.Client) -> None:
     assert client.get(VIEW, params={"focus": FRAUNHOFER, "limit": 50}).json()["mode"] == "graph"
     assert client.get(VIEW, params={"projected": "true", "focus": "Country:DE"}).status_code == 422
     assert client.get(VIEW, params={"projected": "true", "focus": "Institution:nope"}).status_code == 404
+
+
+def test_the_bundled_dataset_opens_on_the_graph_and_projects_its_actors(api_server: str) -> None:
+    """The bundled dataset has transfer centres: the explorer opens on the stored graph; its projected
+    network holds actors only (institutions of every subtype; the bundle's experts are synthetic, and
+    the bundle loaded by the fixture has no synthetic sample)."""
+    with httpx.Client(base_url=api_server, timeout=60) as c:
+        assert c.get(VIEW).json()["mode"] == "graph"
+        body = c.get(VIEW, params={"projected": "true", "limit": 30}).json()
+        assert body["mode"] == "projected" and 0 < len(body["nodes"]) <= 30
+        assert all(n["id"].startswith(("Institution:", "Expert:")) for n in body["nodes"])
+        assert all(e["type"] == "PROJECTED_TIE" for e in body["edges"])
+        r = c.get(NEIGHBOURHOOD, params={"id": "Institution:CASTTC", "projected": "true"})
+        assert r.status_code == 200 and r.json()["partners"] >= 1
