@@ -94,7 +94,8 @@ def neighbourhood(
         Query(
             description="The node's partners in the projected organisation network instead (organisations "
             "tied through shared projects, agreements and events, strongest first, Newman-weighted; "
-            "`depth` 1 and no `types`)."
+            "`depth` 1 and no `types`; `synthetic` and `scenario` choose its population, the stored graph "
+            "ignores them)."
         ),
     ] = False,
 ) -> dict[str, Any]:
