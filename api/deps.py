@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 
 from api.problems import ProblemError
 from api.settings import Settings
+from graph.analytics.params import AnalysisParams
 from graph.analytics.runs import RunRecords
 from graph.cache import ProjectionCache
 from graph.store import GraphStore
 
 __all__ = [
+    "PopulationDep",
     "ProjectionDep",
     "RunsDep",
     "SettingsDep",
     "StoreDep",
     "WriteAccess",
+    "get_population",
     "get_projection",
     "get_runs",
     "get_settings",
@@ -62,6 +65,22 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunsDep = Annotated[RunRecords, Depends(get_runs)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ProjectionDep = Annotated[ProjectionCache, Depends(get_projection)]
+
+
+_FIELDS = AnalysisParams.model_fields
+
+
+def get_population(
+    synthetic: Annotated[bool, Query(description=_FIELDS["synthetic"].description)] = False,
+    scenario: Annotated[
+        Literal["established", "as-planned"], Query(description=_FIELDS["scenario"].description)
+    ] = "established",
+) -> AnalysisParams:
+    """The population asked for (real, established actors by default), as analysis parameters."""
+    return AnalysisParams(synthetic=synthetic, scenario=scenario)
+
+
+PopulationDep = Annotated[AnalysisParams, Depends(get_population)]
 
 
 def require_api_key(

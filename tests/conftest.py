@@ -58,3 +58,33 @@ def api_server(bundle_data_dir: Path) -> Iterator[str]:
     }
     with serve_api(bundle_data_dir, env) as base:
         yield base
+
+
+#: The CORDIS H2020 subset (organisations, projects and their participations), a collaboration dataset.
+CORDIS_DIR = Path(__file__).resolve().parents[1] / "data" / "examples" / "cordis"
+
+
+@pytest.fixture(scope="session")
+def cordis_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data directory holding the CORDIS example (`data/examples/cordis`), loaded as
+    ``transfernet load --bundle data/examples/cordis`` does (compiled SHACL checks)."""
+    from loaders.ingest import Shacl
+
+    data_dir = tmp_path_factory.mktemp("cordis")
+    settings = StoreSettings(_env_file=None, data_dir=data_dir)
+    store = open_store(settings, load_schema())
+    try:
+        store.install_schema()
+        reports = load_bundle(store, data_dir / "generated", root=CORDIS_DIR, shacl=Shacl.COMPILED)
+        assert all(r.loaded and not r.errors for r in reports), [str(e) for r in reports for e in r.errors]
+    finally:
+        store.close()
+    yield data_dir
+    stop_server(settings.store_dir)
+
+
+@pytest.fixture(scope="session")
+def cordis_server(cordis_data_dir: Path) -> Iterator[str]:
+    """``transfernet serve`` on the CORDIS example; yields its base URL."""
+    with serve_api(cordis_data_dir) as base:
+        yield base

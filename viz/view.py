@@ -168,6 +168,7 @@ def build_view(
     *,
     layout_threshold: int = LAYOUT_THRESHOLD,
     seed: int = 0,
+    layout_scale: float | None = None,
 ) -> GraphView:
     """Build the explorer view of a subgraph.
 
@@ -183,6 +184,8 @@ def build_view(
         Gives each node its type, colour and shape.
     layout_threshold : int
         Above this many nodes, positions are computed here and physics is off.
+    layout_scale : float, optional
+        The layout's span (`layout_positions`' ``scale``).
 
     Examples
     --------
@@ -233,7 +236,10 @@ def build_view(
     ordered = list(view_nodes.values())
     if not physics:
         pos = layout_positions(
-            [n.id for n in ordered], ((e.source, e.target) for e in view_edges.values()), seed=seed
+            [n.id for n in ordered],
+            ((e.source, e.target) for e in view_edges.values()),
+            seed=seed,
+            scale=layout_scale,
         )
         ordered = [
             ViewNode(n.id, n.type, n.name, n.color, n.shape, n.properties, *pos[n.id], n.facets)
@@ -247,11 +253,22 @@ def provenance_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     return {k: properties[k] for k in PROVENANCE_PROPERTIES if k in properties}
 
 
-def view_of(projection: ProjectionCache, schema: GraphSchema, node_ids: Sequence[Hashable]) -> dict[str, Any]:
-    """The view model of a set of nodes, with their relationships and facets."""
+def view_of(
+    projection: ProjectionCache,
+    schema: GraphSchema,
+    node_ids: Sequence[Hashable],
+    edges: Iterable[Mapping[str, Any]] | None = None,
+    *,
+    layout_threshold: int = LAYOUT_THRESHOLD,
+    layout_scale: float | None = None,
+) -> dict[str, Any]:
+    """The view model of a set of nodes, with their facets and their stored relationships
+    (or the `edges` given, as `build_view` takes them: derived ties of the projected network);
+    positions computed here above `layout_threshold` nodes (spanning `layout_scale`)."""
     payloads = projection.node_payloads(node_ids)
     node_facets = facets(projection.graph, node_ids)
     for payload in payloads:
         payload["facets"] = node_facets.get(payload["id"], {})
-    view = build_view(payloads, projection.edge_payloads(node_ids), schema)
+    stored = projection.edge_payloads(node_ids) if edges is None else edges
+    view = build_view(payloads, stored, schema, layout_threshold=layout_threshold, layout_scale=layout_scale)
     return view.to_json()

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
-from api.deps import ProjectionDep, RunsDep, StoreDep
+from api.deps import PopulationDep, ProjectionDep, RunsDep, StoreDep
 from api.problems import ProblemError, problem_doc
+from graph.analytics.partners import NotAnActorError
 from graph.analytics.registry import BROKERAGE, COMMUNITIES, DUPLICATES
 from graph.paths import neighbourhood
 from ontology.vocab import NodeLabel
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer
+from viz.projected import core_view, partners_view, prefers_projected
 from viz.view import view_of
 
 __all__ = ["page_router", "router"]
@@ -47,20 +49,60 @@ def explorer_legend(store: StoreDep) -> dict[str, Any]:
     return {"types": legend_json(store.schema)}
 
 
+#: Nodes of the initial view: of the stored graph, and of the projected network (each one drawn
+#: with its ties to the others: the core of a collaboration network is dense).
+VIEW_LIMIT, PROJECTED_LIMIT = 400, 150
+
+
 @router.get(
-    "/view", operation_id="explorer_view", responses={404: problem_doc("No node with the `focus` id.")}
+    "/view",
+    operation_id="explorer_view",
+    responses={
+        404: problem_doc("No node with the `focus` id."),
+        422: problem_doc(
+            "Invalid parameters, or (projected) a `focus` that is not an actor of the population."
+        ),
+    },
 )
 def explorer_view(
     store: StoreDep,
     projection: ProjectionDep,
-    limit: Annotated[int, Query(ge=1, le=20_000, description="Most nodes to show.")] = 400,
+    population: PopulationDep,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=20_000,
+            description=f"Most nodes to show (default {VIEW_LIMIT}; projected network: {PROJECTED_LIMIT}).",
+        ),
+    ] = None,
     focus: Annotated[str | None, Query(description="Node id to centre the view on.")] = None,
+    projected: Annotated[
+        bool | None,
+        Query(
+            description="true: the projected organisation network (its most central actors and their "
+            "weighted ties, or the focus and its partners); false: the stored graph; omitted: projected "
+            "when the graph has projects and no transfer centre."
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """The initial view: the transfer centres and what they are tied to (or a node's surroundings)."""
+    """The initial view: the transfer centres and what they are tied to (or a node's surroundings);
+    in the projected network, its strongest actors (or the focus's partners). ``mode`` says which."""
     graph = projection.graph
+    if focus and focus not in graph:
+        raise ProblemError(404, f"No node {focus!r}.", kind="not-found")
+    if projected is None:
+        projected = not focus and prefers_projected(graph)
+    if projected:
+        top = limit or PROJECTED_LIMIT
+        if not focus:
+            return core_view(projection, store.schema, top=top, params=population)
+        try:
+            return partners_view(projection, store.schema, focus, limit=top, params=population)
+        except NotAnActorError as exc:
+            raise ProblemError(422, str(exc), kind="not-an-actor") from None
+    limit = limit or VIEW_LIMIT
     if focus:
-        if focus not in graph:
-            raise ProblemError(404, f"No node {focus!r}.", kind="not-found")
         ids = neighbourhood(graph, focus, depth=2, limit=limit)
     else:
         centres = sorted(
@@ -77,7 +119,9 @@ def explorer_view(
                 if len(chosen) >= limit:
                     break
         ids = list(chosen)
-    return view_of(projection, store.schema, ids)
+    view = view_of(projection, store.schema, ids)
+    view["mode"] = "graph"
+    return view
 
 
 class NodeSelection(BaseModel):

@@ -9,11 +9,13 @@ import networkx as nx
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import ProjectionDep, StoreDep
+from api.deps import PopulationDep, ProjectionDep, StoreDep
 from api.problems import ProblemError, problem_doc
 from graph import paths
+from graph.analytics.partners import NotAnActorError
 from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel, RelType
+from viz.projected import partners_view
 from viz.view import view_of
 
 __all__ = ["router"]
@@ -71,7 +73,10 @@ def _avoid(schema: GraphSchema, raw: str | None) -> list[str]:
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: problem_doc("No node with that id."),
-    422: problem_doc("Invalid parameters, or an unknown relationship type."),
+    422: problem_doc(
+        "Invalid parameters, an unknown relationship type, or (projected) a node that is not an actor of the "
+        "population."
+    ),
 }
 
 
@@ -79,13 +84,37 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def neighbourhood(
     store: StoreDep,
     projection: ProjectionDep,
+    population: PopulationDep,
     id: Annotated[str, Query(description="Node id (KeyLabel:key).", examples=["Institution:CASTTC"])],
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
     limit: Annotated[int, Query(ge=1, le=5000, description="Node cap.")] = 300,
     types: TypesQuery = None,
+    projected: Annotated[
+        bool,
+        Query(
+            description="The node's partners in the projected organisation network instead (organisations "
+            "tied through shared projects, agreements and events, strongest first, Newman-weighted; "
+            "`depth` 1 and no `types`; `synthetic` and `scenario` choose its population, the stored graph "
+            "ignores them)."
+        ),
+    ] = False,
 ) -> dict[str, Any]:
-    """A node and everything within `depth` hops, as an explorer view (nodes, edges, positions)."""
+    """A node and everything within `depth` hops, as an explorer view (nodes, edges, positions);
+    with ``projected=true`` the node and its weighted partners (``truncated`` and
+    ``partners_left_out`` say how many the limit left out)."""
     graph = projection.graph
+    if projected:
+        _node(graph, id)
+        if depth != 1 or types:
+            raise ProblemError(
+                422,
+                "A projected neighbourhood has depth 1 and no relationship types.",
+                kind="invalid-parameters",
+            )
+        try:
+            return partners_view(projection, store.schema, id, limit=limit, params=population)
+        except NotAnActorError as exc:
+            raise ProblemError(422, str(exc), kind="not-an-actor") from None
     ids = paths.neighbourhood(
         graph, _node(graph, id), depth=depth, limit=limit, rel_types=_types(store.schema, types)
     )

@@ -48,7 +48,15 @@ import scipy.sparse as sp
 from graph.analytics._sparse import gc_paused
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
-__all__ = ["PARTITIONS", "PROJECT_TIE", "actor_network", "project_weights"]
+__all__ = [
+    "PARTITIONS",
+    "PROJECT_TIE",
+    "actor_network",
+    "group_hubs",
+    "group_members",
+    "project_members",
+    "project_weights",
+]
 
 #: Node attributes of the actor network usable as a partition.
 PARTITIONS: tuple[str, ...] = ("country", "region", "income", "centre_system")
@@ -118,6 +126,41 @@ def project_weights(
     >>> sorted((nodes[i], nodes[j], float(w)) for i, j, w in zip(W.row, W.col, W.data))
     [('a', 'b', 1.5), ('a', 'c', 0.5), ('b', 'c', 0.5)]
     """
+    members = project_members(G, actors)
+    nodes = sorted({u for m in members.values() for u in m}, key=str)
+    index = {u: i for i, u in enumerate(nodes)}
+    groups = [m for m in members.values() if len(m) >= 2]
+    rows = np.fromiter((index[u] for m in groups for u in m), dtype=np.int64)
+    sizes = np.array([len(m) for m in groups], dtype=np.int64)
+    cols = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
+    B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(groups)))
+    D = sp.diags_array(1.0 / (sizes - 1)) if len(groups) else sp.csr_array((0, 0))
+    W = sp.triu(B @ D @ B.T, k=1, format="coo") if len(groups) else sp.coo_array((len(nodes), len(nodes)))
+    return nodes, sp.coo_array(W), members
+
+
+def project_members(
+    G: nx.MultiDiGraph, actors: set[Hashable] | None = None
+) -> dict[Hashable, list[Hashable]]:
+    """The participants of each project of `G` (``TAKES_PART_IN``), sorted by ``str``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A typed projection (node attribute ``labels``, edge attribute ``type``).
+    actors : set, optional
+        The nodes that count as participants (default: institutions and experts).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("p", labels=["Project"])
+    >>> G.add_nodes_from("ab", labels=["Institution"])
+    >>> _ = G.add_edge("b", "p", type="TAKES_PART_IN")
+    >>> _ = G.add_edge("a", "p", type="TAKES_PART_IN")
+    >>> project_members(G)
+    {'p': ['a', 'b']}
+    """
     members: dict[Hashable, list[Hashable]] = {}
     for project in G:
         if NodeLabel.PROJECT not in G.nodes[project].get("labels", ()):
@@ -129,16 +172,45 @@ def project_weights(
             ):
                 seen[u] = None
         members[project] = sorted(seen, key=str)
-    nodes = sorted({u for m in members.values() for u in m}, key=str)
-    index = {u: i for i, u in enumerate(nodes)}
-    groups = [m for m in members.values() if len(m) >= 2]
-    rows = np.fromiter((index[u] for m in groups for u in m), dtype=np.int64)
-    sizes = np.array([len(m) for m in groups], dtype=np.int64)
-    cols = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
-    B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(groups)))
-    D = sp.diags_array(1.0 / (sizes - 1)) if len(groups) else sp.csr_array((0, 0))
-    W = sp.triu(B @ D @ B.T, k=1, format="coo") if len(groups) else sp.coo_array((len(nodes), len(nodes)))
-    return nodes, sp.coo_array(W), members
+    return members
+
+
+def group_members(
+    G: nx.MultiDiGraph, actors: set[Hashable]
+) -> dict[Hashable, tuple[set[Hashable], set[Hashable]]]:
+    """The members and organisers among `actors` of each agreement and event of `G`.
+
+    Members are tied through ``PARTY_TO``, ``PARTICIPATES_IN`` or ``ORGANISES``; organisers
+    through ``ORGANISES``.  Groups with fewer than two members are left out.
+    """
+    groups: dict[Hashable, tuple[set[Hashable], set[Hashable]]] = {}
+    for group in G:
+        if not _has(G, group, _GROUP_LABELS):
+            continue
+        members: set[Hashable] = set()
+        organisers: set[Hashable] = set()
+        for u, _, d in G.in_edges(group, data=True):
+            if u in actors and d.get("type") in _GROUP_TIES:
+                members.add(u)
+                if d.get("type") == RelType.ORGANISES:
+                    organisers.add(u)
+        if len(members) >= 2:
+            groups[group] = (members, organisers)
+    return groups
+
+
+def group_hubs(members: set[Hashable], organisers: set[Hashable], max_group: int) -> set[Hashable]:
+    """The members of an agreement or event tied to every other member: all of them in a
+    group of at most `max_group`, its organisers in a larger one (the star rule).
+
+    Two members are tied through the group when either of them is a hub.
+
+    Examples
+    --------
+    >>> sorted(group_hubs({"a", "b", "c"}, {"a"}, 3)), sorted(group_hubs({"a", "b", "c"}, {"a"}, 2))
+    (['a', 'b', 'c'], ['a'])
+    """
+    return members if len(members) <= max_group else organisers
 
 
 def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
@@ -235,19 +307,8 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
             types[(a, b)].add(PROJECT_TIE)
     A.add_edges_from(fresh)
     left_groups = left_ties = star_groups = 0
-    for group in G:
-        if not _has(G, group, _GROUP_LABELS):
-            continue
-        members: set[Hashable] = set()
-        organisers: set[Hashable] = set()
-        for u, _, d in G.in_edges(group, data=True):
-            if u in A and d.get("type") in _GROUP_TIES:
-                members.add(u)
-                if d.get("type") == RelType.ORGANISES:
-                    organisers.add(u)
-        if len(members) < 2:
-            continue
-        hubs = members if len(members) <= max_group else organisers  # clique, or star around organisers
+    for members, organisers in group_members(G, set(A)).values():
+        hubs = group_hubs(members, organisers, max_group)  # clique, or star around organisers
         pairs = {(u, v) if str(u) < str(v) else (v, u) for u in hubs for v in members if u != v}
         if len(members) > max_group:
             left_ties += len(members) * (len(members) - 1) // 2 - len(pairs)

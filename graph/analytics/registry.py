@@ -30,6 +30,7 @@ from graph.analytics.communities import community_bridges, detect_communities
 from graph.analytics.coverage import country_coverage, coverage_gaps
 from graph.analytics.duplicates import PairEvidence, duplicate_centres
 from graph.analytics.params import AnalysisParams
+from graph.analytics.partners import ProjectedNetwork
 from graph.analytics.population import Population, select
 from graph.analytics.results import (
     BridgeEdge,
@@ -144,6 +145,7 @@ class Session:
         self.warnings: list[str] = []
         self._populations: dict[tuple[bool, str], tuple[nx.MultiDiGraph, Population]] = {}
         self._actors: dict[tuple[bool, str, int], nx.DiGraph] = {}
+        self._projected: dict[tuple[bool, str, int], ProjectedNetwork] = {}
         self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
         self._lock = threading.RLock()
         self._nested: list[float] = []  # seconds of the steps called by each running step
@@ -197,6 +199,18 @@ class Session:
                         "actor network (raise --max-group to include them)."
                     )
             return self._actors[key]
+
+    def projected(self, params: AnalysisParams) -> ProjectedNetwork:
+        """The actor network of `actors` read undirected, with the groups behind its ties
+        (`graph.analytics.partners`): partners of one actor, the most central part."""
+        key = (params.synthetic, params.scenario, params.max_group)
+        with self._lock:
+            if key not in self._projected:
+                G, A = self.graph_for(params), self.actors(params)
+                self._projected[key] = self._timed(
+                    "projected network", lambda: ProjectedNetwork(G, A, max_group=params.max_group)
+                )
+            return self._projected[key]
 
     def groups(self, params: AnalysisParams) -> dict[Hashable, str]:
         """Every actor's group in ``params.partition`` (``"(unknown)"`` when it has none)."""

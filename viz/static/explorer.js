@@ -17,6 +17,9 @@
   let selected = null;
   let pathEnds = { from: null, to: null };
   let highlightedEdges = new Set();
+  let mode = "graph"; // "projected": the organisation network (partners, weighted ties)
+  let maxWeight = 0; // of the projected ties drawn: edge widths are relative to it
+  let maxStrength = 0; // of the projected network's nodes drawn: node sizes are relative to it
 
   const $ = (id) => document.getElementById(id);
   const status = (text) => { $("status").textContent = text; };
@@ -88,6 +91,13 @@
       color: colourFor(node), size: node.type && legend[node.type] && legend[node.type].depth === 0 ? 14 : 11,
       hidden: !visible(node),
     };
+    if (mode === "projected" && node.strength !== undefined && maxStrength) {
+      v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
+      const short = (node.properties || {}).acronym; // long organisation names would cover the network
+      const label = short ? String(Array.isArray(short) ? short[0] : short) : String(node.name);
+      v.label = label.length > 22 ? label.slice(0, 21) + "…" : label; // the full name: tooltip and details
+      v.font = { size: 16 }; // a projected view is fitted to a few hundred partners: labels stay legible
+    }
     if (node.properties && node.properties.synthetic) {
       // generated data (a scale test, the demo's labelled sample): a dashed outline
       v.shapeProperties = { borderDashes: [4, 3] };
@@ -97,7 +107,78 @@
     return v;
   }
 
+  // ---- the projected organisation network ------------------------------------------------
+
+  const PROJECTED_TIE = "PROJECTED_TIE";
+
+  function tieTitle(edge) {
+    const p = edge.properties || {};
+    const box = el("div");
+    box.appendChild(el("strong", `weight ${Number(p.weight).toFixed(3)}`));
+    box.appendChild(el("div", `${p.shared} shared projects, agreements or events`, { class: "muted" }));
+    (p.evidence || []).forEach((id, i) => box.appendChild(el("div", (p.evidence_names || [])[i] || id)));
+    return box;
+  }
+
+  function visTie(edge) {
+    const share = maxWeight ? (Number((edge.properties || {}).weight) || 0) / maxWeight : 0;
+    return {
+      id: edge.id, from: edge.source, to: edge.target, title: tieTitle(edge), arrows: "",
+      // width and opacity linear in the Newman weight (a selection keeps them readable)
+      color: { color: "#2f5f8f", highlight: "#2f5f8f", hover: "#17324d", opacity: 0.2 + 0.8 * share },
+      width: 0.5 + 7.5 * share,
+    };
+  }
+
+  function noteMode(view) {
+    if (!view.mode) return;
+    mode = view.mode;
+    for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === mode;
+    const note = $("mode-note");
+    if (mode !== "projected") { note.textContent = ""; return; }
+    const n = (x) => Number(x).toLocaleString("en");
+    if (view.focus) {
+      const name = (nodeData.get(view.focus) || { name: view.focus }).name;
+      note.textContent = `${name}: ${n(view.nodes.length - 1)} of ${n(view.partners)} partners`
+        + (view.partners_left_out ? ` (${n(view.partners_left_out)} weaker ones left out)` : "") + ". ";
+    } else {
+      note.textContent = `The ${n(view.nodes.length)} strongest of ${n(view.actors)} organisations and the ties among them`
+        + ` (${n(view.ties_left_out)} of ${n(view.ties)} ties left out). Edge width: Newman weight of shared projects. `;
+    }
+    note.appendChild(el("div", view.population || ""));
+  }
+
+  function placeAround(focus, view) {
+    // an expansion: its sunflower layout moved onto the focus; nodes already drawn stay where they are
+    const at = network.getPositions([focus])[focus] || { x: 0, y: 0 };
+    for (const n of view.nodes) {
+      const drawn = nodeData.has(n.id) && network.getPositions([n.id])[n.id];
+      if (drawn) { n.x = drawn.x; n.y = drawn.y; } else if (n.x !== null && n.x !== undefined) { n.x += at.x; n.y += at.y; }
+    }
+    view.physics = undefined; // keep the viewport
+  }
+
+  async function loadView(params) {
+    // a fresh canvas (asked first: a failed request leaves the current one)
+    const view = await api("/explore/view", params);
+    nodes.clear(); edges.clear(); nodeData.clear(); edgeData.clear(); maxWeight = 0; maxStrength = 0;
+    network.setOptions({ physics: { enabled: true } });
+    addView(view);
+  }
+
+  async function switchMode(value) {
+    mode = value;
+    const url = new URLSearchParams(window.location.search);
+    const focus = selected || url.get("focus") || "";
+    const ask = (at) => loadView({ projected: mode === "projected", focus: at, limit: url.get("limit") || "" });
+    status("loading…");
+    try {
+      await ask(focus).catch((err) => { if (!focus) throw err; return ask(""); }); // a focus that is no actor: the core
+    } catch (err) { status("error: " + err.message); }
+  }
+
   function visEdge(edge) {
+    if (edge.type === PROJECTED_TIE) return visTie(edge);
     const on = highlightedEdges.has(edge.id);
     return {
       id: edge.id, from: edge.source, to: edge.target, label: undefined, title: edge.type,
@@ -107,13 +188,22 @@
 
   function addView(view) {
     const fresh = [];
+    if (view.mode) mode = view.mode; // before drawing: sizes and widths depend on it
+    const strength = view.strength || {};
     for (const node of view.nodes) {
       if (!nodeData.has(node.id)) fresh.push(node);
-      nodeData.set(node.id, Object.assign(nodeData.get(node.id) || {}, node));
+      const known = Object.assign(nodeData.get(node.id) || {}, node);
+      if (strength[node.id] !== undefined) known.strength = strength[node.id];
+      nodeData.set(node.id, known);
     }
+    const strongest = Math.max(maxStrength, ...Object.values(strength));
+    if (strongest > maxStrength) { maxStrength = strongest; nodes.update([...nodeData.values()].map(visNode)); }
     nodes.update(view.nodes.map((n) => visNode(nodeData.get(n.id))));
-    edges.update(view.edges.map(visEdge));
     for (const e of view.edges) edgeData.set(e.id, e);
+    const heaviest = Math.max(maxWeight, ...view.edges.map((e) => (e.type === PROJECTED_TIE ? Number(e.properties.weight) || 0 : 0)));
+    if (heaviest > maxWeight) { maxWeight = heaviest; edges.update([...edgeData.values()].map(visEdge)); }
+    else edges.update(view.edges.map(visEdge));
+    noteMode(view);
     if (view.physics === false) {
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
@@ -228,16 +318,20 @@
     if (!API) return;
     status("expanding…");
     try {
-      const view = await api("/graph/neighbourhood", { id, depth: 1, limit: 300 });
+      const projected = mode === "projected";
+      const view = await api("/graph/neighbourhood", { id, depth: 1, limit: 300, projected: projected || "" });
+      if (projected) placeAround(id, view);
       addView(view);
     } catch (err) { status("error: " + err.message); }
   }
 
   async function focusNode(id) {
-    if (!nodeData.has(id)) await expand(id);
+    if (mode === "projected" && API) {
+      try { await loadView({ projected: true, focus: id }); } catch (err) { status("error: " + err.message); } // its partners
+    } else if (!nodeData.has(id)) await expand(id);
     if (nodeData.has(id)) {
       network.selectNodes([id]);
-      network.focus(id, { scale: 1.2, animation: false });
+      if (mode !== "projected") network.focus(id, { scale: 1.2, animation: false }); // projected: its partners fitted
       selected = id;
       showDetails(id);
     }
@@ -313,6 +407,9 @@
     searchTimer = setTimeout(() => search(e.target.value).catch((err) => status("error: " + err.message)), 200);
   });
   for (const id of ["country-filter", "bloc-filter", "field-filter"]) $(id).addEventListener("change", redraw);
+  for (const radio of document.querySelectorAll("input[name=mode]")) {
+    radio.addEventListener("change", () => { if (radio.checked) switchMode(radio.value); });
+  }
   for (const radio of document.querySelectorAll("input[name=overlay]")) {
     radio.addEventListener("change", async () => {
       overlay = radio.value;
@@ -345,6 +442,7 @@
   async function start() {
     try {
       if (embedded) {
+        for (const radio of document.querySelectorAll("input[name=mode]")) radio.disabled = true; // no API to ask
         legend = embedded.legend;
         overlays = Object.assign(overlays, embedded.overlays || {});
         buildTypeFilters();
@@ -353,7 +451,9 @@
         legend = (await api("/explore/legend")).types;
         buildTypeFilters();
         const params = new URLSearchParams(window.location.search);
-        addView(await api("/explore/view", { limit: params.get("limit") || 400, focus: params.get("focus") || "" }));
+        addView(await api("/explore/view", {
+          limit: params.get("limit") || "", focus: params.get("focus") || "", projected: params.get("projected") || "",
+        }));
       }
       window.transfernetReady = true;
       document.body.setAttribute("data-ready", "true");
