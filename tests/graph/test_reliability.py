@@ -224,16 +224,16 @@ def test_staged_upsert_waits_for_a_running_fork_and_retries_a_copy_that_hangs(
             return checks[-1]
 
         monkeypatch.setattr(store, "_fork_busy", busy_twice)
-        original = redis.Redis.execute_command
+        original = staging._copy_watched
         hangs = []
 
-        def copy_once_hangs(self: redis.Redis, *args: object, **kwargs: object) -> object:
-            if args and args[0] == "GRAPH.COPY" and not hangs:
+        def copy_once_hangs(client: redis.Redis, *args: object) -> None:
+            if not hangs:
                 hangs.append(args)
-                raise redis.TimeoutError("Timeout reading from socket")  # what a hung copy gives
-            return original(self, *args, **kwargs)
+                raise redis.TimeoutError("GRAPH.COPY gave no answer")  # what a hung copy gives
+            original(client, *args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(redis.Redis, "execute_command", copy_once_hangs)
+        monkeypatch.setattr(staging, "_copy_watched", copy_once_hangs)
         monkeypatch.setattr(staging, "_COPY_TIMEOUT_S", 5.0)
         nodes = [NodeRecord("Expert", f"e{i}") for i in range(30)]
         rels = [RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "home") for i in range(30)]

