@@ -21,11 +21,11 @@ Dialect notes (why some things look different from the Neo4j backend):
 
 Modules, one topic each: `server` (the server process), `clients` (retry policy,
 deadlines, liveness probe), `aof` (the append-only file, compacted by the store),
-`connection` (lifecycle, queries, the write counter), `store` (the store built on it), `params` (parameter text), `replies` and
-`rows` (results), `schema` (indexes, constraints), `statements` and `ends`
-(relationships by internal id), `staging` (copies swapped in), `bulk_format` and `bulk`
-(``GRAPH.BULK``), `paging` (projection reads).  Nothing is imported here, so the server
-can be managed without loading the client.
+`connection` (lifecycle, queries, the write counter), `store` (the store built on it),
+`params` (parameter text), `replies` and `rows` (results), `schema` (indexes,
+constraints), `statements` and `ends` (relationships by internal id), `staging` (copies
+swapped in), `bulk_format` and `bulk` (``GRAPH.BULK``), `paging` (projection reads).
+Nothing is imported here, so the server can be managed without loading the client.
 """
 
 __all__: list[str] = []

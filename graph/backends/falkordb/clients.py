@@ -1,9 +1,11 @@
 """Clients of the embedded server: one retry policy, deadlines, a liveness probe.
 
-redis-py's own default retries a command that timed out (ten times, with backoff), so
-one command on a server that stopped answering waited eleven socket timeouts, and a
-non-idempotent command such as ``GRAPH.COPY`` was sent again on every try (seen as a
-loader hanging for a quarter of an hour).  Every client of the store therefore uses
+A plain redis-py client retries a command that timed out, with backoff: on a server that
+stopped answering, a command with a 1 s deadline failed after 14.6 s (measured), the
+staging copy's checks and ``GRAPH.COPY`` itself (a 120 s deadline) after many minutes,
+and the copy was sent again on every try (seen as a loader hanging for a quarter of an
+hour).  The ``falkordb`` client retried nothing, not even a lost connection, so its
+first command after a server restart failed.  Every client of the store therefore uses
 `RETRY`: a lost connection (a restarted server) is retried for a few seconds, a timeout
 never; the caller sees `redis.TimeoutError` after one deadline.
 
