@@ -144,6 +144,22 @@ def test_sigkill_of_the_server_during_a_staged_load_then_the_next_load_finishes(
         _healthy(store)
 
 
+def test_working_files_of_a_killed_server_are_removed_at_the_next_start(
+    store_dir: Path, schema: GraphSchema
+) -> None:
+    """A server killed during an AOF rewrite or a copy leaves files as large as the graph."""
+    with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as store:
+        store.upsert_nodes([NodeRecord("Institution", "home")])
+        os.kill(store.server_info.pid, signal.SIGKILL)
+    left = [store_dir / "temp-rewriteaof-bg-123.aof", store_dir / "tmp" / "0b7e-uuid.dump"]
+    for path in left:
+        path.write_bytes(b"x" * 1000)
+    with FalkorDBStore(schema, store_dir) as store:
+        assert store.stats().nodes == 1
+        assert not [path for path in left if path.exists()]
+        assert (store_dir / "appendonlydir").is_dir()  # the AOF itself stays
+
+
 def test_a_command_on_a_silent_server_fails_after_one_timeout(store_dir: Path, schema: GraphSchema) -> None:
     """A plain redis-py client retried a timed-out command with backoff: 14.6 s for a 1 s
     deadline (measured before the fix, on the staging copy's client)."""

@@ -245,8 +245,13 @@ def server_lock(store_dir: str | os.PathLike[str], timeout: float = 120.0) -> Fi
 # -- start / stop -----------------------------------------------------------------------
 
 
+#: Working files a server killed mid-way leaves behind: its AOF rewrite's temporary base
+#: file and the graph dumps of ``GRAPH.COPY`` (as large as the graph, each).
+STALE_FILES = ("temp-rewriteaof-*.aof", "temp-*.rdb", "tmp/*.dump")
+
+
 def _cleanup_stale(store_dir: Path) -> None:
-    """Remove what a dead server left behind (registry, pid file, socket)."""
+    """Remove what a dead server left behind (registry, pid file, socket, `STALE_FILES`)."""
     registry = store_dir / REGISTRY
     with contextlib.suppress(OSError, ValueError, TypeError):
         old = json.loads(registry.read_text())
@@ -261,6 +266,9 @@ def _cleanup_stale(store_dir: Path) -> None:
     for name in (REGISTRY, PIDFILE):
         (store_dir / name).unlink(missing_ok=True)
     _socket_path(store_dir).unlink(missing_ok=True)
+    for pattern in STALE_FILES:
+        for path in store_dir.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 def _wait_dead(pid: int, timeout: float, start_time: str = "") -> bool:
