@@ -213,3 +213,16 @@ def test_every_write_counts_in_the_version_seen_by_other_processes(
         with pytest.raises(StoreError):
             writer.upsert([], [RelationshipRecord("WORKS_AT", "Expert", "nobody", "Institution", "home")])
         assert v0 < v1 < v2 <= reader.version()
+
+
+def test_an_open_store_keeps_working_when_another_process_replaces_the_server(
+    store_dir: Path, schema: GraphSchema
+) -> None:
+    """The API's store outlives a server that a load replaced: its idle connection is
+    reconnected (a guard: this passed before the retry policy too)."""
+    with FalkorDBStore(schema, store_dir) as api:
+        api.upsert_nodes([NodeRecord("Institution", "home")])
+        os.kill(api.server_info.pid, signal.SIGKILL)
+        with FalkorDBStore(schema, store_dir) as loader:  # starts a new server on the same files
+            loader.upsert_nodes([NodeRecord("Institution", "second")])
+            assert api.query("MATCH (n:Institution) RETURN count(n) AS c") == [{"c": 2}]

@@ -4,10 +4,11 @@ A plain redis-py client retries a command that timed out, with backoff: on a ser
 stopped answering, a command with a 1 s deadline failed after 14.6 s (measured), the
 staging copy's checks and ``GRAPH.COPY`` itself (a 120 s deadline) after many minutes,
 and the copy was sent again on every try (seen as a loader hanging for a quarter of an
-hour).  The ``falkordb`` client retried nothing, not even a lost connection, so its
-first command after a server restart failed.  Every client of the store therefore uses
-`RETRY`: a lost connection (a restarted server) is retried for a few seconds, a timeout
-never; the caller sees `redis.TimeoutError` after one deadline.
+hour).  The ``falkordb`` client retried nothing: a command in flight when the server was
+replaced failed (an idle connection is reconnected by the pool either way).  Every
+client of the store therefore uses `RETRY`: a lost connection (a restarted server) is
+retried for a few seconds, a timeout never; the caller sees `redis.TimeoutError` after
+one deadline.
 
 Examples
 --------
