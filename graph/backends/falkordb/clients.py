@@ -59,11 +59,14 @@ def answers(info: ServerInfo, timeout_s: float = 5.0) -> bool:
     """Whether the server answers ``PING`` within `timeout_s` (on a fresh connection).
 
     A server whose main thread is stuck (FalkorDB's ``GRAPH.COPY`` fork deadlock, see
-    `graph.backends.falkordb.staging`) answers nothing, not even ``PING``.
+    `graph.backends.falkordb.staging`) answers nothing, not even ``PING``; one loading its
+    data answers ``LOADING``, and counts as answering.
     """
     client = redis.Redis(**connection_kwargs(info, timeout_s) | {"retry": Retry(ExponentialBackoff(), 0)})
     try:
         return bool(client.ping())
+    except redis.BusyLoadingError:
+        return True  # a server (just started) loading its data: it answers
     except redis.RedisError:
         return False
     finally:

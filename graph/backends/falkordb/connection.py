@@ -27,13 +27,16 @@ from graph.backends.falkordb.clients import answers, connection_kwargs
 from graph.backends.falkordb.params import query_header
 from graph.backends.falkordb.replies import translate_error
 from graph.backends.falkordb.rows import node_ids, plain_rows
-from graph.backends.falkordb.staging import STAGING, staging_pid
+from graph.backends.falkordb.staging import STAGING, ServerHung, staging_pid
 from graph.cypher.grouping import chunks
 from graph.errors import ReadOnlyViolation, StoreError
 from graph.store import Capabilities
 from ontology.schema import GraphSchema
 
 __all__ = ["FalkorDBConnection"]
+
+#: Timeout of each of the two ``PING`` probes that tell a hung server from a slow reply.
+_HUNG_PROBE_S = 2.0
 
 
 class FalkorDBConnection:
@@ -168,6 +171,20 @@ class FalkorDBConnection:
                 raise StoreError("the store is not open")
             self._connect(server.ensure_server(self.store_dir, **self.server_options))
 
+    def _failed(self, exc: redis.RedisError) -> StoreError:
+        """The `StoreError` for `exc`; a reply that timed out from a server that then answers
+        no ``PING`` either (twice) means a hung server: it is replaced (`_recover_server`)
+        and the caller gets `ServerHung`, so no reader waits on it more than one deadline."""
+        if isinstance(exc, redis.TimeoutError) and self._info is not None:
+            info = self._info
+            if not answers(info, _HUNG_PROBE_S) and not answers(info, _HUNG_PROBE_S):
+                self._recover_server()
+                return ServerHung(
+                    f"the FalkorDB server (pid {info.pid}) stopped answering, even PING; "
+                    "it was replaced by a new one on the same files: retry"
+                )
+        return translate_error(exc)
+
     def close(self) -> None:
         """Disconnect; the last process to close stops the server."""
         with self._lock:
@@ -196,7 +213,7 @@ class FalkorDBConnection:
         try:
             raw = self._conn().get(self._version_key)
         except redis.RedisError as exc:
-            raise translate_error(exc) from exc
+            raise self._failed(exc) from exc
         return int(raw or 0)
 
     def _bump_version(self) -> None:
@@ -249,7 +266,7 @@ class FalkorDBConnection:
                 return g.ro_query(text, timeout=timeout_ms)
             return g.query(text, timeout=timeout_ms)
         except redis.RedisError as exc:
-            raise translate_error(exc) from exc
+            raise self._failed(exc) from exc
 
     def _run_batches(
         self, cypher: str, rows: Sequence[Any], batch_size: int, graph: Any, keys: Iterable[str]
@@ -289,7 +306,7 @@ class FalkorDBConnection:
         try:
             reply = self._conn().execute_command("GRAPH.RO_QUERY", key or self.graph_name, text, *flags)
         except redis.RedisError as exc:
-            raise translate_error(exc) from exc
+            raise self._failed(exc) from exc
         if isinstance(reply[-1], Exception):
             raise translate_error(reply[-1])
         return list(reply[1]) if len(reply) == 3 else []
