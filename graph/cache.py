@@ -7,18 +7,20 @@ every backend).
 Projecting a large graph is slow (about half a minute for a million relationships), so
 the cache never makes a reader wait for a rebuild once a projection exists:
 
-- every ``check_s`` seconds at most, a reader asks the store for a cheap *fingerprint*
-  (its node and relationship counts, or the store's ``version()`` when it has one);
-  when it changed, a new projection is built **in a background thread** while readers
-  keep the current one, and swapped in when complete;
-- a write through this process calls :meth:`ProjectionCache.invalidate`: the next
-  reader rebuilds at once when the last build was quick (read-your-writes on graphs of
-  ordinary size), in the background otherwise;
+- a reader asks the store for a cheap *fingerprint*: the store's ``version()`` when it
+  has one (a write counter kept in the server, so it sees writes of every process; one
+  ``GET`` on the embedded store, asked on every request), else its node and
+  relationship counts (asked every ``check_s`` seconds at most);
+- when the fingerprint changed, or a write through this process called
+  :meth:`ProjectionCache.invalidate`, the next reader rebuilds at once when the last
+  build was quick (read-your-writes on graphs of ordinary size: a load by
+  ``transfernet load`` in another process is in the very next answer), and otherwise a
+  new projection is built **in a background thread** while readers keep the current
+  one, and swapped in when complete;
 - only the very first build blocks.
 
-Writes that keep the counts unchanged in *another* process (a property update) are
-seen when that process's store exposes ``version()``, else at the next count change or
-after ``max_age_s``.
+Without ``version()`` (the Neo4j backend), writes of other processes that keep the counts
+unchanged (a property update) are seen at the next count change or after ``max_age_s``.
 """
 
 from __future__ import annotations
@@ -74,8 +76,9 @@ class ProjectionCache:
     ----------
     store : GraphStore
         The open store.
-    check_s : float
-        Least time between two fingerprint checks.
+    check_s : float, optional
+        Least time between two fingerprint checks (default: 0, every request, when the
+        fingerprint is the store's ``version()``; else 5 s).
     max_age_s : float
         Rebuild (in the background) after this long even if the fingerprint is unchanged.
     sync_rebuild_s : float
@@ -94,7 +97,7 @@ class ProjectionCache:
         self,
         store: GraphStore,
         *,
-        check_s: float = 5.0,
+        check_s: float | None = None,
         max_age_s: float = 600.0,
         sync_rebuild_s: float = 3.0,
         fingerprint: Callable[[], Hashable] | None = None,
@@ -102,10 +105,13 @@ class ProjectionCache:
     ) -> None:
         self.store = store
         self.prepare = tuple(prepare)
-        self.check_s = check_s
         self.max_age_s = max_age_s
         self.sync_rebuild_s = sync_rebuild_s
         self._fingerprint = fingerprint or _default_fingerprint(store)
+        if check_s is None:
+            cheap = fingerprint is None and callable(getattr(store, "version", None))
+            check_s = 0.0 if cheap else 5.0
+        self.check_s = check_s
         self._lock = threading.Lock()  # guards the fields below
         self._build_lock = threading.Lock()  # one build at a time
         self._snapshot: Snapshot | None = None
@@ -116,11 +122,19 @@ class ProjectionCache:
 
     # -- building ---------------------------------------------------------------------
 
-    def _build(self, not_before: float = float("-inf")) -> Snapshot:
-        """Build a projection, unless one started at or after `not_before` exists."""
+    def _build(self, not_before: float = float("-inf"), seen: Hashable = None) -> Snapshot:
+        """Build a projection, unless one started at or after `not_before` exists, or one of
+        fingerprint `seen` (the value that made the reader rebuild) with no write since."""
         with self._build_lock:
             existing = self._snapshot
-            if existing is not None and existing.started_at >= not_before:
+            if existing is not None and (
+                existing.started_at >= not_before
+                or (
+                    seen is not None
+                    and existing.fingerprint == seen
+                    and self._invalidated_at < existing.started_at
+                )
+            ):
                 return existing  # built by another thread while this one waited
             t0 = time.monotonic()
             fingerprint = self._fingerprint()
@@ -188,21 +202,21 @@ class ProjectionCache:
         if current is None:
             return self._build()
         now = time.monotonic()
-        if stale:
-            if current.build_seconds < self.sync_rebuild_s:
-                return self._build(now)
-            self._build_in_background()
-            return current
-        if now - checked_at >= self.check_s:
+        seen: Hashable = None
+        if not stale and now - checked_at >= self.check_s:
             with self._lock:
                 self._checked_at = now
             try:
-                changed = self._fingerprint() != current.fingerprint
+                seen = self._fingerprint()
+                stale = seen != current.fingerprint
             except Exception:  # a failing check must not fail the reader
                 _log.exception("checking the store for changes failed")
-                changed = False
-            if changed or now - current.built_at > self.max_age_s:
+            if not stale and now - current.built_at > self.max_age_s:
                 self._build_in_background()
+        if stale:
+            if current.build_seconds < self.sync_rebuild_s:
+                return self._build(now, seen if seen != current.fingerprint else None)
+            self._build_in_background()
         return current
 
     @property

@@ -69,6 +69,22 @@ def cmd_staged(store_dir: str, n: str) -> None:
     store.close()
 
 
+def cmd_big(store_dir: str, n: str) -> None:
+    """One atomic upsert of `n` experts and their WORKS_AT relationships with the store's
+    defaults (above ``atomic_single_query_max`` it is staged); killed by the test."""
+    from ontology.records import NodeRecord, RelationshipRecord
+
+    store = _store(store_dir)
+    store.open()
+    size = int(n)
+    nodes = [NodeRecord("Expert", f"big-{i}", {"batch": -2}) for i in range(size)]
+    rels = [RelationshipRecord("WORKS_AT", "Expert", f"big-{i}", "Institution", "home") for i in range(size)]
+    print("start", flush=True)
+    store.upsert(nodes, rels, atomic=True)
+    print("done", flush=True)
+    store.close()
+
+
 def cmd_read(store_dir: str, n: str) -> None:
     """Run `n` read queries and print how many answered."""
     store = _store(store_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from graph.backends.falkordb.store import FalkorDBStore
 from graph.cache import ProjectionCache
@@ -109,3 +110,39 @@ def test_prepare_hooks_run_on_each_new_projection_before_it_is_served(falkordb_s
     cache.invalidate()
     cache.snapshot()
     assert prepared[-1] == {"Country:CN", "Country:TH"}
+
+
+def test_a_write_by_another_process_is_in_the_next_answer(falkordb_store: FalkorDBStore) -> None:
+    """The default fingerprint is the store's write counter, asked on every request: a write
+    through another connection (as ``transfernet load`` would make) is seen at once, a
+    property update that keeps the counts too (issue #20)."""
+    falkordb_store.upsert_nodes([_country("CN")])
+    cache = ProjectionCache(falkordb_store)  # the API's defaults
+    assert cache.check_s == 0.0
+    assert "Country:TH" not in cache.graph
+    other = FalkorDBStore(falkordb_store.schema, falkordb_store.store_dir)
+    with other:
+        other.upsert_nodes([_country("TH")])
+        assert "Country:TH" in cache.graph
+        other.upsert_nodes([NodeRecord("Country", "TH", {"name": "Kingdom of Thailand"})])
+        assert cache.graph.nodes["Country:TH"]["props"]["name"] == "Kingdom of Thailand"
+
+
+def test_readers_that_see_one_change_rebuild_once(falkordb_store: FalkorDBStore) -> None:
+    falkordb_store.upsert_nodes([_country("CN")])
+    cache = ProjectionCache(falkordb_store)
+    cache.snapshot()
+    builds = []
+    project = falkordb_store.to_networkx
+
+    def counted(**kwargs: object) -> object:
+        builds.append(1)
+        time.sleep(0.2)  # long enough for every reader to arrive during the build
+        return project(**kwargs)  # type: ignore[arg-type]
+
+    falkordb_store.to_networkx = counted  # type: ignore[method-assign]
+    falkordb_store.upsert_nodes([_country("TH")])
+    with ThreadPoolExecutor(8) as pool:
+        graphs = list(pool.map(lambda _: cache.graph, range(16)))
+    assert all("Country:TH" in g for g in graphs)
+    assert len(builds) == 1

@@ -19,12 +19,13 @@ Dialect notes (why some things look different from the Neo4j backend):
   relationship ends once per label and match them with ``WITH … WHERE id(a) = i``
   (``NodeByIdSeek``; ``WHERE id(a) = r[0]`` straight after ``UNWIND`` scans every node).
 
-Modules, one topic each: `server` (the server process), `connection` (lifecycle and
-queries), `store` (the store built on it), `params` (parameter text), `replies` and
-`rows` (results), `schema` (indexes, constraints), `statements` and `ends`
-(relationships by internal id), `staging` (copies swapped in), `bulk_format` and `bulk`
-(``GRAPH.BULK``), `paging` (projection reads).  Nothing is imported here, so the server
-can be managed without loading the client.
+Modules, one topic each: `server` (the server process), `clients` (retry policy,
+deadlines, liveness probe), `aof` (the append-only file, compacted by the store),
+`connection` (lifecycle, queries, the write counter), `store` (the store built on it),
+`params` (parameter text), `replies` and `rows` (results), `schema` (indexes,
+constraints), `statements` and `ends` (relationships by internal id), `staging` (copies
+swapped in), `bulk_format` and `bulk` (``GRAPH.BULK``), `paging` (projection reads).
+Nothing is imported here, so the server can be managed without loading the client.
 """
 
 __all__: list[str] = []

@@ -1,9 +1,12 @@
 """The connection under `~graph.backends.falkordb.store.FalkorDBStore`: lifecycle and queries.
 
 Opening takes a lease on the data directory's server (`graph.backends.falkordb.server`),
-connects the ``falkordb`` client (unix socket, or TCP for a long socket path) and drops
-staging copies left by dead loads; queries carry their parameters in the text header
-(`graph.backends.falkordb.params`) and come back as plain rows.
+connects the ``falkordb`` client (unix socket, or TCP for a long socket path; the retry
+policy and deadlines of `graph.backends.falkordb.clients`) and drops staging copies left
+by dead loads; queries carry their parameters in the text header
+(`graph.backends.falkordb.params`) and come back as plain rows.  `FalkorDBConnection.version`
+is a counter in the server that every write, from any process, increases: readers in
+other processes (the API's projection cache) compare it to see a write at once.
 """
 
 from __future__ import annotations
@@ -20,16 +23,20 @@ import redis
 from filelock import FileLock
 
 from graph.backends.falkordb import server
+from graph.backends.falkordb.clients import answers, connection_kwargs
 from graph.backends.falkordb.params import query_header
 from graph.backends.falkordb.replies import translate_error
 from graph.backends.falkordb.rows import node_ids, plain_rows
-from graph.backends.falkordb.staging import STAGING, staging_pid
+from graph.backends.falkordb.staging import STAGING, ServerHung, staging_pid
 from graph.cypher.grouping import chunks
 from graph.errors import ReadOnlyViolation, StoreError
 from graph.store import Capabilities
 from ontology.schema import GraphSchema
 
 __all__ = ["FalkorDBConnection"]
+
+#: Timeout of each of the two ``PING`` probes that tell a hung server from a slow reply.
+_HUNG_PROBE_S = 2.0
 
 
 class FalkorDBConnection:
@@ -60,7 +67,8 @@ class FalkorDBConnection:
         How long a command may wait for the server's answer before it fails with
         `QueryTimeout` instead of waiting forever (a server that stopped answering);
         generous, since one write batch or projection page may take seconds.  Query
-        time limits are the server's (`query_timeout_ms`).
+        time limits are the server's (`query_timeout_ms`).  A timed-out command is not
+        sent again (`graph.backends.falkordb.clients.RETRY`).
     """
 
     def __init__(
@@ -120,21 +128,12 @@ class FalkorDBConnection:
 
     def open(self) -> None:
         """Start or reuse the data directory's server and connect to it."""
-        from falkordb import FalkorDB
-
         with self._lock:
             if self._db is not None:
                 return
             lease, info = server.acquire_lease(self.store_dir, **self.server_options)
             try:
-                timeout = self.socket_timeout_s
-                if len(info.socket) <= server.MAX_SOCKET_PATH:
-                    db = FalkorDB(unix_socket_path=info.socket, socket_timeout=timeout)
-                else:
-                    db = FalkorDB(host="127.0.0.1", port=info.port, socket_timeout=timeout)
-                self._db = db
-                self._graph = db.select_graph(self.graph_name)
-                self._info = info
+                self._connect(info)
                 self._lease = lease
                 self._write_lock = FileLock(str(self.store_dir / "write.lock"), thread_local=False)
                 if not self.read_only:
@@ -145,6 +144,46 @@ class FalkorDBConnection:
                 self._db = None
                 server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
                 raise
+
+    def _connect(self, info: server.ServerInfo) -> None:
+        """Point the client at `info`'s server (a new client: its TCP port may differ)."""
+        from falkordb import FalkorDB
+
+        db = FalkorDB(**connection_kwargs(info, self.socket_timeout_s))
+        self._db = db
+        self._graph = db.select_graph(self.graph_name)
+        self._info = info
+
+    def _server_answers(self) -> bool:
+        """Whether the server answers ``PING`` within a few seconds."""
+        return answers(self.server_info)
+
+    def _recover_server(self) -> None:
+        """Replace a server that stopped answering (see `graph.backends.falkordb.staging`)
+        and reconnect to the new one.
+
+        `~graph.backends.falkordb.server.ensure_server` kills a registered server that does
+        not answer ``PING`` and starts a new one on the same files: every acknowledged write
+        is in its AOF.  Other processes' clients reconnect by themselves (same socket).
+        """
+        with self._lock:
+            if self._db is None:
+                raise StoreError("the store is not open")
+            self._connect(server.ensure_server(self.store_dir, **self.server_options))
+
+    def _failed(self, exc: redis.RedisError) -> StoreError:
+        """The `StoreError` for `exc`; a reply that timed out from a server that then answers
+        no ``PING`` either (twice) means a hung server: it is replaced (`_recover_server`)
+        and the caller gets `ServerHung`, so no reader waits on it more than one deadline."""
+        if isinstance(exc, redis.TimeoutError) and self._info is not None:
+            info = self._info
+            if not answers(info, _HUNG_PROBE_S) and not answers(info, _HUNG_PROBE_S):
+                self._recover_server()
+                return ServerHung(
+                    f"the FalkorDB server (pid {info.pid}) stopped answering, even PING; "
+                    "it was replaced by a new one on the same files: retry"
+                )
+        return translate_error(exc)
 
     def close(self) -> None:
         """Disconnect; the last process to close stops the server."""
@@ -161,6 +200,25 @@ class FalkorDBConnection:
         if self._db is None:
             raise StoreError("the store is not open")
         return self._db.connection
+
+    @property
+    def _version_key(self) -> str:
+        return f"{self.graph_name}:version"
+
+    def version(self) -> int:
+        """The graph's write counter: it grows with every write, whichever process made it.
+
+        One ``GET``; `graph.cache.ProjectionCache` uses it as its fingerprint.
+        """
+        try:
+            raw = self._conn().get(self._version_key)
+        except redis.RedisError as exc:
+            raise self._failed(exc) from exc
+        return int(raw or 0)
+
+    def _bump_version(self) -> None:
+        """Count a write (after it, so a reader that saw the new value sees the write)."""
+        self._conn().incr(self._version_key)
 
     def _exists(self, key: str) -> bool:
         return bool(self._conn().exists(key))
@@ -208,7 +266,7 @@ class FalkorDBConnection:
                 return g.ro_query(text, timeout=timeout_ms)
             return g.query(text, timeout=timeout_ms)
         except redis.RedisError as exc:
-            raise translate_error(exc) from exc
+            raise self._failed(exc) from exc
 
     def _run_batches(
         self, cypher: str, rows: Sequence[Any], batch_size: int, graph: Any, keys: Iterable[str]
@@ -248,7 +306,7 @@ class FalkorDBConnection:
         try:
             reply = self._conn().execute_command("GRAPH.RO_QUERY", key or self.graph_name, text, *flags)
         except redis.RedisError as exc:
-            raise translate_error(exc) from exc
+            raise self._failed(exc) from exc
         if isinstance(reply[-1], Exception):
             raise translate_error(reply[-1])
         return list(reply[1]) if len(reply) == 3 else []

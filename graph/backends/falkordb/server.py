@@ -24,7 +24,8 @@ AOF buffer before it replies to a client, so an acknowledged write survives a
 or power loss can lose the last second.  ``always`` would add one ``fsync`` per command;
 pass ``appendfsync="always"`` to `ensure_server` when that matters more than speed.
 RDB snapshots are off (``save ""``); AOF rewrites use an RDB preamble, so restarts of
-a large store load fast.  Every working file (AOF, log, pid, GRAPH.COPY temp files)
+a large store load fast, and are started by the store, not by redis
+(`graph.backends.falkordb.aof`).  Every working file (AOF, log, pid, GRAPH.COPY temp files)
 lives in the store directory.
 
 *Limits.*  Every query may use at most ``QUERY_MEM_CAPACITY`` bytes (`query_memory_mb`,
@@ -244,8 +245,13 @@ def server_lock(store_dir: str | os.PathLike[str], timeout: float = 120.0) -> Fi
 # -- start / stop -----------------------------------------------------------------------
 
 
+#: Working files a server killed mid-way leaves behind: its AOF rewrite's temporary base
+#: file and the graph dumps of ``GRAPH.COPY`` (as large as the graph, each).
+STALE_FILES = ("temp-rewriteaof-*.aof", "temp-*.rdb", "tmp/*.dump")
+
+
 def _cleanup_stale(store_dir: Path) -> None:
-    """Remove what a dead server left behind (registry, pid file, socket)."""
+    """Remove what a dead server left behind (registry, pid file, socket, `STALE_FILES`)."""
     registry = store_dir / REGISTRY
     with contextlib.suppress(OSError, ValueError, TypeError):
         old = json.loads(registry.read_text())
@@ -260,6 +266,9 @@ def _cleanup_stale(store_dir: Path) -> None:
     for name in (REGISTRY, PIDFILE):
         (store_dir / name).unlink(missing_ok=True)
     _socket_path(store_dir).unlink(missing_ok=True)
+    for pattern in STALE_FILES:
+        for path in store_dir.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 def _wait_dead(pid: int, timeout: float, start_time: str = "") -> bool:
@@ -331,6 +340,10 @@ def _launch(
         "yes",
         "--aof-load-truncated",
         "yes",
+        # no automatic rewrites: the store starts them under its write lock, so that they
+        # never meet a GRAPH.COPY fork (see graph.backends.falkordb.aof)
+        "--auto-aof-rewrite-percentage",
+        "0",
         "--save",
         "",
         "--dbfilename",

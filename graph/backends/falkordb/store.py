@@ -15,20 +15,16 @@ from typing import Any
 
 import networkx as nx
 import redis
-from filelock import FileLock
 
+from graph.backends.falkordb.aof import compact_if_grown
 from graph.backends.falkordb.bulk import BulkSender, send_nodes, send_relationships
+from graph.backends.falkordb.clients import deadline_client
 from graph.backends.falkordb.connection import FalkorDBConnection
 from graph.backends.falkordb.ends import end_ids, end_keys
 from graph.backends.falkordb.paging import edge_rows, key_rows, node_rows
 from graph.backends.falkordb.replies import translate_error
 from graph.backends.falkordb.schema import install_schema
-from graph.backends.falkordb.staging import (
-    copy_graph,
-    deadline_client,
-    fork_busy,
-    staging_name,
-)
+from graph.backends.falkordb.staging import copy_graph, fork_busy, staging_name
 from graph.backends.falkordb.statements import id_rows, rel_by_id_cypher, single_query
 from graph.cypher.endpoints import check_endpoints
 from graph.cypher.grouping import (
@@ -86,12 +82,27 @@ class FalkorDBStore(FalkorDBConnection):
 
     # -- writes ---------------------------------------------------------------------------
 
-    def _writing(self) -> FileLock:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the data directory's write lock for one write; count the write on the way out
+        (`version`, even after a failure: batches may have landed) and compact the AOF
+        when it has grown (`graph.backends.falkordb.aof`), still under the lock."""
         if self.read_only:
             raise ReadOnlyViolation("the store is open read-only")
         if self._write_lock is None:
             raise StoreError("the store is not open")
-        return self._write_lock
+        with self._write_lock:
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(redis.RedisError):
+                    self._bump_version()
+                raise
+            try:
+                self._bump_version()
+                compact_if_grown(self._conn())
+            except redis.RedisError as exc:
+                raise translate_error(exc) from exc
 
     def upsert_nodes(self, nodes: Iterable[NodeRecord], *, batch_size: int = 5000) -> int:
         """Merge nodes in batches (one query each, so each batch is all or nothing)."""
@@ -279,7 +290,14 @@ class FalkorDBStore(FalkorDBConnection):
 
     def _copy_graph(self, source: str, target: str) -> None:
         """`~graph.backends.falkordb.staging.copy_graph` on this store's server."""
-        copy_graph(self._deadline_client, self._fork_busy, source, target)
+        copy_graph(
+            self._deadline_client,
+            self._fork_busy,
+            source,
+            target,
+            alive=self._server_answers,
+            recover=self._recover_server,
+        )
 
     @contextlib.contextmanager
     def _staging(self, enabled: bool) -> Iterator[Future[str] | None]:

@@ -1,0 +1,70 @@
+"""The append-only file of the embedded server, compacted by the store rather than by redis.
+
+Redis rewrites its AOF by itself when it has doubled (``auto-aof-rewrite-percentage``),
+forking from its main loop at a moment nobody chooses, and a ``GRAPH.COPY`` whose fork
+meets that child deadlocks FalkorDB 4.16.3 (`graph.backends.falkordb.staging`).  The
+embedded server is therefore started with automatic rewrites off, and the store asks
+for one itself, with `compact_if_grown`, at the end of a write, while it still holds the
+data directory's write lock, the lock every ``GRAPH.COPY`` is made under: a rewrite
+and a copy of this store never start together, and the file stays bounded (at most
+about twice its compacted size, or `MIN_REWRITE_BYTES`).
+
+Examples
+--------
+>>> should_rewrite(current=200 << 20, base=90 << 20)
+True
+>>> should_rewrite(current=200 << 20, base=120 << 20), should_rewrite(current=10 << 20, base=0)
+(False, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import redis
+
+__all__ = ["GROWTH", "MIN_REWRITE_BYTES", "child_running", "compact_if_grown", "should_rewrite"]
+
+#: Rewrite once the file is this many times the size of its last compacted base ...
+GROWTH = 2.0
+#: ... and at least this large (redis' own default ``auto-aof-rewrite-min-size``).
+MIN_REWRITE_BYTES = 64 << 20
+_CHILD_FLAGS = (
+    "rdb_bgsave_in_progress",
+    "aof_rewrite_in_progress",
+    "aof_rewrite_scheduled",  # starts as soon as the running child exits
+    "module_fork_in_progress",
+)
+
+
+def child_running(persistence: Mapping[str, Any]) -> bool:
+    """Whether ``INFO persistence`` shows a child (snapshot, AOF rewrite, module fork), or one due.
+
+    >>> child_running({"aof_rewrite_in_progress": 0, "module_fork_in_progress": 1})
+    True
+    """
+    return any(int(persistence.get(flag, 0)) for flag in _CHILD_FLAGS)
+
+
+def should_rewrite(*, current: int, base: int) -> bool:
+    """Whether an AOF of `current` bytes whose compacted base had `base` bytes is rewritten."""
+    return current >= MIN_REWRITE_BYTES and current >= GROWTH * base
+
+
+def compact_if_grown(client: redis.Redis) -> bool:
+    """Start ``BGREWRITEAOF`` when the AOF has grown (`should_rewrite`) and no child runs.
+
+    Returns whether a rewrite was started.  The rewrite runs in a child of the server;
+    a later ``GRAPH.COPY`` waits for it (`graph.backends.falkordb.staging.fork_busy`).
+    """
+    info = client.info("persistence")
+    if not int(info.get("aof_enabled", 0)):
+        return False
+    if child_running(info):
+        return False
+    current, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
+    if not should_rewrite(current=current, base=base):
+        return False
+    client.execute_command("BGREWRITEAOF")
+    return True
