@@ -14,6 +14,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.errors import StoreUnavailable
+
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
     "Problem",
@@ -121,6 +123,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             422, "The request is not valid.", instance=request.url.path, kind="invalid-request", errors=errors
         )
 
+    async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # an unreachable or hung store server (replaced by the backend when it hung): retry
+        return problem_response(
+            503,
+            f"The graph store is not answering: {exc}",
+            instance=request.url.path,
+            kind="store-unavailable",
+            headers={"Retry-After": "5"},
+        )
+
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
         # the server still logs the traceback (Starlette re-raises after answering)
         return problem_response(500, "The server failed to answer.", instance=request.url.path)
@@ -128,6 +140,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StoreUnavailable, on_unavailable)
     app.add_exception_handler(Exception, on_crash)
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from api.problems import ProblemError
 from api.settings import Settings
+from graph.errors import StoreUnavailable
 from graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 
 __all__ = ["CypherResult", "run_read"]
@@ -46,6 +47,8 @@ def run_read(
         )
     except ReadOnlyViolation as exc:
         raise ProblemError(403, str(exc), kind="read-only") from exc
+    except StoreUnavailable:
+        raise  # 503 (`api.problems`), not a fault of the query
     except QueryTimeout as exc:
         raise ProblemError(
             504, f"The query ran longer than {settings.query_timeout_ms} ms.", kind="query-timeout"

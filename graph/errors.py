@@ -11,11 +11,15 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["QueryTimeout", "ReadOnlyViolation", "StoreError"]
+__all__ = ["QueryTimeout", "ReadOnlyViolation", "StoreError", "StoreUnavailable"]
 
 
 class StoreError(RuntimeError):
     """A store operation failed."""
+
+
+class StoreUnavailable(StoreError):
+    """The store's server cannot be reached, or stopped answering (the API: 503, retry)."""
 
 
 class QueryTimeout(StoreError):

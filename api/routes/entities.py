@@ -64,6 +64,7 @@ from api.entity_writes import (
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemError
 from graph.cypher.identifiers import stable_id
 from graph.entities import entity_cypher, key_names, list_cypher, node_degree, relationship_count
+from graph.errors import StoreUnavailable
 from graph.projection import node_type_of
 from graph.store import GraphStore, StoreError
 from ontology.schema import PROVENANCE_PROPERTIES, GraphSchema, NodeType, SchemaError
@@ -291,6 +292,8 @@ def _write(store: GraphStore, projection: ProjectionDep, plan: WritePlan) -> Non
         store.upsert([plan.node], plan.relationships, atomic=True)
     except SchemaError as exc:
         raise _refused([WriteProblem("-", None, str(exc))]) from exc
+    except StoreUnavailable:
+        raise  # 503 (`api.problems`)
     except StoreError as exc:  # an end vanished between the check and the write
         raise ProblemError(409, f"The write conflicts with the stored graph: {exc}", kind="conflict") from exc
     finally:

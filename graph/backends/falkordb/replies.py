@@ -13,7 +13,7 @@ from typing import Any
 
 import redis
 
-from graph.errors import QueryTimeout, ReadOnlyViolation, StoreError
+from graph.errors import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
 
 __all__ = ["RawQuery", "decode_compact", "translate_error"]
 
@@ -62,5 +62,5 @@ def translate_error(exc: Exception) -> StoreError:
     if "read-only" in low or "ro_query" in low:
         return ReadOnlyViolation(text)
     if isinstance(exc, redis.ConnectionError):
-        return StoreError(f"the FalkorDB server is unreachable: {text}")
+        return StoreUnavailable(f"the FalkorDB server is unreachable: {text}")
     return StoreError(text)

@@ -38,7 +38,7 @@ from collections.abc import Callable
 import redis
 
 from graph.backends.falkordb.aof import child_running
-from graph.errors import StoreError
+from graph.errors import StoreError, StoreUnavailable
 
 __all__ = ["STAGING", "ServerHung", "copy_graph", "fork_busy", "staging_name", "staging_pid"]
 
@@ -52,7 +52,7 @@ _PROBE_EVERY_S = 2.0
 _PROBE_TIMEOUT_S = 5.0
 
 
-class ServerHung(StoreError):
+class ServerHung(StoreUnavailable):
     """The server stopped answering altogether (even ``PING``) while a command ran."""
 
 

@@ -44,3 +44,25 @@ def test_ready_is_503_at_its_deadline_when_the_store_hangs(tmp_path) -> None:  #
     store.release.set()
     time.sleep(0.1)
     assert client.get("/api/v1/health/ready").status_code == 200
+
+
+class _GoneStore:
+    """A store whose server cannot be reached (killed, or hung and being replaced)."""
+
+    capabilities = SimpleNamespace(name="gone")
+
+    def query(self, *args: object, **kwargs: object) -> object:
+        from graph.errors import StoreUnavailable
+
+        raise StoreUnavailable("the FalkorDB server is unreachable: Connection refused")
+
+
+def test_an_unreachable_store_is_503_with_retry_after_not_a_query_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # before: the Cypher route answered 400 "The query failed", other routes 500
+    app = create_app(Settings(_env_file=None, data_dir=tmp_path))
+    app.state.store = _GoneStore()
+    client = TestClient(app)
+    r = client.post("/api/v1/cypher", json={"query": "MATCH (n) RETURN count(n) AS n"})
+    assert r.status_code == 503, r.text
+    assert r.json()["type"].endswith("/store-unavailable") and r.headers["retry-after"] == "5"
+    assert "unreachable" in r.json()["detail"]
