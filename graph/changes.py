@@ -121,10 +121,13 @@ def _stored_relationships(
     already hold what it would write."""
     disc = ", ".join(f"{ident(name)}: r[6].{ident(name)}" for name in group.discriminator)
     cypher = (
+        # both ends found by key first (the WITHs keep FalkorDB from traversing from one
+        # end and filtering the other: from a hub of 2,336 projects, every row walked all of
+        # them), then the tie between them (Expand Into): 20k rows 1.88 s -> 0.29 s
         "UNWIND $rows AS r "
-        f"MATCH (a{labels_clause([group.start.label])} {{{ident(group.start.key)}: r[1]}})"
-        f"-[x{labels_clause([group.rel_type.type])}{' {' + disc + '}' if disc else ''}]->"
-        f"(b{labels_clause([group.end.label])} {{{ident(group.end.key)}: r[2]}}) "
+        f"MATCH (a{labels_clause([group.start.label])} {{{ident(group.start.key)}: r[1]}}) WITH r, a "
+        f"MATCH (b{labels_clause([group.end.label])} {{{ident(group.end.key)}: r[2]}}) WITH r, a, b "
+        f"MATCH (a)-[x{labels_clause([group.rel_type.type])}{' {' + disc + '}' if disc else ''}]->(b) "
         "RETURN r[0] AS i, " + _same_cypher("x", 3) + " AS same"
     )
     stored: list[bool | None] = [None] * len(rows)
