@@ -452,7 +452,7 @@ _FLAT_KEYS = tuple(role if stat == "raw" else f"{role}_{stat}" for role in ROLES
 def _flat_rows(raw: np.ndarray, exp: np.ndarray, sd: np.ndarray) -> list[list[float]]:
     """Rows of ``(role, stat)`` values in the order of :data:`_FLAT_KEYS`."""
     stacked = np.stack([raw, exp, sd, _z(raw, exp, sd)], axis=-1)  # rows x roles x 4
-    return stacked.reshape(raw.shape[0], -1).tolist()
+    return stacked.reshape(raw.shape[0], len(_FLAT_KEYS)).tolist()  # (0, 24) when there are no actors
 
 
 def brokerage_scores(G: nx.Graph, groups: GroupSpec) -> dict[Hashable, dict[str, float]]:

@@ -198,6 +198,13 @@ class Session:
                         f"organiser tie no members to each other: {ties:,} member pairs left out of the "
                         "actor network (raise --max-group to include them)."
                     )
+                population = self.population(params)[1]
+                if A.number_of_nodes() == 0 and population.synthetic_nodes_left_out:
+                    self.warnings.append(
+                        f"no actors to analyse: the {population.synthetic_nodes_left_out:,} synthetic nodes "
+                        "were left out (findings rest on real data only); analyse them with --synthetic "
+                        "(API: synthetic=true)."
+                    )
             return self._actors[key]
 
     def projected(self, params: AnalysisParams) -> ProjectedNetwork:

@@ -217,3 +217,9 @@ def test_empty_and_edgeless_graphs() -> None:
     assert gould_fernandez(nx.DiGraph(), {}) == {}
     G = nx.empty_graph(3, create_using=nx.DiGraph)
     assert gould_fernandez(G, dict.fromkeys(G, "A"))[0]["total"] == 0
+
+
+def test_no_actors_give_no_scores_not_an_error() -> None:
+    # a population with no actor (every node synthetic and left out) used to fail with
+    # "cannot reshape array of size 0"
+    assert brokerage_scores(nx.DiGraph(), {}) == {}
