@@ -214,7 +214,7 @@ def test_the_server_rewrites_no_aof_itself_and_the_store_compacts_it(
     with FalkorDBStore(schema, store_dir) as store:
         conn = store._conn()
         assert conn.config_get("auto-aof-rewrite-percentage") == {"auto-aof-rewrite-percentage": "0"}
-        monkeypatch.setattr(aof, "MIN_REWRITE_BYTES", 1 << 14)  # 16 KiB instead of 64 MiB
+        monkeypatch.setattr(aof, "MIN_REWRITE_BYTES", 1 << 14)  # 16 KiB instead of 1 MiB
         rewrites = int(conn.info("persistence")["aof_rewrites"])
         nodes, _ = _experts("a", 2000)
         store.upsert_nodes(nodes)  # about 57 KB of AOF (measured), on an empty base
