@@ -49,6 +49,9 @@ _TECHNICAL = [
         r"\b[A-Z][a-z]+[A-Z]\w*\b",  # CamelCase (TransferCentre)
         r"\b[A-Z0-9]{2,}\b",  # codes and acronyms (IPC, OECD, SHACL, TH)
         r"\w+\(\)",  # function calls
+        r"'[^']*'",  # quoted literals
+        r"\((?:\w*:[\w|]+|\w)(?:\s*\{[^}]*\})?\)",  # Cypher node patterns: (c), (:Country), (:Statistic {…})
+        r"<?-\[[^\]]*\]->?",  # Cypher relationship patterns
         r"[\d.,%:+−-]+",
     )
 ]
@@ -107,12 +110,19 @@ def prose_lines(html: str) -> list[str]:
     return parser.lines
 
 
+#: properties whose values are names (of a node, a city, a province) or a source's own words, quoted as
+#: they are: ``status`` (the note a source gives; the report shows the lifecycle stage beside it in the
+#: reader's language) and a statistic's ``value`` ("125 countries and 29 international organisations")
+NAME_PROPERTIES = ("name", "title", "nameEn", "city", "province", "status", "value")
+
+
 def english_names(G: nx.Graph) -> set[str]:
-    """Every node's English name, title and key: names, not prose."""
+    """Every node's English name, title, city, province, source note and key: names and quotations,
+    not prose of the report."""
     names: set[str] = set()
     for node, data in G.nodes(data=True):
         p = data.get("props", {})
-        names.update(str(p[k]) for k in ("name", "title", "nameEn") if isinstance(p.get(k), str) and p[k])
+        names.update(str(p[k]) for k in NAME_PROPERTIES if isinstance(p.get(k), str) and p[k])
         names.add(str(data.get("key", node)))
     return {n for n in names if len(n) > 1}
 
@@ -153,8 +163,8 @@ def latin_lines(lines: Iterable[str], names: Iterable[str] = ()) -> Share:
 
     Examples
     --------
-    >>> s = latin_lines(["The graph holds 12 nodes.", "图谱共有12个节点。", "Institution:CATTC", "Mahidol University"],
-    ...                 names={"Mahidol University"})
+    >>> lines = ["The graph holds 12 nodes.", "图谱共有12个节点。", "Institution:CATTC", "Mahidol University"]
+    >>> s = latin_lines(lines, names={"Mahidol University"})
     >>> s.lines, s.latin
     (2, ['The graph holds 12 nodes.'])
     """

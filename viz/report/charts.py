@@ -228,7 +228,7 @@ def growth_chart(series: Mapping[str, Mapping[int, int]], title: str) -> str:
             ax.spines[["top", "right"]].set_visible(False)
         if years:
             axes[-1].set_xticks(years[:: max(1, len(years) // 12)])
-        axes[0].set_title(f"{title} (cumulative)", fontsize=11, loc="left")
+        axes[0].set_title(title, fontsize=11, loc="left")
         fig.tight_layout()
         return _to_svg(fig)
 
