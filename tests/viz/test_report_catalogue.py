@@ -8,6 +8,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
@@ -27,7 +28,7 @@ def _marked() -> set[str]:
     return ids
 
 
-def _catalogue():  # type: ignore[no-untyped-def]
+def _catalogue() -> Catalog:
     po = resources.files("viz.report").joinpath("locale/zh/LC_MESSAGES/report.po")
     with po.open("rb") as handle:
         return read_po(handle, locale="zh_Hans_CN")

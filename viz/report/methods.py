@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 from graph.analytics.runs import RunRecord
-from viz.report.i18n import N_, _, ngettext, num
+from viz.report.i18n import N_, _, format_datetime, ngettext, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["STEPS", "methods_section", "numbering", "traceability_table"]
@@ -50,10 +51,10 @@ def numbering(sections: Sequence[Section]) -> list[tuple[str, Section, Figure | 
         for section in (top, *top.subsections):
             for figure in section.figures:
                 figures += 1
-                out.append((f"{_('Figure')} {figures}", section, figure))
+                out.append((_("{kind} {number}").format(kind=_("Figure"), number=figures), section, figure))
             for table in section.tables:
                 tables += 1
-                out.append((f"{_('Table')} {tables}", section, table))
+                out.append((_("{kind} {number}").format(kind=_("Table"), number=tables), section, table))
     return out
 
 
@@ -78,6 +79,21 @@ def traceability_table(sections: Sequence[Section], title: str) -> Table:
     )
 
 
+def _started(value: str) -> str:
+    """A run's ISO start time in the current locale (as recorded when it is not ISO 8601).
+
+    Examples
+    --------
+    >>> _started("2026-12-02T01:13:04.329295+00:00"), _started("soon")
+    ('December 2, 2026 01:13 UTC', 'soon')
+    """
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return format_datetime(when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC))
+
+
 def methods_section(run: RunRecord, t: dict[str, str], *, shacl_run: bool) -> Section:
     """Methods, parameters, graph size and timings of the run (the builder adds the traceability table)."""
     rid = run.id
@@ -94,7 +110,7 @@ def methods_section(run: RunRecord, t: dict[str, str], *, shacl_run: bool) -> Se
             "validation of the whole graph for this report: {shacl}."
         ).format(
             run=rid,
-            started=run.started,
+            started=_started(run.started),
             nodes=ngettext("{n} node", "{n} nodes", run.graph.nodes).format(n=num(run.graph.nodes)),
             relationships=ngettext("{n} relationship", "{n} relationships", run.graph.relationships).format(
                 n=num(run.graph.relationships)

@@ -60,8 +60,10 @@ def render_html(report: Report) -> str:
     figures: dict[int, int] = {}
     tables: dict[int, int] = {}
     with use(report.lang):
-        for number, _section, item in numbering(report.sections):
-            (figures if isinstance(item, Figure) else tables)[id(item)] = int(number.rsplit(maxsplit=1)[-1])
+        labels = {id(item): label for label, _section, item in numbering(report.sections)}
+        for _label, _section, item in numbering(report.sections):
+            counted = figures if isinstance(item, Figure) else tables
+            counted[id(item)] = len(counted) + 1
         template = _environment().get_template("report.html.j2")
         return str(
             template.render(
@@ -69,8 +71,9 @@ def render_html(report: Report) -> str:
                 t=titles(report.lang),
                 css=_css(),
                 numbers={"figures": figures, "tables": tables},
+                labels=labels,
                 colon=_(": "),
-                numbered=_("{label} {number}. "),
+                stop=_(". "),
             )
         )
 
@@ -107,8 +110,8 @@ def _md(text: str) -> str:
     return out
 
 
-def _md_table(table: Table, number: str, origin_word: str, colon: str = ": ") -> list[str]:
-    lines = [f"**{number}. {_md(table.caption)}** — *{origin_word}{colon}{_md(table.origin)}*", ""]
+def _md_table(table: Table, number: str, origin_word: str, colon: str = ": ", stop: str = ". ") -> list[str]:
+    lines = [f"**{number}{stop}{_md(table.caption)}** — *{origin_word}{colon}{_md(table.origin)}*", ""]
     if not table.header:
         return lines
     lines.append("| " + " | ".join(_md(h) for h in table.header) + " |")
@@ -117,12 +120,14 @@ def _md_table(table: Table, number: str, origin_word: str, colon: str = ": ") ->
     return [*lines, ""]
 
 
-def _md_figure(figure: Figure, number: str, origin_word: str, colon: str = ": ") -> list[str]:
+def _md_figure(
+    figure: Figure, number: str, origin_word: str, colon: str = ": ", stop: str = ". "
+) -> list[str]:
     data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
     return [
-        f"![{number}. {_md(figure.caption)}](data:image/svg+xml;base64,{data})",
+        f"![{number}{stop}{_md(figure.caption)}](data:image/svg+xml;base64,{data})",
         "",
-        f"*{number}. {_md(figure.caption)} — {origin_word}{colon}{_md(figure.origin)}*",
+        f"*{number}{stop}{_md(figure.caption)} — {origin_word}{colon}{_md(figure.origin)}*",
         "",
     ]
 
@@ -148,7 +153,7 @@ def render_markdown(report: Report) -> str:
     t = titles(report.lang)
     with use(report.lang):
         numbers = {id(item): number for number, _section, item in numbering(report.sections)}
-        colon = _(": ")
+        colon, stop = _(": "), _(". ")
     meta = f"{t['generated']}{colon}{report.generated}" + (
         f" · {t['run']}{colon}{report.run_id}" if report.run_id else ""
     )
@@ -161,9 +166,9 @@ def render_markdown(report: Report) -> str:
         for paragraph in section.paragraphs:
             lines.extend([_md(paragraph), ""])
         for figure in section.figures:
-            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"], colon))
+            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"], colon, stop))
         for table in section.tables:
-            lines.extend(_md_table(table, numbers[id(table)], t["origin"], colon))
+            lines.extend(_md_table(table, numbers[id(table)], t["origin"], colon, stop))
         for sub in section.subsections:
             emit(sub, level + 1)
 
