@@ -10,7 +10,7 @@ from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
 from graph.analytics.results import Z_MIN_EXPECTED, BrokerageResult, HoleMeasures
 from graph.analytics.runs import RunRecord
 from viz.report.charts import bar_chart
-from viz.report.graphinfo import fmt, label_of, population_note, z_or_share
+from viz.report.graphinfo import fmt, label_of, population_note, short_name, z_or_share
 from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
@@ -164,7 +164,7 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
             Figure(
                 t["top_brokers"],
                 bar_chart(
-                    [label_of(G, n)[:45] for n, _s in shown],
+                    [f"{short_name(G, n)} ({n})"[:45] for n, _s in shown],
                     [s.count("total") for _n, s in shown],
                     _("{title} (total, partition: {partition})").format(
                         title=t["top_brokers"], partition=_(partition)

@@ -26,6 +26,7 @@ from viz.report.graphinfo import (
     name,
     plain_name,
     props,
+    short_name,
     stage_name,
     type_name,
 )
@@ -398,9 +399,11 @@ def country_sections(G: nx.MultiDiGraph, run: RunRecord, code: str, t: dict[str,
             Figure(
                 f"{t['paths']} — {t['country_brokers']}",
                 path_chart(
-                    [[(name(G, x), _rel(G, x, y) or None if y is not None else None)
+                    [[(short_name(G, x), _rel(G, x, y) or None if y is not None else None)
                       for x, y in zip(path, [*path[1:], None], strict=True)] for _b, _sc, path in reach[:6]],
-                    _("{title}: {country}").format(title=t["country_brokers"], country=name(G, country)),
+                    _("{title}: {country}").format(
+                        title=t["country_brokers"], country=short_name(G, country)
+                    ),
                 ),
                 "viz.report.country.reaching_brokers",
             )

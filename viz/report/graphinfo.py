@@ -31,6 +31,7 @@ __all__ = [
     "plain_name",
     "population_note",
     "props",
+    "short_name",
     "stage_name",
     "type_name",
     "year_of",
@@ -135,6 +136,25 @@ def cite(source: str) -> str:
         "footnote": _("the study, footnote {where}"),
     }
     return kinds[where["kind"]].format(where=where["where"])
+
+
+def short_name(G: nx.Graph, node: Any) -> str:
+    """The name in the reader's language without the English beside it (figures: no room for two
+    names, and drawing one is not the first mention `name` gives the English name at).
+
+    Examples
+    --------
+    >>> from viz.report.i18n import use
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Country:TH", key="TH", props={"name": "Thailand", "nameZh": "泰国"})
+    >>> with use("zh"):
+    ...     short_name(G, "Country:TH"), name(G, "Country:TH")
+    ('泰国', '泰国（Thailand）')
+    """
+    local = G.nodes[node].get("props", {}).get(PropertyName.NAME_ZH) if node in G else None
+    if current().lang == "zh" and isinstance(local, str) and local:
+        return local
+    return plain_name(G, node)
 
 
 def plain_name(G: nx.Graph, node: Any) -> str:

@@ -22,7 +22,7 @@ from graph.analytics.registry import CHANNELS, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName
 from viz.report.charts import path_chart
-from viz.report.graphinfo import fmt, has_label, name, population_note
+from viz.report.graphinfo import fmt, has_label, name, population_note, short_name
 from viz.report.i18n import N_, _, num
 from viz.report.model import Figure, Section, Table
 
@@ -132,7 +132,7 @@ def _draw(G: nx.MultiDiGraph, items: Sequence[Mapping[str, Any]], title: str) ->
     drawn: list[list[tuple[str, str | None]]] = []
     for item in items:
         for nodes, rels in item_paths(item):
-            drawn.append([(name(G, n), r) for n, r in zip(nodes, [*rels, None], strict=False)])
+            drawn.append([(short_name(G, n), r) for n, r in zip(nodes, [*rels, None], strict=False)])
             if len(drawn) >= _MAX_DRAWN:
                 break
         if len(drawn) >= _MAX_DRAWN:

@@ -9,7 +9,7 @@ import networkx as nx
 
 from ontology.vocab import NodeLabel, PropertyName, RelType
 from viz.report.charts import bar_chart, growth_chart, stacked_bar_chart
-from viz.report.graphinfo import has_label, name, placements, plain_name, type_name, year_of
+from viz.report.graphinfo import has_label, name, placements, plain_name, short_name, type_name, year_of
 from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
@@ -177,7 +177,7 @@ def overview_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     ranked = sorted(by_country.items(), key=lambda kv: (-sum(kv[1].values()), plain_name(G, kv[0])))[:30]
     used = [k for k in kinds if any(c[k] for _c, c in ranked)]
     if ranked:
-        labels = [name(G, c) for c, _n in ranked]
+        labels = [short_name(G, c) for c, _n in ranked]
         section.figures.append(
             Figure(
                 t["by_country"],
@@ -212,7 +212,9 @@ def overview_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
         section.figures.append(
             Figure(
                 t["by_bloc"],
-                bar_chart([name(G, b) for b, _m, _c in blocs], [m for _b, m, _c in blocs], t["by_bloc"]),
+                bar_chart(
+                    [short_name(G, b) for b, _m, _c in blocs], [m for _b, m, _c in blocs], t["by_bloc"]
+                ),
                 "viz.report.overview.counts_by_bloc: (:Country)-[:MEMBER_OF]->(:Bloc) (blocKind: "
                 + _(", ").join((_("cooperation mechanism"), _("intergovernmental organisation")))
                 + ")",
