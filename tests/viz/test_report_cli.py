@@ -29,8 +29,8 @@ def test_report_in_every_format_and_language(bundle_data_dir: Path, tmp_path: Pa
     assert "<h1>技术转移网络分析报告</h1>" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# 技术转移网络分析报告")
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
-    # --shacl is the default: the whole graph was validated (the bundled dataset conforms)
-    assert "conforms to the SHACL shapes: 0 problems" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    # --shacl is the default: the whole graph was validated (the bundled dataset conforms), said in Chinese
+    assert "全图符合SHACL约束：0个问题。" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 def test_country_report_and_errors(bundle_data_dir: Path, tmp_path: Path) -> None:

@@ -10,10 +10,17 @@ from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
 from graph.analytics.results import Z_MIN_EXPECTED, BrokerageResult, HoleMeasures
 from graph.analytics.runs import RunRecord
 from viz.report.charts import bar_chart
-from viz.report.graphinfo import fmt, label_of, population_note, z_or_share
+from viz.report.graphinfo import fmt, label_of, population_note, short_name, z_or_share
+from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
-__all__ = ["brokerage_section", "role_leaders", "structural_hole_leaders"]
+__all__ = ["ROLE_NAMES", "brokerage_section", "role_leaders", "structural_hole_leaders"]
+
+#: Gould–Fernandez roles and the partitions, for the catalogue
+ROLE_NAMES = (
+    N_("coordinator"), N_("itinerant"), N_("representative"), N_("gatekeeper"), N_("liaison"), N_("total"),
+    N_("country"), N_("region"), N_("income"), N_("centre_system"),
+)  # fmt: skip
 
 
 def _roles(brokerage: BrokerageResult) -> list[str]:
@@ -69,7 +76,9 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
     section = Section(
         "brokerage",
         t["brokerage"],
-        f"analysis run {rid}: results.brokerage, results.structural_holes, results.centrality",
+        _("analysis run {run}: {keys}").format(
+            run=rid, keys="results.brokerage, results.structural_holes, results.centrality"
+        ),
     )
     brokerage = run.require(BROKERAGE)
     roles = _roles(brokerage)
@@ -77,14 +86,22 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
     groups = brokerage.groups
     section.paragraphs.append(population_note(run))
     section.paragraphs.append(
-        "Gould–Fernandez brokerage on the actor network "
-        f"({run.graph.actors} institutions and experts, "
-        f"{run.graph.actor_ties} ties), actors partitioned by {partition}. "
-        "Coordinators broker within their own group, itinerants between two members of another group, "
-        "representatives and gatekeepers across their group's boundary, liaisons between two other groups. "
-        "z compares each count with its expectation under random ties (as R sna::brokerage); where "
-        f"that expectation is below {Z_MIN_EXPECTED} (a sparse network) one role already scores z > 4 and "
-        "z stops telling brokers apart, so the share of actors with at least that count is shown instead."
+        _(
+            "Gould–Fernandez brokerage on the actor network ({actors}, {ties}), actors partitioned by "
+            "{partition}. Coordinators broker within their own group, itinerants between two members of "
+            "another group, representatives and gatekeepers across their group's boundary, liaisons between "
+            "two other groups. z compares each count with its expectation under random ties (as R "
+            "sna::brokerage); where that expectation is below {minimum} (a sparse network) one role already "
+            "scores z > 4 and z stops telling brokers apart, so the share of actors with at least that count "
+            "is shown instead."
+        ).format(
+            actors=ngettext(
+                "{n} institution or expert", "{n} institutions and experts", run.graph.actors
+            ).format(n=num(run.graph.actors)),
+            ties=ngettext("{n} tie", "{n} ties", run.graph.actor_ties).format(n=num(run.graph.actor_ties)),
+            partition=_(partition),
+            minimum=Z_MIN_EXPECTED,
+        )
     )
     top = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))[:15]
     totals = [s.count("total") for s in brokerage.nodes.values()]
@@ -99,29 +116,46 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
         for n, s in top
         if s.count("total") > 0
     ]
-    origin = f"run {rid}: results.brokerage.nodes (graph.analytics.brokerage.brokerage_scores)"
+    origin = _("run {run}: {keys}").format(
+        run=rid, keys="results.brokerage.nodes (graph.analytics.brokerage.brokerage_scores)"
+    )
     section.tables.append(
-        Table(t["top_brokers"], ["actor", partition, *roles, "total", "z (total) or share"], rows, origin)
+        Table(
+            t["top_brokers"],
+            [_("actor"), _(partition), *(_(r) for r in roles), _("total"), _("z (total) or share")],
+            rows,
+            origin,
+        )
     )
     leaders = role_leaders(brokerage)
     section.tables.append(
         Table(
             t["by_role"],
-            ["role", "actors (count, z)"],
+            [_("role"), _("actors (count, z)")],
             [
-                [role, "; ".join(f"{label_of(G, n)}: {c:g} (z {fmt(z)})" for n, c, z in leaders[role]) or "–"]
+                [
+                    _(role),
+                    _("; ").join(f"{label_of(G, n)}: {c:g} (z {fmt(z)})" for n, c, z in leaders[role]) or "–",
+                ]
                 for role in roles
             ],
-            f"run {rid}: results.brokerage.nodes (viz.report.brokerage.role_leaders)",
+            _("run {run}: {keys}").format(
+                run=rid, keys="results.brokerage.nodes (viz.report.brokerage.role_leaders)"
+            ),
         )
     )
     if brokerage.graph:
         section.tables.append(
             Table(
                 t["graph_brokerage"],
-                ["role", "observed", "expected", "sd", "z"],
-                [[r, fmt(v.raw), fmt(v.expected), fmt(v.sd), fmt(v.z)] for r, v in brokerage.graph.items()],
-                f"run {rid}: results.brokerage.graph (graph.analytics.brokerage.brokerage_graph_scores)",
+                [_("role"), _("observed"), _("expected"), _("sd"), "z"],
+                [
+                    [_(r), fmt(v.raw), fmt(v.expected), fmt(v.sd), fmt(v.z)]
+                    for r, v in brokerage.graph.items()
+                ],
+                _("run {run}: {keys}").format(
+                    run=rid, keys="results.brokerage.graph (graph.analytics.brokerage.brokerage_graph_scores)"
+                ),
             )
         )
     if rows:
@@ -130,9 +164,11 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
             Figure(
                 t["top_brokers"],
                 bar_chart(
-                    [label_of(G, n)[:45] for n, _ in shown],
-                    [s.count("total") for _, s in shown],
-                    f"{t['top_brokers']} (total, partition: {partition})",
+                    [f"{short_name(G, n)} ({n})"[:45] for n, _s in shown],
+                    [s.count("total") for _n, s in shown],
+                    _("{title} (total, partition: {partition})").format(
+                        title=t["top_brokers"], partition=_(partition)
+                    ),
                 ),
                 origin,
             )
@@ -140,8 +176,8 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
     holes = structural_hole_leaders(run.require(STRUCTURAL_HOLES).nodes)
     section.tables.append(
         Table(
-            t["holes"] + " (lowest constraint, effective size ≥ 2)",
-            ["actor", "effective size", "efficiency", "constraint", "hierarchy"],
+            t["holes"] + _(" (lowest constraint, effective size ≥ 2)"),
+            [_("actor"), _("effective size"), _("efficiency"), _("constraint"), _("hierarchy")],
             [
                 [
                     label_of(G, n),
@@ -152,33 +188,49 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
                 ]
                 for n, h in holes
             ],
-            f"run {rid}: results.structural_holes "
-            "(graph.analytics.brokerage.structural_holes, weight=weight)",
+            _("run {run}: {keys}").format(
+                run=rid,
+                keys="results.structural_holes (graph.analytics.brokerage.structural_holes, weight='weight')",
+            ),
         )
     )
     cent = run.require(CENTRALITY)
     eps = 0.0 if cent.betweenness_exact else cent.betweenness_epsilon
     ranked = sorted(cent.betweenness.items(), key=lambda kv: (-kv[1], kv[0]))
     btw = [(n, v) for n, v in ranked if v > eps][:10]  # a sampled value within ε of 0 ranks nothing
-    bound = "exact" if cent.betweenness_exact else f"sampled, error ≤ {cent.betweenness_epsilon:.3f}"
+    bound = (
+        _("exact")
+        if cent.betweenness_exact
+        else _("sampled, error ≤ {epsilon}").format(epsilon=f"{cent.betweenness_epsilon:.3f}")
+    )
     if not cent.betweenness_exact and not btw:
         largest = ranked[0][1] if ranked else 0.0
         section.paragraphs.append(
-            f"Betweenness was sampled ({cent.betweenness_samples} sources) with an error bound of "
-            f"{eps:.3f} (probability {cent.betweenness_delta:g}), larger than every value "
-            f"(the largest: {largest:.3f}): "
-            "no ranking is shown. Raise --betweenness-exact-threshold or lower the error bound."
+            _(
+                "Betweenness was sampled ({samples} sources) with an error bound of {epsilon} (probability "
+                "{delta}), larger than every value (the largest: {largest}): no ranking is shown. Raise "
+                "--betweenness-exact-threshold or lower the error bound."
+            ).format(
+                samples=num(cent.betweenness_samples),
+                epsilon=f"{eps:.3f}",
+                delta=f"{cent.betweenness_delta:g}",
+                largest=f"{largest:.3f}",
+            )
         )
     section.tables.append(
         Table(
-            f"{t['betweenness']} ({bound})",
-            ["actor", "betweenness", "degree", "PageRank"],
+            _("{title} ({bound})").format(title=t["betweenness"], bound=bound),
+            [_("actor"), _("betweenness"), _("degree"), "PageRank"],
             [
                 [label_of(G, n), fmt(v), fmt(cent.degree.get(n)), fmt(cent.pagerank.get(n))]
                 for n, v in btw
                 if v
             ],
-            f"run {rid}: results.centrality (graph.analytics.centrality.betweenness, degree, pagerank)",
+            _("run {run}: {keys}").format(
+                run=rid,
+                keys="results.centrality (graph.analytics.centrality.betweenness, centrality.degree, "
+                "centrality.pagerank)",
+            ),
         )
     )
     return section

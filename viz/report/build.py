@@ -17,7 +17,7 @@ from viz.report.country import country_sections
 from viz.report.coverage import coverage_section
 from viz.report.duplicates import duplicates_section
 from viz.report.graphinfo import country_node, name
-from viz.report.i18n import titles
+from viz.report.i18n import _, format_datetime, titles, use
 from viz.report.methods import methods_section, traceability_table
 from viz.report.model import Report, Section
 from viz.report.opportunities import channels_section, opportunities_section
@@ -39,7 +39,8 @@ def shacl_fits(G: nx.MultiDiGraph) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """Now, in the current edition's date format."""
+    return format_datetime(datetime.now(UTC))
 
 
 def _finish(sections: list[Section], run: RunRecord, t: dict[str, str], shacl_run: bool) -> list[Section]:
@@ -73,7 +74,9 @@ def build(
     load : LoadRecord, optional
         The last load's report (``runs/last-load.json``), shown in the data-quality section.
     lang : {"en", "zh"}
-        Language of titles and captions.
+        The edition: every sentence, header, caption and figure text from the gettext catalogue
+        of that language (`viz.report.i18n`), numbers and dates in its locale, names in it where
+        the graph holds one.
     country : str, optional
         An ISO code: that country's page instead of the whole report
         (``viz.report.country.UnknownCountryError`` for an unknown code).
@@ -84,18 +87,35 @@ def build(
         Timestamp shown on the report (default: now).
     """
     t = titles(lang)
+    with use(lang):
+        return _build(G, run, schema, load, lang, country, shacl, generated, t)
+
+
+def _build(
+    G: nx.MultiDiGraph,
+    run: RunRecord,
+    schema: GraphSchema,
+    load: LoadRecord | None,
+    lang: str,
+    country: str | None,
+    shacl: bool,
+    generated: str | None,
+    t: dict[str, str],
+) -> Report:
     when = generated or _now()
     if country:
         code = country.strip().upper()
         sections = country_sections(G, run, code, t)
         node = country_node(code)
-        local = G.nodes[node].get("props", {}).get(PropertyName.NAME_ZH) if node in G else None
-        title = f"{t['country_title']}: {name(G, node)}" + (f" · {local}" if local else "")
+        p = G.nodes[node].get("props", {}) if node in G else {}
+        local, english = p.get(PropertyName.NAME_ZH), str(p.get(PropertyName.NAME) or name(G, node))
+        both = (f"{local} · {english}" if lang == "zh" else f"{english} · {local}") if local else english
+        title = _("{title}: {country}").format(title=t["country_title"], country=both)
         return Report(title, lang, run.id, _finish(sections, run, t, False), when, code)
     validation = None
     if shacl:
         if not shacl_fits(G):
-            raise ShaclTooLargeError(
+            raise ShaclTooLargeError(  # an error for the operator, not report text: English
                 f"whole-graph SHACL needs a graph of at most {SHACL_GRAPH_LIMIT:,} nodes and relationships "
                 f"(this one has {G.number_of_nodes() + G.number_of_edges():,}); the load-time checks stand"
             )
@@ -105,7 +125,7 @@ def build(
         validation = validate(list(graph_records(G, schema)), schema=schema)
     centres = any(NodeLabel.TRANSFER_CENTRE in d.get("labels", ()) for _, d in G.nodes(data=True))
     sections = [
-        summary_section(run, G, t, lang),
+        summary_section(run, G, t),
         overview_section(G, t),
         brokerage_section(run, G, t),
         communities_section(run, G, t),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import html
 import io
 import os
 import re
@@ -108,10 +109,35 @@ def _to_svg(fig: Any) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
+    svg = _with_desc(svg, _drawn_text(fig))
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)  # creator/licence URIs: not needed
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)  # matplotlib repeats drawn text in comments
     prefix = "f" + hashlib.sha1(svg.encode("utf-8"), usedforsecurity=False).hexdigest()[:8] + "-"
     return re.sub(r'(id="|href="#|url\(#)([^")]+)', lambda m: m.group(1) + prefix + m.group(2), svg)
+
+
+def _drawn_text(fig: Any) -> list[str]:
+    """Every visible text of a drawn figure (titles, axis labels, ticks, legend), in drawing order."""
+    from matplotlib.text import Text
+
+    seen: list[str] = []
+    for artist in fig.findobj(Text):
+        text = artist.get_text().strip()
+        if text and artist.get_visible() and text not in seen:
+            seen.append(text)
+    return seen
+
+
+def _with_desc(svg: str, lines: Sequence[str]) -> str:
+    r"""The SVG with its drawn text as a ``<desc>`` (glyphs are paths: readers and checks need the words).
+
+    Examples
+    --------
+    >>> _with_desc('<svg a="1">\n<g/></svg>', ["Centres", "<x>"])
+    '<svg a="1"><desc>Centres\n&lt;x&gt;</desc>\n<g/></svg>'
+    """
+    end = svg.index(">") + 1
+    return svg[:end] + "<desc>" + html.escape("\n".join(lines), quote=False) + "</desc>" + svg[end:]
 
 
 def _style(ax: Any, title: str) -> None:
@@ -202,7 +228,7 @@ def growth_chart(series: Mapping[str, Mapping[int, int]], title: str) -> str:
             ax.spines[["top", "right"]].set_visible(False)
         if years:
             axes[-1].set_xticks(years[:: max(1, len(years) // 12)])
-        axes[0].set_title(f"{title} (cumulative)", fontsize=11, loc="left")
+        axes[0].set_title(title, fontsize=11, loc="left")
         fig.tight_layout()
         return _to_svg(fig)
 

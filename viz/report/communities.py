@@ -13,6 +13,7 @@ import networkx as nx
 from graph.analytics.registry import CENTRALITY, COLLABORATION, COMMUNITIES
 from graph.analytics.runs import RunRecord
 from viz.report.graphinfo import country_node, fmt, name, population_note
+from viz.report.i18n import _, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["communities_section"]
@@ -23,18 +24,36 @@ _MEMBERS = 5
 
 def communities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """The largest communities with their best-connected members, and how many ties bridge them."""
-    section = Section("communities", t["communities"], f"analysis run {run.id}: results.communities")
+    section = Section(
+        "communities",
+        t["communities"],
+        _("analysis run {run}: {keys}").format(run=run.id, keys="results.communities"),
+    )
     section.paragraphs.append(population_note(run))
     found = run.get(COMMUNITIES)
     if found is None or not found.membership:
-        section.paragraphs.append("No actor network to divide into communities in this population.")
+        section.paragraphs.append(_("No actor network to divide into communities in this population."))
         return section
     sizes = Counter(found.membership.values())
     alone = sum(1 for size in sizes.values() if size == 1)
     section.paragraphs.append(
-        f"{len(sizes)} communities ({found.method}, {found.backend}) over {len(found.membership)} actors, "
-        f"modularity {fmt(found.modularity)}; {len(found.bridge_edges)} ties join two communities; "
-        f"{alone} actors have no tie to any other actor and form a community alone."
+        ngettext("{n} community", "{n} communities", len(sizes)).format(n=num(len(sizes)))
+        + _(" ({method}, {backend}) over {actors}, modularity {modularity}; ").format(
+            method=found.method,
+            backend=found.backend,
+            actors=ngettext("{n} actor", "{n} actors", len(found.membership)).format(
+                n=num(len(found.membership))
+            ),
+            modularity=fmt(found.modularity),
+        )
+        + ngettext(
+            "{n} tie joins two communities; ", "{n} ties join two communities; ", len(found.bridge_edges)
+        ).format(n=num(len(found.bridge_edges)))
+        + ngettext(
+            "{n} actor has no tie to any other actor and forms a community alone.",
+            "{n} actors have no tie to any other actor and form a community alone.",
+            alone,
+        ).format(n=num(alone))
     )
     pagerank = run.require(CENTRALITY).pagerank if run.get(CENTRALITY) else {}
     members: dict[int, list[str]] = defaultdict(list)
@@ -49,13 +68,22 @@ def communities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -
         if size < 2:
             break
         top = sorted(members[community], key=lambda n: (-pagerank.get(n, 0.0), n))[:_MEMBERS]
-        rows.append([str(community), str(size), str(bridges[community]), "; ".join(name(G, n) for n in top)])
+        rows.append(
+            [str(community), str(size), str(bridges[community]), _("; ").join(name(G, n) for n in top)]
+        )
     section.tables.append(
         Table(
             t["communities"],
-            ["community", "actors", "ties to other communities", "members with the highest PageRank"],
+            [
+                _("community"),
+                _("actors"),
+                _("ties to other communities"),
+                _("members with the highest PageRank"),
+            ],
             rows,
-            f"run {run.id}: results.communities.membership, .bridge_edges × results.centrality.pagerank",
+            _("run {run}: {keys}").format(
+                run=run.id, keys="results.communities.membership, .bridge_edges × results.centrality.pagerank"
+            ),
         )
     )
     collaboration = run.get(COLLABORATION)
@@ -64,13 +92,16 @@ def communities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -
         section.tables.append(
             Table(
                 t["collaboration"],
-                ["countries", "weight (Newman)", "organisation pairs", "projects"],
+                [_("countries"), _("weight (Newman)"), _("organisation pairs"), _("projects")],
                 [
                     [f"{name(G, country_node(x.country_a))} – {name(G, country_node(x.country_b))}",
                      fmt(x.weight), str(x.organisation_pairs), str(x.projects)]
                     for x in across[:_SHOWN + 3]
                 ],
-                f"run {run.id}: results.collaboration (graph.analytics.collaboration.country_collaboration)",
+                _("run {run}: {keys}").format(
+                    run=run.id,
+                    keys="results.collaboration (graph.analytics.collaboration.country_collaboration)",
+                ),
             )
         )  # fmt: skip
     return section

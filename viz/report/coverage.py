@@ -13,9 +13,21 @@ from graph.analytics.runs import RunRecord
 from ontology.vocab import PropertyName
 from viz.report.charts import stacked_bar_chart
 from viz.report.graphinfo import country_node, name, population_note, props
+from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
-__all__ = ["coverage_section", "gaps_by"]
+__all__ = ["INCOME_GROUPS", "coverage_section", "gaps_by"]
+
+#: the World Bank's income groups (``Country.incomeGroup``), for the catalogue
+INCOME_GROUPS = (N_("High income"), N_("Upper middle income"), N_("Lower middle income"), N_("Low income"))
+
+
+_NO_INCOME = N_("(no income group)")
+
+
+def _income(G: nx.MultiDiGraph, code: str) -> str:
+    """A country's World Bank income group in the current language."""
+    return _(str(props(G, country_node(code)).get(PropertyName.INCOME_GROUP) or _NO_INCOME))
 
 
 def gaps_by(gaps: Sequence[CoverageGap], key: str) -> list[tuple[str, int, int]]:
@@ -38,7 +50,9 @@ def gaps_by(gaps: Sequence[CoverageGap], key: str) -> list[tuple[str, int, int]]
 def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """Gaps and reach: the run's coverage results."""
     rid = run.id
-    section = Section("coverage", t["coverage"], f"analysis run {rid}: results.coverage")
+    section = Section(
+        "coverage", t["coverage"], _("analysis run {run}: {keys}").format(run=rid, keys="results.coverage")
+    )
     coverage = run.require(COVERAGE)
     gaps = coverage.gaps
     countries = coverage.countries
@@ -46,14 +60,20 @@ def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> S
     served = {c for c, v in members.items() if v.centres or v.partners}
     section.paragraphs.append(population_note(run))
     section.paragraphs.append(
-        f"{len(served)} of {len(members)} Belt and Road countries host a transfer centre "
-        "or a partner of one; "
-        f"{len(members) - len(served)} host neither."
+        ngettext(
+            "{n} of {m} Belt and Road countries hosts a transfer centre or a partner of one; "
+            "{rest} host neither.",
+            "{n} of {m} Belt and Road countries host a transfer centre or a partner of one; "
+            "{rest} host neither.",
+            len(served),
+        ).format(n=num(len(served)), m=num(len(members)), rest=num(len(members) - len(served)))
     )
-    origin = f"run {rid}: results.coverage.countries (graph.analytics.coverage.country_coverage)"
+    origin = _("run {run}: {keys}").format(
+        run=rid, keys="results.coverage.countries (graph.analytics.coverage.country_coverage)"
+    )
     by_income: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for code in members:
-        income = str(props(G, country_node(code)).get(PropertyName.INCOME_GROUP) or "(no income group)")
+        income = _income(G, code)
         by_income[income][0 if code in served else 1] += 1
     incomes = sorted(by_income, key=lambda k: -sum(by_income[k]))
     if incomes:
@@ -63,10 +83,10 @@ def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> S
                 stacked_bar_chart(
                     incomes,
                     {
-                        "served": [by_income[k][0] for k in incomes],
-                        "not served": [by_income[k][1] for k in incomes],
+                        _("served"): [by_income[k][0] for k in incomes],
+                        _("not served"): [by_income[k][1] for k in incomes],
                     },
-                    f"{t['served']} (World Bank income group)",
+                    _("{title} (World Bank income group)").format(title=t["served"]),
                 ),
                 origin + " × Country.incomeGroup",
             )
@@ -74,16 +94,15 @@ def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> S
         section.tables.append(
             Table(
                 t["served"],
-                ["income group", "served", "not served", "not served (countries)"],
+                [_("income group"), _("served"), _("not served"), _("not served (countries)")],
                 [
                     [
                         k,
                         str(by_income[k][0]),
                         str(by_income[k][1]),
-                        ", ".join(
+                        _(", ").join(
                             sorted(name(G, country_node(c)) for c in members if c not in served
-                                   and str(props(G, country_node(c)).get(PropertyName.INCOME_GROUP)
-                                           or "(no income group)") == k)
+                                   and _income(G, c) == k)
                         ),
                     ]
                     for k in incomes
@@ -93,32 +112,36 @@ def coverage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> S
         )  # fmt: skip
     if not gaps:
         section.paragraphs.append(
-            "No country × field gap can be shown: no technology demand located in an unserved Belt and Road "
-            "country is recorded (no offers/demands in the data, or every demand is served). Load technology "
-            "demands to see gaps."
+            _(
+                "No country × field gap can be shown: no technology demand located in an unserved Belt and "
+                "Road country is recorded (no offers/demands in the data, or every demand is served). Load "
+                "technology demands to see gaps."
+            )
         )
         return section
-    gap_origin = f"run {rid}: results.coverage.gaps (graph.analytics.coverage.coverage_gaps)"
+    gap_origin = _("run {run}: {keys}").format(
+        run=rid, keys="results.coverage.gaps (graph.analytics.coverage.coverage_gaps)"
+    )
     section.tables.append(
         Table(
             t["gaps_country"],
-            ["country", "fields with a gap", "demands"],
+            [_("country"), _("fields with a gap"), _("demands")],
             [[name(G, country_node(c)), str(n), str(d)] for c, n, d in gaps_by(gaps, "country")[:40]],
-            gap_origin + " grouped by country",
+            gap_origin + _(" grouped by country"),
         )
     )
     section.tables.append(
         Table(
             t["gaps_field"],
-            ["field", "countries with a gap", "demands"],
+            [_("field"), _("countries with a gap"), _("demands")],
             [[name(G, f), str(n), str(d)] for f, n, d in gaps_by(gaps, "field")[:40]],
-            gap_origin + " grouped by field",
+            gap_origin + _(" grouped by field"),
         )
     )
     section.tables.append(
         Table(
             t["coverage"],
-            ["country", "field", "demands", "offers elsewhere"],
+            [_("country"), _("field"), _("demands"), _("offers elsewhere")],
             [
                 [name(G, country_node(g.country)), name(G, g.field), str(g.demands),
                  str(g.offers_elsewhere)]

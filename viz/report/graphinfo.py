@@ -16,17 +16,24 @@ import networkx as nx
 from graph.analytics.results import RoleScores
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
+from viz.report.i18n import N_, _, current, local_name, ngettext, num
 
 __all__ = [
     "PLACEMENT",
+    "STUDY_PARTS",
+    "cite",
     "country_node",
     "fmt",
     "has_label",
     "label_of",
     "name",
     "placements",
+    "plain_name",
     "population_note",
     "props",
+    "short_name",
+    "stage_name",
+    "type_name",
     "year_of",
 ]
 
@@ -40,7 +47,9 @@ def props(G: nx.Graph, node: Any) -> dict[str, Any]:
 
 
 def name(G: nx.Graph, node: Any) -> str:
-    """Display name: ``name``, ``title``, ``nameZh``, else the key.
+    """Display name: ``name``, ``title``, ``nameZh``, else the key; in the Chinese edition
+    ``nameZh`` where the graph holds one, the English name beside it the first time
+    (`viz.report.i18n.local_name`).
 
     Examples
     --------
@@ -48,6 +57,116 @@ def name(G: nx.Graph, node: Any) -> str:
     >>> G.add_node("Country:TH", label="Country", key="TH", props={"name": "Thailand"})
     >>> name(G, "Country:TH"), name(G, "Country:XX")
     ('Thailand', 'Country:XX')
+    """
+    if node not in G:
+        return str(node)
+    local = G.nodes[node].get("props", {}).get(PropertyName.NAME_ZH)
+    return local_name(plain_name(G, node), local if isinstance(local, str) else None)
+
+
+def type_name(label: str) -> str:
+    """A node label as the reader's language names it (the ontology's ``rdfs:label``), the label
+    beside it the first time in the Chinese edition.
+
+    Examples
+    --------
+    >>> from viz.report.i18n import use
+    >>> with use("zh"):
+    ...     type_name("Country"), type_name("Country"), type_name("Unknown")
+    ('国家（Country）', '国家', 'Unknown')
+    """
+    from ontology.derive import load_schema
+
+    node_type = load_schema().nodes.get(label)
+    return local_name(label, node_type.label_zh if node_type else None)
+
+
+def stage_name(notation: str) -> str:
+    """A lifecycle stage (``tn:lifecycleStages`` notation) in the reader's language.
+
+    Examples
+    --------
+    >>> from viz.report.i18n import use
+    >>> with use("zh"):
+    ...     stage_name("planned")
+    '筹建'
+    """
+    from ontology.concepts import concept_label
+
+    return concept_label("lifecycleStages", notation, current().lang)
+
+
+_STUDY = re.compile(r"^the study(?:, (?P<part>.+))?$")
+_STUDY_PART = re.compile(r"^(?P<kind>section|Table|reference|footnote) (?P<where>\S+)$")
+#: the parts of the study its citations name besides sections, tables, references and footnotes
+STUDY_PARTS = (
+    N_("abstract"),
+    N_("author affiliations"),
+    N_("author line"),
+    N_("author line and first-author note"),
+    N_("author line and corresponding-author note"),
+    N_("funding note (项目来源)"),
+)
+
+
+def cite(source: str) -> str:
+    """A ``sources`` entry for the reader: the study's citations in the reader's language, file
+    rows and addresses as they are.
+
+    Examples
+    --------
+    >>> from viz.report.i18n import use
+    >>> with use("zh"):
+    ...     cite("the study, section 3.2"), cite("the study, abstract"), cite("data/x.csv:3")
+    ('研究，第3.2节', '研究，摘要', 'data/x.csv:3')
+    """
+    match = _STUDY.match(source)
+    if match is None:
+        return source
+    part = match["part"]
+    if part is None:
+        return _("the study")
+    where = _STUDY_PART.match(part)
+    if where is None:
+        return _("the study, {part}").format(part=_(part))
+    kinds = {
+        "section": _("the study, section {where}"),
+        "Table": _("the study, Table {where}"),
+        "reference": _("the study, reference {where}"),
+        "footnote": _("the study, footnote {where}"),
+    }
+    return kinds[where["kind"]].format(where=where["where"])
+
+
+def short_name(G: nx.Graph, node: Any) -> str:
+    """The name in the reader's language without the English beside it (figures: no room for two
+    names, and drawing one is not the first mention `name` gives the English name at).
+
+    Examples
+    --------
+    >>> from viz.report.i18n import use
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Country:TH", key="TH", props={"name": "Thailand", "nameZh": "泰国"})
+    >>> with use("zh"):
+    ...     short_name(G, "Country:TH"), name(G, "Country:TH")
+    ('泰国', '泰国（Thailand）')
+    """
+    local = G.nodes[node].get("props", {}).get(PropertyName.NAME_ZH) if node in G else None
+    if current().lang == "zh" and isinstance(local, str) and local:
+        return local
+    return plain_name(G, node)
+
+
+def plain_name(G: nx.Graph, node: Any) -> str:
+    """The name as the graph holds it (``name``, ``title``, ``nameZh``, else the key), in no edition's
+    language: a sort key, which must not count as the first mention `name` gives the English name at.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Country:TH", key="TH", props={"name": "Thailand", "nameZh": "泰国"})
+    >>> plain_name(G, "Country:TH"), plain_name(G, "x")
+    ('Thailand', 'x')
     """
     if node not in G:
         return str(node)
@@ -129,40 +248,61 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-def population_note(run: RunRecord, lang: str = "en") -> str:
-    """The sentence that says which population a run's findings rest on (English or Chinese).
+def population_note(run: RunRecord) -> str:
+    """The sentence that says which population a run's findings rest on (in the current edition).
 
     Examples
     --------
     >>> from graph.analytics.params import AnalysisParams
     >>> from graph.analytics.population import Population
     >>> from graph.analytics.runs import GraphCounts
+    >>> from viz.report.i18n import use
     >>> run = RunRecord("r", "now", AnalysisParams(), GraphCounts(1, 0), population=Population(False,
     ...                 "established", 1, 0))
-    >>> population_note(run)[:40]
-    'Population: real data only, established '
-    >>> population_note(run, "zh")
+    >>> population_note(run)
+    'Population: real data only, established bodies only (1 node, 0 relationships).'
+    >>> with use("zh"):
+    ...     population_note(run)
     '数据范围：仅真实数据，仅已成立的机构（1个节点，0条关系）。'
     """
     pop = run.population
-    if lang == "zh":
-        if pop is None:
-            return "数据范围：本次分析未记录（早于数据范围记录的分析）。"
-        kind = "真实数据与合成数据" if pop.synthetic else "仅真实数据"
-        stage = "按规划（含提议、筹建和已签约的机构）" if pop.scenario == "as-planned" else "仅已成立的机构"
-        left = []
-        if pop.synthetic_nodes_left_out:
-            left.append(f"{pop.synthetic_nodes_left_out:,}个合成节点")
-        if pop.bodies_left_out:
-            left.append(f"{len(pop.bodies_left_out)}个提议、筹建或已签约的机构")
-        if pop.relationships_left_out:
-            left.append(f"{pop.relationships_left_out:,}条相关关系")
-        tail = f"；未计入：{'、'.join(left)}" if left else ""
-        return f"数据范围：{kind}，{stage}（{pop.nodes:,}个节点，{pop.relationships:,}条关系{tail}）。"
     if pop is None:
-        return "Population: not recorded by this run (saved before populations were recorded)."
-    text = pop.describe()
-    return f"Population: {text[0].lower()}{text[1:]}"
+        return _("Population: not recorded by this run (saved before populations were recorded).")
+    kind = _("real and synthetic data") if pop.synthetic else _("real data only")
+    stage = (
+        _("as planned (proposed, planned and agreed bodies included)")
+        if pop.scenario == "as-planned"
+        else _("established bodies only")
+    )
+    left = []
+    if pop.synthetic_nodes_left_out:
+        n = pop.synthetic_nodes_left_out
+        left.append(ngettext("{n} synthetic node", "{n} synthetic nodes", n).format(n=num(n)))
+    if pop.bodies_left_out:
+        n = len(pop.bodies_left_out)
+        left.append(
+            ngettext(
+                "{n} proposed, planned or agreed body", "{n} proposed, planned or agreed bodies", n
+            ).format(n=num(n))
+        )
+    if pop.relationships_left_out:
+        n = pop.relationships_left_out
+        left.append(
+            ngettext(
+                "{n} relationship with them or of proposed partnerships",
+                "{n} relationships with them or of proposed partnerships",
+                n,
+            ).format(n=num(n))
+        )
+    counts = _("{nodes}, {relationships}").format(
+        nodes=ngettext("{n} node", "{n} nodes", pop.nodes).format(n=num(pop.nodes)),
+        relationships=ngettext("{n} relationship", "{n} relationships", pop.relationships).format(
+            n=num(pop.relationships)
+        ),
+    )
+    if left:
+        counts += _("; left out: {items}").format(items=_(", ").join(left))
+    return _("Population: {kind}, {stage} ({counts}).").format(kind=kind, stage=stage, counts=counts)
 
 
 def z_or_share(scores: RoleScores, totals: Sequence[float], role: str = "total") -> str:
@@ -182,4 +322,6 @@ def z_or_share(scores: RoleScores, totals: Sequence[float], role: str = "total")
         return f"z {fmt(z)}"
     count = scores.count(role)
     share = 100.0 * sum(1 for t in totals if t >= count) / max(len(totals), 1)
-    return f"top {share:.2g}% of {len(totals):,} actors"
+    return ngettext("top {share}% of {n} actor", "top {share}% of {n} actors", len(totals)).format(
+        share=f"{share:.2g}", n=num(len(totals))
+    )

@@ -1,68 +1,251 @@
-"""Section titles and captions of the report in English and Chinese."""
+"""The report's languages: gettext catalogues (Babel), plural forms, numbers and dates per locale.
+
+Every sentence, heading, table header, axis, legend and caption of the report is an English
+message id marked with `_` (or `ngettext` where a count decides the form); the Chinese text
+lives in the gettext catalogue ``viz/report/locale/zh/LC_MESSAGES/report.po``, read with
+Babel's ``read_po`` and compiled in memory (no binary in the repository).  English is the
+source language: its edition is the message ids themselves.
+
+`use` sets the edition for the code it wraps (a context variable, so threads and async
+requests building reports in different languages do not mix); `build` and the renderers
+call it.  Outside any `use` the edition is English.
+
+Update the catalogue after changing a message::
+
+    pybabel extract -F viz/report/locale/babel.cfg -o /tmp/report.pot viz/report
+    pybabel update -D report -i /tmp/report.pot -d viz/report/locale -l zh
+"""
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "TITLES", "titles"]
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+__all__ = [
+    "LANGS",
+    "N_",
+    "TITLES",
+    "Edition",
+    "_",
+    "current",
+    "edition",
+    "format_datetime",
+    "local_name",
+    "ngettext",
+    "num",
+    "titles",
+    "use",
+]
 
 LANGS = ("en", "zh")
+#: Babel/CLDR locale of each edition
+_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
+_DOMAIN = "report"
 
-TITLES: dict[str, dict[str, str]] = {
-    "title": {"en": "Technology-transfer network analysis", "zh": "技术转移网络分析报告"},
-    "country_title": {"en": "Country profile", "zh": "国别研究报告"},
-    "contents": {"en": "Contents", "zh": "目录"},
-    "source": {"en": "Source", "zh": "数据来源"},
-    "origin": {"en": "Produced by", "zh": "生成方式"},
-    "generated": {"en": "Generated", "zh": "生成时间"},
-    "run": {"en": "Analysis run", "zh": "分析批次"},
-    "summary": {"en": "Summary of findings", "zh": "主要发现"},
-    "overview": {"en": "Overview", "zh": "概况"},
-    "brokerage": {"en": "Brokers and structural holes", "zh": "技术经纪与结构洞"},
-    "communities": {"en": "Communities", "zh": "社群结构"},
-    "collaboration": {"en": "Collaboration between countries", "zh": "国家间合作"},
-    "duplicates": {"en": "Duplicated branch centres", "zh": "重复建设的分中心"},
-    "opportunities": {"en": "Brokerage opportunities", "zh": "技术经纪机会"},
-    "channels": {"en": "Supply–demand channels", "zh": "供需对接渠道"},
-    "coverage": {"en": "Coverage gaps", "zh": "覆盖空白"},
-    "profiles": {"en": "National centre profiles", "zh": "国家级中心概况"},
-    "quality": {"en": "Data quality and provenance", "zh": "数据质量与来源"},
-    "methods": {"en": "Methods and parameters", "zh": "方法与参数"},
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it here."""
+    return message
+
+
+#: Section titles and captions (English message ids; `titles` translates them).
+TITLES: dict[str, str] = {
+    "title": N_("Technology-transfer network analysis"),
+    "country_title": N_("Country profile"),
+    "contents": N_("Contents"),
+    "source": N_("Source"),
+    "origin": N_("Produced by"),
+    "generated": N_("Generated"),
+    "run": N_("Analysis run"),
+    "figure": N_("Figure"),
+    "table": N_("Table"),
+    "summary": N_("Summary of findings"),
+    "overview": N_("Overview"),
+    "brokerage": N_("Brokers and structural holes"),
+    "communities": N_("Communities"),
+    "collaboration": N_("Collaboration between countries"),
+    "duplicates": N_("Duplicated branch centres"),
+    "opportunities": N_("Brokerage opportunities"),
+    "channels": N_("Supply–demand channels"),
+    "coverage": N_("Coverage gaps"),
+    "profiles": N_("National centre profiles"),
+    "quality": N_("Data quality and provenance"),
+    "methods": N_("Methods and parameters"),
     # country page
-    "country_status": {"en": "Status", "zh": "基本情况"},
-    "country_centres": {"en": "Centres and bilateral centres", "zh": "技术转移中心与双边中心"},
-    "country_partners": {"en": "Partner institutions", "zh": "合作机构"},
-    "country_fields": {"en": "Fields offered and sought", "zh": "技术供给与需求领域"},
-    "country_agreements": {"en": "Agreements", "zh": "合作协议"},
-    "country_brokers": {"en": "Brokers who reach it", "zh": "可触达的技术经纪方"},
-    "country_gaps": {"en": "Gaps", "zh": "空白"},
+    "country_status": N_("Status"),
+    "country_centres": N_("Centres and bilateral centres"),
+    "country_partners": N_("Partner institutions"),
+    "country_fields": N_("Fields offered and sought"),
+    "country_agreements": N_("Agreements"),
+    "country_brokers": N_("Brokers who reach it"),
+    "country_gaps": N_("Gaps"),
     # captions
-    "nodes_by_type": {"en": "Nodes by type", "zh": "节点类型统计"},
-    "by_country": {"en": "Centres and bilateral centres by country", "zh": "各国技术转移中心与双边中心"},
-    "by_bloc": {"en": "Countries and centres by bloc", "zh": "各合作机制的国家与中心"},
-    "growth": {"en": "Growth over time", "zh": "历年增长"},
-    "top_brokers": {"en": "Top brokers", "zh": "主要技术经纪方"},
-    "by_role": {"en": "Top brokers by role", "zh": "各经纪角色的主要经纪方"},
-    "graph_brokerage": {"en": "Brokerage of the whole network", "zh": "全网经纪角色统计"},
-    "holes": {"en": "Structural-hole leaders", "zh": "结构洞优势者"},
-    "betweenness": {"en": "Betweenness", "zh": "中介中心性"},
-    "evidence": {"en": "Evidence", "zh": "证据"},
-    "co_located": {
-        "en": "Co-located centres (same host country only)",
-        "zh": "同一东道国的中心（仅共处一国）",
-    },
-    "gaps_country": {"en": "Gaps by country", "zh": "各国空白"},
-    "gaps_field": {"en": "Gaps by field", "zh": "各领域空白"},
-    "served": {"en": "Belt and Road countries by coverage", "zh": "共建国家覆盖情况"},
-    "table3": {"en": "Activities computed from the graph", "zh": "由图谱计算的建设情况"},
-    "table3_study": {"en": "The study's Table 3", "zh": "研究表3"},
-    "shacl": {"en": "SHACL validation", "zh": "SHACL校验"},
-    "conflicts": {"en": "Conflicting claims between sources", "zh": "不同来源的矛盾信息"},
-    "provenance": {"en": "Provenance coverage", "zh": "来源覆盖情况"},
-    "last_load": {"en": "Last load", "zh": "最近一次导入"},
-    "parameters": {"en": "Parameters", "zh": "参数"},
-    "timings": {"en": "Timings (s)", "zh": "耗时（秒）"},
-    "traceability": {"en": "Where every table and figure comes from", "zh": "图表来源"},
-    "paths": {"en": "Explaining paths", "zh": "解释路径"},
+    "nodes_by_type": N_("Nodes by type"),
+    "by_country": N_("Centres and bilateral centres by country"),
+    "by_bloc": N_("Countries and centres by bloc"),
+    "growth": N_("Growth over time"),
+    "top_brokers": N_("Top brokers"),
+    "by_role": N_("Top brokers by role"),
+    "graph_brokerage": N_("Brokerage of the whole network"),
+    "holes": N_("Structural-hole leaders"),
+    "betweenness": N_("Betweenness"),
+    "evidence": N_("Evidence"),
+    "co_located": N_("Co-located centres (same host country only)"),
+    "gaps_country": N_("Gaps by country"),
+    "gaps_field": N_("Gaps by field"),
+    "served": N_("Belt and Road countries by coverage"),
+    "table3": N_("Activities computed from the graph"),
+    "table3_study": N_("The study's Table 3"),
+    "shacl": N_("SHACL validation"),
+    "conflicts": N_("Conflicting claims between sources"),
+    "provenance": N_("Provenance coverage"),
+    "last_load": N_("Last load"),
+    "parameters": N_("Parameters"),
+    "timings": N_("Timings (s)"),
+    "traceability": N_("Where every table and figure comes from"),
+    "paths": N_("Explaining paths"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One language of the report: its code, its Babel locale and its catalogue."""
+
+    lang: str
+    locale: str
+    translations: _gettext.NullTranslations
+
+
+@cache
+def _catalogue(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of a language (English: the message ids themselves)."""
+    if lang == "en":
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = resources.files("viz.report").joinpath(f"locale/{lang}/LC_MESSAGES/{_DOMAIN}.po")
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=_LOCALES[lang], domain=_DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def edition(lang: str) -> Edition:
+    """The edition of a language code.
+
+    Examples
+    --------
+    >>> edition("zh").locale
+    'zh_Hans_CN'
+    >>> edition("fr")
+    Traceback (most recent call last):
+    ...
+    ValueError: lang must be 'en' or 'zh'
+    """
+    if lang not in LANGS:
+        raise ValueError("lang must be 'en' or 'zh'")
+    return Edition(lang, _LOCALES[lang], _catalogue(lang))
+
+
+_CURRENT: ContextVar[Edition | None] = ContextVar("report_edition", default=None)
+_SEEN: ContextVar[set[str] | None] = ContextVar("report_names_seen", default=None)
+
+
+def current() -> Edition:
+    """The edition in force (English outside any `use`)."""
+    return _CURRENT.get() or edition("en")
+
+
+@contextmanager
+def use(lang: str) -> Iterator[Edition]:
+    """Build or render in one language.
+
+    Examples
+    --------
+    >>> with use("zh"):
+    ...     _("Overview"), ngettext("{n} node", "{n} nodes", 2).format(n=2)
+    ('概况', '2个节点')
+    >>> _("Overview")
+    'Overview'
+    """
+    token = _CURRENT.set(edition(lang))
+    seen = _SEEN.set(set())
+    try:
+        yield current()
+    finally:
+        _SEEN.reset(seen)
+        _CURRENT.reset(token)
+
+
+def local_name(english: str, local: str | None) -> str:
+    """A name in the reader's language: the Chinese name in the Chinese edition where there is one,
+    with the English name beside it the first time (within one `use`).
+
+    Examples
+    --------
+    >>> with use("zh"):
+    ...     local_name("Thailand", "泰国"), local_name("Thailand", "泰国"), local_name("Arts", None)
+    ('泰国（Thailand）', '泰国', 'Arts')
+    >>> local_name("Thailand", "泰国")
+    'Thailand'
+    """
+    if current().lang != "zh" or not local or local == english:
+        return english
+    seen = _SEEN.get()
+    if seen is None or english in seen:
+        return local
+    seen.add(english)
+    return f"{local}（{english}）"
+
+
+def _(message: str) -> str:
+    """The message in the current edition's language."""
+    return current().translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a counted message for ``n`` in the current language (its plural rules)."""
+    return current().translations.ngettext(singular, plural, n)
+
+
+def num(value: float, digits: int | None = None) -> str:
+    """A number formatted for the current locale (grouping; ``digits`` fixed decimals).
+
+    Examples
+    --------
+    >>> num(12345), num(0.5, 3)
+    ('12,345', '0.500')
+    """
+    from babel.numbers import format_decimal
+
+    pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(value, format=pattern, locale=current().locale))
+
+
+def format_datetime(value: datetime) -> str:
+    """A timestamp in the current locale's medium date and short time, with its zone name.
+
+    Examples
+    --------
+    >>> from datetime import UTC
+    >>> with use("zh"):
+    ...     format_datetime(datetime(2026, 12, 2, 1, 30, tzinfo=UTC))
+    '2026年12月2日 01:30 UTC'
+    """
+    from babel.dates import format_date, format_time
+
+    loc = current().locale
+    return f"{format_date(value, 'long', locale=loc)} {format_time(value, 'HH:mm', locale=loc)} UTC"
 
 
 def titles(lang: str) -> dict[str, str]:
@@ -77,6 +260,5 @@ def titles(lang: str) -> dict[str, str]:
     ...
     ValueError: lang must be 'en' or 'zh'
     """
-    if lang not in LANGS:
-        raise ValueError("lang must be 'en' or 'zh'")
-    return {key: value[lang] for key, value in TITLES.items()}
+    translations = edition(lang).translations
+    return {key: translations.gettext(message) for key, message in TITLES.items()}

@@ -22,7 +22,8 @@ from graph.analytics.registry import CHANNELS, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName
 from viz.report.charts import path_chart
-from viz.report.graphinfo import fmt, has_label, name, population_note
+from viz.report.graphinfo import fmt, has_label, name, population_note, short_name
+from viz.report.i18n import N_, _, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["channels_section", "item_paths", "opportunities_section"]
@@ -131,7 +132,7 @@ def _draw(G: nx.MultiDiGraph, items: Sequence[Mapping[str, Any]], title: str) ->
     drawn: list[list[tuple[str, str | None]]] = []
     for item in items:
         for nodes, rels in item_paths(item):
-            drawn.append([(name(G, n), r) for n, r in zip(nodes, [*rels, None], strict=False)])
+            drawn.append([(short_name(G, n), r) for n, r in zip(nodes, [*rels, None], strict=False)])
             if len(drawn) >= _MAX_DRAWN:
                 break
         if len(drawn) >= _MAX_DRAWN:
@@ -188,7 +189,7 @@ def _section(
     key: str, run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], what: str, producer: str
 ) -> Section:
     rid = run.id
-    section = Section(key, t[key], f"analysis run {rid}: results.{key}")
+    section = Section(key, t[key], _("analysis run {run}: {keys}").format(run=rid, keys=f"results.{key}"))
     section.paragraphs.append(population_note(run))
     value = _plain(run, key)
     offers, demands = _supply_demand_counts(G)
@@ -201,36 +202,54 @@ def _section(
     items = _items(value, key)
     if value is None:
         section.paragraphs.append(
-            f"This analysis run has no {what} (results.{key} is missing: the run predates {producer}, or "
-            f"it was not run). The graph holds {offers} technology offers and {demands} technology demands."
+            _(
+                "This analysis run has no {what} ({key} is missing: the run predates {producer}, or it was "
+                "not run). The graph holds {offers} technology offers and {demands} technology demands."
+            ).format(
+                what=_(what),
+                key=f"results.{key}",
+                producer=producer,
+                offers=num(offers),
+                demands=num(demands),
+            )
         )
         if not offers and not demands:
             section.paragraphs.append(
-                "No offers/demands in the data: load technology offers and demands to see them."
+                _("No offers/demands in the data: load technology offers and demands to see them.")
             )
         return section
     if not items:
         reason = (
-            "no offers/demands in the data"
+            _("no offers/demands in the data")
             if not offers and not demands
-            else f"none found among {offers} offers and {demands} demands"
+            else _("none found among {offers} offers and {demands} demands").format(
+                offers=num(offers), demands=num(demands)
+            )
         )
-        section.paragraphs.append(f"No {what}: {reason}.")
+        section.paragraphs.append(_("No {what}: {reason}.").format(what=_(what), reason=reason))
         if not with_synthetic and synthetic:
             section.paragraphs.append(
-                f"The {synthetic} synthetic offers and demands of the labelled demo sample are loaded but "
-                "left out of the analyses; `transfernet analyze --synthetic` shows how the analysis works "
-                "on them."
+                _(
+                    "The {n} synthetic offers and demands of the labelled demo sample are loaded but left "
+                    "out of the analyses; `transfernet analyze --synthetic` shows how the analysis works on "
+                    "them."
+                ).format(n=num(synthetic))
             )
         return section
-    section.paragraphs.append(f"{len(items)} {what} (the first {min(len(items), _MAX_ITEMS)} shown).")
+    section.paragraphs.append(
+        _("{n} {what} (the first {shown} shown).").format(
+            n=num(len(items)), what=_(what), shown=num(min(len(items), _MAX_ITEMS))
+        )
+    )
     if with_synthetic and synthetic:
         section.paragraphs.append(
-            f"{synthetic} of the {offers + demands} technology offers and demands in the graph are "
-            f"synthetic (marked synthetic: true, with the generator's seed): {what} through them show "
-            "how the analysis works, not real supply and demand."
+            _(
+                "{n} of the {m} technology offers and demands in the graph are synthetic (marked synthetic: "
+                "true, with the generator's seed): {what} through them show how the analysis works, not real "
+                "supply and demand."
+            ).format(n=num(synthetic), m=num(offers + demands), what=_(what))
         )
-    origin = f"run {rid}: results.{key} ({producer})"
+    origin = _("run {run}: {keys}").format(run=rid, keys=f"results.{key} ({producer})")
     section.tables.append(_items_table(G, items, t[key], origin))
     svg = _draw(G, items, t["paths"])
     if svg is not None:
@@ -240,9 +259,11 @@ def _section(
 
 def opportunities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """Brokerage opportunities of ``results.opportunities``."""
-    return _section("opportunities", run, G, t, "brokerage opportunities", "graph.analytics.opportunities")
+    return _section(
+        "opportunities", run, G, t, N_("brokerage opportunities"), "graph.analytics.opportunities"
+    )
 
 
 def channels_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """Supply–demand channels of ``results.channels``."""
-    return _section("channels", run, G, t, "supply–demand channels", "graph.analytics.channels")
+    return _section("channels", run, G, t, N_("supply–demand channels"), "graph.analytics.channels")

@@ -14,21 +14,46 @@ from typing import Any
 import networkx as nx
 
 from ontology.vocab import NodeLabel, PropertyName, RelType
-from viz.report.graphinfo import has_label, label_of, name, placements, props
+from viz.report.graphinfo import (
+    cite,
+    has_label,
+    label_of,
+    name,
+    placements,
+    plain_name,
+    props,
+    stage_name,
+    type_name,
+)
+from viz.report.i18n import N_, _, current, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["COLUMNS", "centre_activities", "national_centres", "profiles_section", "study_table3"]
 
 #: Table 3's columns in the study's order, with how the graph evidences each.
 COLUMNS: dict[str, str] = {
-    "entity": "OPERATED_BY an institution or HAS_SITE a site",
-    "platform": "an OnlinePlatform BUILT_BY or OPERATED_BY the centre",
-    "network": "countries reached: host countries of its child centres and BILATERAL_PARTNER_OF countries",
-    "funding": "FUNDS relationships into the centre",
-    "bilateral_centres": "child centres (bilateral, branch or other centres with PARENT_CENTRE to it)",
-    "brand_events": "events it ORGANISES",
-    "cooperation_projects": "agreements it is PARTY_TO",
-    "training": "training courses it ORGANISES",
+    "entity": N_("OPERATED_BY an institution or HAS_SITE a site"),
+    "platform": N_("an OnlinePlatform BUILT_BY or OPERATED_BY the centre"),
+    "network": N_(
+        "countries reached: host countries of its child centres and BILATERAL_PARTNER_OF countries"
+    ),
+    "funding": N_("FUNDS relationships into the centre"),
+    "bilateral_centres": N_("child centres (bilateral, branch or other centres with PARENT_CENTRE to it)"),
+    "brand_events": N_("events it ORGANISES"),
+    "cooperation_projects": N_("agreements it is PARTY_TO"),
+    "training": N_("training courses it ORGANISES"),
+}
+
+#: Table 3's column names
+COLUMN_NAMES: dict[str, str] = {
+    "entity": N_("entity"),
+    "platform": N_("platform"),
+    "network": N_("network"),
+    "funding": N_("funding"),
+    "bilateral_centres": N_("bilateral centres"),
+    "brand_events": N_("brand events"),
+    "cooperation_projects": N_("cooperation projects"),
+    "training": N_("training"),
 }
 
 
@@ -49,7 +74,7 @@ def national_centres(G: nx.MultiDiGraph) -> list[Any]:
     """National centres, and any institution the study's Table 3 describes, by name."""
     table3 = study_table3(G)
     chosen = {n for n in G if has_label(G, n, NodeLabel.NATIONAL_TRANSFER_CENTRE)} | set(table3)
-    return sorted(chosen, key=lambda n: name(G, n))
+    return sorted(chosen, key=lambda n: plain_name(G, n))
 
 
 def _ins(G: nx.MultiDiGraph, node: Any, rel: str) -> list[Any]:
@@ -111,7 +136,7 @@ def _cell(count: int, study: str | None) -> str:
     graph = str(count) if count else "–"
     if study is None:
         return graph
-    return f"{graph} / {study or '·'}"
+    return f"{graph}\u00a0/\u00a0{study or '·'}"  # no break inside a cell's pair
 
 
 def profiles_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
@@ -119,18 +144,19 @@ def profiles_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     section = Section(
         "profiles",
         t["profiles"],
-        "graph projection: PARENT_CENTRE, HOSTED_IN, OPERATED_BY, HAS_SITE, BUILT_BY, FUNDS, ORGANISES, "
-        "PARTY_TO, "
-        "BILATERAL_PARTNER_OF; the study's Table 3 (Statistic nodes ABOUT each centre)",
+        _("graph projection: {types}; the study's Table 3 (Statistic nodes ABOUT each centre)").format(
+            types="PARENT_CENTRE, HOSTED_IN, OPERATED_BY, HAS_SITE, BUILT_BY, FUNDS, ORGANISES, PARTY_TO, "
+            "BILATERAL_PARTNER_OF"
+        ),
     )
     table3 = study_table3(G)
     centres = national_centres(G)
     columns = list(COLUMNS)
     section.paragraphs.append(
-        "Each cell: what the graph records (a count) / the study's Table 3 (√ ticked, · not ticked). "
-        "How the graph evidences each column: "
-        + "; ".join(f"{c.replace('_', ' ')} = {how}" for c, how in COLUMNS.items())
-        + "."
+        _(
+            "Each cell: what the graph records (a count) / the study's Table 3 (√ ticked, · not ticked). "
+            "How the graph evidences each column: {columns}."
+        ).format(columns=_("; ").join(f"{_(COLUMN_NAMES[c])} = {_(how)}" for c, how in COLUMNS.items()))
     )
     rows = []
     for centre in centres:
@@ -143,17 +169,17 @@ def profiles_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     section.tables.append(
         Table(
             t["table3"] + " / " + t["table3_study"],
-            ["centre", *(c.replace("_", " ") for c in columns)],
+            [_("centre"), *(_(COLUMN_NAMES[c]) for c in columns)],
             rows,
-            "viz.report.profiles.centre_activities and viz.report.profiles.study_table3",
+            "viz.report.profiles.centre_activities" + _(" and ") + "viz.report.profiles.study_table3",
         )
     )
     ticks = {c: sum(1 for v in row.values() if v == "√") for c, row in table3.items()}
     if ticks:
         section.tables.append(
             Table(
-                t["table3_study"] + " — ticks per centre",
-                ["centre", "ticks", "established (study)", "funding (study)"],
+                t["table3_study"] + _(" — ticks per centre"),
+                [_("centre"), _("ticks"), _("established (study)"), _("funding (study)")],
                 [
                     [
                         name(G, c),
@@ -161,9 +187,10 @@ def profiles_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
                         table3[c].get("established", ""),
                         table3[c].get("funding", ""),
                     ]
-                    for c in sorted(table3, key=lambda n: name(G, n))
+                    for c in sorted(table3, key=lambda n: plain_name(G, n))
                 ],
-                "viz.report.profiles.study_table3: Statistic(measure table3_*) -[ABOUT]-> centre",
+                "viz.report.profiles.study_table3: "
+                "(:Statistic {measure: 'table3_*'})-[:ABOUT]->(centre:TransferCentre)",
             )
         )
     for centre in centres:
@@ -174,27 +201,42 @@ def profiles_section(G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
 def _names(G: nx.MultiDiGraph, nodes: list[Any], limit: int = 12) -> str:
     shown = [name(G, n) for n in nodes[:limit]]
     return (
-        ", ".join(shown) + (f" (+{len(nodes) - limit} more)" if len(nodes) > limit else "") if shown else "–"
+        _(", ").join(shown)
+        + (_(" (+{n} more)").format(n=num(len(nodes) - limit)) if len(nodes) > limit else "")
+        if shown
+        else "–"
     )
 
 
 def _profile(G: nx.MultiDiGraph, centre: Any, study: dict[str, str] | None, t: dict[str, str]) -> Section:
     p = props(G, centre)
-    title = name(G, centre) + (f" · {p[PropertyName.NAME_ZH]}" if p.get(PropertyName.NAME_ZH) else "")
-    sub = Section(f"profile-{G.nodes[centre].get('key', centre)}", title, f"graph projection: node {centre}")
-    place = ", ".join(str(p[k]) for k in (PropertyName.CITY, PropertyName.PROVINCE) if p.get(k))
+    english = str(p.get(PropertyName.NAME) or name(G, centre))
+    local = p.get(PropertyName.NAME_ZH)
+    title = (
+        f"{local} · {english}"
+        if local and current().lang == "zh"
+        else english + (f" · {local}" if local else "")
+    )
+    sub = Section(
+        f"profile-{G.nodes[centre].get('key', centre)}",
+        title,
+        _("graph projection: node {node}").format(node=centre),
+    )
+    place = _(", ").join(str(p[k]) for k in (PropertyName.CITY, PropertyName.PROVINCE) if p.get(k))
     sub.paragraphs.append(
-        f"{label_of(G, centre)}; established {p.get(PropertyName.ESTABLISHED, '–')}"
+        _("{centre}; established {established}").format(
+            centre=label_of(G, centre), established=p.get(PropertyName.ESTABLISHED, "–")
+        )
         + (f"; {place}" if place else "")
-        + f"; built by {_names(G, _outs(G, centre, RelType.BUILT_BY))}"
-        + f"; operated by {_names(G, _outs(G, centre, RelType.OPERATED_BY))}."
+        + _("; built by {names}").format(names=_names(G, _outs(G, centre, RelType.BUILT_BY)))
+        + _("; operated by {names}.").format(names=_names(G, _outs(G, centre, RelType.OPERATED_BY)))
     )
     acts = centre_activities(G, centre)
     children = _ins(G, centre, RelType.PARENT_CENTRE)
     hosts = placements(G, children)
     rows = [
         [
-            c.replace("_", " "),
+            _(COLUMN_NAMES[c]),
             str(len(acts[c])),
             _names(G, acts[c]),
             "" if study is None else (study.get(c) or "·"),
@@ -204,7 +246,7 @@ def _profile(G: nx.MultiDiGraph, centre: Any, study: dict[str, str] | None, t: d
     sub.tables.append(
         Table(
             f"{t['table3']} — {name(G, centre)}",
-            ["activity", "graph", "evidence in the graph", "the study"],
+            [_("activity"), _("graph"), _("evidence in the graph"), _("the study")],
             rows,
             f"viz.report.profiles.centre_activities({centre!s})",
         )
@@ -212,27 +254,41 @@ def _profile(G: nx.MultiDiGraph, centre: Any, study: dict[str, str] | None, t: d
     if children:
         in_study = [c for c in children if _from_study(G, c)]
         sub.paragraphs.append(
-            f"{len(children)} child centres in the graph; {len(in_study)} of them named by the study"
-            + (f" ({', '.join(name(G, c) for c in in_study)})" if in_study else "")
-            + "; the others come from the reference list of bilateral centres."
+            ngettext(
+                "{n} child centre in the graph; {m} of them named by the study",
+                "{n} child centres in the graph; {m} of them named by the study",
+                len(children),
+            ).format(n=num(len(children)), m=num(len(in_study)))
+            + (_(" ({names})").format(names=_(", ").join(name(G, c) for c in in_study)) if in_study else "")
+            + _("; the others come from the reference list of bilateral centres.")
         )
         sub.tables.append(
             Table(
                 f"{t['country_centres']} — {name(G, centre)}",
-                ["centre", "type", "host country", "status", "named by the study", "sources"],
+                [
+                    _("centre"),
+                    _("type"),
+                    _("host country"),
+                    _("stage"),
+                    _("status (source's words)"),
+                    _("named by the study"),
+                    _("sources"),
+                ],
                 [
                     [
                         label_of(G, c),
-                        str(G.nodes[c].get("label", "")),
-                        ", ".join(name(G, h) for h in sorted(hosts.get(c, ()), key=str)) or "–",
+                        type_name(str(G.nodes[c].get("label", ""))),
+                        _(", ").join(name(G, h) for h in sorted(hosts.get(c, ()), key=str)) or "–",
+                        stage_name(str(props(G, c).get(PropertyName.LIFECYCLE) or "")) or "–",
                         str(props(G, c).get(PropertyName.STATUS, "") or ""),
-                        "yes" if _from_study(G, c) else "no",
-                        "; ".join(props(G, c).get(PropertyName.SOURCES, []) or []),
+                        _("yes") if _from_study(G, c) else _("no"),
+                        _("; ").join(cite(s) for s in props(G, c).get(PropertyName.SOURCES, []) or []),
                     ]
                     for c in children
                 ],
-                f"graph projection: (c)-[:PARENT_CENTRE]->({centre!s}), "
-                "(c)-[:HOSTED_IN|LOCATED_IN]->(Country)",
+                _("graph projection: {pattern}").format(
+                    pattern=f"(c)-[:PARENT_CENTRE]->({centre!s}), (c)-[:HOSTED_IN|LOCATED_IN]->(Country)"
+                ),
             )
         )
     return sub

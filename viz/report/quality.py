@@ -13,7 +13,8 @@ import networkx as nx
 from graph.analytics.runs import LoadRecord
 from ontology.validation import ValidationReport
 from ontology.vocab import NodeLabel, PropertyName, RelType
-from viz.report.graphinfo import has_label, label_of, name, placements, props, year_of
+from viz.report.graphinfo import cite, has_label, label_of, name, placements, props, year_of
+from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Section, Table
 from viz.report.profiles import study_table3
 
@@ -76,12 +77,12 @@ def conflicting_claims(G: nx.MultiDiGraph) -> list[Conflict]:
         if len(countries) > 1:
             claims = []
             sources: list[str] = []
-            for _, v, d in G.out_edges(node, data=True):
+            for _u, v, d in G.out_edges(node, data=True):
                 if v in countries and d.get("type") in (RelType.HOSTED_IN, RelType.LOCATED_IN):
                     s = _sources(d.get("props", {}).get(PropertyName.SOURCES))
-                    claims.append(f"{d['type']} {name(G, v)} ({'; '.join(s) or 'no source'})")
+                    claims.append(f"{d['type']} {name(G, v)} ({_('; ').join(s) or _('no source')})")
                     sources += s
-            out.append(Conflict(label_of(G, node), "placed in several countries", tuple(sorted(claims)),
+            out.append(Conflict(label_of(G, node), _("placed in several countries"), tuple(sorted(claims)),
                                 tuple(dict.fromkeys(sources))))  # fmt: skip
     groups: dict[tuple[str, tuple[Any, ...]], list[Any]] = defaultdict(list)
     for node in places:
@@ -91,16 +92,18 @@ def conflicting_claims(G: nx.MultiDiGraph) -> list[Conflict]:
                 key=str,
             ))  # fmt: skip
             groups[(name(G, node).casefold(), parents)].append(node)
-    for (_, _), nodes in sorted(groups.items(), key=lambda kv: str(kv[0])):
+    for _key, nodes in sorted(groups.items(), key=lambda kv: str(kv[0])):
         countries = {c for n in nodes for c in places[n]}
         web = {s for n in nodes for s in _sources(props(G, n).get(PropertyName.SOURCES)) if _is_url(s)}
         if len(nodes) > 1 and len(countries) > 1 and len(web) > 1:
             out.append(
                 Conflict(
                     name(G, nodes[0]),
-                    "one record, different countries in different sources",
+                    _("one record, different countries in different sources"),
                     tuple(
-                        f"{n} in {', '.join(name(G, c) for c in sorted(places[n], key=str))}"
+                        _("{node} in {countries}").format(
+                            node=n, countries=_(", ").join(name(G, c) for c in sorted(places[n], key=str))
+                        )
                         for n in sorted(nodes)
                     ),
                     tuple(
@@ -118,12 +121,19 @@ def conflicting_claims(G: nx.MultiDiGraph) -> list[Conflict]:
             out.append(
                 Conflict(
                     label_of(G, centre),
-                    "year established differs",
-                    (f"established {own} (centre record)", f"{row['established']} (the study, Table 3)"),
+                    _("year established differs"),
+                    (
+                        _("established {year} (centre record)").format(year=own),
+                        _("{year} (the study, Table 3)").format(year=row["established"]),
+                    ),
                     (*node_sources, "the study, Table 3"),
                 )
             )
     return out
+
+
+#: the kinds `source_kind` names, for the catalogue
+SOURCE_KINDS = (N_("reference file"), N_("study file"), N_("the study (text)"), N_("web page"), N_("other"))
 
 
 def source_kind(source: str) -> str:
@@ -160,9 +170,9 @@ def provenance_by_type(G: nx.MultiDiGraph) -> list[list[str]]:
         c["web"] += any(_is_url(x) for x in s)
         c["synthetic"] += bool(p.get(PropertyName.SYNTHETIC))
 
-    for _, d in G.nodes(data=True):
+    for _n, d in G.nodes(data=True):
         count(str(d.get("label", "")), d.get("props", {}))
-    for _, _, d in G.edges(data=True):
+    for _u, _v, d in G.edges(data=True):
         count(f"[{d.get('type', '')}]", d.get("props", {}))
     return [
         [k, str(c["items"]), str(c["sourced"]), str(c["multi"]), str(c["web"]), str(c["synthetic"])]
@@ -185,20 +195,33 @@ def quality_section(
     section = Section(
         "quality",
         t["quality"],
-        "graph projection (sources, placements, Table 3), SHACL shapes, last load report",
+        _("graph projection (sources, placements, Table 3), SHACL shapes, last load report"),
     )
-    sub = Section("quality-shacl", t["shacl"], "ontology.validation.validate over graph.export.graph_records")
+    sub = Section(
+        "quality-shacl",
+        t["shacl"],
+        _("{function} over {records}").format(
+            function="ontology.validation.validate", records="graph.export.graph_records"
+        ),
+    )
     if shacl is not None:
         violations = list(shacl.violations)
         sub.paragraphs.append(
-            f"The whole graph {'conforms to' if shacl.conforms else 'does not conform to'} the SHACL shapes: "
-            f"{len(violations)} problems."
+            (
+                _("The whole graph conforms to the SHACL shapes: {problems}.")
+                if shacl.conforms
+                else _("The whole graph does not conform to the SHACL shapes: {problems}.")
+            ).format(
+                problems=ngettext("{n} problem", "{n} problems", len(violations)).format(
+                    n=num(len(violations))
+                )
+            )
         )
         if violations:
             sub.tables.append(
                 Table(
                     t["shacl"],
-                    ["severity", "subject", "property", "value", "message", "sources"],
+                    [_("severity"), _("subject"), _("property"), _("value"), _("message"), _("sources")],
                     [
                         [
                             str(v.severity),
@@ -206,7 +229,7 @@ def quality_section(
                             v.path or "",
                             v.value or "",
                             v.message,
-                            "; ".join(v.location),
+                            _("; ").join(v.location),
                         ]
                         for v in violations[:100]
                     ],
@@ -215,28 +238,33 @@ def quality_section(
             )
     else:
         sub.paragraphs.append(
-            "SHACL validation of the whole graph was not run for this rendering "
-            "(`transfernet report` runs it on graphs of up to 50,000 nodes and relationships; "
-            "the API does with ?shacl=true)."
+            _(
+                "SHACL validation of the whole graph was not run for this rendering (`transfernet report` "
+                "runs it on graphs of up to {limit} nodes and relationships; the API does with ?shacl=true)."
+            ).format(limit=num(SHACL_GRAPH_LIMIT))
         )
     if load is not None and load.mappings:
         sub.paragraphs.append(
-            f"At load time every file was validated (SHACL: "
-            f"{', '.join(sorted({m.shacl for m in load.mappings}))}): {load.problems} problems in "
-            f"{len(load.mappings)} mappings."
+            _("At load time every file was validated (SHACL: {modes}): {problems} in {mappings}.").format(
+                modes=_(", ").join(sorted({m.shacl for m in load.mappings})),
+                problems=ngettext("{n} problem", "{n} problems", load.problems).format(n=num(load.problems)),
+                mappings=ngettext("{n} mapping", "{n} mappings", len(load.mappings)).format(
+                    n=num(len(load.mappings))
+                ),
+            )
         )
         sub.tables.append(
             Table(
                 t["last_load"],
-                ["mapping", "rows", "nodes created / updated / unchanged",
-                 "relationships created / updated / unchanged", "problems", "SHACL", "loaded"],
+                [_("mapping"), _("rows"), _("nodes created / updated / unchanged"),
+                 _("relationships created / updated / unchanged"), _("problems"), "SHACL", _("loaded")],
                 [
                     [Path(m.mapping).name, f"{m.rows:,}",
                      f"{m.changes.nodes_created:,} / {m.changes.nodes_updated:,} / "
                      f"{m.changes.nodes_unchanged:,}",
                      f"{m.changes.relationships_created:,} / {m.changes.relationships_updated:,} / "
                      f"{m.changes.relationships_unchanged:,}",
-                     str(len(m.errors)), m.shacl, str(m.loaded)]
+                     str(len(m.errors)), m.shacl, _("yes") if m.loaded else _("no")]
                     for m in load.mappings
                 ],
                 "runs/last-load.json (graph.analytics.runs.write_load_record)",
@@ -246,45 +274,62 @@ def quality_section(
     conflicts = conflicting_claims(G)
     sub = Section("quality-conflicts", t["conflicts"], "viz.report.quality.conflicting_claims")
     sub.paragraphs.append(
-        f"{len(conflicts)} conflicting claims: both claims are kept in the graph with their sources; "
-        "check the sources before relying on either."
+        ngettext(
+            "{n} conflicting claim: both claims are kept in the graph with their sources; check the sources "
+            "before relying on either.",
+            "{n} conflicting claims: both claims are kept in the graph with their sources; check the sources "
+            "before relying on either.",
+            len(conflicts),
+        ).format(n=num(len(conflicts)))
     )
     if conflicts:
         sub.tables.append(
             Table(
                 t["conflicts"],
-                ["subject", "conflict", "claims", "sources"],
-                [[c.subject, c.kind, "; ".join(c.claims), "; ".join(c.sources)] for c in conflicts],
+                [_("subject"), _("conflict"), _("claims"), _("sources")],
+                [
+                    [c.subject, c.kind, _("; ").join(c.claims), _("; ").join(map(cite, c.sources))]
+                    for c in conflicts
+                ],
                 "viz.report.quality.conflicting_claims(G)",
             )
         )
     section.subsections.append(sub)
-    sub = Section("quality-provenance", t["provenance"], "graph projection: the sources property")
+    sub = Section(
+        "quality-provenance",
+        t["provenance"],
+        _("graph projection: the {property} property").format(property="sources"),
+    )
     with_sources = sum(1 for n in G if _sources(G.nodes[n].get("props", {}).get(PropertyName.SOURCES)))
     rel_sources = sum(
         1 for *_, d in G.edges(data=True) if _sources(d.get("props", {}).get(PropertyName.SOURCES))
     )
     kinds: Counter[str] = Counter()
-    for _, d in G.nodes(data=True):
+    for _n, d in G.nodes(data=True):
         for s in set(map(source_kind, _sources(d.get("props", {}).get(PropertyName.SOURCES)))):
             kinds[s] += 1
     sub.paragraphs.append(
-        f"{with_sources} of {G.number_of_nodes()} nodes and {rel_sources} of {G.number_of_edges()} "
-        "relationships "
-        "name their sources. Nodes citing each kind of source: "
-        + ", ".join(f"{k} {v}" for k, v in kinds.most_common())
-        + "."
+        _(
+            "{n} of {nodes} nodes and {m} of {relationships} relationships name their sources. Nodes citing "
+            "each kind of source: {kinds}."
+        ).format(
+            n=num(with_sources),
+            nodes=num(G.number_of_nodes()),
+            m=num(rel_sources),
+            relationships=num(G.number_of_edges()),
+            kinds=_(", ").join(f"{_(k)} {num(v)}" for k, v in kinds.most_common()),
+        )
     )
     sub.tables.append(
         Table(
             t["provenance"],
             [
-                "node type / [relationship type]",
-                "items",
-                "with sources",
-                "≥ 2 sources",
-                "a web source",
-                "synthetic",
+                _("node type / [relationship type]"),
+                _("items"),
+                _("with sources"),
+                _("≥ 2 sources"),
+                _("a web source"),
+                _("synthetic"),
             ],
             provenance_by_type(G),
             "viz.report.quality.provenance_by_type(G)",

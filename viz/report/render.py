@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from viz.report.i18n import titles
+from viz.report.i18n import _, titles, use
 from viz.report.methods import numbering
 from viz.report.model import Figure, Report, Section, Table
 
@@ -59,12 +59,23 @@ def render_html(report: Report) -> str:
     """
     figures: dict[int, int] = {}
     tables: dict[int, int] = {}
-    for number, _, item in numbering(report.sections):
-        (figures if isinstance(item, Figure) else tables)[id(item)] = int(number.split()[1])
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        report=report, t=titles(report.lang), css=_css(), numbers={"figures": figures, "tables": tables}
-    )
+    with use(report.lang):
+        labels = {id(item): label for label, _section, item in numbering(report.sections)}
+        for _label, _section, item in numbering(report.sections):
+            counted = figures if isinstance(item, Figure) else tables
+            counted[id(item)] = len(counted) + 1
+        template = _environment().get_template("report.html.j2")
+        return str(
+            template.render(
+                report=report,
+                t=titles(report.lang),
+                css=_css(),
+                numbers={"figures": figures, "tables": tables},
+                labels=labels,
+                colon=_(": "),
+                stop=_(". "),
+            )
+        )
 
 
 #: a Markdown link or link reference definition: ``[text](target`` or ``[text]: target``
@@ -99,8 +110,8 @@ def _md(text: str) -> str:
     return out
 
 
-def _md_table(table: Table, number: str, origin_word: str) -> list[str]:
-    lines = [f"**{number}. {_md(table.caption)}** — *{origin_word}: {_md(table.origin)}*", ""]
+def _md_table(table: Table, number: str, origin_word: str, colon: str = ": ", stop: str = ". ") -> list[str]:
+    lines = [f"**{number}{stop}{_md(table.caption)}** — *{origin_word}{colon}{_md(table.origin)}*", ""]
     if not table.header:
         return lines
     lines.append("| " + " | ".join(_md(h) for h in table.header) + " |")
@@ -109,12 +120,14 @@ def _md_table(table: Table, number: str, origin_word: str) -> list[str]:
     return [*lines, ""]
 
 
-def _md_figure(figure: Figure, number: str, origin_word: str) -> list[str]:
+def _md_figure(
+    figure: Figure, number: str, origin_word: str, colon: str = ": ", stop: str = ". "
+) -> list[str]:
     data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
     return [
-        f"![{number}. {_md(figure.caption)}](data:image/svg+xml;base64,{data})",
+        f"![{number}{stop}{_md(figure.caption)}](data:image/svg+xml;base64,{data})",
         "",
-        f"*{number}. {_md(figure.caption)} — {origin_word}: {_md(figure.origin)}*",
+        f"*{number}{stop}{_md(figure.caption)} — {origin_word}{colon}{_md(figure.origin)}*",
         "",
     ]
 
@@ -128,32 +141,34 @@ def render_markdown(report: Report) -> str:
     >>> print(render_markdown(Report("T", "zh", "r1", [Section("s", "概况", "src", ["a | b"])], "now")))
     # T
     <BLANKLINE>
-    生成时间: now · 分析批次: r1
+    生成时间：now · 分析批次：r1
     <BLANKLINE>
     ## 概况
     <BLANKLINE>
-    *数据来源: src*
+    *数据来源：src*
     <BLANKLINE>
     a \\| b
     <BLANKLINE>
     """
     t = titles(report.lang)
-    numbers = {id(item): number for number, _, item in numbering(report.sections)}
-    meta = f"{t['generated']}: {report.generated}" + (
-        f" · {t['run']}: {report.run_id}" if report.run_id else ""
+    with use(report.lang):
+        numbers = {id(item): number for number, _section, item in numbering(report.sections)}
+        colon, stop = _(": "), _(". ")
+    meta = f"{t['generated']}{colon}{report.generated}" + (
+        f" · {t['run']}{colon}{report.run_id}" if report.run_id else ""
     )
     lines = [f"# {_md(report.title)}", "", meta, ""]
 
     def emit(section: Section, level: int) -> None:
         lines.extend(
-            [f"{'#' * level} {_md(section.title)}", "", f"*{t['source']}: {_md(section.source)}*", ""]
+            [f"{'#' * level} {_md(section.title)}", "", f"*{t['source']}{colon}{_md(section.source)}*", ""]
         )
         for paragraph in section.paragraphs:
             lines.extend([_md(paragraph), ""])
         for figure in section.figures:
-            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"]))
+            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"], colon, stop))
         for table in section.tables:
-            lines.extend(_md_table(table, numbers[id(table)], t["origin"]))
+            lines.extend(_md_table(table, numbers[id(table)], t["origin"], colon, stop))
         for sub in section.subsections:
             emit(sub, level + 1)
 

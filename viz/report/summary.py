@@ -12,95 +12,94 @@ import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
-from viz.report.graphinfo import country_node, name, population_note, z_or_share
+from viz.report.graphinfo import country_node, name, plain_name, population_note, z_or_share
+from viz.report.i18n import _, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["summary_section"]
 
 _TOP = 5
 
-# The summary's sentences in both languages (the rest of the report's prose is English for now).
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "finding": "finding",
-        "detail": "detail in",
-        "duplicates": "{n} duplicated centre clusters on evidence beyond the host country",
-        "duplicates_none": "No duplicated centres on evidence beyond the host country",
-        "cluster": "{members} in {hosts}: {evidence} (confidence {confidence})",
-        "co_located": "{n} pairs of centres of different parents only share a host country (co-located)",
-        "brokers": "Top brokers by Gould–Fernandez total (z against sna's null model where it has a "
-        "meaning, else their share)",
-        "broker": "{name}: {total:g} brokerage roles, {z}",
-        "brokers_none": "No actor brokers between groups in this population",
-        "uncovered": "{n} of {m} Belt and Road countries host no centre and no partner of one",
-        "opportunities": "{n} brokerage opportunities (complementary supply and demand, thin links)",
-        "opportunities_none": "No brokerage opportunity: this population holds no technology offers or "
-        "demands{synthetic}",
-        "synthetic_hint": " (the labelled synthetic sample is loaded but left out: `transfernet analyze "
-        "--synthetic` shows how the analysis works on it)",
-    },
-    "zh": {
-        "finding": "发现",
-        "detail": "详见",
-        "duplicates": "{n}组重复建设的中心（除同一东道国外另有证据）",
-        "duplicates_none": "未发现除同一东道国外另有证据的重复建设中心",
-        "cluster": "{members}，位于{hosts}：{evidence}（置信度：{confidence}）",
-        "co_located": "{n}对不同上级中心的中心仅处于同一东道国（共处一国）",
-        "brokers": "主要技术经纪方（Gould–Fernandez总数；零模型有意义时给出z值，否则给出排名比例）",
-        "broker": "{name}：经纪角色{total:g}次，{z}",
-        "brokers_none": "本数据范围内没有跨组经纪的行动者",
-        "uncovered": "{m}个共建“一带一路”国家中有{n}个既无中心也无中心的合作机构",
-        "opportunities": "{n}个技术经纪机会（供需互补、联系薄弱）",
-        "opportunities_none": "没有技术经纪机会：本数据范围内没有技术供给或需求{synthetic}",
-        "synthetic_hint": "（已导入的标注合成样本未计入："
-        "`transfernet analyze --synthetic` 可查看分析方法在样本上的效果）",
-    },
-}
 
-
-def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], lang: str = "en") -> Section:
+def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Section:
     """The findings that matter, each pointing to its detail section."""
-    x = _TEXT[lang]
-    section = Section("summary", t["summary"], f"analysis run {run.id}: results (graph.analytics.registry)")
-    section.paragraphs.append(population_note(run, lang))
-    section.paragraphs.extend(f"Left out: {w}" for w in run.warnings)
+    section = Section(
+        "summary",
+        t["summary"],
+        _("analysis run {run}: results").format(run=run.id) + " (graph.analytics.registry)",
+    )
+    section.paragraphs.append(population_note(run))
+    section.paragraphs.extend(_("Left out: {warning}").format(warning=w) for w in run.warnings)
     rows: list[list[str]] = []
     duplicates = run.get(DUPLICATES)
     if duplicates is not None:
         clusters = duplicates.clusters
         rows.append(
-            [x["duplicates"].format(n=len(clusters)) if clusters else x["duplicates_none"], t["duplicates"]]
+            [
+                ngettext(
+                    "{n} duplicated centre cluster on evidence beyond the host country",
+                    "{n} duplicated centre clusters on evidence beyond the host country",
+                    len(clusters),
+                ).format(n=num(len(clusters)))
+                if clusters
+                else _("No duplicated centres on evidence beyond the host country"),
+                t["duplicates"],
+            ]
         )
         for cluster in clusters[:_TOP]:
             evidence = sorted({kind for pair in cluster.pairs for kind in pair.evidence})
-            confidence = "high" if any(p.confidence == "high" for p in cluster.pairs) else "medium"
+            confidence = _("high") if any(p.confidence == "high" for p in cluster.pairs) else _("medium")
             rows.append(
                 [
                     "· "
-                    + x["cluster"].format(
-                        members=", ".join(name(G, m) for m in cluster.members),
-                        hosts=", ".join(name(G, country_node(h)) for h in cluster.hosts),
-                        evidence=", ".join(evidence),
+                    + _("{members} in {hosts}: {evidence} (confidence {confidence})").format(
+                        members=_(", ").join(name(G, m) for m in cluster.members),
+                        hosts=_(", ").join(name(G, country_node(h)) for h in cluster.hosts),
+                        evidence=_(", ").join(_(kind) for kind in evidence),
                         confidence=confidence,
                     ),
                     t["duplicates"],
                 ]
             )
         if duplicates.co_located:
-            rows.append([x["co_located"].format(n=len(duplicates.co_located)), t["duplicates"]])
+            n = len(duplicates.co_located)
+            rows.append(
+                [
+                    ngettext(
+                        "{n} pair of centres of different parents only share a host country (co-located)",
+                        "{n} pairs of centres of different parents only share a host country (co-located)",
+                        n,
+                    ).format(n=num(n)),
+                    t["duplicates"],
+                ]
+            )
     brokerage = run.get(BROKERAGE)
     if brokerage is not None:
         ranked = sorted(
             ((n, s) for n, s in brokerage.nodes.items() if s.count("total") > 0),
             key=lambda kv: (-kv[1].count("total"), kv[0]),
         )
-        rows.append([x["brokers"] if ranked else x["brokers_none"], t["brokerage"]])
+        rows.append(
+            [
+                _(
+                    "Top brokers by Gould–Fernandez total (z against sna's null model where it has a "
+                    "meaning, else their share)"
+                )
+                if ranked
+                else _("No actor brokers between groups in this population"),
+                t["brokerage"],
+            ]
+        )
         totals = [s.count("total") for s in brokerage.nodes.values()]
         for node, scores in ranked[:_TOP]:
             z = z_or_share(scores, totals)
+            total = int(scores.count("total"))
             rows.append(
                 [
-                    "· " + x["broker"].format(name=name(G, node), total=scores.count("total"), z=z),
+                    "· "
+                    + ngettext(
+                        "{name}: {total} brokerage role, {z}", "{name}: {total} brokerage roles, {z}", total
+                    ).format(name=name(G, node), total=num(total), z=z),
                     t["brokerage"],
                 ]
             )
@@ -108,32 +107,63 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str], lang:
     if coverage is not None:
         members = {c: v for c, v in coverage.countries.items() if v.bri_member}
         uncovered = sorted(
-            (name(G, country_node(c)) for c, v in members.items() if not v.centres and not v.partners),
-            key=str,
+            (country_node(c) for c, v in members.items() if not v.centres and not v.partners),
+            key=lambda node: plain_name(G, node),
         )
         if members:
-            listed = ", ".join(uncovered[:12]) + (" …" if len(uncovered) > 12 else "")
+            listed = _(", ").join(name(G, node) for node in uncovered[:12]) + (
+                " …" if len(uncovered) > 12 else ""
+            )
             rows.append(
-                [x["uncovered"].format(n=len(uncovered), m=len(members)) + f": {listed}", t["coverage"]]
+                [
+                    ngettext(
+                        "{n} of {m} Belt and Road countries hosts no centre and no partner of one: {listed}",
+                        "{n} of {m} Belt and Road countries host no centre and no partner of one: {listed}",
+                        len(uncovered),
+                    ).format(n=num(len(uncovered)), m=num(len(members)), listed=listed),
+                    t["coverage"],
+                ]
             )
     opportunities = run.get(OPPORTUNITIES)
     if opportunities is not None:
         if opportunities.pairs:
-            rows.append([x["opportunities"].format(n=len(opportunities.pairs)), t["opportunities"]])
+            n = len(opportunities.pairs)
+            rows.append(
+                [
+                    ngettext(
+                        "{n} brokerage opportunity (complementary supply and demand, thin links)",
+                        "{n} brokerage opportunities (complementary supply and demand, thin links)",
+                        n,
+                    ).format(n=num(n)),
+                    t["opportunities"],
+                ]
+            )
         else:
             left_out = bool(run.population and run.population.synthetic_nodes_left_out)
             rows.append(
                 [
-                    x["opportunities_none"].format(synthetic=x["synthetic_hint"] if left_out else ""),
+                    _("No brokerage opportunity: this population holds no technology offers or demands")
+                    + (
+                        _(
+                            " (the labelled synthetic sample is loaded but left out: `transfernet analyze "
+                            "--synthetic` shows how the analysis works on it)"
+                        )
+                        if left_out
+                        else ""
+                    ),
                     t["opportunities"],
                 ]
             )
     section.tables.append(
         Table(
             t["summary"],
-            [x["finding"], x["detail"]],
+            [_("finding"), _("detail in")],
             rows,
-            f"run {run.id}: results.duplicates, .brokerage, .coverage, .opportunities (viz.report.summary)",
+            _("run {run}: {keys}").format(
+                run=run.id,
+                keys="results.duplicates, results.brokerage, results.coverage, results.opportunities "
+                "(viz.report.summary)",
+            ),
         )
     )
     return section

@@ -49,8 +49,8 @@ def test_country_page_in_chinese(client: httpx.Client) -> None:
     assert response.status_code == 200
     text = response.text
     # bri_countries_beeway.csv: Thailand a Belt and Road partner since 2017; bilateral_centers.csv: CATTC-TH
-    assert text.startswith("# 国别研究报告: Thailand · 泰国")
-    assert "a Belt and Road partner since 2017" in text and "Institution:CATTC-TH" in text
+    assert text.startswith("# 国别研究报告：泰国 · Thailand")
+    assert "自2017起为共建“一带一路”国家" in text and "Institution:CATTC-TH" in text
 
 
 def test_pdf(client: httpx.Client) -> None:
