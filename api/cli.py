@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.settings import Settings
+from viz.i18n import LANGS, N_, _, current, ngettext, num, use
 
 __all__ = ["app", "main"]
 
@@ -53,8 +54,21 @@ def _root(
         str | None, typer.Option("--backend", help="Store backend: falkordb (default) or neo4j.")
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the summaries printed: en or zh (default: TRANSFERNET_LANG, else the "
+            "locale of LC_ALL / LC_MESSAGES / LANG).",
+        ),
+    ] = None,
 ) -> None:
     """Knowledge graph of the international technology-transfer network."""
+    chosen = lang or cli_language(os.environ)
+    if chosen not in LANGS:
+        raise CliError(f"--lang must be one of: {', '.join(LANGS)}")
+    _LANG[0] = chosen  # `main` prints the errors after the command's context is gone
+    ctx.with_resource(use(chosen))
     # Overrides travel as environment variables so that API worker processes see them too.
     if data_dir is not None:
         os.environ["TRANSFERNET_DATA_DIR"] = str(data_dir.resolve())
@@ -62,6 +76,29 @@ def _root(
         os.environ["TRANSFERNET_BACKEND"] = backend
     if debug:
         os.environ["TRANSFERNET_DEBUG"] = "1"
+
+
+#: the language the command chose (`_root`), for the errors `main` prints
+_LANG = ["en"]
+
+
+def cli_language(env: Mapping[str, str]) -> str:
+    """The language of the CLI's summaries from the environment: ``TRANSFERNET_LANG``, else the
+    first locale variable set (``LC_ALL``, ``LC_MESSAGES``, ``LANG``); Chinese for ``zh*``.
+
+    Examples
+    --------
+    >>> cli_language({"LANG": "zh_CN.UTF-8"}), cli_language({"LANG": "C.UTF-8"}), cli_language({})
+    ('zh', 'en', 'en')
+    >>> cli_language({"TRANSFERNET_LANG": "en", "LC_ALL": "zh_CN.UTF-8"})
+    'en'
+    """
+    if env.get("TRANSFERNET_LANG"):
+        return env["TRANSFERNET_LANG"]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return "zh" if env[name].lower().startswith("zh") else "en"
+    return "en"
 
 
 def _settings() -> Settings:
@@ -85,9 +122,13 @@ def _open_store(settings: Settings | None = None) -> Iterator[Any]:
 
 def _print_stats(store: Any) -> None:
     stats = store.stats()
-    table = Table(title=f"{stats.nodes} nodes, {stats.relationships} relationships")
-    table.add_column("label / type")
-    table.add_column("count", justify="right")
+    table = Table(
+        title=_("{nodes} nodes, {relationships} relationships").format(
+            nodes=num(stats.nodes), relationships=num(stats.relationships)
+        )
+    )
+    table.add_column(_("label / type"))
+    table.add_column(_("count"), justify="right")
     for name, count in sorted(stats.nodes_by_label.items()):
         table.add_row(name, str(count))
     for name, count in sorted(stats.relationships_by_type.items()):
@@ -101,7 +142,11 @@ def init() -> None:
     settings = _settings()
     with _open_store(settings) as store:
         store.install_schema()
-        console.print(f"store ready ({store.capabilities.name}) in {settings.data_dir}")
+        console.print(
+            _("store ready ({backend}) in {folder}").format(
+                backend=store.capabilities.name, folder=settings.data_dir
+            )
+        )
         _print_stats(store)
 
 
@@ -122,10 +167,10 @@ def _serve(settings: Settings, host: str, port: int, workers: int | None) -> Non
     from api.protocol import NoDelayH11Protocol
 
     base = f"http://{host}:{port}"
-    console.print(f"explorer  {base}/explore")
-    console.print(f"API       {base}/api/v1/docs")
-    console.print(f"health    {base}/api/v1/health/ready")
-    console.print("Ctrl-C stops the server.")
+    console.print(_("explorer  {url}").format(url=f"{base}/explore"))
+    console.print(_("API       {url}").format(url=f"{base}/api/v1/docs"))
+    console.print(_("health    {url}").format(url=f"{base}/api/v1/health/ready"))
+    console.print(_("Ctrl-C stops the server."))
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -176,7 +221,7 @@ def query(
         for row in rows:
             console.print_json(json.dumps(row, ensure_ascii=False, default=str))
         return
-    table = Table(title=f"{len(rows)} rows")
+    table = Table(title=ngettext("{n} row", "{n} rows", len(rows)).format(n=num(len(rows))))
     for column in rows[0] if rows else []:
         table.add_column(str(column))
     for row in rows:
@@ -203,21 +248,31 @@ def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
     shown = 0
     ok = True
     for report in reports:
-        state = "loaded" if report.loaded else "REFUSED"
+        state = _("loaded") if report.loaded else _("REFUSED")
         c = report.changes
         written = (
-            f"created / updated / unchanged: nodes {c.nodes_created:,} / {c.nodes_updated:,} / "
-            f"{c.nodes_unchanged:,}, relationships {c.relationships_created:,} / "
-            f"{c.relationships_updated:,} / {c.relationships_unchanged:,}"
+            _(
+                "created / updated / unchanged: nodes {nc} / {nu} / {nn}, relationships {rc} / {ru} / {rn}"
+            ).format(
+                nc=num(c.nodes_created), nu=num(c.nodes_updated), nn=num(c.nodes_unchanged),
+                rc=num(c.relationships_created), ru=num(c.relationships_updated),
+                rn=num(c.relationships_unchanged),
+            )
             if report.loaded
-            else f"{report.nodes:,} node and {report.relationships:,} relationship records, nothing written"
-        )
+            else _("{nodes} node and {relationships} relationship records, nothing written").format(
+                nodes=num(report.nodes), relationships=num(report.relationships)
+            )
+        )  # fmt: skip
         console.print(
-            f"{state:8} {Path(report.mapping).name}: {report.rows:,} rows; {written}; "
-            f"{len(report.errors)} errors ({report.rows_per_second:,.0f} rows/s; SHACL {report.shacl})",
+            _(
+                "{state} {mapping}: {rows} rows; {written}; {errors} errors ({rate} rows/s; SHACL {shacl})"
+            ).format(
+                state=f"{state:8}", mapping=Path(report.mapping).name, rows=num(report.rows), written=written,
+                errors=num(len(report.errors)), rate=num(round(report.rows_per_second)), shacl=report.shacl,
+            ),
             markup=False,
             highlight=False,
-        )
+        )  # fmt: skip
         ok = ok and report.loaded
         for error in report.errors:
             if shown < 50:
@@ -225,8 +280,12 @@ def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
             shown += 1
     total = sum(len(r.errors) for r in reports)
     if total:
-        suffix = " (first 50 shown)" if total > 50 else ""
-        err_console.print(f"{total} problems{suffix}; all of them are in {report_file}", markup=False)
+        message = ngettext(
+            "{n} problem; all of them are in {file}", "{n} problems; all of them are in {file}", total
+        )
+        if total > 50:
+            message = _("{n} problems (first 50 shown); all of them are in {file}")
+        err_console.print(message.format(n=num(total), file=report_file), markup=False)
     return ok
 
 
@@ -401,7 +460,11 @@ def generate(
     except Exception:
         reference = None
     net = run_generate(out, nodes=nodes, edges=edges, seed=seed, reference=reference)
-    console.print(f"wrote {net.nodes} nodes and {net.relationships} relationships to {net.directory}")
+    console.print(
+        _("wrote {nodes} nodes and {relationships} relationships to {folder}").format(
+            nodes=num(net.nodes), relationships=num(net.relationships), folder=net.directory
+        )
+    )
 
 
 def _analyze(
@@ -449,29 +512,47 @@ def _analyze(
 
 def _print_run(run: Any, path: Path, stored: Any) -> None:
     from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES
+    from viz.report.graphinfo import population_note
 
+    g = run.graph
     console.print(
-        f"analysed {run.graph.nodes} nodes / {run.graph.relationships} relationships "
-        f"({run.graph.actors} actors, {run.graph.actor_ties} actor ties) in "
-        f"{run.total_seconds:.1f} s; run saved to {path}"
-    )
+        _(
+            "analysed {nodes} nodes / {relationships} relationships ({actors} actors, {ties} actor ties) "
+            "in {seconds} s; run saved to {path}"
+        ).format(
+            nodes=num(g.nodes), relationships=num(g.relationships), actors=num(g.actors),
+            ties=num(g.actor_ties), seconds=num(run.total_seconds, 1), path=path,
+        )
+    )  # fmt: skip
     if run.population is not None:
-        console.print(f"population: {run.population.describe()}", markup=False)
-    for warning in run.warnings:
-        err_console.print(f"warning: {warning}", markup=False, highlight=False)
+        console.print(population_note(run), markup=False)
+    for warning in run.warnings:  # written by the analyses, in English
+        err_console.print(_("warning: {text}").format(text=warning), markup=False, highlight=False)
     if stored is not None:
         console.print(
-            f"results stored in the graph: run {stored.run_id}, {stored.scored} actors scored, "
-            f"{stored.cleared} earlier results removed, {len(stored.missing)} actors gone "
-            f"({stored.seconds:.1f} s)"
-        )
+            _(
+                "results stored in the graph: run {run}, {scored} actors scored, {cleared} earlier results "
+                "removed, {gone} actors gone ({seconds} s)"
+            ).format(
+                run=stored.run_id, scored=num(stored.scored), cleared=num(stored.cleared),
+                gone=num(len(stored.missing)), seconds=num(stored.seconds, 1),
+            )
+        )  # fmt: skip
     brokerage = run.require(BROKERAGE)
     partition = brokerage.partition
-    table = Table(title=f"top brokers (partition: {partition})")
+    table = Table(title=_("top brokers (partition: {partition})").format(partition=partition))
     roles = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
-    table.add_column("actor", overflow="fold")
-    for column in ("total", *roles, "z"):
-        table.add_column(column, justify="right")
+    table.add_column(_("actor"), overflow="fold")
+    for column in (
+        N_("total"),
+        N_("coordinator"),
+        N_("itinerant"),
+        N_("representative"),
+        N_("gatekeeper"),
+        N_("liaison"),
+    ):
+        table.add_column(_(column), justify="right")
+    table.add_column("z", justify="right")
     ranked = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))
     for node, scores in [item for item in ranked if item[1].count("total") > 0][:10]:
         z = scores.total_z
@@ -483,10 +564,12 @@ def _print_run(run: Any, path: Path, stored: Any) -> None:
     console.print(table)
     for cluster in run.require(DUPLICATES).clusters:
         members = ", ".join(map(str, cluster.members))
-        console.print(f"duplicated centres in {', '.join(cluster.hosts)}: {members} "
-                      f"(score {cluster.score:.2f})", markup=False)  # fmt: skip
-    console.print(f"coverage gaps (BRI countries × fields with demand and no centre or partner): "
-                  f"{len(run.require(COVERAGE).gaps)}")  # fmt: skip
+        console.print(_("duplicated centres in {hosts}: {members} (score {score})").format(
+            hosts=", ".join(cluster.hosts), members=members, score=num(cluster.score, 2)),
+            markup=False)  # fmt: skip
+    console.print(_(
+        "coverage gaps (BRI countries × fields with demand and no centre or partner): {n}").format(
+        n=num(len(run.require(COVERAGE).gaps))))  # fmt: skip
 
 
 @app.command()
@@ -587,7 +670,7 @@ def export(
                 export_records(records, out, schema=store.schema)
             else:
                 raise CliError(f"{out}: unknown export format (use .ttl, .jsonld or .graphml)")
-            console.print(f"wrote {out}")
+            console.print(_("wrote {file}").format(file=out))
         if html is not None:
             from graph.cache import ProjectionCache
             from graph.paths import neighbourhood
@@ -610,7 +693,11 @@ def export(
             )
             html.parent.mkdir(parents=True, exist_ok=True)
             html.write_text(render_explorer(api_base=None, schema=store.schema, view=view), encoding="utf-8")
-            console.print(f"wrote {html} ({len(view.nodes)} nodes, {len(view.edges)} relationships)")
+            console.print(
+                _("wrote {file} ({nodes} nodes, {relationships} relationships)").format(
+                    file=html, nodes=num(len(view.nodes)), relationships=num(len(view.edges))
+                )
+            )
 
 
 def _write_report(
@@ -635,8 +722,11 @@ def _write_report(
     if shacl and not country and not shacl_fits(graph):
         size = graph.number_of_nodes() + graph.number_of_edges()
         console.print(
-            f"whole-graph SHACL skipped: {size:,} nodes + relationships > {SHACL_GRAPH_LIMIT:,} "
-            "(pyshacl would take hours); the load-time checks stand"
+            _(
+                "whole-graph SHACL skipped: {size} nodes + relationships > {limit} "
+                "(pyshacl would take hours); "
+                "the load-time checks stand"
+            ).format(size=num(size), limit=num(SHACL_GRAPH_LIMIT))
         )
         shacl = False
     try:
@@ -647,7 +737,7 @@ def _write_report(
     except UnknownCountryError as exc:
         raise CliError(str(exc)) from None
     for path in paths:
-        console.print(f"report    {path}")
+        console.print(_("report    {file}").format(file=path))
     return paths
 
 
@@ -655,7 +745,12 @@ def _write_report(
 def report(
     out: Annotated[Path | None, typer.Option("--out", help="Folder of report.html / .md / .pdf.")] = None,
     format: Annotated[str, typer.Option("--format", help="Comma-separated: html, md, pdf.")] = "html,md",
-    lang: Annotated[str, typer.Option("--lang", help="Titles and captions in en or zh.")] = "en",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Edition: en or zh (default: the language of the CLI, see transfernet --lang)."
+        ),
+    ] = None,
     country: Annotated[
         str | None, typer.Option("--country", help="One country's page (ISO code, e.g. TH): report-TH.*")
     ] = None,
@@ -671,7 +766,8 @@ def report(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise CliError(f"unknown report format(s) {', '.join(unknown) or '(none)'}: use {', '.join(FORMATS)}")
-    if lang not in ("en", "zh"):
+    lang = lang or current().lang
+    if lang not in LANGS:
         raise CliError("--lang must be en or zh")
     settings = _settings()
     run = latest_run(settings.runs_dir)
@@ -689,7 +785,7 @@ def stop() -> None:
     from graph.backends import stop_server
 
     stop_server(settings.store_dir)
-    console.print(f"stopped the embedded store of {settings.data_dir}")
+    console.print(_("stopped the embedded store of {folder}").format(folder=settings.data_dir))
 
 
 @app.command()
@@ -725,9 +821,16 @@ def demo(
         net = loaded.sample
         if net is not None:
             console.print(
-                f"synthetic demo sample (seed {net.seed}): {net.nodes} nodes, {net.relationships} "
-                "relationships on the real institutions, every one marked synthetic: true; "
-                f"files in {net.directory}"
+                _(
+                    "synthetic demo sample (seed {seed}): {nodes} nodes, {relationships} relationships "
+                    "on the "
+                    "real institutions, every one marked synthetic: true; files in {folder}"
+                ).format(
+                    seed=net.seed,
+                    nodes=num(net.nodes),
+                    relationships=num(net.relationships),
+                    folder=net.directory,
+                )
             )
         _print_stats(store)
     done = _analyze(settings, "country", 0, edge_properties=True)  # the report reads them
@@ -745,18 +848,21 @@ def main(argv: list[str] | None = None) -> None:
     # the operating system, which takes the memory back at once.  (Every file the CLI
     # writes is closed by a `with` block, so nothing waits for a finaliser.)
     atexit.register(gc.freeze)
+    _LANG[0] = cli_language(os.environ)
     try:
         code = app(args=argv, prog_name="transfernet", standalone_mode=False)
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
     except typer.Abort:
-        err_console.print("aborted")
+        with use(_LANG[0]):
+            err_console.print(_("aborted"))
         raise SystemExit(130) from None
     except typer.TyperException as exc:  # usage errors: bad option, missing argument, bad value
         if type(exc).__name__ == "NoArgsIsHelpError":  # help was printed
             raise SystemExit(0) from None
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        err_console.print(f"error: {message}", markup=False, highlight=False)
+        with use(_LANG[0]):
+            err_console.print(_("error: {text}").format(text=message), markup=False, highlight=False)
         raise SystemExit(getattr(exc, "exit_code", 2)) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
@@ -767,7 +873,8 @@ def main(argv: list[str] | None = None) -> None:
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         if len(lines) > 51:
             lines = [*lines[:50], f"… and {len(lines) - 50} more lines"]
-        err_console.print("error: " + "\n".join(lines), markup=False, highlight=False)
+        with use(_LANG[0]):
+            err_console.print(_("error: {text}").format(text="\n".join(lines)), markup=False, highlight=False)
         raise SystemExit(1) from None
     if isinstance(code, int) and code:  # outside standalone mode click returns typer.Exit's code
         raise SystemExit(code)

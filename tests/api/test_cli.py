@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,13 +12,18 @@ import pytest
 COMMANDS = ["demo", "init", "load", "validate", "analyze", "report", "serve", "query", "export"]
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    # English unless a test asks otherwise: the CLI follows the machine's locale
+    environment = {**os.environ, "TRANSFERNET_LANG": "en", **(env or {})}
     return subprocess.run(
         [sys.executable, "-c", "from api.cli import main; main()", *args],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=cwd,
+        env=environment,
     )
 
 
@@ -137,3 +143,26 @@ def test_an_invalid_mapping_lists_every_problem(tmp_path: Path) -> None:
     assert "source: required option is missing" in result.stderr
     assert "colour: unknown option" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_the_cli_speaks_the_language_asked_for(tmp_path: Path) -> None:
+    # --lang zh, and a Chinese locale (LANG=zh_CN.UTF-8, installed on the machine or not: the
+    # store server used to refuse to start on a locale the machine lacks)
+    asked = run_cli("--lang", "zh", "--data-dir", str(tmp_path / "d"), "load", str(_bad_load(tmp_path)))
+    assert asked.returncode == 1
+    assert "已拒绝" in asked.stdout and "REFUSED" not in asked.stdout, asked.stdout
+    assert "个问题" in asked.stderr, asked.stderr
+    chinese = {"TRANSFERNET_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+    missing = run_cli("load", str(tmp_path / "missing.csv"), env=chinese)
+    assert missing.stderr.startswith("错误："), missing.stderr
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "centres.csv").write_text("id,name,country\nSW,Sichuan West ITTC,CN\n", encoding="utf-8")
+    (good / "centres.yaml").write_text(CENTRES_MAPPING.split("relationships:")[0], encoding="utf-8")
+    loaded = run_cli(
+        "--data-dir", str(tmp_path / "d2"), "load", str(good / "centres.yaml"),
+        env=chinese,
+    )  # fmt: skip
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert "新建／更新／未变" in loaded.stdout, loaded.stdout
+    run_cli("--data-dir", str(tmp_path / "d2"), "stop")

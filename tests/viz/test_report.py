@@ -331,7 +331,7 @@ def test_country_report_china(bundle: tuple[nx.MultiDiGraph, dict[str, Any]]) ->
     assert {
         f"Institution:{c}" for c in ("CASTTC", "CATTC", "SCOTTC", "BRICSTTC", "CSATTC", "CLTTC")
     } <= centres
-    # the Chinese edition says it in Chinese (viz/report/locale/zh/LC_MESSAGES/report.po)
+    # the Chinese edition says it in Chinese (viz/locale/zh/LC_MESSAGES/transfernet.po)
     assert "未记录为共建“一带一路”国家" in _text(_section(cn, "country-status"))
 
 

@@ -1,6 +1,6 @@
-"""The report's Chinese gettext catalogue (``viz/report/locale/zh/LC_MESSAGES/report.po``) against the
-messages the code marks: every one translated, none left over, the same placeholders, Chinese plural
-rules (one form)."""
+"""The Chinese gettext catalogue of the report and the CLI (``viz/locale/zh/LC_MESSAGES/transfernet.po``)
+against the messages the code marks: every one translated, none left over, the same placeholders,
+Chinese plural rules (one form)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
+import api.cli
+import viz.i18n
 import viz.report
 
 _KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -19,17 +21,18 @@ _FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 
 
 def _marked() -> set[str]:
-    """Message ids marked in ``viz/report/*.py`` (what ``pybabel extract`` with babel.cfg finds)."""
+    """Message ids marked in ``viz/report/*.py``, ``viz/i18n.py`` and ``api/cli.py`` (what
+    ``pybabel extract`` with babel.cfg finds)."""
     folder = Path(viz.report.__file__).parent
     ids: set[str] = set()
-    for path in sorted(folder.glob("*.py")):
+    for path in [*sorted(folder.glob("*.py")), Path(viz.i18n.__file__), Path(api.cli.__file__)]:
         for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=_KEYWORDS):
             ids.add(message if isinstance(message, str) else message[0])
     return ids
 
 
 def _catalogue() -> Catalog:
-    po = resources.files("viz.report").joinpath("locale/zh/LC_MESSAGES/report.po")
+    po = resources.files("viz").joinpath("locale/zh/LC_MESSAGES/transfernet.po")
     with po.open("rb") as handle:
         return read_po(handle, locale="zh_Hans_CN")
 
@@ -40,9 +43,7 @@ def test_every_marked_message_is_translated_and_none_is_left_over() -> None:
     marked = _marked()
     assert len(marked) > 300  # the whole report's text, not a handful of titles
     missing = sorted(i for i in marked if not translated.get(i) or not any(translated[i]))
-    assert not missing, "untranslated (run the pybabel commands in viz/report/i18n.py):\n" + "\n".join(
-        missing
-    )
+    assert not missing, "untranslated (run the pybabel commands in viz/i18n.py):\n" + "\n".join(missing)
     assert not sorted(set(translated) - marked), "messages the code no longer marks"
 
 

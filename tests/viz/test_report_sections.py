@@ -26,9 +26,9 @@ from graph.analytics.results import (
 )
 from graph.analytics.runs import GraphCounts, RunRecord
 from ontology.derive import load_schema
+from viz.i18n import titles
 from viz.report.build import build
 from viz.report.duplicates import recommendation
-from viz.report.i18n import titles
 from viz.report.opportunities import channels_section, opportunities_section
 from viz.report.overview import growth_by_year
 from viz.report.quality import conflicting_claims

@@ -8,9 +8,9 @@ figures, `render`/`pdf`/`write` turn a `Report` into files.  Every table and fig
 names the function (and run-record key) that produced it.
 """
 
+from viz.i18n import TITLES
 from viz.report.build import ShaclTooLargeError, build, shacl_fits
 from viz.report.country import UnknownCountryError
-from viz.report.i18n import TITLES
 from viz.report.model import Figure, Report, Section, Table
 from viz.report.pdf import PdfUnavailableError, render_pdf
 from viz.report.quality import SHACL_GRAPH_LIMIT

@@ -9,9 +9,9 @@ import networkx as nx
 from graph.analytics.registry import BROKERAGE, CENTRALITY, STRUCTURAL_HOLES
 from graph.analytics.results import Z_MIN_EXPECTED, BrokerageResult, HoleMeasures
 from graph.analytics.runs import RunRecord
+from viz.i18n import N_, _, ngettext, num
 from viz.report.charts import bar_chart
 from viz.report.graphinfo import fmt, label_of, population_note, short_name, z_or_share
-from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["ROLE_NAMES", "brokerage_section", "role_leaders", "structural_hole_leaders"]

@@ -11,13 +11,13 @@ import networkx as nx
 from graph.analytics.runs import LoadRecord, RunRecord
 from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel, PropertyName
+from viz.i18n import _, format_datetime, titles, use
 from viz.report.brokerage import brokerage_section
 from viz.report.communities import communities_section
 from viz.report.country import country_sections
 from viz.report.coverage import coverage_section
 from viz.report.duplicates import duplicates_section
 from viz.report.graphinfo import country_node, name
-from viz.report.i18n import _, format_datetime, titles, use
 from viz.report.methods import methods_section, traceability_table
 from viz.report.model import Report, Section
 from viz.report.opportunities import channels_section, opportunities_section
@@ -75,7 +75,7 @@ def build(
         The last load's report (``runs/last-load.json``), shown in the data-quality section.
     lang : {"en", "zh"}
         The edition: every sentence, header, caption and figure text from the gettext catalogue
-        of that language (`viz.report.i18n`), numbers and dates in its locale, names in it where
+        of that language (`viz.i18n`), numbers and dates in its locale, names in it where
         the graph holds one.
     country : str, optional
         An ISO code: that country's page instead of the whole report

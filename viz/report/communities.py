@@ -12,8 +12,8 @@ import networkx as nx
 
 from graph.analytics.registry import CENTRALITY, COLLABORATION, COMMUNITIES
 from graph.analytics.runs import RunRecord
+from viz.i18n import _, ngettext, num
 from viz.report.graphinfo import country_node, fmt, name, population_note
-from viz.report.i18n import _, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["communities_section"]

@@ -16,6 +16,7 @@ from graph.analytics.registry import BROKERAGE, COVERAGE
 from graph.analytics.results import RoleScores
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
+from viz.i18n import N_, _, current, ngettext, num
 from viz.report.charts import path_chart
 from viz.report.graphinfo import (
     cite,
@@ -30,7 +31,6 @@ from viz.report.graphinfo import (
     stage_name,
     type_name,
 )
-from viz.report.i18n import N_, _, current, ngettext, num
 from viz.report.model import Figure, Section, Table
 from viz.report.overview import centre_kind
 

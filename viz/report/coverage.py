@@ -11,9 +11,9 @@ from graph.analytics.coverage import CoverageGap
 from graph.analytics.registry import COVERAGE
 from graph.analytics.runs import RunRecord
 from ontology.vocab import PropertyName
+from viz.i18n import N_, _, ngettext, num
 from viz.report.charts import stacked_bar_chart
 from viz.report.graphinfo import country_node, name, population_note, props
-from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["INCOME_GROUPS", "coverage_section", "gaps_by"]

@@ -7,8 +7,8 @@ import networkx as nx
 from graph.analytics.duplicates import DuplicateCluster
 from graph.analytics.registry import DUPLICATES
 from graph.analytics.runs import RunRecord
+from viz.i18n import N_, _, ngettext, num
 from viz.report.graphinfo import label_of, name, population_note
-from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["duplicates_section", "recommendation"]

@@ -16,7 +16,7 @@ import networkx as nx
 from graph.analytics.results import RoleScores
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
-from viz.report.i18n import N_, _, current, local_name, ngettext, num
+from viz.i18n import N_, _, current, local_name, ngettext, num
 
 __all__ = [
     "PLACEMENT",
@@ -49,7 +49,7 @@ def props(G: nx.Graph, node: Any) -> dict[str, Any]:
 def name(G: nx.Graph, node: Any) -> str:
     """Display name: ``name``, ``title``, ``nameZh``, else the key; in the Chinese edition
     ``nameZh`` where the graph holds one, the English name beside it the first time
-    (`viz.report.i18n.local_name`).
+    (`viz.i18n.local_name`).
 
     Examples
     --------
@@ -70,7 +70,7 @@ def type_name(label: str) -> str:
 
     Examples
     --------
-    >>> from viz.report.i18n import use
+    >>> from viz.i18n import use
     >>> with use("zh"):
     ...     type_name("Country"), type_name("Country"), type_name("Unknown")
     ('国家（Country）', '国家', 'Unknown')
@@ -86,7 +86,7 @@ def stage_name(notation: str) -> str:
 
     Examples
     --------
-    >>> from viz.report.i18n import use
+    >>> from viz.i18n import use
     >>> with use("zh"):
     ...     stage_name("planned")
     '筹建'
@@ -115,7 +115,7 @@ def cite(source: str) -> str:
 
     Examples
     --------
-    >>> from viz.report.i18n import use
+    >>> from viz.i18n import use
     >>> with use("zh"):
     ...     cite("the study, section 3.2"), cite("the study, abstract"), cite("data/x.csv:3")
     ('研究，第3.2节', '研究，摘要', 'data/x.csv:3')
@@ -144,7 +144,7 @@ def short_name(G: nx.Graph, node: Any) -> str:
 
     Examples
     --------
-    >>> from viz.report.i18n import use
+    >>> from viz.i18n import use
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("Country:TH", key="TH", props={"name": "Thailand", "nameZh": "泰国"})
     >>> with use("zh"):
@@ -256,7 +256,7 @@ def population_note(run: RunRecord) -> str:
     >>> from graph.analytics.params import AnalysisParams
     >>> from graph.analytics.population import Population
     >>> from graph.analytics.runs import GraphCounts
-    >>> from viz.report.i18n import use
+    >>> from viz.i18n import use
     >>> run = RunRecord("r", "now", AnalysisParams(), GraphCounts(1, 0), population=Population(False,
     ...                 "established", 1, 0))
     >>> population_note(run)

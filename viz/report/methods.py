@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from graph.analytics.runs import RunRecord
-from viz.report.i18n import N_, _, format_datetime, ngettext, num
+from viz.i18n import N_, _, format_datetime, ngettext, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["STEPS", "methods_section", "numbering", "traceability_table"]

@@ -21,9 +21,9 @@ import networkx as nx
 from graph.analytics.registry import CHANNELS, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName
+from viz.i18n import N_, _, num
 from viz.report.charts import path_chart
 from viz.report.graphinfo import fmt, has_label, name, population_note, short_name
-from viz.report.i18n import N_, _, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["channels_section", "item_paths", "opportunities_section"]

@@ -8,9 +8,9 @@ from typing import Any
 import networkx as nx
 
 from ontology.vocab import NodeLabel, PropertyName, RelType
+from viz.i18n import N_, _, ngettext, num
 from viz.report.charts import bar_chart, growth_chart, stacked_bar_chart
 from viz.report.graphinfo import has_label, name, placements, plain_name, short_name, type_name, year_of
-from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["centre_kind", "centres_by_country", "counts_by_bloc", "growth_by_year", "overview_section"]

@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from ontology.vocab import NodeLabel, PropertyName, RelType
+from viz.i18n import N_, _, current, ngettext, num
 from viz.report.graphinfo import (
     cite,
     has_label,
@@ -25,7 +26,6 @@ from viz.report.graphinfo import (
     stage_name,
     type_name,
 )
-from viz.report.i18n import N_, _, current, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["COLUMNS", "centre_activities", "national_centres", "profiles_section", "study_table3"]

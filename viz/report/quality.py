@@ -13,8 +13,8 @@ import networkx as nx
 from graph.analytics.runs import LoadRecord
 from ontology.validation import ValidationReport
 from ontology.vocab import NodeLabel, PropertyName, RelType
+from viz.i18n import N_, _, ngettext, num
 from viz.report.graphinfo import cite, has_label, label_of, name, placements, props, year_of
-from viz.report.i18n import N_, _, ngettext, num
 from viz.report.model import Section, Table
 from viz.report.profiles import study_table3
 

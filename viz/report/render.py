@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from viz.report.i18n import _, titles, use
+from viz.i18n import _, titles, use
 from viz.report.methods import numbering
 from viz.report.model import Figure, Report, Section, Table
 

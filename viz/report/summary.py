@@ -12,8 +12,8 @@ import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
+from viz.i18n import _, ngettext, num
 from viz.report.graphinfo import country_node, name, plain_name, population_note, z_or_share
-from viz.report.i18n import _, ngettext, num
 from viz.report.model import Section, Table
 
 __all__ = ["summary_section"]

@@ -354,9 +354,14 @@ def _launch(
     ]
     # --daemonize yes: redis forks and the launcher exits at once, so the server is
     # never our zombie and survives us (other processes may be using it).
+    # LC_ALL=C: redis sets its collation from the environment and refuses to start when the
+    # locale is not installed ("Failed to configure LOCALE for invalid locale name"): a user
+    # with LANG=zh_CN.UTF-8 on a machine without that locale had no store.  FalkorDB's text
+    # functions do not depend on it (utf8proc).
     proc = subprocess.run(  # noqa: S603 - fixed executable, no shell
         args,
         cwd=store_dir,
+        env={**os.environ, "LC_ALL": "C"},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

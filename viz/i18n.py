@@ -1,8 +1,10 @@
-"""The report's languages: gettext catalogues (Babel), plural forms, numbers and dates per locale.
+"""The languages of the report and the CLI: gettext catalogues (Babel), plural forms, numbers
+and dates per locale.
 
-Every sentence, heading, table header, axis, legend and caption of the report is an English
-message id marked with `_` (or `ngettext` where a count decides the form); the Chinese text
-lives in the gettext catalogue ``viz/report/locale/zh/LC_MESSAGES/report.po``, read with
+Every sentence, heading, table header, axis, legend and caption of the report, and every
+summary the CLI prints, is an English message id marked with `_` (or `ngettext` where a
+count decides the form); the Chinese text lives in the gettext catalogue
+``viz/locale/zh/LC_MESSAGES/transfernet.po``, read with
 Babel's ``read_po`` and compiled in memory (no binary in the repository).  English is the
 source language: its edition is the message ids themselves.
 
@@ -12,8 +14,8 @@ call it.  Outside any `use` the edition is English.
 
 Update the catalogue after changing a message::
 
-    pybabel extract -F viz/report/locale/babel.cfg -o /tmp/report.pot viz/report
-    pybabel update -D report -i /tmp/report.pot -d viz/report/locale -l zh
+    pybabel extract -F viz/locale/babel.cfg -o /tmp/transfernet.pot viz/report viz/i18n.py api/cli.py
+    pybabel update -D transfernet -i /tmp/transfernet.pot -d viz/locale -l zh
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ __all__ = [
 LANGS = ("en", "zh")
 #: Babel/CLDR locale of each edition
 _LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
-_DOMAIN = "report"
+_DOMAIN = "transfernet"
 
 
 def N_(message: str) -> str:
@@ -131,7 +133,7 @@ def _catalogue(lang: str) -> _gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po = resources.files("viz.report").joinpath(f"locale/{lang}/LC_MESSAGES/{_DOMAIN}.po")
+    po = resources.files("viz").joinpath(f"locale/{lang}/LC_MESSAGES/{_DOMAIN}.po")
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=_LOCALES[lang], domain=_DOMAIN)
     buffer = io.BytesIO()
