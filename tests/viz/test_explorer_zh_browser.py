@@ -124,9 +124,9 @@ def test_a_chinese_browser_gets_the_chinese_explorer_first(browser: Any, api_ser
     page.wait_for_selector("#console[data-schema=loaded][data-editor]", timeout=30_000)
     texts = page.evaluate(
         "[...document.querySelectorAll('#console button, #console label, #console-note')]"
-        ".map(e => e.innerText).concat([...document.querySelectorAll('#console [placeholder], #console [title],"
-        " #console [aria-label]')].flatMap(e => ['placeholder', 'title', 'aria-label']"
-        ".map(a => e.getAttribute(a)).filter(Boolean)))"
+        ".map(e => e.innerText).concat([...document.querySelectorAll("
+        "'#console [placeholder], #console [title], #console [aria-label]')]"
+        ".flatMap(e => ['placeholder', 'title', 'aria-label'].map(a => e.getAttribute(a)).filter(Boolean)))"
     )
     assert "运行" in texts and "在图谱中显示" in texts
     assert latin_lines(texts, names={"Ctrl-Enter", "Cypher", "JSON"}).latin == []
