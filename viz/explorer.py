@@ -26,6 +26,7 @@ from typing import Any
 
 from ontology.schema import GraphSchema
 from viz.legend import legend
+from viz.terms import terms
 from viz.view import GraphView
 
 __all__ = [
@@ -36,12 +37,14 @@ __all__ = [
     "legend_json",
     "render_explorer",
     "script_json",
+    "terms_json",
 ]
 
 #: Static assets the page needs, by the name they are served under.
 ASSETS: dict[str, tuple[str, str]] = {
     "vis-network.min.js": ("pyvis", "lib/vis-9.1.2/vis-network.min.js"),
     "vis-network.css": ("pyvis", "lib/vis-9.1.2/vis-network.css"),
+    "explorer-i18n.js": ("viz", "static/explorer-i18n.js"),
     "explorer.js": ("viz", "static/explorer.js"),
     "explorer.css": ("viz", "static/explorer.css"),
     "console.js": ("viz", "static/console.js"),
@@ -89,6 +92,12 @@ def legend_json(schema: GraphSchema) -> dict[str, dict[str, Any]]:
     return {label: asdict(entry) for label, entry in legend(schema).items()}
 
 
+def terms_json(schema: GraphSchema) -> dict[str, dict[str, dict[str, str]]]:
+    """The ontology's English and Chinese names of properties and relationship types as JSON
+    (`viz.terms.terms`)."""
+    return {kind: {key: asdict(term) for key, term in found.items()} for kind, found in terms(schema).items()}
+
+
 def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
@@ -123,11 +132,16 @@ def render_explorer(
     if api_base is None:
         if schema is None or view is None:
             raise ValueError("an offline explorer needs a schema and a view to embed")
-        embedded = {"legend": legend_json(schema), "view": view.to_json(), "overlays": overlays or {}}
+        embedded = {
+            "legend": legend_json(schema),
+            "terms": terms_json(schema),
+            "view": view.to_json(),
+            "overlays": overlays or {},
+        }
     config = script_json({"api": api_base, "embedded": embedded})
     template = resources.files("viz").joinpath("templates/explorer.html").read_text(encoding="utf-8")
     if api_base is None:
-        scripts = [_asset_text("vis-network.min.js"), _asset_text("explorer.js")]
+        scripts = [_asset_text(name) for name in ("vis-network.min.js", "explorer-i18n.js", "explorer.js")]
         styles = (
             f"<style>{_asset_text('vis-network.css')}</style>\n<style>{_asset_text('explorer.css')}</style>"
         )
@@ -144,7 +158,7 @@ def render_explorer(
         )
         script_tags = "\n".join(
             f'<script src="{static_base}/{name}"></script>'
-            for name in ("vis-network.min.js", "explorer.js", "console.js")
+            for name in ("vis-network.min.js", "explorer-i18n.js", "explorer.js", "console.js")
         )
         csp = SERVED_CSP
     return (

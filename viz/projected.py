@@ -21,9 +21,19 @@ from graph.analytics.partners import PROJECTED_TIE, NotAnActorError, ProjectedNe
 from graph.cache import ProjectionCache
 from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel
+from viz.report.graphinfo import population_sentence
+from viz.report.i18n import use
 from viz.view import LAYOUT_THRESHOLD, view_of
 
-__all__ = ["core_view", "partners_view", "prefers_projected", "projected_network", "sunflower", "tie_payload"]
+__all__ = [
+    "core_view",
+    "partners_view",
+    "population_zh",
+    "prefers_projected",
+    "projected_network",
+    "sunflower",
+    "tie_payload",
+]
 
 
 def projected_network(projection: ProjectionCache, params: AnalysisParams) -> tuple[ProjectedNetwork, str]:
@@ -32,6 +42,13 @@ def projected_network(projection: ProjectionCache, params: AnalysisParams) -> tu
     `~graph.analytics.registry.Session` keeps it)."""
     session = session_for(projection.graph)
     return session.projected(params), session.population(params)[1].describe()
+
+
+def population_zh(projection: ProjectionCache, params: AnalysisParams) -> str:
+    """The population of `projected_network` as the Chinese report says it (the explorer's Chinese
+    edition shows it under a projected view: ``population_zh``)."""
+    with use("zh"):
+        return population_sentence(session_for(projection.graph).population(params)[1])
 
 
 def prefers_projected(graph: nx.MultiDiGraph) -> bool:
@@ -152,6 +169,7 @@ def partners_view(
         partners_left_out=found.left_out,
         truncated=found.left_out > 0,
         population=population,
+        population_zh=population_zh(projection, params),
     )
     return view
 
@@ -176,5 +194,6 @@ def core_view(
         ties_left_out=core.ties_left_out,
         truncated=core.actors_left_out > 0,
         population=population,
+        population_zh=population_zh(projection, params),
     )
     return view

@@ -25,6 +25,7 @@ __all__ = [
     "ViewEdge",
     "ViewNode",
     "build_view",
+    "chinese_name",
     "display_name",
     "layout_positions",
     "provenance_of",
@@ -48,6 +49,8 @@ class ViewNode:
     x: float | None = None
     y: float | None = None
     facets: Mapping[str, list[str]] = field(default_factory=dict)
+    #: The Chinese name (``nameZh``) where the node has one: the explorer draws it in Chinese.
+    name_zh: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ class GraphView:
                     "id": n.id,
                     "type": n.type,
                     "name": n.name,
+                    "name_zh": n.name_zh,
                     "color": n.color,
                     "shape": n.shape,
                     "properties": n.properties,
@@ -114,6 +118,21 @@ def display_name(node_type: NodeType | None, properties: Mapping[str, Any], fall
     'Country:TH'
     """
     return _first_name(name_properties(node_type) if node_type else [], properties, fallback)
+
+
+def chinese_name(names: Sequence[str], properties: Mapping[str, Any]) -> str | None:
+    """The node's Chinese name: its first non-empty Chinese name property (``nameZh``) of `names`
+    (`graph.search.name_properties`), else None.
+
+    Examples
+    --------
+    >>> chinese_name(["name", "nameZh"], {"name": "Thailand", "nameZh": "泰国"})
+    '泰国'
+    >>> chinese_name(["name", "nameZh"], {"name": "Thailand"}) is None
+    True
+    """
+    found = _first_name([n for n in names if "zh" in n.lower()], properties, "")
+    return found or None
 
 
 def _first_name(names: Sequence[str], properties: Mapping[str, Any], fallback: str) -> str:
@@ -223,6 +242,7 @@ def build_view(
             shape=entry.shape if entry else "dot",
             properties=props,
             facets=dict(node.get("facets", {})),
+            name_zh=chinese_name(names, props),
         )
     view_edges: dict[str, ViewEdge] = {}
     for edge in edges:
@@ -242,7 +262,7 @@ def build_view(
             scale=layout_scale,
         )
         ordered = [
-            ViewNode(n.id, n.type, n.name, n.color, n.shape, n.properties, *pos[n.id], n.facets)
+            ViewNode(n.id, n.type, n.name, n.color, n.shape, n.properties, *pos[n.id], n.facets, n.name_zh)
             for n in ordered
         ]
     return GraphView(tuple(ordered), tuple(view_edges.values()), physics)

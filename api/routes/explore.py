@@ -16,8 +16,10 @@ from graph.analytics.partners import NotAnActorError
 from graph.analytics.registry import BROKERAGE, COMMUNITIES, DUPLICATES
 from graph.paths import neighbourhood
 from ontology.vocab import NodeLabel
-from viz.explorer import ASSETS, asset_path, legend_json, render_explorer
+from viz.explorer import ASSETS, asset_path, legend_json, render_explorer, terms_json
 from viz.projected import core_view, partners_view, prefers_projected
+from viz.report.graphinfo import population_note
+from viz.report.i18n import use
 from viz.view import view_of
 
 __all__ = ["page_router", "router"]
@@ -45,8 +47,9 @@ def explorer_asset(name: str) -> FileResponse:
 
 @router.get("/legend", operation_id="explorer_legend")
 def explorer_legend(store: StoreDep) -> dict[str, Any]:
-    """Colours and shapes of node types, derived from the ontology."""
-    return {"types": legend_json(store.schema)}
+    """Colours and shapes of node types, derived from the ontology, and the ontology's English and
+    Chinese names of node types, properties and relationship types."""
+    return {"types": legend_json(store.schema), **terms_json(store.schema)}
 
 
 #: Nodes of the initial view: of the stored graph, and of the projected network (each one drawn
@@ -159,7 +162,11 @@ class OverlayKind(StrEnum):
     responses={404: problem_doc("No analysis run yet.")},
 )
 def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
-    """Per-node values of an overlay, from the latest analysis run (``transfernet analyze``)."""
+    """Per-node values of an overlay, from the latest analysis run (``transfernet analyze``).
+
+    ``note`` says it in English; ``partition`` (brokerage), ``clusters`` (duplicates),
+    ``modularity`` (communities) and ``population`` (the run's population in English and Chinese,
+    as the reports say it) let the explorer say it in the reader's language."""
     run = runs.latest()
     if run is None:
         raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
@@ -167,16 +174,24 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
     if run.population is not None:
         note += f" ({run.population.describe()})"
     nodes: dict[str, Any]
+    extra: dict[str, Any]
     if kind is OverlayKind.BROKERAGE:
         brokerage = run.require(BROKERAGE)
         nodes = {n: {r: s.count(r) for r in (*brokerage.roles, "total")} for n, s in brokerage.nodes.items()}
         note += f", groups by {brokerage.partition}"
+        extra = {"partition": brokerage.partition}
     elif kind is OverlayKind.DUPLICATES:
         clusters = run.require(DUPLICATES).clusters
         nodes = {str(m): i for i, cluster in enumerate(clusters) for m in cluster.members}
         note += f", {len(clusters)} clusters of duplicated centres"
+        extra = {"clusters": len(clusters)}
     else:
         communities = run.require(COMMUNITIES)
         nodes = dict(communities.membership)
         note += f", modularity {communities.modularity or 0.0:.3f}"
-    return {"kind": kind.value, "run": run.id, "note": note, "nodes": nodes}
+        extra = {"modularity": communities.modularity or 0.0}
+    population: dict[str, str] = {}
+    for lang in ("en", "zh"):
+        with use(lang):
+            population[lang] = population_note(run)
+    return {"kind": kind.value, "run": run.id, "note": note, "nodes": nodes, "population": population} | extra

@@ -62,6 +62,12 @@ def test_projected_network_is_drawn_and_focus_shows_weighted_partners(
     assert "FRAUNHOFER" in page.inner_text("#details h3")
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTEFACTS / "explorer-projected.png"))
+    # the same note in Chinese (the numbers of the same view; the population as the Chinese report says it)
+    page.click("#lang-zh")
+    note = page.inner_text("#mode-note")
+    assert "显示352个合作方中的149个（203个较弱的合作方未显示）" in note and "数据范围：仅真实数据" in note
+    page.click("#lang-en")
+    assert "149 of 352 partners" in page.inner_text("#mode-note")
 
     # expanding a partner adds its own partners around it; what was drawn stays in place
     partner = strongest["target"] if strongest["source"] == FRAUNHOFER else strongest["source"]

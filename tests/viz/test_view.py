@@ -14,9 +14,10 @@ from viz.view import build_view
 def schema() -> GraphSchema:
     name = PropertySpec("name", "urn:name")
     name_zh = PropertySpec("name_zh", "urn:name_zh")
+    country_zh = PropertySpec("nameZh", "urn:nameZh")
     return GraphSchema.build(
         [
-            NodeType("Country", "urn:C", "id", "Country", ("Country",), (name,)),
+            NodeType("Country", "urn:C", "id", "Country", ("Country",), (name, country_zh)),
             NodeType("Institution", "urn:I", "id", "Institution", ("Institution",), (name_zh, name)),
             NodeType("Centre", "urn:T", "id", "Institution", ("Centre", "Institution"), (name_zh, name)),
         ],
@@ -47,6 +48,30 @@ def test_node_gets_most_specific_type_and_english_name(schema: GraphSchema) -> N
     assert node.type == "Centre"
     assert node.name == "China-ASEAN TTC"
     assert node.color == legend(schema)["Centre"].color
+
+
+def test_node_carries_its_chinese_name_where_it_has_one(schema: GraphSchema) -> None:
+    # the explorer draws `name_zh` in its Chinese edition; the values are the inputs written here
+    view = build_view(
+        [
+            {"id": "Country:TH", "labels": ["Country"], "properties": {"name": "Thailand", "nameZh": "泰国"}},
+            {"id": "Country:XX", "labels": ["Country"], "properties": {"name": "Nowhere", "nameZh": ""}},
+            {"id": "Country:YY", "labels": ["Country"], "properties": {"nameZh": "某国"}},
+        ],
+        [],
+        schema,
+    )
+    th, xx, yy = view.to_json()["nodes"]
+    assert (th["name"], th["name_zh"]) == ("Thailand", "泰国")
+    assert (xx["name"], xx["name_zh"]) == ("Nowhere", None)  # an empty Chinese name is none
+    assert (yy["name"], yy["name_zh"]) == ("某国", "某国")  # no English name: the Chinese one is the name
+    large = build_view(
+        [{"id": "Country:TH", "labels": ["Country"], "properties": {"name": "Thailand", "nameZh": "泰国"}}],
+        [],
+        schema,
+        layout_threshold=0,
+    )
+    assert large.nodes[0].name_zh == "泰国" and large.nodes[0].x is not None  # kept with server positions
 
 
 def test_markup_in_names_is_kept_as_data(schema: GraphSchema) -> None:

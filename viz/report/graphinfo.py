@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analytics.population import Population
 from graph.analytics.results import RoleScores
 from graph.analytics.runs import RunRecord
 from ontology.vocab import NodeLabel, PropertyName, RelType
@@ -30,6 +31,7 @@ __all__ = [
     "placements",
     "plain_name",
     "population_note",
+    "population_sentence",
     "props",
     "short_name",
     "stage_name",
@@ -265,7 +267,19 @@ def population_note(run: RunRecord) -> str:
     ...     population_note(run)
     '数据范围：仅真实数据，仅已成立的机构（1个节点，0条关系）。'
     """
-    pop = run.population
+    return population_sentence(run.population)
+
+
+def population_sentence(pop: Population | None) -> str:
+    """`population_note` of a population (None: one a run did not record), in the current edition.
+
+    Examples
+    --------
+    >>> from viz.report.i18n import use
+    >>> with use("zh"):
+    ...     population_sentence(Population(True, "as-planned", 2, 1))
+    '数据范围：真实数据与合成数据，按规划（含提议、筹建和已签约的机构）（2个节点，1条关系）。'
+    """
     if pop is None:
         return _("Population: not recorded by this run (saved before populations were recorded).")
     kind = _("real and synthetic data") if pop.synthetic else _("real data only")

@@ -17,6 +17,8 @@
   const config = JSON.parse(document.getElementById("explorer-config").textContent);
   const API = config.api;
   if (!API) return; // an exported offline file has no API to query
+  const i18n = window.transfernetI18n; // explorer-i18n.js: the console's words in English and Chinese
+  const t = i18n.t;
 
   const EXAMPLE = "MATCH (c:TransferCentre)-[r:HOSTED_IN]->(k:Country)\nRETURN c, r, k\nLIMIT 12";
   const MAX_IDS = 2000; // POST /explore/nodes takes at most this many ids
@@ -47,24 +49,24 @@
 
   // ---- the panel -----------------------------------------------------------------------
 
-  const panel = el("section", null, { id: "console", "aria-label": "Cypher console" });
+  const panel = el("section", null, { id: "console", "data-i18n-aria-label": "console.label" });
   panel.hidden = true;
   const bar = el("div", null, { class: "console-bar" });
-  const runButton = el("button", "Run", { id: "console-run", type: "button", title: "Ctrl-Enter" });
-  const showButton = el("button", "Show in graph", { id: "console-show", type: "button" });
+  const runButton = el("button", null, { id: "console-run", type: "button", title: "Ctrl-Enter", "data-i18n": "console.run" });
+  const showButton = el("button", null, { id: "console-show", type: "button", "data-i18n": "console.show" });
   showButton.disabled = true;
   const replace = el("input", null, { id: "console-replace", type: "checkbox" });
   replace.checked = true;
-  const replaceLabel = el("label", null, { class: "console-check", title: "Draw only the result's nodes" });
-  replaceLabel.append(replace, " only these");
+  const replaceLabel = el("label", null, { class: "console-check", "data-i18n-title": "console.only.title" });
+  replaceLabel.append(replace, " ", el("span", null, { "data-i18n": "console.only" }));
   const note = el("span", null, { id: "console-note", class: "muted" });
-  const closeButton = el("button", "×", { id: "console-close", type: "button", "aria-label": "close the console" });
+  const closeButton = el("button", "×", { id: "console-close", type: "button", "data-i18n-aria-label": "console.close" });
   bar.append(el("strong", "Cypher"), runButton, showButton, replaceLabel, note, closeButton);
 
   const host = el("div", null, { id: "console-editor" });
   const params = el("input", null, {
-    id: "console-params", type: "text", spellcheck: "false", "aria-label": "parameters (JSON)",
-    placeholder: 'parameters (JSON), e.g. {"code": "TH"}',
+    id: "console-params", type: "text", spellcheck: "false", "data-i18n-aria-label": "console.params",
+    "data-i18n-placeholder": "console.params.placeholder",
   });
   const message = el("div", null, { id: "console-message", role: "status" });
   const tableWrap = el("div", null, { class: "console-table-wrap" });
@@ -72,10 +74,17 @@
   tableWrap.appendChild(table);
   panel.append(bar, host, params, message, tableWrap);
 
-  const toggle = el("button", "Cypher", { id: "console-toggle", type: "button", title: "Cypher console" });
+  const toggle = el("button", null, {
+    id: "console-toggle", type: "button", "data-i18n": "console.toggle", "data-i18n-title": "console.toggle.title",
+  });
   const status = document.getElementById("status");
   status.parentNode.insertBefore(toggle, status);
   document.getElementById("app").appendChild(panel);
+  i18n.apply(panel);
+  i18n.apply(toggle.parentNode);
+  let noteKey = null; // the note as a message key and its values: said again in a new language
+  const noteSay = (key, vars) => { noteKey = [key, vars]; note.textContent = key ? t(key, vars) : ""; };
+  i18n.onChange(() => { if (noteKey) noteSay(...noteKey); });
 
   function explorer() { return window.transfernetExplorer; }
 
@@ -108,7 +117,7 @@
     if (!editorReady) {
       editorReady = new Promise((resolve) => {
         if (window.transfernetCypherEditor || !EDITOR_SRC) { resolve(window.transfernetCypherEditor || null); return; }
-        note.textContent = "loading the editor…";
+        noteSay("console.loading");
         const tag = document.createElement("script");
         tag.src = EDITOR_SRC;
         tag.onload = () => resolve(window.transfernetCypherEditor || null);
@@ -133,14 +142,14 @@
       }).editor;
       applySchema();
       panel.setAttribute("data-editor", "cypher");
-      if (panel.getAttribute("data-schema") !== "loaded") note.textContent = "";
+      if (panel.getAttribute("data-schema") !== "loaded") noteSay(null);
     } else {
-      textarea = el("textarea", null, { id: "console-text", spellcheck: "false", "aria-label": "Cypher query" });
+      textarea = el("textarea", null, { id: "console-text", spellcheck: "false", "data-i18n-aria-label": "console.query" });
       textarea.value = EXAMPLE;
       host.appendChild(textarea);
+      i18n.apply(host);
       panel.setAttribute("data-editor", "plain");
-      note.textContent = "Highlighting, completion and lint are unavailable (the editor bundle is not built: "
-        + "scripts/ensure-cypher-console.sh needs npm).";
+      noteSay("console.plain");
     }
   }
 
@@ -172,8 +181,10 @@
       relationshipTypes: schema.relationshipTypes.map((t) => ":" + t),
       propertyKeys: schema.propertyKeys,
     });
-    note.textContent = `completion and lint: ${schema.labels.length} labels, `
-      + `${schema.relationshipTypes.length} relationship types, ${schema.propertyKeys.length} property keys`;
+    noteSay("console.schema", {
+      labels: i18n.num(schema.labels.length), types: i18n.num(schema.relationshipTypes.length),
+      keys: i18n.num(schema.propertyKeys.length),
+    });
   }
 
   async function loadSchema() {
@@ -222,13 +233,14 @@
   function where(text, offset) {
     const before = text.slice(0, offset);
     const line = before.split("\n").length;
-    return `line ${line}, column ${offset - before.lastIndexOf("\n")}`;
+    return t("console.lint.where", { line, column: offset - before.lastIndexOf("\n") });
   }
 
   function lintList(text, found) {
     const list = el("ul", null, { class: "console-lint" });
     for (const d of found.slice(0, 20)) {
-      list.appendChild(el("li", `${d.severity}, ${where(text, d.from)}: ${d.message}`, { class: d.severity }));
+      const sep = i18n.lang === "zh" ? "，" : ", ", colon = i18n.lang === "zh" ? "：" : ": ";
+      list.appendChild(el("li", `${t("console.lint." + d.severity)}${sep}${where(text, d.from)}${colon}${d.message}`, { class: d.severity }));
     }
     return list;
   }
@@ -241,17 +253,17 @@
 
   function showLint(text, found) {
     const errors = found.filter((d) => d.severity === "error").length;
-    say(`Not sent: Neo4j's Cypher front end found ${errors} error${errors > 1 ? "s" : ""}.`, "error");
-    const anyway = el("button", "Run anyway", { id: "console-anyway", type: "button", title: "Ctrl-Shift-Enter" });
+    say(t("console.lint.stopped", { n: errors }).replace("error(s)", errors > 1 ? "errors" : "error"), "error");
+    const anyway = el("button", t("console.anyway"), { id: "console-anyway", type: "button", title: "Ctrl-Shift-Enter" });
     anyway.addEventListener("click", () => run(true));
     message.append(lintList(text, found), anyway);
   }
 
   function showProblem(err) {
-    const problem = err.problem || { title: "Request failed", detail: err.message };
+    const problem = err.problem || { title: t("console.failed"), detail: err.message };
     say(null, "error");
     const head = [problem.status, problem.title].filter((v) => v !== undefined && v !== null && v !== "").join(" ");
-    message.appendChild(el("div", head || "Error", { class: "console-problem-title" }));
+    message.appendChild(el("div", head || t("console.error"), { class: "console-problem-title" }));
     if (problem.detail) message.appendChild(el("div", problem.detail, { class: "console-problem-detail" }));
   }
 
@@ -260,20 +272,20 @@
   async function run(force) {
     await loadEditor();
     const text = queryText();
-    if (!text.trim()) { say("Type a query first."); return; }
+    if (!text.trim()) { say(t("console.empty")); return; }
     let parameters = {};
     const raw = params.value.trim();
     if (raw) {
-      try { parameters = JSON.parse(raw); } catch (e) { say("Parameters are not JSON: " + e.message, "error"); return; }
+      try { parameters = JSON.parse(raw); } catch (e) { say(t("console.params.bad", { message: e.message }), "error"); return; }
       if (parameters === null || typeof parameters !== "object" || Array.isArray(parameters)) {
-        say('Parameters must be a JSON object, e.g. {"code": "TH"}.', "error");
+        say(t("console.params.object"), "error");
         return;
       }
     }
     const found = force ? [] : diagnostics(text);
     if (found.some((d) => d.severity === "error")) { showLint(text, found); return; }
     runButton.disabled = true;
-    say("running…");
+    say(t("console.running"));
     panel.setAttribute("data-state", "running");
     const started = performance.now();
     try {
@@ -389,9 +401,10 @@
     lastIds = [...collectIds(result.rows, new Set())].filter((id) => !id.startsWith("_:"));
     showButton.disabled = lastIds.length === 0;
     const rows = result.rows.length;
-    let text = `${rows} row${rows === 1 ? "" : "s"} in ${ms} ms`;
-    if (result.truncated) text += " — truncated at the server's row cap";
-    if (lastIds.length) text += ` · ${lastIds.length} node${lastIds.length === 1 ? "" : "s"} to show in the graph`;
+    const plural = (text, n) => text.replace(/\((s)\)/, n === 1 ? "" : "s"); // the Chinese has no (s)
+    let text = plural(t("console.rows", { n: i18n.num(rows), ms: i18n.num(ms) }), rows);
+    if (result.truncated) text += t("console.truncated");
+    if (lastIds.length) text += plural(t("console.to.show", { n: i18n.num(lastIds.length) }), lastIds.length);
     say(text);
   }
 
@@ -415,9 +428,9 @@
         place();
       }
       if (shown.length === 1) ex.focusNode(shown[0]);
-      const missing = view.missing && view.missing.length ? `, ${view.missing.length} not in the graph view` : "";
+      const missing = view.missing && view.missing.length ? t("console.missing", { n: i18n.num(view.missing.length) }) : "";
       panel.setAttribute("data-shown", String(shown.length));
-      note.textContent = `shown in the graph: ${shown.length} nodes, ${view.edges.length} relationships${missing}`;
+      noteSay("console.shown", { nodes: i18n.num(shown.length), edges: i18n.num(view.edges.length), missing });
     } catch (err) {
       showProblem(err);
     }
@@ -427,5 +440,5 @@
   window.transfernetConsole = { open, run, setQuery, queryText, showInGraph, diagnostics, schema, panel,
     get editor() { return editor; } };
   if (new URLSearchParams(window.location.search).has("console")) open(true);
-  loadSchema().catch((err) => { note.textContent = "completion unavailable: " + err.message; });
+  loadSchema().catch((err) => noteSay("console.schema.failed", { message: err.message }));
 })();

@@ -7,11 +7,14 @@
   const config = JSON.parse(document.getElementById("explorer-config").textContent);
   const API = config.api; // null in an exported offline file
   const embedded = config.embedded || null;
+  const i18n = window.transfernetI18n; // explorer-i18n.js: the page's words in English and Chinese
+  const t = i18n.t;
 
   const nodes = new vis.DataSet();
   const edges = new vis.DataSet();
   const nodeData = new Map(); // id -> view node (with properties, facets)
   let legend = {};
+  let terms = { properties: {}, relationships: {} }; // the ontology's names of properties and relationship types
   let overlay = "type";
   let overlays = { brokerage: null, duplicates: null, communities: null };
   let selected = null;
@@ -22,7 +25,26 @@
   let maxStrength = 0; // of the projected network's nodes drawn: node sizes are relative to it
 
   const $ = (id) => document.getElementById(id);
-  const status = (text) => { $("status").textContent = text; };
+  let statusKey = null; // the last status as a message key and its values: said again in a new language
+  const status = (key, vars) => { statusKey = [key, vars]; $("status").textContent = t(key, vars); };
+  const failed = (err) => status("status.error", { message: err.message });
+
+  // ---- names in the reader's language ------------------------------------------------------
+
+  /** A node's name: Chinese where the language is Chinese and the node has one; with `both`, the
+   * English name beside it (the side panel and tooltips: 中文名（English name）). */
+  const nodeName = (node, both) => i18n.name(node.name, node.name_zh, both);
+  /** A node type's name (the ontology's label; the type's label where it has none). */
+  function typeName(label) {
+    const entry = legend[label];
+    if (!entry) return label || "";
+    return i18n.lang === "zh" && entry.label_zh ? entry.label_zh : entry.label_en || label;
+  }
+  /** A property's or relationship type's name in Chinese, else its key (a technical identifier). */
+  function termName(kind, key) {
+    const term = (terms[kind] || {})[key];
+    return i18n.lang === "zh" && term && term.zh ? term.zh : key;
+  }
 
   function el(tag, text, attrs) {
     const e = document.createElement(tag);
@@ -50,10 +72,10 @@
   function tooltip(node) {
     // A DOM element: vis-network inserts it as a node, so markup in names stays text.
     const box = el("div");
-    box.appendChild(el("strong", node.name));
-    box.appendChild(el("div", node.type, { class: "muted" }));
+    box.appendChild(el("strong", nodeName(node, true)));
+    box.appendChild(el("div", typeName(node.type), { class: "muted" }));
     const props = node.properties || {};
-    if (props.synthetic) box.appendChild(el("div", `synthetic (seed ${props.seed ?? "?"})`, { class: "muted" }));
+    if (props.synthetic) box.appendChild(el("div", t("synthetic.seed", { seed: props.seed ?? "?" }), { class: "muted" }));
     return box;
   }
 
@@ -87,14 +109,15 @@
 
   function visNode(node) {
     const v = {
-      id: node.id, label: node.name, title: tooltip(node), shape: node.shape,
+      id: node.id, label: nodeName(node), title: tooltip(node), shape: node.shape,
       color: colourFor(node), size: node.type && legend[node.type] && legend[node.type].depth === 0 ? 14 : 11,
       hidden: !visible(node),
     };
     if (mode === "projected" && node.strength !== undefined && maxStrength) {
       v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
       const short = (node.properties || {}).acronym; // long organisation names would cover the network
-      const label = short ? String(Array.isArray(short) ? short[0] : short) : String(node.name);
+      const chinese = i18n.lang === "zh" && node.name_zh; // a Chinese name is short enough
+      const label = chinese ? String(node.name_zh) : short ? String(Array.isArray(short) ? short[0] : short) : String(node.name);
       v.label = label.length > 22 ? label.slice(0, 21) + "…" : label; // the full name: tooltip and details
       v.font = { size: 16 }; // a projected view is fitted to a few hundred partners: labels stay legible
     }
@@ -114,8 +137,8 @@
   function tieTitle(edge) {
     const p = edge.properties || {};
     const box = el("div");
-    box.appendChild(el("strong", `weight ${Number(p.weight).toFixed(3)}`));
-    box.appendChild(el("div", `${p.shared} shared projects, agreements or events`, { class: "muted" }));
+    box.appendChild(el("strong", t("tie.weight", { weight: i18n.num(p.weight, 3) })));
+    box.appendChild(el("div", t("tie.shared", { n: i18n.num(p.shared) }), { class: "muted" }));
     (p.evidence || []).forEach((id, i) => box.appendChild(el("div", (p.evidence_names || [])[i] || id)));
     return box;
   }
@@ -130,22 +153,25 @@
     };
   }
 
+  let modeView = null; // the view the mode note speaks of (said again in a new language)
   function noteMode(view) {
     if (!view.mode) return;
+    modeView = view;
     mode = view.mode;
     for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === mode;
     const note = $("mode-note");
     if (mode !== "projected") { note.textContent = ""; return; }
-    const n = (x) => Number(x).toLocaleString("en");
+    const n = i18n.num;
     if (view.focus) {
-      const name = (nodeData.get(view.focus) || { name: view.focus }).name;
-      note.textContent = `${name}: ${n(view.nodes.length - 1)} of ${n(view.partners)} partners`
-        + (view.partners_left_out ? ` (${n(view.partners_left_out)} weaker ones left out)` : "") + ". ";
+      const name = nodeName(nodeData.get(view.focus) || { name: view.focus });
+      note.textContent = t("projected.focus", { name, shown: n(view.nodes.length - 1), partners: n(view.partners) })
+        + (view.partners_left_out ? t("projected.left", { n: n(view.partners_left_out) }) : "") + (i18n.lang === "zh" ? "。" : ". ");
     } else {
-      note.textContent = `The ${n(view.nodes.length)} strongest of ${n(view.actors)} organisations and the ties among them`
-        + ` (${n(view.ties_left_out)} of ${n(view.ties)} ties left out). Edge width: Newman weight of shared projects. `;
+      note.textContent = t("projected.core", {
+        shown: n(view.nodes.length), actors: n(view.actors), left: n(view.ties_left_out), ties: n(view.ties),
+      });
     }
-    note.appendChild(el("div", view.population || ""));
+    note.appendChild(el("div", (i18n.lang === "zh" && view.population_zh) || view.population || ""));
   }
 
   function placeAround(focus, view) {
@@ -171,17 +197,22 @@
     const url = new URLSearchParams(window.location.search);
     const focus = selected || url.get("focus") || "";
     const ask = (at) => loadView({ projected: mode === "projected", focus: at, limit: url.get("limit") || "" });
-    status("loading…");
+    status("status.loading");
     try {
       await ask(focus).catch((err) => { if (!focus) throw err; return ask(""); }); // a focus that is no actor: the core
-    } catch (err) { status("error: " + err.message); }
+    } catch (err) { failed(err); }
+  }
+
+  function relName(type) {
+    const local = termName("relationships", type);
+    return local === type ? type : t("name.both", { local, english: type });
   }
 
   function visEdge(edge) {
     if (edge.type === PROJECTED_TIE) return visTie(edge);
     const on = highlightedEdges.has(edge.id);
     return {
-      id: edge.id, from: edge.source, to: edge.target, label: undefined, title: edge.type,
+      id: edge.id, from: edge.source, to: edge.target, label: undefined, title: relName(edge.type),
       arrows: "to", color: on ? "#d62728" : "#9fb3c8", width: on ? 4 : 1,
     };
   }
@@ -209,7 +240,7 @@
       network.fit({ animation: false });
     }
     refreshFacets();
-    status(`${nodes.length} nodes, ${edges.length} relationships`);
+    status("status.counts", { nodes: i18n.num(nodes.length), edges: i18n.num(edges.length) });
     return fresh;
   }
   const edgeData = new Map();
@@ -255,7 +286,10 @@
       });
       const swatch = el("span", null, { class: "swatch" });
       swatch.style.background = entry.color;
-      label.append(input, " ", swatch, entry.label_en + (entry.label_zh ? " · " + entry.label_zh : ""));
+      input.checked = !hiddenTypes.has(entry.label);
+      const zh = i18n.lang === "zh" && entry.label_zh;
+      // English: both names, as before; Chinese: the Chinese one
+      label.append(input, " ", swatch, zh ? entry.label_zh : entry.label_en + (entry.label_zh ? " · " + entry.label_zh : ""));
       box.appendChild(label);
     }
   }
@@ -268,24 +302,27 @@
     box.replaceChildren();
     if (!node) return;
     box.className = "";
-    box.appendChild(el("h3", node.name));
-    box.appendChild(el("div", `${node.type} · ${node.id}`, { class: "muted" }));
+    box.appendChild(el("h3", nodeName(node, true)));
+    box.appendChild(el("div", `${typeName(node.type)} · ${node.id}`, { class: "muted" }));
     const table = el("table", null, { class: "props" });
     const props = node.properties || {};
     for (const key of Object.keys(props).sort()) {
       const tr = el("tr");
       const value = Array.isArray(props[key]) ? props[key].join("\n") : props[key];
-      tr.append(el("td", key), el("td", typeof value === "object" ? JSON.stringify(value) : value));
+      const name = termName("properties", key);
+      tr.append(el("td", name, name === key ? {} : { title: key, "data-key": key }),
+        el("td", typeof value === "boolean" ? t(value ? "value.true" : "value.false")
+          : typeof value === "object" ? JSON.stringify(value) : value));
       table.appendChild(tr);
     }
     box.appendChild(table);
     if (overlays.brokerage && overlays.brokerage[id]) {
-      box.appendChild(el("h2", "Brokerage roles"));
-      const t = el("table", null, { class: "props" });
+      box.appendChild(el("h2", t("brokerage.roles")));
+      const roles = el("table", null, { class: "props" });
       for (const [k, v] of Object.entries(overlays.brokerage[id])) {
-        const tr = el("tr"); tr.append(el("td", k), el("td", v)); t.appendChild(tr);
+        const tr = el("tr"); tr.append(el("td", t("role." + k)), el("td", v)); roles.appendChild(tr);
       }
-      box.appendChild(t);
+      box.appendChild(roles);
     }
   }
 
@@ -305,29 +342,29 @@
         .slice(0, 20).map((n) => ({ id: n.id, name: n.name, type: n.type }));
     }
     for (const item of items) {
-      const li = el("li", item.name, { "data-id": item.id });
-      li.appendChild(el("small", item.type));
+      const li = el("li", nodeData.has(item.id) ? nodeName(nodeData.get(item.id)) : item.name, { "data-id": item.id });
+      li.appendChild(el("small", typeName(item.type)));
       li.addEventListener("click", () => { list.hidden = true; focusNode(item.id); });
       list.appendChild(li);
     }
-    if (!items.length) list.appendChild(el("li", "no match"));
+    if (!items.length) list.appendChild(el("li", t("search.none")));
     list.hidden = false;
   }
 
   async function expand(id) {
     if (!API) return;
-    status("expanding…");
+    status("status.expanding");
     try {
       const projected = mode === "projected";
       const view = await api("/graph/neighbourhood", { id, depth: 1, limit: 300, projected: projected || "" });
       if (projected) placeAround(id, view);
       addView(view);
-    } catch (err) { status("error: " + err.message); }
+    } catch (err) { failed(err); }
   }
 
   async function focusNode(id) {
     if (mode === "projected" && API) {
-      try { await loadView({ projected: true, focus: id }); } catch (err) { status("error: " + err.message); } // its partners
+      try { await loadView({ projected: true, focus: id }); } catch (err) { failed(err); } // its partners
     } else if (!nodeData.has(id)) await expand(id);
     if (nodeData.has(id)) {
       network.selectNodes([id]);
@@ -344,7 +381,7 @@
     const info = $("path-info");
     try {
       const result = await api("/graph/path", { source: pathEnds.from, target: pathEnds.to });
-      if (!result.paths.length) { info.textContent = "no path"; return; }
+      if (!result.paths.length) { info.textContent = t("path.none"); return; }
       addView(result.view);
       const path = result.paths[0];
       highlightedEdges = new Set();
@@ -356,18 +393,34 @@
         }
       }
       redraw();
-      info.textContent = `${path.hops.length} hops: ` + path.nodes.map((n) => (nodeData.get(n) || { name: n }).name).join(" → ");
-    } catch (err) { info.textContent = "error: " + err.message; }
+      info.textContent = t("path.hops", {
+        n: i18n.num(path.hops.length), nodes: path.nodes.map((n) => nodeName(nodeData.get(n) || { name: n })).join(" → "),
+      });
+    } catch (err) { info.textContent = t("status.error", { message: err.message }); }
   }
 
   async function loadOverlay(kind) {
     if (overlays[kind] || !API) return;
-    status(`loading ${kind}…`);
+    status("status.overlay.loading", { kind: t("overlay." + kind) });
     const data = await api(`/explore/overlays/${kind}`);
     overlays[kind] = data.nodes;
-    status(`${kind}: ${Object.keys(data.nodes).length} nodes`);
+    overlayData = data;
+    status("status.overlay", { kind: t("overlay." + kind), n: i18n.num(Object.keys(data.nodes).length) });
+    noteOverlay();
+  }
+
+  let overlayData = null; // the last overlay loaded: its note is said again in a new language
+  function noteOverlay() {
+    const data = overlayData;
     const box = $("overlay-legend");
-    box.textContent = data.note || "";
+    if (!data) { box.textContent = ""; return; }
+    const parts = [t("overlay.run", { run: data.run })];
+    if (data.partition) parts.push(t("overlay.partition", { partition: t("partition." + data.partition) }));
+    if (data.clusters !== undefined) parts.push(t("overlay.clusters", { n: i18n.num(data.clusters) }));
+    if (data.modularity !== undefined) parts.push(t("overlay.modularity", { modularity: i18n.num(data.modularity, 3) }));
+    const population = (data.population || {})[i18n.lang];
+    box.textContent = population ? parts.join(i18n.lang === "zh" ? "，" : ", ") + (i18n.lang === "zh" ? "。" : ". ") + population
+      : data.note || parts.join(", ");
   }
 
   // ---- export and layout ---------------------------------------------------------------
@@ -404,7 +457,7 @@
 
   $("search").addEventListener("input", (e) => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => search(e.target.value).catch((err) => status("error: " + err.message)), 200);
+    searchTimer = setTimeout(() => search(e.target.value).catch(failed), 200);
   });
   for (const id of ["country-filter", "bloc-filter", "field-filter"]) $(id).addEventListener("change", redraw);
   for (const radio of document.querySelectorAll("input[name=mode]")) {
@@ -413,7 +466,7 @@
   for (const radio of document.querySelectorAll("input[name=overlay]")) {
     radio.addEventListener("change", async () => {
       overlay = radio.value;
-      try { if (overlay !== "type") await loadOverlay(overlay); } catch (err) { status("error: " + err.message); }
+      try { if (overlay !== "type") await loadOverlay(overlay); } catch (err) { failed(err); }
       redraw();
     });
   }
@@ -430,13 +483,13 @@
   });
   $("save-positions").addEventListener("click", () => {
     localStorage.setItem("transfernet-positions", JSON.stringify(network.getPositions()));
-    status("layout saved");
+    status("status.saved");
   });
   $("restore-positions").addEventListener("click", () => {
     const saved = JSON.parse(localStorage.getItem("transfernet-positions") || "{}");
     network.setOptions({ physics: { enabled: false } });
     for (const [id, p] of Object.entries(saved)) if (nodeData.has(id)) network.moveNode(id, p.x, p.y);
-    status("layout restored");
+    status("status.restored");
   });
 
   async function start() {
@@ -444,11 +497,14 @@
       if (embedded) {
         for (const radio of document.querySelectorAll("input[name=mode]")) radio.disabled = true; // no API to ask
         legend = embedded.legend;
+        terms = embedded.terms || terms;
         overlays = Object.assign(overlays, embedded.overlays || {});
         buildTypeFilters();
         addView(embedded.view);
       } else {
-        legend = (await api("/explore/legend")).types;
+        const named = await api("/explore/legend");
+        legend = named.types;
+        terms = { properties: named.properties || {}, relationships: named.relationships || {} };
         buildTypeFilters();
         const params = new URLSearchParams(window.location.search);
         addView(await api("/explore/view", {
@@ -458,10 +514,20 @@
       window.transfernetReady = true;
       document.body.setAttribute("data-ready", "true");
     } catch (err) {
-      status("error: " + err.message);
-      $("details").appendChild(el("div", "Could not load the graph: " + err.message, { class: "error" }));
+      failed(err);
+      $("details").appendChild(el("div", t("load.failed", { message: err.message }), { class: "error" }));
     }
   }
+  // a new language: every word the script wrote is written again (the page's own: explorer-i18n.js)
+  i18n.onChange(() => {
+    buildTypeFilters();
+    redraw();
+    if (modeView) noteMode(modeView);
+    noteOverlay();
+    if (statusKey) status(...statusKey);
+    if (selected && nodeData.has(selected)) showDetails(selected);
+  });
+
   window.transfernetExplorer = { network, nodes, edges, nodeData, edgeData, focusNode, expand, addView };
   start();
 })();

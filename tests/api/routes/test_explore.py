@@ -65,3 +65,35 @@ def test_page_loads_the_console_and_the_editor_is_served_when_built(client: http
     if built:
         assert editor.headers["content-type"].startswith("text/javascript")
         assert "transfernetCypherEditor" in editor.text and "lintCypherQuery" in editor.text
+
+
+def test_legend_names_properties_and_relationships_in_both_languages(client: httpx.Client) -> None:
+    # expected names: the ontology's (ontology/data/*.ttl, sh:name or rdfs:label), through the schema
+    from ontology.derive import load_schema
+
+    schema = load_schema()
+    named = client.get("/api/v1/explore/legend").json()
+    assert named["types"]["Country"]["label_zh"] == schema.nodes["Country"].label_zh == "国家"
+    name_zh = next(p for p in schema.nodes["Country"].properties if p.name == "nameZh")
+    assert named["properties"]["nameZh"] == {"en": name_zh.label_en, "zh": name_zh.label_zh}
+    assert named["relationships"]["HOSTED_IN"]["zh"] == schema.relationships["HOSTED_IN"].label_zh
+    assert all(term["zh"] for kind in ("properties", "relationships") for term in named[kind].values())
+
+
+def test_view_nodes_carry_their_chinese_name(client: httpx.Client) -> None:
+    # expected: the stored nameZh, read through the Cypher endpoint (the bundle's CLDR names: 泰国)
+    (row,) = _cypher(client, "MATCH (k:Country {id: 'TH'}) RETURN k.name AS name, k.nameZh AS zh")
+    view = client.post("/api/v1/explore/nodes", json={"ids": ["Country:TH"]}).json()
+    (node,) = view["nodes"]
+    assert (node["name"], node["name_zh"]) == (row["name"], row["zh"]) == ("Thailand", "泰国")
+
+
+def test_overlay_says_its_population_in_both_languages(client: httpx.Client) -> None:
+    brokerage = client.get("/api/v1/explore/overlays/brokerage").json()
+    # the reports' sentence (viz.report.graphinfo.population_note) in each edition
+    assert brokerage["population"]["en"].startswith("Population: real data only, established bodies only")
+    assert brokerage["population"]["zh"].startswith("数据范围：仅真实数据，仅已成立的机构")
+    assert brokerage["partition"] == "country"
+    assert client.get("/api/v1/explore/overlays/duplicates").json()["clusters"] == 0
+    communities = client.get("/api/v1/explore/overlays/communities").json()
+    assert 0 < communities["modularity"] < 1

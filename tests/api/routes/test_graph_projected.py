@@ -89,6 +89,8 @@ def test_partners_of_fraunhofer_match_the_csv(client: httpx.Client) -> None:
     )
     assert body["truncated"] is False
     assert "Real data only" in body["population"]
+    # the same population as the Chinese report says it (viz.report.graphinfo.population_sentence)
+    assert body["population_zh"].startswith("数据范围：仅真实数据，仅已成立的机构")
     names = {n["id"]: n["name"] for n in body["nodes"]}
     assert names[FRAUNHOFER].startswith("FRAUNHOFER GESELLSCHAFT")
     assert set(names) == {FRAUNHOFER, *expected}
