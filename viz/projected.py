@@ -21,8 +21,8 @@ from graph.analytics.partners import PROJECTED_TIE, NotAnActorError, ProjectedNe
 from graph.cache import ProjectionCache
 from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel
+from viz.i18n import use
 from viz.report.graphinfo import population_sentence
-from viz.report.i18n import use
 from viz.view import LAYOUT_THRESHOLD, view_of
 
 __all__ = [

@@ -17,9 +17,9 @@ from graph.analytics.registry import BROKERAGE, COMMUNITIES, DUPLICATES
 from graph.paths import neighbourhood
 from ontology.vocab import NodeLabel
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer, terms_json
+from viz.i18n import use
 from viz.projected import core_view, partners_view, prefers_projected
 from viz.report.graphinfo import population_note
-from viz.report.i18n import use
 from viz.view import view_of
 
 __all__ = ["page_router", "router"]

@@ -275,7 +275,7 @@ def population_sentence(pop: Population | None) -> str:
 
     Examples
     --------
-    >>> from viz.report.i18n import use
+    >>> from viz.i18n import use
     >>> with use("zh"):
     ...     population_sentence(Population(True, "as-planned", 2, 1))
     '数据范围：真实数据与合成数据，按规划（含提议、筹建和已签约的机构）（2个节点，1条关系）。'
