@@ -105,7 +105,7 @@ def _settings() -> Settings:
     try:
         return Settings()
     except Exception as exc:  # pydantic's ValidationError: report it on one line
-        raise CliError(f"invalid configuration: {exc}".replace("\n", " ")) from exc
+        raise CliError(_("invalid configuration: {text}").format(text=str(exc).replace("\n", " "))) from exc
 
 
 @contextmanager
@@ -189,7 +189,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int | None) -> Non
 def _parse_param(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     if not sep or not name.isidentifier():
-        raise CliError(f"parameter {text!r} is not NAME=VALUE")
+        raise CliError(_("parameter {text} is not NAME=VALUE").format(text=repr(text)))
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
@@ -298,7 +298,9 @@ def _run_loads(
     try:
         mode = Shacl(shacl)
     except ValueError:
-        raise CliError(f"--shacl must be one of: {', '.join(m.value for m in Shacl)}") from None
+        raise CliError(
+            _("--shacl must be one of: {values}").format(values=", ".join(m.value for m in Shacl))
+        ) from None
 
     reports = []
     with _open_store(settings) as store, _progress() as progress:
@@ -322,7 +324,7 @@ def _run_loads(
         )
         for report in loads:
             if Path(report.mapping) in tasks:
-                task, _ = tasks[Path(report.mapping)]
+                task = tasks[Path(report.mapping)][0]
                 rate = f"{report.rows_per_second:,.0f} rows/s"  # read, map, check and write
                 progress.update(task, total=report.rows, completed=report.rows, rate=rate)
             reports.append(report)
@@ -369,21 +371,21 @@ def load(
         from loaders.iso3166 import write_countries_csv
 
         if not (bundle / "bundle.yaml").is_file():
-            raise CliError(f"{bundle}: no bundle.yaml in this folder")
+            raise CliError(_("{folder}: no bundle.yaml in this folder").format(folder=bundle))
         work = settings.data_dir / "generated"
         write_countries_csv(work / "iso3166.csv")
         jobs += [(e.mapping, e.data_dir, bundle.resolve().parent) for e in bundle_entries(bundle, work)]
     for source in sources or []:
         if not source.is_file():
-            raise CliError(f"{source}: no such file")
+            raise CliError(_("{file}: no such file").format(file=source))
         if mapping is None:
             jobs.append((source, None, None))
         else:
             if not mapping.is_file():
-                raise CliError(f"{mapping}: no such file")
+                raise CliError(_("{file}: no such file").format(file=mapping))
             jobs.append((_mapping_for(mapping, source, settings), source.parent, source.parent))
     if not jobs:
-        raise CliError("nothing to load: give mapping files, data files with --mapping, or --bundle")
+        raise CliError(_("nothing to load: give mapping files, data files with --mapping, or --bundle"))
     _run_loads(settings, jobs, skip_invalid, shacl)
 
 
@@ -393,7 +395,7 @@ def _mapping_for(mapping: Path, source: Path, settings: Settings) -> Path:
 
     spec = yaml.safe_load(mapping.read_text(encoding="utf-8"))
     if not isinstance(spec, dict) or not isinstance(spec.get("source"), dict):
-        raise CliError(f"{mapping}: not a mapping (no source section)")
+        raise CliError(_("{file}: not a mapping (no source section)").format(file=mapping))
     spec["source"]["path"] = source.name
     target = settings.data_dir / "generated" / "mappings" / f"{mapping.stem}--{source.stem}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -417,15 +419,17 @@ def validate(
     problems = 0
     for file in files:
         if not file.is_file():
-            raise CliError(f"{file}: no such file")
+            raise CliError(_("{file}: no such file").format(file=file))
         if file.suffix.lower() in {".ttl", ".jsonld", ".json-ld", ".nt", ".rdf"} and mapping is None:
             report = run_validation(file)
             messages = [str(v) for v in report.violations]
         else:
             if mapping is None:
-                raise CliError(f"{file}: tabular files need --mapping to say what the columns mean")
+                raise CliError(
+                    _("{file}: tabular files need --mapping to say what the columns mean").format(file=file)
+                )
             if not mapping.is_file():
-                raise CliError(f"{mapping}: no such file")
+                raise CliError(_("{file}: no such file").format(file=mapping))
             batch = apply_mapping(
                 _mapping_for(mapping, file, settings), load_schema(), data_dir=file.parent,
                 provenance_root=file.parent,
@@ -494,7 +498,9 @@ def _analyze(
     try:  # every option checked against the parameters' bounds (model_copy would not)
         params = AnalysisParams.model_validate({k: v for k, v in given.items() if v is not None})
     except ValueError as exc:
-        raise CliError(f"invalid analysis option: {exc}".replace("\n", " ")) from None
+        raise CliError(
+            _("invalid analysis option: {text}").format(text=str(exc).replace("\n", " "))
+        ) from None
     with _open_store(settings) as store, _progress() as progress:
         task = progress.add_task("projecting the graph", total=None, rate="")
         done = analyse(
@@ -620,9 +626,15 @@ def analyze(
     from graph.analytics.actors import PARTITIONS
 
     if partition not in PARTITIONS:
-        raise CliError(f"unknown partition {partition!r}; use one of {', '.join(PARTITIONS)}")
+        raise CliError(
+            _("unknown partition {name}; use one of {values}").format(
+                name=repr(partition), values=", ".join(PARTITIONS)
+            )
+        )
     if scenario not in ("established", "as-planned"):
-        raise CliError(f"unknown scenario {scenario!r}; use established or as-planned")
+        raise CliError(
+            _("unknown scenario {name}; use established or as-planned").format(name=repr(scenario))
+        )
     _analyze(
         _settings(),
         partition,
@@ -653,7 +665,7 @@ def export(
 ) -> None:
     """Export the graph as Turtle, JSON-LD or GraphML, or the explorer as an offline HTML file."""
     if out is None and html is None:
-        raise CliError("give --out FILE (.ttl, .jsonld, .graphml) and/or --html FILE")
+        raise CliError(_("give --out FILE (.ttl, .jsonld, .graphml) and/or --html FILE"))
     settings = _settings()
     with _open_store(settings) as store:
         if out is not None:
@@ -669,7 +681,9 @@ def export(
                 records = list(graph_records(store.to_networkx(), store.schema))
                 export_records(records, out, schema=store.schema)
             else:
-                raise CliError(f"{out}: unknown export format (use .ttl, .jsonld or .graphml)")
+                raise CliError(
+                    _("{file}: unknown export format (use .ttl, .jsonld or .graphml)").format(file=out)
+                )
             console.print(_("wrote {file}").format(file=out))
         if html is not None:
             from graph.cache import ProjectionCache
@@ -681,7 +695,7 @@ def export(
             graph = cache.graph
             if focus:
                 if focus not in graph:
-                    raise CliError(f"no node {focus!r}")
+                    raise CliError(_("no node {id}").format(id=repr(focus)))
                 ids = neighbourhood(graph, focus, depth=depth, limit=limit)
             else:
                 ids = [n for n, _ in sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))[:limit]]
@@ -765,14 +779,18 @@ def report(
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise CliError(f"unknown report format(s) {', '.join(unknown) or '(none)'}: use {', '.join(FORMATS)}")
+        raise CliError(
+            _("unknown report format(s) {given}: use {values}").format(
+                given=", ".join(unknown) or "(none)", values=", ".join(FORMATS)
+            )
+        )
     lang = lang or current().lang
     if lang not in LANGS:
-        raise CliError("--lang must be en or zh")
+        raise CliError(_("--lang must be en or zh"))
     settings = _settings()
     run = latest_run(settings.runs_dir)
     if run is None:
-        raise CliError("no analysis run yet: run `transfernet analyze` first")
+        raise CliError(_("no analysis run yet: run `transfernet analyze` first"))
     _write_report(settings, run, out, formats, lang, country=country, shacl=shacl)
 
 
@@ -781,7 +799,7 @@ def stop() -> None:
     """Stop the embedded store's server for this data directory (it also stops when its last user exits)."""
     settings = _settings()
     if settings.backend.value != "falkordb":
-        raise CliError("stop only concerns the embedded falkordb backend")
+        raise CliError(_("stop only concerns the embedded falkordb backend"))
     from graph.backends import stop_server
 
     stop_server(settings.store_dir)

@@ -154,7 +154,7 @@ def test_the_cli_speaks_the_language_asked_for(tmp_path: Path) -> None:
     assert "个问题" in asked.stderr, asked.stderr
     chinese = {"TRANSFERNET_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
     missing = run_cli("load", str(tmp_path / "missing.csv"), env=chinese)
-    assert missing.stderr.startswith("错误："), missing.stderr
+    assert missing.stderr.startswith("错误：") and "文件不存在" in missing.stderr, missing.stderr
     good = tmp_path / "good"
     good.mkdir()
     (good / "centres.csv").write_text("id,name,country\nSW,Sichuan West ITTC,CN\n", encoding="utf-8")
