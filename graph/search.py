@@ -70,6 +70,7 @@ class NameIndex:
     def __init__(self, graph: nx.Graph, schema: GraphSchema) -> None:
         self._entries: list[tuple[str, str, str, str]] = []  # folded, original, node id, type
         self._names: dict[str, str] = {}
+        self._names_zh: dict[str, str] = {}  # from the name properties spelled *Zh (nameZh, …)
         name_props = {
             label: [
                 p.name
@@ -82,23 +83,33 @@ class NameIndex:
         for node, data in graph.nodes(data=True):
             label = data.get("label", "")
             props = data.get("props", {})
-            first = None
+            first = first_zh = None
             for prop in name_props.get(label, []):
                 values = props.get(prop)
                 for value in values if isinstance(values, list) else [values]:
                     if isinstance(value, str) and value:
                         self._entries.append((fold(value), value, node, label))
-                        first = first or value
+                        if "zh" in prop.lower():
+                            first_zh = first_zh or value
+                        else:
+                            first = first or value
             key = str(data.get("key", node))
             self._entries.append((fold(key), key, node, label))
-            self._names[node] = first or key
+            self._names[node] = first or first_zh or key
+            if first_zh:
+                self._names_zh[node] = first_zh
 
-    def name(self, node: str) -> str:
-        """Display name of a node."""
+    def name(self, node: str, lang: str = "en") -> str:
+        """Display name of a node in ``lang`` (``"zh"``: its Chinese name where it has one)."""
+        if lang == "zh" and node in self._names_zh:
+            return self._names_zh[node]
         return self._names.get(node, node)
 
-    def search(self, text: str, *, limit: int = 20, types: Iterable[str] | None = None) -> list[SearchHit]:
-        """Nodes whose names contain `text` (exact > prefix > substring; shorter names first)."""
+    def search(
+        self, text: str, *, limit: int = 20, types: Iterable[str] | None = None, lang: str = "en"
+    ) -> list[SearchHit]:
+        """Nodes whose names contain `text` (exact > prefix > substring; shorter names first),
+        named in ``lang``."""
         needle = fold(text.strip())
         if not needle:
             return []
@@ -113,5 +124,5 @@ class NameIndex:
             score = (3.0 if folded == needle else 2.0 if at == 0 else 1.0) - len(folded) / 1000.0
             hit = best.get(node)
             if hit is None or score > hit.score:
-                best[node] = SearchHit(node, label, self.name(node), original, score)
+                best[node] = SearchHit(node, label, self.name(node, lang), original, score)
         return sorted(best.values(), key=lambda h: (-h.score, h.name))[:limit]

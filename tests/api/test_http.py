@@ -35,6 +35,20 @@ def test_search(client: httpx.Client, query: str, expected: str) -> None:
     assert expected in [i["id"] for i in items]
 
 
+def test_search_answers_names_in_the_language_asked_for(client: httpx.Client) -> None:
+    # Thailand's Chinese name: the CLDR's 泰国 (loaders/iso3166.py), stored as nameZh
+    params = {"q": "thailand", "type": "Country"}
+    assert client.get("/api/v1/search", params=params).json()["items"][0]["name"] == "Thailand"
+    zh = client.get("/api/v1/search", params={**params, "lang": "zh"}).json()["items"][0]
+    assert (zh["id"], zh["name"]) == ("Country:TH", "泰国")
+    by_header = client.get(
+        "/api/v1/search", params=params, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+    )
+    assert by_header.json()["items"][0]["name"] == "泰国"
+    # an unknown language is refused
+    assert client.get("/api/v1/search", params={**params, "lang": "fr"}).status_code == 422
+
+
 def test_search_by_type_and_errors(client: httpx.Client) -> None:
     items = client.get("/api/v1/search", params={"q": "thailand", "type": "Country"}).json()["items"]
     assert [i["id"] for i in items] == ["Country:TH"]
