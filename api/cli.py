@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.settings import Settings
-from viz.i18n import LANGS, N_, _, current, ngettext, num, use
+from viz.i18n import LANGS, N_, _, current, ngettext, num, run_notices, use
 
 __all__ = ["app", "main"]
 
@@ -532,7 +532,7 @@ def _print_run(run: Any, path: Path, stored: Any) -> None:
     )  # fmt: skip
     if run.population is not None:
         console.print(population_note(run), markup=False)
-    for warning in run.warnings:  # written by the analyses, in English
+    for warning in run_notices(run.notices, run.warnings):
         err_console.print(_("warning: {text}").format(text=warning), markup=False, highlight=False)
     if stored is not None:
         console.print(

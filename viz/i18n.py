@@ -14,7 +14,8 @@ call it.  Outside any `use` the edition is English.
 
 Update the catalogue after changing a message::
 
-    pybabel extract -F viz/locale/babel.cfg -o /tmp/transfernet.pot viz/report viz/i18n.py api/cli.py
+    pybabel extract -F viz/locale/babel.cfg -o /tmp/transfernet.pot \\
+        viz/report viz/i18n.py api/cli.py graph/analytics/notices.py
     pybabel update -D transfernet -i /tmp/transfernet.pot -d viz/locale -l zh
 """
 
@@ -22,13 +23,17 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing graph.analytics loads the analyses: the CLI starts without them
+    from graph.analytics.notices import Notice
 
 __all__ = [
     "LANGS",
@@ -42,6 +47,7 @@ __all__ = [
     "local_name",
     "ngettext",
     "num",
+    "run_notices",
     "titles",
     "use",
 ]
@@ -248,6 +254,22 @@ def format_datetime(value: datetime) -> str:
 
     loc = current().locale
     return f"{format_date(value, 'long', locale=loc)} {format_time(value, 'HH:mm', locale=loc)} UTC"
+
+
+def run_notices(notices: Sequence[Notice], warnings: Sequence[str] = ()) -> list[str]:
+    """What a run left out (`graph.analytics.notices`), in the current language; a record
+    older than the notices gives its English ``warnings`` as they are.
+
+    Examples
+    --------
+    >>> from graph.analytics.notices import NO_ACTORS, Notice
+    >>> with use("zh"):
+    ...     run_notices([Notice(NO_ACTORS, {"synthetic": 1200})])[0][:9]
+    '无可分析的行动者：'
+    """
+    if not notices:
+        return list(warnings)
+    return [_(n.template).format(**n.values) for n in notices]
 
 
 def titles(lang: str) -> dict[str, str]:

@@ -29,6 +29,7 @@ from graph.analytics.centrality import betweenness, degree, pagerank
 from graph.analytics.communities import community_bridges, detect_communities
 from graph.analytics.coverage import country_coverage, coverage_gaps
 from graph.analytics.duplicates import PairEvidence, duplicate_centres
+from graph.analytics.notices import MANY_ACTORS, NO_ACTORS, Notice
 from graph.analytics.params import AnalysisParams
 from graph.analytics.partners import ProjectedNetwork
 from graph.analytics.population import Population, select
@@ -142,7 +143,8 @@ class Session:
         self.keep = keep
         self.seconds: dict[str, float] = {}
         #: What the analyses left out and why, one sentence each (shown with the results)
-        self.warnings: list[str] = []
+        #: what the run left out beyond the population, and why (`graph.analytics.notices`)
+        self.notices: list[Notice] = []
         self._populations: dict[tuple[bool, str], tuple[nx.MultiDiGraph, Population]] = {}
         self._actors: dict[tuple[bool, str, int], nx.DiGraph] = {}
         self._projected: dict[tuple[bool, str, int], ProjectedNetwork] = {}
@@ -192,19 +194,15 @@ class Session:
                 self._actors[key] = A
                 left = A.graph.get("left_out") or {}
                 if left.get("groups"):
-                    groups, ties = left["groups"], left.get("ties", 0)
-                    self.warnings.append(
-                        f"{groups:,} agreements or events with more than {params.max_group} actors and no "
-                        f"organiser tie no members to each other: {ties:,} member pairs left out of the "
-                        "actor network (raise --max-group to include them)."
-                    )
+                    values = {
+                        "groups": left["groups"],
+                        "max_group": params.max_group,
+                        "ties": left.get("ties", 0),
+                    }
+                    self.notices.append(Notice(MANY_ACTORS, values))
                 population = self.population(params)[1]
                 if A.number_of_nodes() == 0 and population.synthetic_nodes_left_out:
-                    self.warnings.append(
-                        f"no actors to analyse: the {population.synthetic_nodes_left_out:,} synthetic nodes "
-                        "were left out (findings rest on real data only); analyse them with --synthetic "
-                        "(API: synthetic=true)."
-                    )
+                    self.notices.append(Notice(NO_ACTORS, {"synthetic": population.synthetic_nodes_left_out}))
             return self._actors[key]
 
     def projected(self, params: AnalysisParams) -> ProjectedNetwork:

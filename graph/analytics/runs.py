@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from graph.analytics.notices import Notice
 from graph.analytics.params import AnalysisParams
 from graph.analytics.population import Population
 from graph.analytics.registry import REGISTRY, Analysis
@@ -87,6 +88,8 @@ class RunRecord:
     ended: str | None = None
     population: Population | None = None  # what the analyses covered and left out
     warnings: tuple[str, ...] = ()  # what the analyses left out beyond the population, and why
+    #: the same as messages to translate (`graph.analytics.notices`; empty in older records)
+    notices: tuple[Notice, ...] = ()
     version: int = RUN_FORMAT
 
     def get[R](self, analysis: Analysis[R]) -> R | None:
@@ -119,6 +122,7 @@ def _adapter(analysis: Analysis[Any]) -> TypeAdapter[Any]:
 
 _PARAMS: TypeAdapter[AnalysisParams] = TypeAdapter(AnalysisParams)
 _POPULATION: TypeAdapter[Population] = TypeAdapter(Population)
+_NOTICES: TypeAdapter[tuple[Notice, ...]] = TypeAdapter(tuple[Notice, ...])
 
 
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
@@ -149,6 +153,8 @@ def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
         "population": None
         if run.population is None
         else _POPULATION.dump_python(run.population, mode="json"),
+        "warnings": list(run.warnings),
+        "notices": _NOTICES.dump_python(run.notices, mode="json"),
     }
     parts = [json.dumps(head, ensure_ascii=False).encode("utf-8")[:-1], b', "results": {']
     known = {a.key: a for a in REGISTRY}
@@ -198,6 +204,8 @@ def load_run(path: str | Path) -> RunRecord:
             population=None
             if data.get("population") is None
             else _POPULATION.validate_python(data["population"]),
+            warnings=tuple(data.get("warnings", ())),
+            notices=_NOTICES.validate_python(data.get("notices", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RunRecordError(f"{path}: damaged run record ({exc})") from exc

@@ -59,5 +59,6 @@ def run_suite(
         results=results,
         ended=datetime.now(UTC).isoformat(),
         population=session.population(params)[1],
-        warnings=tuple(session.warnings),
+        warnings=tuple(n.text for n in session.notices),
+        notices=tuple(session.notices),
     )

@@ -13,6 +13,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 import api.cli
+import graph.analytics.notices
 import viz.i18n
 import viz.report
 
@@ -21,11 +22,12 @@ _FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 
 
 def _marked() -> set[str]:
-    """Message ids marked in ``viz/report/*.py``, ``viz/i18n.py`` and ``api/cli.py`` (what
-    ``pybabel extract`` with babel.cfg finds)."""
+    """Message ids marked in ``viz/report/*.py``, ``viz/i18n.py``, ``api/cli.py`` and
+    ``graph/analytics/notices.py`` (what ``pybabel extract`` with babel.cfg finds)."""
     folder = Path(viz.report.__file__).parent
     ids: set[str] = set()
-    for path in [*sorted(folder.glob("*.py")), Path(viz.i18n.__file__), Path(api.cli.__file__)]:
+    notices = Path(graph.analytics.notices.__file__)
+    for path in [*sorted(folder.glob("*.py")), Path(viz.i18n.__file__), Path(api.cli.__file__), notices]:
         for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=_KEYWORDS):
             ids.add(message if isinstance(message, str) else message[0])
     return ids

@@ -12,7 +12,7 @@ import networkx as nx
 
 from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES, OPPORTUNITIES
 from graph.analytics.runs import RunRecord
-from viz.i18n import _, ngettext, num
+from viz.i18n import _, ngettext, num, run_notices
 from viz.report.graphinfo import country_node, name, plain_name, population_note, z_or_share
 from viz.report.model import Section, Table
 
@@ -29,7 +29,9 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Se
         _("analysis run {run}: results").format(run=run.id) + " (graph.analytics.registry)",
     )
     section.paragraphs.append(population_note(run))
-    section.paragraphs.extend(_("Left out: {warning}").format(warning=w) for w in run.warnings)
+    section.paragraphs.extend(
+        _("Left out: {warning}").format(warning=w) for w in run_notices(run.notices, run.warnings)
+    )
     rows: list[list[str]] = []
     duplicates = run.get(DUPLICATES)
     if duplicates is not None:
