@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,8 +14,8 @@ from api.problems import ProblemError, problem_doc
 from graph.analytics.partners import NotAnActorError
 from graph.analytics.registry import BROKERAGE, COMMUNITIES, DUPLICATES
 from graph.paths import neighbourhood
-from ontology.vocab import NodeLabel
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer, terms_json
+from viz.first_view import first_view
 from viz.i18n import use
 from viz.projected import core_view, partners_view, prefers_projected
 from viz.report.graphinfo import population_note
@@ -88,9 +87,17 @@ def explorer_view(
             "when the graph has projects and no transfer centre."
         ),
     ] = None,
+    synthetic: Annotated[
+        bool, Query(description="First view of the stored graph: include synthetic (generated) nodes.")
+    ] = False,
+    statistics: Annotated[
+        bool, Query(description="First view of the stored graph: include the study's Statistic nodes.")
+    ] = False,
 ) -> dict[str, Any]:
-    """The initial view: the transfer centres and what they are tied to (or a node's surroundings);
-    in the projected network, its strongest actors (or the focus's partners). ``mode`` says which."""
+    """The initial view: the transfer-centre system (national centres, their bilateral and branch
+    centres, the countries hosting them) and what it is tied to, synthetic and Statistic nodes left
+    out unless asked and counted in ``left_out`` (or a node's surroundings); in the projected
+    network, its strongest actors (or the focus's partners). ``mode`` says which."""
     graph = projection.graph
     if focus and focus not in graph:
         raise ProblemError(404, f"No node {focus!r}.", kind="not-found")
@@ -107,23 +114,15 @@ def explorer_view(
     limit = limit or VIEW_LIMIT
     if focus:
         ids = neighbourhood(graph, focus, depth=2, limit=limit)
+        left_out = None
     else:
-        centres = sorted(
-            (n for n, d in graph.nodes(data=True) if NodeLabel.TRANSFER_CENTRE in d.get("labels", ())),
-            key=lambda n: (-graph.degree(n), str(n)),
-        )
-        seeds = centres or [n for n, _ in sorted(graph.degree, key=lambda item: (-item[1], str(item[0])))]
-        chosen: dict[Hashable, None] = dict.fromkeys(seeds[:limit])
-        for seed in seeds:
-            if len(chosen) >= limit:
-                break
-            for other in neighbourhood(graph, seed, depth=1, limit=limit):
-                chosen.setdefault(other, None)
-                if len(chosen) >= limit:
-                    break
-        ids = list(chosen)
+        chosen = first_view(graph, limit=limit, synthetic=synthetic, statistics=statistics)
+        ids = list(chosen.ids)
+        left_out = {"synthetic": chosen.synthetic_left_out, "statistics": chosen.statistics_left_out}
     view = view_of(projection, store.schema, ids)
     view["mode"] = "graph"
+    if left_out is not None:
+        view["left_out"] = left_out
     return view
 
 

@@ -107,19 +107,59 @@
     return node.color;
   }
 
+  // ---- level of detail ------------------------------------------------------------------
+
+  /** Node types of the transfer-centre system: labelled at every zoom. */
+  const SYSTEM_TYPES = new Set(["NationalTransferCentre", "BilateralCentre", "BranchCentre"]);
+  /** Zoom scales from which the bilateral and branch centres (tier 1), then every node (tier 2) are
+   * labelled; national centres and the countries hosting the system's centres (tier 0) always are. */
+  const DETAIL_SCALES = [0, 0.75, 1.25];
+  let detail = 0; // the highest tier labelled at the current zoom
+  const hosts = new Set(); // countries hosting a centre of the system (HOSTED_IN)
+
+  function rank(node) {
+    if (node.type === "NationalTransferCentre" || hosts.has(node.id)) return 0;
+    return SYSTEM_TYPES.has(node.type) ? 1 : 2;
+  }
+
+  function noteHosts(view) {
+    for (const e of view.edges) {
+      const from = nodeData.get(e.source);
+      if (e.type === "HOSTED_IN" && from && SYSTEM_TYPES.has(from.type)) hosts.add(e.target);
+    }
+  }
+
+  function levelOfDetail() {
+    const scale = network.getScale();
+    const now = DETAIL_SCALES.filter((s) => scale >= s).length - 1;
+    if (now === detail) return;
+    detail = now;
+    if (mode !== "projected") nodes.update([...nodeData.values()].map(visNode));
+  }
+
+  /** A label that leaves room for the others: the acronym of an organisation with a long name (a
+   * Chinese name is short enough), at most 22 characters; the full name: tooltip and details. */
+  function shortName(node) {
+    const short = (node.properties || {}).acronym;
+    const chinese = i18n.lang === "zh" && node.name_zh;
+    const label = chinese ? String(node.name_zh) : short ? String(Array.isArray(short) ? short[0] : short) : nodeName(node);
+    return label.length > 22 ? label.slice(0, 21) + "…" : label;
+  }
+
   function visNode(node) {
     const v = {
-      id: node.id, label: nodeName(node), title: tooltip(node), shape: node.shape,
+      id: node.id, label: shortName(node), title: tooltip(node), shape: node.shape,
       color: colourFor(node), size: node.type && legend[node.type] && legend[node.type].depth === 0 ? 14 : 11,
       hidden: !visible(node),
     };
     if (mode === "projected" && node.strength !== undefined && maxStrength) {
       v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
-      const short = (node.properties || {}).acronym; // long organisation names would cover the network
-      const chinese = i18n.lang === "zh" && node.name_zh; // a Chinese name is short enough
-      const label = chinese ? String(node.name_zh) : short ? String(Array.isArray(short) ? short[0] : short) : String(node.name);
-      v.label = label.length > 22 ? label.slice(0, 21) + "…" : label; // the full name: tooltip and details
       v.font = { size: 16 }; // a projected view is fitted to a few hundred partners: labels stay legible
+    }
+    if (mode !== "projected") {
+      // level of detail: the centre system is labelled at any zoom, the rest once zoomed in (and on hover)
+      const tier = rank(node); // its label: ≥ 11 px on screen from the zoom where it shows
+      v.font = { size: tier <= detail ? [22, 16, 12][tier] : 0 };
     }
     if (node.properties && node.properties.synthetic) {
       // generated data (a scale test, the demo's labelled sample): a dashed outline
@@ -160,7 +200,12 @@
     mode = view.mode;
     for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === mode;
     const note = $("mode-note");
-    if (mode !== "projected") { note.textContent = ""; return; }
+    if (mode !== "projected") {
+      const left = view.left_out;
+      note.textContent = left && (left.synthetic || left.statistics)
+        ? t("left.note", { synthetic: i18n.num(left.synthetic), statistics: i18n.num(left.statistics) }) : "";
+      return;
+    }
     const n = i18n.num;
     if (view.focus) {
       const name = nodeName(nodeData.get(view.focus) || { name: view.focus });
@@ -187,16 +232,28 @@
   async function loadView(params) {
     // a fresh canvas (asked first: a failed request leaves the current one)
     const view = await api("/explore/view", params);
-    nodes.clear(); edges.clear(); nodeData.clear(); edgeData.clear(); maxWeight = 0; maxStrength = 0;
+    $("network").removeAttribute("data-settled");
+    nodes.clear(); edges.clear(); nodeData.clear(); edgeData.clear(); hosts.clear(); maxWeight = 0; maxStrength = 0;
     network.setOptions({ physics: { enabled: true } });
     addView(view);
+  }
+
+  /** What the first view may show: the "show synthetic data" and "show statistics" boxes. */
+  function shown() {
+    return { synthetic: $("show-synthetic").checked, statistics: $("show-statistics").checked };
+  }
+
+  async function reloadFirstView() {
+    status("status.loading");
+    try { await loadView({ limit: new URLSearchParams(window.location.search).get("limit") || "", ...shown() }); }
+    catch (err) { failed(err); }
   }
 
   async function switchMode(value) {
     mode = value;
     const url = new URLSearchParams(window.location.search);
     const focus = selected || url.get("focus") || "";
-    const ask = (at) => loadView({ projected: mode === "projected", focus: at, limit: url.get("limit") || "" });
+    const ask = (at) => loadView({ projected: mode === "projected", focus: at, limit: url.get("limit") || "", ...shown() });
     status("status.loading");
     try {
       await ask(focus).catch((err) => { if (!focus) throw err; return ask(""); }); // a focus that is no actor: the core
@@ -227,6 +284,7 @@
       if (strength[node.id] !== undefined) known.strength = strength[node.id];
       nodeData.set(node.id, known);
     }
+    noteHosts(view);
     const strongest = Math.max(maxStrength, ...Object.values(strength));
     if (strongest > maxStrength) { maxStrength = strongest; nodes.update([...nodeData.values()].map(visNode)); }
     nodes.update(view.nodes.map((n) => visNode(nodeData.get(n.id))));
@@ -238,6 +296,8 @@
     if (view.physics === false) {
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
+      levelOfDetail();
+      $("network").setAttribute("data-settled", "true");
     }
     refreshFacets();
     status("status.counts", { nodes: i18n.num(nodes.length), edges: i18n.num(edges.length) });
@@ -443,13 +503,21 @@
   const network = new vis.Network($("network"), { nodes, edges }, {
     physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 150 } },
     interaction: { hover: true, tooltipDelay: 150 },
+    layout: { randomSeed: 0 }, // the same data, the same first picture
     nodes: { font: { size: 12 } },
     edges: { smooth: false },
   });
-  network.on("stabilizationIterationsDone", () => {
+  // laid out: physics off, the view fitted; "stabilized" is the event of data added after the start
+  const settle = () => {
     network.setOptions({ physics: { enabled: false } });
     network.fit({ animation: false });
-  });
+    levelOfDetail();
+    $("network").setAttribute("data-settled", "true"); // laid out and fitted (tests wait for it)
+  };
+  network.on("stabilizationIterationsDone", settle);
+  network.on("stabilized", settle);
+  network.on("zoom", levelOfDetail);
+  network.on("afterDrawing", levelOfDetail); // moveTo and fit zoom without a "zoom" event
   network.on("click", (params) => {
     if (params.nodes.length) { selected = params.nodes[0]; showDetails(selected); }
   });
@@ -460,6 +528,7 @@
     searchTimer = setTimeout(() => search(e.target.value).catch(failed), 200);
   });
   for (const id of ["country-filter", "bloc-filter", "field-filter"]) $(id).addEventListener("change", redraw);
+  for (const id of ["show-synthetic", "show-statistics"]) $(id).addEventListener("change", reloadFirstView);
   for (const radio of document.querySelectorAll("input[name=mode]")) {
     radio.addEventListener("change", () => { if (radio.checked) switchMode(radio.value); });
   }
@@ -509,6 +578,7 @@
         const params = new URLSearchParams(window.location.search);
         addView(await api("/explore/view", {
           limit: params.get("limit") || "", focus: params.get("focus") || "", projected: params.get("projected") || "",
+          ...shown(),
         }));
       }
       window.transfernetReady = true;

@@ -3,9 +3,17 @@ against a real server on the bundled dataset."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
+from graph.backends import open_store, stop_server
+from graph.config import StoreSettings
+from loaders.bundle import load_bundle
+from loaders.sample import demo_sample
+from ontology.derive import load_schema
+from tests.server_process import serve_api
 from viz.explorer import EDITOR_ASSET, asset_path
 
 
@@ -97,3 +105,50 @@ def test_overlay_says_its_population_in_both_languages(client: httpx.Client) -> 
     assert client.get("/api/v1/explore/overlays/duplicates").json()["clusters"] == 0
     communities = client.get("/api/v1/explore/overlays/communities").json()
     assert 0 < communities["modularity"] < 1
+
+
+@pytest.fixture(scope="module")
+def sampled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled dataset and a small labelled synthetic sample (as ``make demo`` loads them)."""
+    data_dir = tmp_path_factory.mktemp("sampled")
+    settings = StoreSettings(_env_file=None, data_dir=data_dir)
+    store = open_store(settings, load_schema())
+    try:
+        store.install_schema()
+        load_bundle(store, data_dir / "generated")
+        net = demo_sample(store, data_dir / "sample", seed=0, experts=20, offers=20, demands=20)
+        load_bundle(store, data_dir / "generated-sample", root=net.directory)
+    finally:
+        store.close()
+    try:
+        with serve_api(data_dir) as base:
+            yield base
+    finally:
+        stop_server(settings.store_dir)
+
+
+def _count(client: httpx.Client, where: str) -> int:
+    rows = _cypher(client, f"MATCH (n) WHERE {where} RETURN count(n) AS c")
+    return int(rows[0]["c"])  # type: ignore[call-overload]
+
+
+def test_first_view_leaves_out_synthetic_and_statistics_and_counts_them(sampled_server: str) -> None:
+    client = httpx.Client(base_url=sampled_server, timeout=60)
+    view = client.get("/api/v1/explore/view").json()
+    types = [n["type"] for n in view["nodes"]]
+    assert view["mode"] == "graph" and 0 < len(types) <= 400
+    assert sum(bool(n["properties"].get("synthetic")) for n in view["nodes"]) == 0
+    assert "Statistic" not in types
+    # expected: the database's own count of what the filters hide
+    synthetic = _count(client, "coalesce(n.synthetic, false)")
+    statistics = _count(client, "n:Statistic AND NOT coalesce(n.synthetic, false)")
+    assert synthetic > 0 and statistics > 0
+    assert view["left_out"] == {"synthetic": synthetic, "statistics": statistics}
+    # the centre system comes first: every national centre, then its bilateral/branch centres
+    national = _count(client, "n:NationalTransferCentre")
+    assert national > 0 and all(t == "NationalTransferCentre" for t in types[:national])
+    assert {"BilateralCentre", "Country"} <= set(types)
+    both = client.get("/api/v1/explore/view", params={"synthetic": "true", "statistics": "true"}).json()
+    assert sum(bool(n["properties"].get("synthetic")) for n in both["nodes"]) > 0
+    assert "Statistic" in {n["type"] for n in both["nodes"]}
+    assert both["left_out"] == {"synthetic": 0, "statistics": 0}
