@@ -36,7 +36,12 @@ _CHUNK = 20_000
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """Distinct nodes and relationships a write creates, updates and leaves unchanged."""
+    """Nodes and relationships a write creates, updates and leaves unchanged.
+
+    Counted once per grouped row: a node appears once per node type of the write (a key
+    mapped as both ``Institution`` and ``TransferCentre`` in one file counts twice), a
+    relationship once per (type, ends[, discriminator]).
+    """
 
     nodes_created: int = 0
     nodes_updated: int = 0
@@ -159,7 +164,7 @@ def changed_only(store: GraphStore, grouped: GroupedRecords) -> tuple[GroupedRec
         The created and updated rows only (``node_records`` and ``relationship_records``
         count them); writing it has the effect writing `grouped` would have.
     Changes
-        Distinct nodes and relationships created, updated and unchanged.
+        Rows (nodes per node type, relationships) created, updated and unchanged.
     """
     counts = dict.fromkeys(Changes.__dataclass_fields__, 0)
     created: set[tuple[str, Any]] = set()

@@ -79,7 +79,7 @@ class LoadReport:
     skipped_rows: int = 0
     #: rows of ``existing_only`` blocks whose node did not exist (not written, not an error)
     not_existing: int = 0
-    #: distinct nodes and relationships the write created, updated and left as they were
+    #: nodes (per node type) and relationships the write created, updated and left as they were
     #: (`graph.changes.changed_only`: only the created and updated ones are written)
     changes: Changes = field(default_factory=Changes)
     shacl: str = "not run"

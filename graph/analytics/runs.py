@@ -250,7 +250,7 @@ class LoadSummary:
     skipped_rows: int = 0
     phases: dict[str, float] = field(default_factory=dict)
     errors: tuple[LoadProblem, ...] = ()
-    #: distinct nodes and relationships created, updated and unchanged (`nodes` and
+    #: nodes (per node type) and relationships created, updated and unchanged (`nodes` and
     #: `relationships` count the mapped records, duplicates included)
     changes: Changes = field(default_factory=Changes)
 
