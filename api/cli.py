@@ -111,9 +111,9 @@ def _settings() -> Settings:
 @contextmanager
 def _open_store(settings: Settings | None = None) -> Iterator[Any]:
     from graph.backends import open_store
-    from ontology.derive import load_schema
+    from ontology.schema_cache import cached_schema
 
-    store = open_store(settings or _settings(), load_schema())
+    store = open_store(settings or _settings(), cached_schema())
     try:
         yield store
     finally:
@@ -412,7 +412,7 @@ def validate(
 ) -> None:
     """Check files against the ontology's SHACL shapes and print every violation with its location."""
     from loaders import apply_mapping
-    from ontology.derive import load_schema
+    from ontology.schema_cache import cached_schema
     from ontology.validation import validate as run_validation
 
     settings = _settings()
@@ -431,7 +431,7 @@ def validate(
             if not mapping.is_file():
                 raise CliError(_("{file}: no such file").format(file=mapping))
             batch = apply_mapping(
-                _mapping_for(mapping, file, settings), load_schema(), data_dir=file.parent,
+                _mapping_for(mapping, file, settings), cached_schema(), data_dir=file.parent,
                 provenance_root=file.parent,
             )  # fmt: skip
             messages = [str(e) for e in batch.errors]
@@ -727,7 +727,7 @@ def _write_report(
     """Write the report (or one country's page) with `api.jobs.write_reports`; `graph` is the
     projection when the caller has it."""
     from api.jobs import write_reports
-    from ontology.derive import load_schema
+    from ontology.schema_cache import cached_schema
     from viz.report import SHACL_GRAPH_LIMIT, UnknownCountryError, shacl_fits
 
     if graph is None:
@@ -745,7 +745,7 @@ def _write_report(
         shacl = False
     try:
         paths = write_reports(
-            settings, run, graph, load_schema(), out=out, formats=formats, lang=lang, country=country,
+            settings, run, graph, cached_schema(), out=out, formats=formats, lang=lang, country=country,
             shacl=shacl and not country,
         )  # fmt: skip
     except UnknownCountryError as exc:
@@ -796,7 +796,10 @@ def report(
 
 @app.command()
 def stop() -> None:
-    """Stop the embedded store's server for this data directory (it also stops when its last user exits)."""
+    """Stop the embedded store's server for this data directory now.
+
+    It also stops by itself TRANSFERNET_SERVER_LINGER_S seconds (default 300) after its last user exits.
+    """
     settings = _settings()
     if settings.backend.value != "falkordb":
         raise CliError(_("stop only concerns the embedded falkordb backend"))
@@ -896,3 +899,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(1) from None
     if isinstance(code, int) and code:  # outside standalone mode click returns typer.Exit's code
         raise SystemExit(code)
+
+
+if __name__ == "__main__":  # python -m api.cli, from a checkout
+    main()

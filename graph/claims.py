@@ -9,7 +9,7 @@ all, keyed like the projection's edges: ``(start id, end id, type)``.
 from __future__ import annotations
 
 from graph.cypher.identifiers import ident, stable_id
-from graph.projection import node_type_of
+from graph.node_types import node_type_of
 from graph.store import GraphStore
 from ontology.vocab import PropertyName
 

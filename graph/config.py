@@ -37,6 +37,14 @@ class StoreSettings(BaseSettings):
     graph_name: str = Field(default="transfernet", pattern=r"^[A-Za-z0-9_\-]+$")
     query_timeout_ms: int = Field(default=10_000, gt=0)
     row_cap: int = Field(default=10_000, gt=0)
+    server_linger_s: float = Field(
+        default=300.0,
+        ge=0,
+        description=(
+            "Seconds the embedded server stays up after its last user exits, so that the next "
+            "command finds it running instead of loading the graph again (0: stop at once)."
+        ),
+    )
 
     neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from graph.cypher.identifiers import ident
-from graph.projection import node_type_of
+from graph.node_types import node_type_of
 from graph.store import GraphStore
 from ontology.records import NodeRecord, RelationshipRecord
 

@@ -33,33 +33,13 @@ from scipy import sparse
 
 from graph.cypher.identifiers import stable_id
 from graph.gcpause import paused_gc
-from ontology.schema import GraphSchema, NodeType
+from graph.node_types import node_type_of
+from ontology.schema import GraphSchema
 
 __all__ = ["GraphArrays", "build_arrays", "build_networkx", "node_type_of"]
 
 NodeRow = tuple[int, Sequence[str], Mapping[str, Any]]
 EdgeRow = tuple[int, int, str, Mapping[str, Any]]
-
-
-def node_type_of(schema: GraphSchema, labels: Iterable[str]) -> NodeType | None:
-    """The most specific schema node type among `labels` (``None`` if none is known).
-
-    Examples
-    --------
-    >>> from ontology.schema import NodeType
-    >>> i = NodeType(label="Institution", iri="urn:i", key="id", key_label="Institution",
-    ...              labels=("Institution",))
-    >>> t = NodeType(label="TransferCentre", iri="urn:t", key="id", key_label="Institution",
-    ...              labels=("TransferCentre", "Institution"))
-    >>> node_type_of(GraphSchema.build([i, t], []), ["Institution", "TransferCentre"]).label
-    'TransferCentre'
-    """
-    best: NodeType | None = None
-    for label in labels:
-        nt = schema.nodes.get(label)
-        if nt is not None and (best is None or len(nt.labels) > len(best.labels)):
-            best = nt
-    return best
 
 
 def _identity(schema: GraphSchema, internal: int, labels: Sequence[str], props: Mapping[str, Any]) -> str:

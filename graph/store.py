@@ -10,15 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from graph.cypher.grouping import GroupedRecords
 from graph.errors import QueryTimeout, ReadOnlyViolation, StoreError
-from graph.projection import GraphArrays
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
+
+if TYPE_CHECKING:  # numpy and networkx load only when a projection is made: a CLI query needs neither
+    import networkx as nx
+
+    from graph.projection import GraphArrays
+
+
+def __getattr__(name: str) -> Any:
+    """`GraphArrays`, re-exported without importing numpy at import time."""
+    if name == "GraphArrays":
+        from graph.projection import GraphArrays
+
+        return GraphArrays
+    raise AttributeError(name)
+
 
 __all__ = [
     "Capabilities",

@@ -3,6 +3,7 @@ embedded store, and a real API server process on 127.0.0.1 serving it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from graph.config import StoreSettings
 from loaders.bundle import load_bundle
 from ontology.derive import load_schema
 from tests.server_process import serve_api
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stores opened by the tests, and by the CLI processes they start, stop with their last
+    user: hundreds of temporary stores must not each keep a server up for minutes
+    (``server_linger_s``; the tests of lingering set it themselves)."""
+    os.environ["TRANSFERNET_SERVER_LINGER_S"] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,7 @@ def create_store(
             query_timeout_ms=settings.query_timeout_ms,
             row_cap=settings.row_cap,
             read_only=read_only,
-            **options,
+            **{"linger_s": settings.server_linger_s, **options},
         )
     if settings.backend == Backend.NEO4J:
         from graph.backends.neo4j import Neo4jStore

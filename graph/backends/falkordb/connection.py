@@ -57,6 +57,10 @@ class FalkorDBConnection:
         Refuse every write (queries go through ``GRAPH.RO_QUERY``).
     stop_server_on_close : bool
         Stop the server at `close` when no other process holds a lease.
+    linger_s : float
+        With `stop_server_on_close`, stop it only this many seconds after the last close,
+        unless another process uses it meanwhile (`graph.backends.falkordb.linger`); 0 stops
+        it at once.
     server_options : mapping
         Passed to `~graph.backends.falkordb.server.ensure_server` (``port``,
         ``appendfsync``, ``bolt_port`` ...).
@@ -81,6 +85,7 @@ class FalkorDBConnection:
         row_cap: int = 10_000,
         read_only: bool = False,
         stop_server_on_close: bool = True,
+        linger_s: float = 0.0,
         server_options: Mapping[str, Any] | None = None,
         atomic_single_query_max: int = 50_000,
         socket_timeout_s: float | None = 300.0,
@@ -93,6 +98,7 @@ class FalkorDBConnection:
         self.row_cap = row_cap
         self.read_only = read_only
         self.stop_server_on_close = stop_server_on_close
+        self.linger_s = linger_s
         self.server_options = dict(server_options or {})
         self.atomic_single_query_max = atomic_single_query_max
         self.capabilities = Capabilities(
@@ -142,7 +148,7 @@ class FalkorDBConnection:
                         self._graph.query("RETURN 0")  # create the (empty) graph key
             except Exception:
                 self._db = None
-                server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
+                server.release_lease(lease, stop_if_unused=self.stop_server_on_close, linger_s=self.linger_s)
                 raise
 
     def _connect(self, info: server.ServerInfo) -> None:
@@ -194,7 +200,7 @@ class FalkorDBConnection:
                 with contextlib.suppress(Exception):
                     db.connection.close()
             if lease is not None:
-                server.release_lease(lease, stop_if_unused=self.stop_server_on_close)
+                server.release_lease(lease, stop_if_unused=self.stop_server_on_close, linger_s=self.linger_s)
 
     def _conn(self) -> Any:
         if self._db is None:

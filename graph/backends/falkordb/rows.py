@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.backends.falkordb.replies import RawQuery
 from graph.cypher.identifiers import leaves, stable_id
-from graph.projection import node_type_of
+from graph.node_types import node_type_of
 from ontology.schema import GraphSchema
 
 __all__ = ["node_ids", "plain_rows"]

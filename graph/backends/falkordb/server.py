@@ -61,6 +61,9 @@ from typing import Any
 
 from filelock import FileLock
 
+from graph.backends.falkordb import linger
+from graph.backends.falkordb.procs import pid_alive, proc_start_time
+
 __all__ = [
     "DEFAULT_QUERY_MEMORY_MB",
     "MAX_SOCKET_PATH",
@@ -74,6 +77,7 @@ __all__ = [
     "read_registry",
     "release_lease",
     "server_lock",
+    "stop_locked",
     "stop_server",
 ]
 
@@ -118,45 +122,7 @@ class Lease:
     path: Path
 
 
-# -- process helpers --------------------------------------------------------------------
-
-
-def _proc_start_time(pid: int) -> str:
-    """Return the kernel start time of `pid` ("" if unknown); guards against pid reuse."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    # the command name (field 2) may contain spaces: split after its closing ')'
-    fields = stat[stat.rfind(")") + 2 :].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
-def pid_alive(pid: int, start_time: str = "") -> bool:
-    """Whether process `pid` runs (not a zombie), and is the one started at `start_time` if given.
-
-    Examples
-    --------
-    >>> pid_alive(os.getpid()), pid_alive(0)
-    (True, False)
-    """
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    if start_time:
-        now = _proc_start_time(pid)
-        if now and now != start_time:
-            return False  # the pid was reused by another process
-    with contextlib.suppress(OSError):
-        state = Path(f"/proc/{pid}/stat").read_text()
-        if state[state.rfind(")") + 2 :].startswith(("Z", "X")):
-            return False  # zombie: dead, not yet reaped
-    return True
+# -- process helpers: `graph.backends.falkordb.procs` ----------------------------------
 
 
 def _ping(info: ServerInfo, timeout: float = 2.0) -> str:
@@ -383,7 +349,7 @@ def _launch(
         raise ServerError(f"redis-server wrote no pid file; see {store_dir / LOGFILE}")
     info = ServerInfo(
         pid=pid,
-        start_time=_proc_start_time(pid),
+        start_time=proc_start_time(pid),
         socket=str(sock),
         port=tcp_port,
         store_dir=str(store_dir),
@@ -493,10 +459,11 @@ def stop_server(store_dir: str | os.PathLike[str], *, timeout: float = 30.0) -> 
     if not path.exists():
         return False
     with server_lock(path):
-        return _stop_locked(path, timeout)
+        return stop_locked(path, timeout)
 
 
-def _stop_locked(path: Path, timeout: float) -> bool:
+def stop_locked(path: Path, timeout: float) -> bool:
+    """`stop_server` for a caller that already holds `server_lock` (the reaper)."""
     info = read_registry(path)
     running = info is not None
     if info is not None:
@@ -519,6 +486,7 @@ def _stop_locked(path: Path, timeout: float) -> bool:
                 os.kill(info.pid, signal.SIGKILL)
                 _wait_dead(info.pid, 5.0, info.start_time)
     _cleanup_stale(path)
+    linger.cancel(path)
     clients = path / CLIENTS
     if clients.exists():
         for lease in clients.iterdir():
@@ -574,7 +542,7 @@ def acquire_lease(store_dir: str | os.PathLike[str], **server_options: Any) -> t
         clients = path / CLIENTS
         clients.mkdir(exist_ok=True)
         pid = os.getpid()
-        lease_path = clients / f"{pid}-{_proc_start_time(pid)}-{uuid.uuid4().hex[:8]}.lease"
+        lease_path = clients / f"{pid}-{proc_start_time(pid)}-{uuid.uuid4().hex[:8]}.lease"
         lease_path.write_text(str(info.pid))
     lease = Lease(path, lease_path)
     with _atexit_guard:
@@ -585,8 +553,15 @@ def acquire_lease(store_dir: str | os.PathLike[str], **server_options: Any) -> t
     return lease, info
 
 
-def release_lease(lease: Lease, *, stop_if_unused: bool = True, timeout: float = 30.0) -> bool:
-    """Drop `lease`; stop the server when no live lease remains. Return whether it stopped."""
+def release_lease(
+    lease: Lease, *, stop_if_unused: bool = True, linger_s: float = 0.0, timeout: float = 30.0
+) -> bool:
+    """Drop `lease`; stop the server when no live lease remains. Return whether it stopped.
+
+    With `linger_s` > 0 the last release does not stop the server at once: it stops
+    `linger_s` seconds later unless another process uses it meanwhile
+    (`graph.backends.falkordb.linger`), so the next short command finds it running.
+    """
     with _atexit_guard:
         _atexit_leases.pop(lease.path, None)
     if not lease.store_dir.exists():
@@ -594,7 +569,12 @@ def release_lease(lease: Lease, *, stop_if_unused: bool = True, timeout: float =
     with server_lock(lease.store_dir):
         lease.path.unlink(missing_ok=True)
         if stop_if_unused and not live_leases(lease.store_dir):
-            return _stop_locked(lease.store_dir, timeout)
+            if linger_s > 0:
+                info = read_registry(lease.store_dir)
+                if info is not None:
+                    linger.schedule_stop(lease.store_dir, linger_s, info.pid)
+                return False
+            return stop_locked(lease.store_dir, timeout)
     return False
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import redis
 
 from graph.backends.falkordb.aof import compact_if_grown
@@ -40,9 +39,13 @@ from graph.cypher.identifiers import labels_clause, stable_id
 from graph.cypher.statements import delete_nodes_cypher, delete_relationships_cypher, node_upsert_cypher
 from graph.errors import ReadOnlyViolation, StoreError
 from graph.gcpause import paused_gc
-from graph.projection import GraphArrays, build_arrays, build_networkx
 from graph.store import StoreStats
 from ontology.records import NodeRecord, RelationshipRecord
+
+if TYPE_CHECKING:  # numpy and networkx load only when a projection is made (`graph.store`)
+    import networkx as nx
+
+    from graph.projection import GraphArrays
 
 __all__ = ["FalkorDBStore"]
 
@@ -420,6 +423,8 @@ class FalkorDBStore(FalkorDBConnection):
         ``props``; edges are keyed by type with attributes ``type`` and ``props``
         (empty when ``properties=False``, which is faster).
         """
+        from graph.projection import build_networkx
+
         nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
         edges = edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties)
         return build_networkx(self.schema, nodes, edges, directed=directed)
@@ -428,6 +433,8 @@ class FalkorDBStore(FalkorDBConnection):
         self, *, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> GraphArrays:
         """Fast path for analytics: node ids and edge index arrays (no properties)."""
+        from graph.projection import build_arrays
+
         node_rows = key_rows(self._raw, self.schema, labels)
         edges = (
             (a, b, t)
