@@ -127,6 +127,10 @@ class Session:
     keep : int
         Results kept, least recently used dropped first (the API asks for many
         parameter combinations; a run for one).
+    keep_networks : int
+        Actor and projected networks kept, least recently used dropped first: each is as
+        large as the population's ties, and ``max_group`` alone admits 499 of them, so a
+        client sweeping it must not grow a server without bound.
     """
 
     def __init__(
@@ -135,19 +139,21 @@ class Session:
         *,
         on_step: Callable[[str], None] | None = None,
         keep: int = 64,
+        keep_networks: int = 3,
         claims: Mapping[tuple[str, str, str], str] | None = None,
     ) -> None:
         self.graph = G
         self.claims = claims  # relationship stages when the projection carries no relationship properties
         self.on_step = on_step
         self.keep = keep
+        self.keep_networks = keep_networks
         self.seconds: dict[str, float] = {}
         #: What the analyses left out and why, one sentence each (shown with the results)
         #: what the run left out beyond the population, and why (`graph.analytics.notices`)
         self.notices: list[Notice] = []
         self._populations: dict[tuple[bool, str], tuple[nx.MultiDiGraph, Population]] = {}
-        self._actors: dict[tuple[bool, str, int], nx.DiGraph] = {}
-        self._projected: dict[tuple[bool, str, int], ProjectedNetwork] = {}
+        self._actors: OrderedDict[tuple[bool, str, int], nx.DiGraph] = OrderedDict()
+        self._projected: OrderedDict[tuple[bool, str, int], ProjectedNetwork] = OrderedDict()
         self._results: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
         self._lock = threading.RLock()
         self._nested: list[float] = []  # seconds of the steps called by each running step
@@ -188,10 +194,13 @@ class Session:
         ``params.max_group``."""
         key = (params.synthetic, params.scenario, params.max_group)
         with self._lock:
-            if key not in self._actors:
+            if key in self._actors:
+                self._actors.move_to_end(key)
+            else:
                 G = self.graph_for(params)
                 A = self._timed("actor network", lambda: actor_network(G, max_group=params.max_group))
                 self._actors[key] = A
+                _bound(self._actors, self.keep_networks)
                 left = A.graph.get("left_out") or {}
                 if left.get("groups"):
                     values = {
@@ -210,11 +219,14 @@ class Session:
         (`graph.analytics.partners`): partners of one actor, the most central part."""
         key = (params.synthetic, params.scenario, params.max_group)
         with self._lock:
-            if key not in self._projected:
+            if key in self._projected:
+                self._projected.move_to_end(key)
+            else:
                 G, A = self.graph_for(params), self.actors(params)
                 self._projected[key] = self._timed(
                     "projected network", lambda: ProjectedNetwork(G, A, max_group=params.max_group)
                 )
+                _bound(self._projected, self.keep_networks)
             return self._projected[key]
 
     def groups(self, params: AnalysisParams) -> dict[Hashable, str]:
@@ -233,6 +245,12 @@ class Session:
             while len(self._results) > self.keep:
                 self._results.popitem(last=False)
             return value
+
+
+def _bound(kept: OrderedDict[Any, Any], size: int) -> None:
+    """Drop the least recently used entries of `kept` beyond `size`."""
+    while len(kept) > max(size, 1):
+        kept.popitem(last=False)
 
 
 # --- the computations ------------------------------------------------------------------

@@ -112,3 +112,16 @@ def test_session_leaves_out_synthetic_actors_and_caches() -> None:
     assert session.projected(AnalysisParams()) is real  # built once per population
     everyone = session.projected(AnalysisParams(synthetic=True))
     assert "Institution:c" in everyone and everyone.partners("Institution:a").total == 3
+
+
+def test_session_keeps_a_bounded_number_of_networks() -> None:
+    # max_group admits 499 values: a client sweeping it must not keep 499 actor networks in a server
+    session = Session(_graph(), keep_networks=3)
+    first = session.projected(AnalysisParams(max_group=2))
+    for max_group in range(3, 13):
+        session.projected(AnalysisParams(max_group=max_group))
+    assert len(session._actors) == 3 and len(session._projected) == 3
+    assert sorted(k[2] for k in session._actors) == [10, 11, 12]  # the most recently used
+    again = session.projected(AnalysisParams(max_group=2))  # rebuilt after being dropped
+    assert again is not first
+    assert nx.utils.edges_equal(again.graph.edges(data=True), first.graph.edges(data=True))
