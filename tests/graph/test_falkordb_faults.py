@@ -254,3 +254,26 @@ def test_an_open_store_keeps_working_when_another_process_replaces_the_server(
         with FalkorDBStore(schema, store_dir) as loader:  # starts a new server on the same files
             loader.upsert_nodes([NodeRecord("Institution", "second")])
             assert api.query("MATCH (n:Institution) RETURN count(n) AS c") == [{"c": 2}]
+
+
+def test_a_writer_opening_the_store_compacts_a_log_it_finds_grown(
+    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a tail left below the bound by its last write is replayed at every start: the next
+    # writer to open the store compacts it, without a write of its own
+    with FalkorDBStore(schema, store_dir) as store:
+        store.upsert_nodes(_experts("a", 2000)[0])  # about 57 KB of AOF: below 1 MiB, no rewrite
+        assert int(store._conn().info("persistence")["aof_base_size"]) == 0
+    monkeypatch.setattr(aof, "MIN_REWRITE_BYTES", 1 << 14)
+    with FalkorDBStore(schema, store_dir, read_only=True) as reader:  # a reader never compacts
+        assert int(reader._conn().info("persistence")["aof_rewrites"]) == 0
+    with FalkorDBStore(schema, store_dir) as store:
+        conn = store._conn()
+        deadline = time.monotonic() + 30
+        info = conn.info("persistence")
+        while (fork_busy(conn) or not int(info["aof_base_size"])) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            info = conn.info("persistence")
+        assert int(info["aof_rewrites"]) == 1
+        assert 0 < int(info["aof_current_size"]) < 1.1 * int(info["aof_base_size"])
+        assert store.stats().nodes == 2000

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import redis
+from filelock import Timeout
 
 from graph.backends.falkordb.aof import compact_if_grown
 from graph.backends.falkordb.bulk import BulkSender, send_nodes, send_relationships
@@ -82,6 +83,23 @@ class FalkorDBStore(FalkorDBConnection):
         if self.read_only:
             raise ReadOnlyViolation("the store is open read-only")
         install_schema(self._conn(), graph, name, self.schema, timeout_s)
+
+    def open(self) -> None:
+        """Start or reuse the server and connect; a writer also compacts a grown AOF it finds
+        (`graph.backends.falkordb.aof`), when no other process is writing."""
+        super().open()
+        if self.read_only or self._write_lock is None:
+            return
+        try:
+            self._write_lock.acquire(timeout=0)
+        except Timeout:
+            return  # another process writes: its own write ends with the check
+        try:
+            compact_if_grown(self._conn())
+        except redis.RedisError:
+            pass  # compaction is an optimisation: a failure here must not fail the open
+        finally:
+            self._write_lock.release()
 
     # -- writes ---------------------------------------------------------------------------
 
