@@ -620,9 +620,11 @@ def analyze(
         ),
     ] = None,
 ) -> None:
-    """Run the network analyses (brokerage, structural holes, centrality, communities,
-    duplicated centres, coverage gaps), save them as a run record and store the
-    per-actor results in the graph (replacing the previous run's)."""
+    """Run the network analyses, save them as a run record and store per-actor results in the graph.
+
+    The analyses: brokerage, structural holes, centrality, communities, duplicated centres,
+    coverage gaps.  The results stored in the graph replace the previous run's.
+    """
     from graph.analytics.actors import PARTITIONS
 
     if partition not in PARTITIONS:
@@ -825,8 +827,11 @@ def demo(
         ),
     ] = True,
 ) -> None:
-    """The main job: load the bundled real dataset (and the labelled synthetic sample), analyse
-    it, write the report, then serve the API and the explorer (Ctrl-C stops)."""
+    """The main job: load the bundled data, analyse it, write the report, serve the explorer.
+
+    Loads the bundled real dataset (and the labelled synthetic sample), analyses it, writes
+    the report, then serves the API and the explorer (Ctrl-C stops).
+    """
     from api.jobs import load_demo_data, save_load_record
 
     settings = _settings()
