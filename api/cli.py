@@ -622,8 +622,9 @@ def analyze(
 ) -> None:
     """Run the network analyses, save them as a run record and store per-actor results in the graph.
 
-    The analyses: brokerage, structural holes, centrality, communities, duplicated centres,
-    coverage gaps.  The results stored in the graph replace the previous run's.
+    The analyses: brokerage, structural holes, centrality, communities, duplicated centres, coverage gaps.
+
+    The results stored in the graph replace the previous run's.
     """
     from graph.analytics.actors import PARTITIONS
 
@@ -829,8 +830,9 @@ def demo(
 ) -> None:
     """The main job: load the bundled data, analyse it, write the report, serve the explorer.
 
-    Loads the bundled real dataset (and the labelled synthetic sample), analyses it, writes
-    the report, then serves the API and the explorer (Ctrl-C stops).
+    Loads the bundled real dataset (and the labelled synthetic sample), analyses it, writes the report,
+
+    then serves the API and the explorer (Ctrl-C stops).
     """
     from api.jobs import load_demo_data, save_load_record
 
