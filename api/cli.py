@@ -830,9 +830,9 @@ def demo(
 ) -> None:
     """The main job: load the bundled data, analyse it, write the report, serve the explorer.
 
-    Loads the bundled real dataset (and the labelled synthetic sample), analyses it, writes the report,
+    Loads the bundled real dataset (and the labelled synthetic sample), analyses it and writes the report.
 
-    then serves the API and the explorer (Ctrl-C stops).
+    Then serves the API and the explorer (Ctrl-C stops).
     """
     from api.jobs import load_demo_data, save_load_record
 
