@@ -25,6 +25,8 @@ def reap(store_dir: str | os.PathLike[str]) -> None:
     """The reaper's loop: wait for the deadline, then stop the server if it is still unused."""
     path = Path(store_dir).resolve()
     me = f"{os.getpid()} {proc_start_time(os.getpid())}"
+    if linger.deadline(path) is None:
+        return  # stopped (or the data directory deleted) before this process started
     with server.server_lock(path):
         if linger.reaper_alive(path):
             return  # another reaper was started meanwhile
@@ -37,6 +39,8 @@ def reap(store_dir: str | os.PathLike[str]) -> None:
             if time.time() < due:
                 time.sleep(min(POLL_S, max(due - time.time(), 0.05)))
                 continue
+            if not path.exists():
+                return  # never recreate a deleted data directory (the lock file would)
             with server.server_lock(path):
                 due = linger.deadline(path)
                 if due is None:
