@@ -181,6 +181,7 @@ class TN(_namespace.DefinedNamespace):
     region: URIRef  # World Bank region / 世界银行区域
     registryCode: URIRef  # national registry code / 登记代码
     relationshipCount: URIRef  # relationship count / 关系数
+    resolvedFrom: URIRef  # resolved from / 匹配来源
     retrieved: URIRef  # retrieved / 获取日期
     role: URIRef  # role / 角色
     rorId: URIRef  # ROR ID / ROR标识符
@@ -406,6 +407,7 @@ class PropertyName(StrEnum):
     REGION = "region"
     REGISTRY_CODE = "registryCode"
     RELATIONSHIP_COUNT = "relationshipCount"
+    RESOLVED_FROM = "resolvedFrom"
     RETRIEVED = "retrieved"
     ROLE = "role"
     ROR_ID = "rorId"
