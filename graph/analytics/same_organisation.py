@@ -19,7 +19,7 @@ Examples
 ...     Candidate("University", "c", names=("Universiteit Leiden",), countries=("NL",)),
 ... ], min_confidence=0.8)
 >>> [(p.a, p.b, p.rule) for p in found.pairs]
-[('a', 'b', 'similar-name')]
+[('a', 'b', 'name')]
 """
 
 from __future__ import annotations

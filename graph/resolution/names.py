@@ -10,11 +10,11 @@ normalise alike.
 Examples
 --------
 >>> normalise_name("Università degli Studi di Milano")
-'universita studi milano'
+'university studi milano'
 >>> normalise_name("SINTEF Energi AS")
 'sintef energi'
 >>> normalise_name("Московский государственный университет")
-'moskovskiy gosudarstvennyy universitet'
+'moskovskiy gosudarstvennyy university'
 >>> name_tokens("The University of Hong Kong")
 ('university', 'hong', 'kong')
 >>> name_tokens("中国—东盟技术转移中心")[:4]
@@ -52,10 +52,18 @@ STOP_WORDS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-#: British and American (and abbreviated) spellings read alike.
+#: British and American (and abbreviated) spellings read alike, and the word for a
+#: university or an institute in the languages of the CORDIS and ROR names.
 SPELLINGS: dict[str, str] = {
     "centre": "center", "centres": "centers", "organisation": "organization", "programme": "program",
     "univ": "university", "inst": "institute", "intl": "international", "natl": "national",
+    **dict.fromkeys(
+        ("universitet", "universitat", "universitaet", "universita", "universidad", "universidade",
+         "universite", "universiteit", "uniwersytet", "univerzita", "univerza", "universitatea",
+         "universiti", "universitas", "yliopisto", "egyetem", "universitetet"),
+        "university",
+    ),
+    **dict.fromkeys(("institut", "instituto", "istituto", "instytut", "instituut", "institutet"), "institute"),
 }  # fmt: skip
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
