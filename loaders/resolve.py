@@ -192,7 +192,8 @@ def resolve_batch(store: GraphStore, batch: MappedBatch) -> ResolutionReport:
         hit = found.get(item.node.key)
         if hit is not None:
             stored = props.get(hit.candidate.key, {})
-            replaced[id(item.node)] = _linked_record(item.node, hit, stored, _evidence(first[item.node.key], hit))
+            evidence = _evidence(first[item.node.key], hit)
+            replaced[id(item.node)] = _linked_record(item.node, hit, stored, evidence)
     batch.nodes = [replaced.get(id(n), n) for n in batch.nodes]
     institution = frozenset(
         label for label, nt in schema.nodes.items() if nt.key_label == NodeLabel.INSTITUTION

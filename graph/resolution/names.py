@@ -63,7 +63,9 @@ SPELLINGS: dict[str, str] = {
          "universiti", "universitas", "yliopisto", "egyetem", "universitetet"),
         "university",
     ),
-    **dict.fromkeys(("institut", "instituto", "istituto", "instytut", "instituut", "institutet"), "institute"),
+    **dict.fromkeys(
+        ("institut", "instituto", "istituto", "instytut", "instituut", "institutet"), "institute"
+    ),
 }  # fmt: skip
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
