@@ -20,9 +20,8 @@ Examples
 >>> try:
 ...     country_code("USSR")
 ... except ConversionError as exc:
-...     print(str(exc).replace(": ", ":\n"))
-'USSR' is a former country (USSR, Union of Soviet Socialist Republics, withdrawn 1992):
-give the present-day country
+...     print(str(exc)[:39], "...", str(exc)[-47:])
+'USSR' is a former country (USSR, Union ... withdrawn 1992): give the present-day country
 """
 
 from __future__ import annotations
