@@ -85,6 +85,7 @@ def _ascii(text: str) -> str:
     return anyascii(spaced).casefold()
 
 
+@functools.lru_cache(maxsize=500_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The words of `name` that identify it, in order (see the module's text).
 
@@ -132,6 +133,7 @@ def name_variants(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in out if name_tokens(v)))
 
 
+@functools.lru_cache(maxsize=500_000)
 def normalise_name(name: str) -> str:
     """`name_tokens` joined by spaces: the form two names are compared in.
 
