@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> None:
         decisions[index.resolve(row, limits).decision] += 1
     seconds = time.perf_counter() - started
     print(
-        f"{args.stored:,} stored, {args.rows:,} rows: index built in {built:.1f} s; resolved in {seconds:.1f} s "
+        f"{args.stored:,} stored, {args.rows:,} rows: index built in {built:.1f} s;"
+        f" resolved in {seconds:.1f} s "
         f"({args.rows / seconds:,.0f} rows/s); {scored:,} pairs scored "
         f"({scored / args.rows:.1f} a row, against {args.stored:,} without blocking); {decisions}"
     )
