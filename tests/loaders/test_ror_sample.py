@@ -43,7 +43,8 @@ def test_types_hierarchy_lineage_and_identifiers(store: GraphStore, tmp_path: Pa
         and "NonProfit" in labels["0synth106"]
     )
     ties = store.query(
-        "MATCH (a:Institution)-[r]->(b:Institution) RETURN a.id AS a, type(r) AS t, b.id AS b ORDER BY a, t, b",
+        "MATCH (a:Institution)-[r]->(b:Institution) "
+        "RETURN a.id AS a, type(r) AS t, b.id AS b ORDER BY a, t, b",
         {},
         row_cap=100,
     )
