@@ -117,8 +117,10 @@ def read_decisions(store: GraphStore) -> list[Decision]:
     verdicts = {t: v for v, t in _TYPES.items()}
     out = []
     for row in rows:
-        p = row["p"]
-        first, second = _pair(row["a"], row["b"])
+        p = row["p"] if isinstance(row["p"], dict) else {}
+        if row["a"] == row["b"] or row["t"] not in verdicts:  # a loop a write could not have made
+            continue
+        first, second = _pair(str(row["a"]), str(row["b"]))
         score = p.get(PropertyName.MATCH_SCORE)
         out.append(
             Decision(
