@@ -29,6 +29,7 @@ from graph.resolution.matcher import Match, MatchIndex, Thresholds
 from graph.store import GraphStore
 from loaders.mapping.run import MappedBatch, Resolvable
 from ontology.records import MergePolicy, NodeRecord
+from ontology.schema import GraphSchema
 from ontology.vocab import NodeLabel, PropertyName
 
 __all__ = ["LinkedRow", "ResolutionReport", "ReviewItem", "resolve_batch"]
@@ -96,9 +97,13 @@ def _texts(value: Any) -> list[str]:
     return [v for v in values if isinstance(v, str) and v.strip()]
 
 
-def _linked_record(node: NodeRecord, m: Match, stored: Mapping[str, Any], evidence: str) -> NodeRecord:
+def _linked_record(
+    schema: GraphSchema, node: NodeRecord, m: Match, stored: Mapping[str, Any], evidence: str
+) -> NodeRecord:
     """The row's record rewritten onto the stored node: its names as alternative names,
-    its other values filling gaps only, the evidence appended."""
+    its other values filling gaps only, the evidence appended; the row's type when it is
+    more specific than the stored one (a University for a stored Institution), else the
+    stored type."""
     props = dict(node.properties)
     stored_names = {n.casefold() for n in _texts(stored.get(PropertyName.NAME))}
     stored_names |= {n.casefold() for n in _texts(stored.get(PropertyName.NAME_ZH))}
@@ -118,7 +123,8 @@ def _linked_record(node: NodeRecord, m: Match, stored: Mapping[str, Any], eviden
         if p not in (PropertyName.ALT_NAME, PropertyName.RESOLVED_FROM)
     }
     merge.pop(PropertyName.SOURCES, None)
-    return NodeRecord(m.candidate.label, m.candidate.key, props, merge)
+    label = node.label if m.candidate.label in schema.node(node.label).labels else m.candidate.label
+    return NodeRecord(label, m.candidate.key, props, merge)
 
 
 def resolve_batch(store: GraphStore, batch: MappedBatch) -> ResolutionReport:
@@ -193,19 +199,18 @@ def resolve_batch(store: GraphStore, batch: MappedBatch) -> ResolutionReport:
         if hit is not None:
             stored = props.get(hit.candidate.key, {})
             evidence = _evidence(first[item.node.key], hit)
-            replaced[id(item.node)] = _linked_record(item.node, hit, stored, evidence)
+            replaced[id(item.node)] = _linked_record(schema, item.node, hit, stored, evidence)
     batch.nodes = [replaced.get(id(n), n) for n in batch.nodes]
     institution = frozenset(
         label for label, nt in schema.nodes.items() if nt.key_label == NodeLabel.INSTITUTION
     )
     rels = []
+    inst = NodeLabel.INSTITUTION  # the key label: the end is found whatever its type
     for r in batch.relationships:
         if r.start_label in institution and r.start_key in found:
-            m = found[r.start_key]
-            r = dataclasses.replace(r, start_label=m.candidate.label, start_key=m.candidate.key)
+            r = dataclasses.replace(r, start_label=inst, start_key=found[r.start_key].candidate.key)
         if r.end_label in institution and r.end_key in found:
-            m = found[r.end_key]
-            r = dataclasses.replace(r, end_label=m.candidate.label, end_key=m.candidate.key)
+            r = dataclasses.replace(r, end_label=inst, end_key=found[r.end_key].candidate.key)
         rels.append(r)
     batch.relationships = rels
     return report

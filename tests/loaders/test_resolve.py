@@ -155,3 +155,23 @@ def test_loading_the_second_source_again_changes_nothing_more(store: GraphStore,
     assert store.query("MATCH (n:Institution) RETURN count(n) AS n")[0]["n"] == 7
     # now found by the ROR ID it gave the stored node
     assert {r.row_key: r.rule for r in again.resolution.linked}["0synth001"] == "identifier"
+
+
+def test_a_linked_row_may_make_the_stored_type_more_specific(store: GraphStore, tmp_path: Path) -> None:
+    """Stored as plain Institutions, the organisations the second source types as universities
+    become Universities; the hospital row, not linked, stays a Hospital of its own."""
+    _write(tmp_path)
+    (tmp_path / "first.yaml").write_text(
+        FIRST.replace("label: University", "label: Institution"), encoding="utf-8"
+    )
+    jobs = [
+        LoadJob(ROOT / "data" / "mappings" / "iso3166.yaml", tmp_path, tmp_path),
+        LoadJob(tmp_path / "first.yaml", tmp_path, tmp_path),
+    ]
+    assert all(r.loaded for r in ingest_many(store, jobs))
+    report = ingest(store, tmp_path / "second.yaml", data_dir=tmp_path, provenance_root=tmp_path)
+    assert report.loaded and len(report.resolution.linked) == 4
+    rows = store.query("MATCH (n:Institution {id: '999985029'}) RETURN labels(n) AS l")
+    assert "University" in rows[0]["l"]
+    plain = store.query("MATCH (n:Institution {id: '999888029'}) RETURN labels(n) AS l")  # not named again
+    assert "University" not in plain[0]["l"]
