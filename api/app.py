@@ -24,6 +24,7 @@ from api.routes import (
     ontology,
     queries,
     reports,
+    same_organisation,
     search,
 )
 from api.settings import Settings
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ontology,
         export,
         reports,
+        same_organisation,
     ):
         v1.include_router(module.router)
     app.include_router(v1)

@@ -8,6 +8,7 @@ traceback).
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import gc
 import json
 import os
@@ -243,6 +244,31 @@ def _progress() -> Any:
     )
 
 
+def _print_resolution(report: Any) -> None:
+    """What a mapping's ``resolve`` blocks linked, and the rows listed for review (the first 20)."""
+    res = report.resolution
+    if not res.looked_up:
+        return
+    console.print(
+        f"  resolved {res.looked_up} institutions: {len(res.linked)} linked to stored ones, "
+        f"{len(res.review)} listed for review (not merged)",
+        markup=False,
+        highlight=False,
+    )
+    for row in res.linked[:20]:
+        console.print(
+            f"    linked {row.file}:{row.row} {row.row_name!r} -> {row.linked_to} {row.linked_name!r} "
+            f"({row.rule} {row.score:.2f})",
+            markup=False,
+            highlight=False,
+        )
+    for item in res.review[:20]:
+        best = ", ".join(f"{c.key} {c.name!r} {c.rule} {c.score:.2f}" for c in item.candidates[:3])
+        console.print(
+            f"    review {item.file}:{item.row} {item.row_name!r}: {best}", markup=False, highlight=False
+        )
+
+
 def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
     """Print a summary line per mapping and the first 50 errors; return True if all loaded."""
     shown = 0
@@ -274,6 +300,7 @@ def _print_load_reports(reports: list[Any], report_file: Path) -> bool:
             highlight=False,
         )  # fmt: skip
         ok = ok and report.loaded
+        _print_resolution(report)
         for error in report.errors:
             if shown < 50:
                 err_console.print(f"  {error}", markup=False, highlight=False)
@@ -865,6 +892,118 @@ def demo(
     _write_report(settings, done.run, graph=done.graph)  # the projection is reused, not rebuilt
     if serve_:
         _serve(settings, host or settings.host, port if port is not None else settings.port, None)
+
+
+same_org = typer.Typer(
+    help="Institution records that are probably one organisation: list them, merge or keep apart.",
+    no_args_is_help=True,
+)
+app.add_typer(same_org, name="same-org")
+
+
+@same_org.command("list")
+def same_org_list(
+    min_confidence: Annotated[float, typer.Option(help="Smallest confidence shown (0.5-1).")] = 0.9,
+    limit: Annotated[int, typer.Option(help="Pairs shown at most.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print pairs as JSON lines.")] = False,
+) -> None:
+    """Pairs of institutions that are probably one organisation, with rule, confidence and evidence."""
+    from graph.analytics.same_organisation import same_organisation_in_store
+
+    with _open_store() as store:
+        found = same_organisation_in_store(store, min_confidence=min_confidence)
+    if as_json:
+        for pair in found.pairs[:limit]:
+            console.print_json(json.dumps(dataclasses.asdict(pair), ensure_ascii=False))
+        return
+    table = Table(
+        title=f"{len(found.pairs)} pairs in {len(found.clusters)} clusters "
+        f"(confidence >= {min_confidence}; {found.kept_apart} kept apart by a decision)"
+    )
+    for column in ("a", "b", "rule", "confidence", "evidence", "decided"):
+        table.add_column(column, overflow="fold")
+    for p in found.pairs[:limit]:
+        table.add_row(
+            f"{p.a} {p.a_name}",
+            f"{p.b} {p.b_name}",
+            p.rule,
+            f"{p.confidence:.2f}",
+            p.evidence,
+            p.decided or "",
+        )
+    console.print(table)
+
+
+def _decide(a: str, b: str, verdict: str, by: str, why: str) -> None:
+    from graph.errors import StoreError
+    from graph.resolution.decisions import decide
+
+    with _open_store() as store:
+        try:
+            made = decide(store, a, b, verdict, decided_by=by, note=why)  # type: ignore[arg-type]
+        except (ValueError, StoreError) as exc:
+            raise CliError(str(exc)) from exc
+    link = "SAME_AS" if verdict == "same" else "DISTINCT_FROM"
+    console.print(
+        f"recorded {link} {made.a} -> {made.b} by {made.decided_by} at {made.decided_at}: {made.note}",
+        markup=False,
+        highlight=False,
+    )
+
+
+@same_org.command("merge")
+def same_org_merge(
+    a: Annotated[str, typer.Argument(help="Key of one institution.")],
+    b: Annotated[str, typer.Argument(help="Key of the other.")],
+    by: Annotated[str, typer.Option("--by", help="Who decides.")],
+    why: Annotated[str, typer.Option("--why", help="Why they are one organisation.")],
+) -> None:
+    """Record that two institutions are one organisation (a SAME_AS link; undo removes it)."""
+    _decide(a, b, "same", by, why)
+
+
+@same_org.command("keep-apart")
+def same_org_keep_apart(
+    a: Annotated[str, typer.Argument(help="Key of one institution.")],
+    b: Annotated[str, typer.Argument(help="Key of the other.")],
+    by: Annotated[str, typer.Option("--by", help="Who decides.")],
+    why: Annotated[str, typer.Option("--why", help="Why they are two organisations.")],
+) -> None:
+    """Record that two look-alike institutions are two organisations (DISTINCT_FROM)."""
+    _decide(a, b, "distinct", by, why)
+
+
+@same_org.command("undo")
+def same_org_undo(
+    a: Annotated[str, typer.Argument(help="Key of one institution.")],
+    b: Annotated[str, typer.Argument(help="Key of the other.")],
+) -> None:
+    """Remove the decision on a pair of institutions."""
+    from graph.resolution.decisions import undo
+
+    with _open_store() as store:
+        try:
+            removed = undo(store, a, b)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+    if not removed:
+        raise CliError(f"no decision on {a} and {b}")
+    console.print(f"removed {removed} decision link(s) between {a} and {b}", markup=False, highlight=False)
+
+
+@same_org.command("decisions")
+def same_org_decisions() -> None:
+    """Every recorded merge or keep-apart decision."""
+    from graph.resolution.decisions import read_decisions
+
+    with _open_store() as store:
+        made = read_decisions(store)
+    table = Table(title=f"{len(made)} decisions")
+    for column in ("a", "b", "verdict", "by", "at", "why"):
+        table.add_column(column, overflow="fold")
+    for d in made:
+        table.add_row(d.a, d.b, d.verdict, d.decided_by, d.decided_at, d.note)
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> None:

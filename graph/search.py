@@ -45,7 +45,8 @@ class SearchHit:
 
 
 def name_properties(node_type: NodeType) -> list[str]:
-    """String properties that name a node, English or neutral ones before Chinese ones.
+    """String properties that name a node: the name first, then alternative names (``altName``,
+    searched like the name), Chinese ones, the acronym last.
 
     Examples
     --------
@@ -71,15 +72,8 @@ class NameIndex:
         self._entries: list[tuple[str, str, str, str]] = []  # folded, original, node id, type
         self._names: dict[str, str] = {}
         self._names_zh: dict[str, str] = {}  # from the name properties spelled *Zh (nameZh, …)
-        name_props = {
-            label: [
-                p.name
-                for p in nt.properties
-                if p.datatype is Datatype.STRING
-                and any(w in p.name.lower() for w in ("name", "title", "acronym"))
-            ]
-            for label, nt in schema.nodes.items()
-        }
+        # name before alternative names before acronym: an answer shows the full name
+        name_props = {label: name_properties(nt) for label, nt in schema.nodes.items()}
         for node, data in graph.nodes(data=True):
             label = data.get("label", "")
             props = data.get("props", {})

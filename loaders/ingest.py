@@ -39,6 +39,7 @@ from loaders.mapping import compile_mapping
 from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
+from loaders.resolve import ResolutionReport, resolve_batch
 from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
@@ -89,6 +90,9 @@ class LoadReport:
     #: seconds per phase: ``map`` (read, map, group for the store), ``check`` (dangling
     #: ends, stored context, SHACL or minimums) and ``write``
     phases: dict[str, float] = field(default_factory=dict)
+    #: what the mapping's ``resolve`` blocks linked to stored institutions, and the rows
+    #: listed for review (`loaders.resolve`)
+    resolution: ResolutionReport = field(default_factory=ResolutionReport)
 
     @property
     def rows_per_second(self) -> float:
@@ -159,6 +163,7 @@ def ingest(
     """
     with paused_gc():  # see `ingest_many`
         mapped = _map(store.schema, mapping, data_dir, provenance_root, progress)
+        _resolve(store, mapped)
         _check(store, mapped, shacl)
         return _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
 
@@ -204,6 +209,19 @@ def _map(
             grouped = group_records(schema, batch.nodes, batch.relationships)
     report.phases["map"] = time.perf_counter() - start
     return _Mapped(report, batch, grouped)
+
+
+def _resolve(store: GraphStore, mapped: _Mapped) -> None:
+    """Link the rows of ``resolve`` blocks to the stored institutions they name
+    (`loaders.resolve`), and group the records again when some were linked."""
+    if not mapped.batch.resolvable:
+        return
+    started = time.perf_counter()
+    mapped.report.resolution = resolve_batch(store, mapped.batch)
+    if mapped.report.resolution.linked and not mapped.batch.errors:
+        with contextlib.suppress(SchemaError):
+            mapped.grouped = group_records(store.schema, mapped.batch.nodes, mapped.batch.relationships)
+    mapped.report.phases["resolve"] = time.perf_counter() - started
 
 
 def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
@@ -364,6 +382,7 @@ def ingest_many(
     ahead = ReadAhead(jobs, map_job, weight=rows, budget=read_ahead, name="map-ahead")
     with paused_gc(), ahead:
         for mapped in ahead:
+            _resolve(store, mapped)
             _check(store, mapped, shacl)
             report = _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
             ahead.done(mapped)

@@ -58,6 +58,7 @@ __all__ = [
     "NodeBlock",
     "ProvenanceSpec",
     "RelationshipBlock",
+    "ResolveSpec",
     "SourceSpec",
     "ValueSpec",
     "load_mapping",
@@ -208,6 +209,31 @@ class ProvenanceSpec(_Model):
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+class ResolveSpec(_Model):
+    """Resolve the row's institution against the stored graph before creating a node.
+
+    The row's node is compared with the stored institutions: by the external identifiers
+    it maps (``rorId``, ``pic``…), then by its names (name, Chinese name, alternative
+    names, acronym; any script) among the institutions of its ``country`` (and city,
+    when mapped).  A match scoring ``link`` or more (0-1) links the row to the stored
+    node: no new node, the row's names join the node's ``altName``, its values only fill
+    properties the node lacks, and the evidence (row, rule, score, name) is kept in the
+    node's ``resolvedFrom`` and the load report.  Candidates from ``review`` up to
+    ``link`` are listed in the load report and the row makes a node of its own: nothing
+    is merged silently.  See `graph.resolution.matcher` for the rules.
+    """
+
+    country: Value | None = None
+    link: float = Field(default=0.9, ge=0.0, le=1.0)
+    review: float = Field(default=0.6, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ResolveSpec:
+        if self.review > self.link:
+            raise ValueError("resolve: review must not exceed link")
+        return self
+
+
 class NodeBlock(_Model):
     """One node per row (or per key, when the key is split).
 
@@ -221,7 +247,8 @@ class NodeBlock(_Model):
     H2020 projects adds call topics to the few hundred loaded ones).  ``merge`` gives
     properties a policy against the stored value (`MergePolicy`: ``prefer_new``, the
     default, ``keep_existing`` or ``keep_longer``); under every policy a stored value is
-    never replaced by an empty cell or a placeholder.
+    never replaced by an empty cell or a placeholder.  ``resolve`` (institutions only,
+    `ResolveSpec`) links a row to the stored node it names under another key.
     """
 
     label: str
@@ -233,6 +260,7 @@ class NodeBlock(_Model):
     partial: bool = False
     existing_only: bool = False
     merge: dict[str, MergePolicy] = Field(default_factory=dict)
+    resolve: ResolveSpec | None = None
 
 
 class EndpointSpec(_Model):

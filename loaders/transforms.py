@@ -8,6 +8,8 @@ Examples
 'a b'
 >>> TRANSFORMS["first_segment"]("MSCA-IF-2019")
 'MSCA'
+>>> TRANSFORMS["country_name"]("Korea, Republic of")
+'KR'
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ def _first_segment(value: Any) -> str:
     return str(value).strip().split("-", 1)[0]
 
 
+def _country_name(value: Any) -> str:
+    """A country name (English, Chinese, French…) or code as its ISO 3166-1 alpha-2 code
+    (`loaders.country_names.country_code`: pycountry and CLDR, no guessing)."""
+    from loaders.country_names import country_code
+
+    return country_code(value)
+
+
 #: Named transforms a mapping may apply (``transform: upper``) before datatype conversion.
 TRANSFORMS: dict[str, Converter] = {
     "upper": lambda v: str(v).upper(),
@@ -52,4 +62,5 @@ TRANSFORMS: dict[str, Converter] = {
     "collapse_whitespace": _collapse,
     "iso3_to_iso2": _iso3_to_iso2,
     "first_segment": _first_segment,
+    "country_name": _country_name,
 }

@@ -67,7 +67,7 @@ _XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 _TN = {
     name: URIRef(TN_NS + name)
-    for name in ("key", "graphName", "relationshipType", "edgeProperty", "notInFuture")
+    for name in ("key", "graphName", "relationshipType", "edgeProperty", "notInFuture", "indexed")
 }
 _TN_ABSTRACT = URIRef(TN_NS + "abstract")
 _TN_PARTIAL_DATE = URIRef(TN_NS + "PartialDate")
@@ -328,6 +328,7 @@ def _spec(graph: Graph, prop: URIRef, constraints: _Constraints) -> PropertySpec
         minimum=constraints.minimum,
         maximum=constraints.maximum,
         not_in_future=_literal(graph, prop, _TN["notInFuture"]) == "true",
+        indexed=_literal(graph, prop, _TN["indexed"]) == "true",
     )
 
 

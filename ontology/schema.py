@@ -82,6 +82,8 @@ class PropertySpec:
         Inclusive bounds of a numeric value (``sh:minInclusive``, ``sh:maxInclusive``).
     not_in_future : bool
         A date of something that has happened: not later than today (``tn:notInFuture``).
+    indexed : bool
+        The graph keeps an index on it, such as on an external identifier (``tn:indexed``).
     label_en, label_zh, definition : str
         Human-readable documentation.
     """
@@ -99,6 +101,7 @@ class PropertySpec:
     minimum: float | None = None
     maximum: float | None = None
     not_in_future: bool = False
+    indexed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,13 @@ class GraphSchema:
     def key_labels(self) -> frozenset[str]:
         """Labels that carry a unique key constraint (roots of the class hierarchies)."""
         return frozenset(n.key_label for n in self.nodes.values())
+
+    def indexed_properties(self) -> frozenset[tuple[str, str]]:
+        """``(key label, property)`` pairs the graph keeps an index on besides the keys
+        (``tn:indexed`` properties, such as the external identifiers of institutions)."""
+        return frozenset(
+            (n.key_label, p.name) for n in self.nodes.values() for p in n.properties if p.indexed
+        )
 
     def subtypes(self, label: str) -> tuple[NodeType, ...]:
         """Node types that carry `label` (the type itself and its descendants)."""

@@ -31,6 +31,7 @@ class TN(_namespace.DefinedNamespace):
     # Classes
     Agreement: URIRef  # Agreement / 协议
     AnalysisRun: URIRef  # Analysis run / 分析运行
+    Archive: URIRef  # Archive, library or museum / 档案馆、图书馆或博物馆
     BilateralCentre: URIRef  # Bilateral technology transfer centre / 双边技术转移中心
     Bloc: URIRef  # Bloc or region / 国家集团或地区
     BranchCentre: URIRef  # Branch centre / 分中心
@@ -42,14 +43,17 @@ class TN(_namespace.DefinedNamespace):
     Expo: URIRef  # Expo / 博览会
     Field: URIRef  # Field / 技术领域
     Forum: URIRef  # Forum / 论坛
+    Funder: URIRef  # Funder / 资助机构
     Funding: URIRef  # Funding / 资金
     GovernmentAgency: URIRef  # Government agency / 政府部门
+    Hospital: URIRef  # Hospital or health-care organisation / 医院或医疗机构
     Institution: URIRef  # Institution / 机构
     Investor: URIRef  # Investor or fund / 投资机构或基金
     JointLabAgreement: URIRef  # Joint laboratory agreement / 联合实验室协议
     LicenceAgreement: URIRef  # Licence agreement / 许可协议
     MemorandumOfUnderstanding: URIRef  # Memorandum of understanding / 谅解备忘录
     NationalTransferCentre: URIRef  # National international technology transfer centre / 国家级国际技术转移中心
+    NonProfit: URIRef  # Non-profit organisation / 非营利组织
     OnlinePlatform: URIRef  # Online platform / 线上平台
     Project: URIRef  # Collaboration project / 合作项目
     RegionalTransferCentre: URIRef  # Regional technology transfer centre / 区域技术转移中心
@@ -73,6 +77,7 @@ class TN(_namespace.DefinedNamespace):
     broader: URIRef  # broader field / 上位领域
     builtBy: URIRef  # built by / 共建方
     coversField: URIRef  # covers field / 覆盖领域
+    distinctFrom: URIRef  # distinct from / 不同机构
     expertIn: URIRef  # expert in / 擅长领域
     funder: URIRef  # funder / 出资方
     funds: URIRef  # funds / 资助
@@ -88,7 +93,12 @@ class TN(_namespace.DefinedNamespace):
     parentCentre: URIRef  # parent centre (branch of) / 上级中心
     participatesIn: URIRef  # participates in / 参加
     partyTo: URIRef  # party to / 协议方
+    predecessorOf: URIRef  # predecessor of / 前身为
+    relatedTo: URIRef  # related to / 相关机构
+    sameAs: URIRef  # same as / 同一机构
     seeks: URIRef  # seeks / 寻求
+    subOrganizationOf: URIRef  # sub-organisation of / 下属于
+    successorOf: URIRef  # successor of / 继承自
     takesPartIn: URIRef  # takes part in / 参与项目
 
     # Datatype properties
@@ -97,6 +107,7 @@ class TN(_namespace.DefinedNamespace):
     actorTieCount: URIRef  # actor tie count / 行动者关系数
     agreementStatus: URIRef  # agreement status / 协议状态
     alpha3: URIRef  # ISO alpha-3 code / ISO三字母代码
+    altName: URIRef  # alternative names / 别名
     amount: URIRef  # amount / 金额
     analysisRun: URIRef  # analysis run / 分析运行
     asOf: URIRef  # as of / 截至
@@ -126,6 +137,8 @@ class TN(_namespace.DefinedNamespace):
     communityParticipation: URIRef  # community participation / 社区参与系数
     constraint: URIRef  # constraint / 约束
     currency: URIRef  # currency / 币种
+    decidedAt: URIRef  # decided at / 决定时间
+    decidedBy: URIRef  # decided by / 决定人
     degreeCentrality: URIRef  # degree centrality / 度中心性
     description: URIRef  # description / 描述
     durationSeconds: URIRef  # duration in seconds / 耗时（秒）
@@ -135,13 +148,19 @@ class TN(_namespace.DefinedNamespace):
     endedAt: URIRef  # ended at / 结束时间
     established: URIRef  # established / 成立时间
     fundingSource: URIRef  # source of funds / 资金来源
+    gridId: URIRef  # GRID ID / GRID标识符
     hierarchy: URIRef  # hierarchy / 等级度
     id: URIRef  # identifier / 标识符
     incomeGroup: URIRef  # income group / 收入组别
     ipStatus: URIRef  # IP status / 知识产权状态
+    isni: URIRef  # ISNI / ISNI标识符
+    latitude: URIRef  # latitude / 纬度
     lendingCategory: URIRef  # lending category / 贷款类别
     level: URIRef  # level / 层级
     lifecycle: URIRef  # lifecycle stage / 生命周期阶段
+    longitude: URIRef  # longitude / 经度
+    matchRule: URIRef  # match rule / 匹配规则
+    matchScore: URIRef  # match score / 匹配分数
     measure: URIRef  # measure / 指标
     modularity: URIRef  # modularity / 模块度
     name: URIRef  # name / 名称
@@ -154,14 +173,18 @@ class TN(_namespace.DefinedNamespace):
     pagerank: URIRef  # PageRank / PageRank值
     parameters: URIRef  # parameters / 运行参数
     partition: URIRef  # partition / 分组依据
+    pic: URIRef  # CORDIS PIC / 欧盟参与者识别码
     programme: URIRef  # programme / 资助计划
     projectRole: URIRef  # project role / 项目角色
     province: URIRef  # province / 省份
     readinessLevel: URIRef  # technology readiness level / 技术成熟度
     region: URIRef  # World Bank region / 世界银行区域
+    registryCode: URIRef  # national registry code / 登记代码
     relationshipCount: URIRef  # relationship count / 关系数
+    resolvedFrom: URIRef  # resolved from / 匹配来源
     retrieved: URIRef  # retrieved / 获取日期
     role: URIRef  # role / 角色
+    rorId: URIRef  # ROR ID / ROR标识符
     scheme: URIRef  # classification scheme / 分类体系
     seed: URIRef  # random seed / 随机种子
     signedOn: URIRef  # signed on / 签署日期
@@ -176,6 +199,7 @@ class TN(_namespace.DefinedNamespace):
     unit: URIRef  # unit / 单位
     value: URIRef  # value as stated / 数值（原文）
     website: URIRef  # website / 网站
+    wikidataId: URIRef  # Wikidata ID / 维基数据标识符
     year: URIRef  # year / 年份
 
     # Annotation properties and datatypes
@@ -183,6 +207,7 @@ class TN(_namespace.DefinedNamespace):
     abstract: URIRef  # abstract / 抽象类
     edgeProperty: URIRef  # edge property / 关系属性
     graphName: URIRef  # graph name / 图属性名
+    indexed: URIRef  # indexed / 建索引
     key: URIRef  # key property / 键属性
     notInFuture: URIRef  # not in the future / 不得晚于当前日期
     relationshipType: URIRef  # relationship type / 关系类型
@@ -226,6 +251,7 @@ class NodeLabel(StrEnum):
 
     AGREEMENT = "Agreement"
     ANALYSIS_RUN = "AnalysisRun"
+    ARCHIVE = "Archive"
     BILATERAL_CENTRE = "BilateralCentre"
     BLOC = "Bloc"
     BRANCH_CENTRE = "BranchCentre"
@@ -237,14 +263,17 @@ class NodeLabel(StrEnum):
     EXPO = "Expo"
     FIELD = "Field"
     FORUM = "Forum"
+    FUNDER = "Funder"
     FUNDING = "Funding"
     GOVERNMENT_AGENCY = "GovernmentAgency"
+    HOSPITAL = "Hospital"
     INSTITUTION = "Institution"
     INVESTOR = "Investor"
     JOINT_LAB_AGREEMENT = "JointLabAgreement"
     LICENCE_AGREEMENT = "LicenceAgreement"
     MEMORANDUM_OF_UNDERSTANDING = "MemorandumOfUnderstanding"
     NATIONAL_TRANSFER_CENTRE = "NationalTransferCentre"
+    NON_PROFIT = "NonProfit"
     ONLINE_PLATFORM = "OnlinePlatform"
     PROJECT = "Project"
     REGIONAL_TRANSFER_CENTRE = "RegionalTransferCentre"
@@ -271,6 +300,7 @@ class RelType(StrEnum):
     BROADER = "BROADER"
     BUILT_BY = "BUILT_BY"
     COVERS_FIELD = "COVERS_FIELD"
+    DISTINCT_FROM = "DISTINCT_FROM"
     EXPERT_IN = "EXPERT_IN"
     FUNDER = "FUNDER"
     FUNDS = "FUNDS"
@@ -286,7 +316,12 @@ class RelType(StrEnum):
     PARENT_CENTRE = "PARENT_CENTRE"
     PARTICIPATES_IN = "PARTICIPATES_IN"
     PARTY_TO = "PARTY_TO"
+    PREDECESSOR_OF = "PREDECESSOR_OF"
+    RELATED_TO = "RELATED_TO"
+    SAME_AS = "SAME_AS"
     SEEKS = "SEEKS"
+    SUB_ORGANIZATION_OF = "SUB_ORGANIZATION_OF"
+    SUCCESSOR_OF = "SUCCESSOR_OF"
     TAKES_PART_IN = "TAKES_PART_IN"
 
 
@@ -298,6 +333,7 @@ class PropertyName(StrEnum):
     ACTOR_TIE_COUNT = "actorTieCount"
     AGREEMENT_STATUS = "agreementStatus"
     ALPHA3 = "alpha3"
+    ALT_NAME = "altName"
     AMOUNT = "amount"
     ANALYSIS_RUN = "analysisRun"
     AS_OF = "asOf"
@@ -327,6 +363,8 @@ class PropertyName(StrEnum):
     COMMUNITY_PARTICIPATION = "communityParticipation"
     CONSTRAINT = "constraint"
     CURRENCY = "currency"
+    DECIDED_AT = "decidedAt"
+    DECIDED_BY = "decidedBy"
     DEGREE_CENTRALITY = "degreeCentrality"
     DESCRIPTION = "description"
     DURATION_SECONDS = "durationSeconds"
@@ -336,13 +374,19 @@ class PropertyName(StrEnum):
     ENDED_AT = "endedAt"
     ESTABLISHED = "established"
     FUNDING_SOURCE = "fundingSource"
+    GRID_ID = "gridId"
     HIERARCHY = "hierarchy"
     ID = "id"
     INCOME_GROUP = "incomeGroup"
     IP_STATUS = "ipStatus"
+    ISNI = "isni"
+    LATITUDE = "latitude"
     LENDING_CATEGORY = "lendingCategory"
     LEVEL = "level"
     LIFECYCLE = "lifecycle"
+    LONGITUDE = "longitude"
+    MATCH_RULE = "matchRule"
+    MATCH_SCORE = "matchScore"
     MEASURE = "measure"
     MODULARITY = "modularity"
     NAME = "name"
@@ -355,14 +399,18 @@ class PropertyName(StrEnum):
     PAGERANK = "pagerank"
     PARAMETERS = "parameters"
     PARTITION = "partition"
+    PIC = "pic"
     PROGRAMME = "programme"
     PROJECT_ROLE = "projectRole"
     PROVINCE = "province"
     READINESS_LEVEL = "readinessLevel"
     REGION = "region"
+    REGISTRY_CODE = "registryCode"
     RELATIONSHIP_COUNT = "relationshipCount"
+    RESOLVED_FROM = "resolvedFrom"
     RETRIEVED = "retrieved"
     ROLE = "role"
+    ROR_ID = "rorId"
     SCHEME = "scheme"
     SEED = "seed"
     SIGNED_ON = "signedOn"
@@ -378,4 +426,5 @@ class PropertyName(StrEnum):
     UNIT = "unit"
     VALUE = "value"
     WEBSITE = "website"
+    WIKIDATA_ID = "wikidataId"
     YEAR = "year"

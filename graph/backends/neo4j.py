@@ -378,6 +378,11 @@ class Neo4jStore:
             out.append(
                 f"CREATE INDEX {name} IF NOT EXISTS FOR (n{labels_clause([nt.label])}) ON (n.{ident(nt.key)})"
             )
+        for label, prop in sorted(self.schema.indexed_properties()):
+            name = ident(f"tn_{label}_{prop}")
+            out.append(
+                f"CREATE INDEX {name} IF NOT EXISTS FOR (n{labels_clause([label])}) ON (n.{ident(prop)})"
+            )
         return out
 
     def install_schema(self) -> None:

@@ -28,8 +28,9 @@ from ontology.record_errors import RecordError
 from ontology.records import MergePolicy, NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, PropertySpec
 from ontology.values import converter_for, parse_date
+from ontology.vocab import NodeLabel
 
-__all__ = ["CompiledMapping", "MappedBatch", "Origin", "apply_mapping", "compile_mapping"]
+__all__ = ["CompiledMapping", "MappedBatch", "Origin", "Resolvable", "apply_mapping", "compile_mapping"]
 
 _TABULAR = frozenset({"csv", "tsv", "xlsx"})
 
@@ -43,6 +44,17 @@ class Origin(NamedTuple):
     end_column: str | None
 
 
+class Resolvable(NamedTuple):
+    """A node of a ``resolve`` block (one of `MappedBatch.nodes`) with what resolves it."""
+
+    node: NodeRecord
+    countries: tuple[str, ...]
+    link: float
+    review: float
+    file: str
+    row: int
+
+
 @dataclass(slots=True)
 class MappedBatch:
     """Records and errors produced from a run of source rows."""
@@ -54,11 +66,14 @@ class MappedBatch:
     rows: int = 0
     #: nodes of ``existing_only`` blocks: written only where the node exists (`loaders.ingest`)
     existing_only: list[NodeRecord] = field(default_factory=list)
+    #: nodes of ``resolve`` blocks, to resolve against the store (`loaders.resolve`)
+    resolvable: list[Resolvable] = field(default_factory=list)
 
     def extend(self, other: MappedBatch) -> None:
         """Append the contents of `other`."""
         self.nodes.extend(other.nodes)
         self.existing_only.extend(other.existing_only)
+        self.resolvable.extend(other.resolvable)
         self.relationships.extend(other.relationships)
         self.origins.extend(other.origins)
         self.errors.extend(other.errors)
@@ -79,6 +94,8 @@ class _NodeBlock:
     seen: set[Any] = field(default_factory=set)
     existing_only: bool = False
     merge: Mapping[str, MergePolicy] = field(default_factory=dict)
+    #: ``resolve``: the compiled country value (or None) and the link and review thresholds
+    resolve: tuple[CompiledValue | None, float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -132,6 +149,8 @@ def _spec_columns(spec: MappingSpec) -> list[str]:
         values = list(block.properties.values())
         if isinstance(block, NodeBlock):
             values.append(block.key)
+            if block.resolve is not None and block.resolve.country is not None:
+                values.append(block.resolve.country)
         else:
             values.extend((block.start.key, block.end.key))
         for value in values:
@@ -186,6 +205,7 @@ class CompiledMapping:
                     existing_only=block.existing_only,
                     merge=dict(block.merge),
                     for_each=(block.for_each.column, block.for_each.separator) if block.for_each else None,
+                    resolve=self._compile_resolve(block, nulls),
                 )
             )
         self._rels: list[_RelBlock] = []
@@ -221,6 +241,22 @@ class CompiledMapping:
             self._const_prov["retrieved"] = parse_date(prov.retrieved)
         if prov.seed is not None:
             self._const_prov["seed"] = prov.seed
+
+    def _compile_resolve(
+        self, block: NodeBlock, nulls: frozenset[str]
+    ) -> tuple[CompiledValue | None, float, float] | None:
+        spec = block.resolve
+        if spec is None:
+            return None
+        if NodeLabel.INSTITUTION not in self.schema.node(block.label).labels:
+            raise MappingError(f"{self.spec.file}: resolve applies to institutions, not {block.label}")
+        country = None
+        if spec.country is not None:
+            node = self.schema.node(NodeLabel.COUNTRY)
+            country = compile_value(
+                spec.country, key_converter(node, spec.country), nulls, False, is_key=True
+            )
+        return country, spec.link, spec.review
 
     # ------------------------------------------------------------------ files
 
@@ -460,12 +496,25 @@ class CompiledMapping:
         row_sources = sources[0]
         const = self._const_prov
         out = batch.existing_only if nb.existing_only else batch.nodes
+        countries: tuple[str, ...] = ()
+        if nb.resolve is not None and nb.resolve[0] is not None:
+            try:
+                found = nb.resolve[0].get(values)
+            except CellError:
+                found = EMPTY
+            countries = () if found is EMPTY else tuple(str(c) for c in found)
         for key in keys:
             if nb.once:
                 if key in nb.seen:
                     continue
                 nb.seen.add(key)
-            out.append(NodeRecord(nb.label, key, {**props, "sources": list(row_sources), **const}, nb.merge))
+            node = NodeRecord(nb.label, key, {**props, "sources": list(row_sources), **const}, nb.merge)
+            out.append(node)
+            if nb.resolve is not None:
+                loc = record.location
+                batch.resolvable.append(
+                    Resolvable(node, countries, nb.resolve[1], nb.resolve[2], loc.file, loc.row or 0)
+                )
 
     def _relationship(
         self,

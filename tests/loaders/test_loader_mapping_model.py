@@ -59,7 +59,7 @@ def test_errors_name_file_line_and_place(tmp_path: Path) -> None:
     with pytest.raises(MappingError) as info:
         load_mapping(f)
     issues = info.value.issues
-    allowed = "label, key, properties, when, for_each, once, partial, existing_only, merge"
+    allowed = "label, key, properties, when, for_each, once, partial, existing_only, merge, resolve"
     assert f"{f}:6: nodes[0].colour: unknown option (allowed: {allowed})" in issues
     assert f"{f}:8: nodes[0].properties.name: give exactly one of column, template or value" in issues
     assert any(

@@ -25,6 +25,8 @@ from graph.entities import (
 )
 from graph.existing import existing_keys, existing_records
 from graph.real_nodes import real_fine_fields, real_institutions
+from graph.resolution.candidates import institution_candidates
+from graph.resolution.decisions import read_decisions, undo
 from graph.store import GraphStore
 from graph.untrusted import EXAMPLE_PARAMETERS, EXAMPLE_QUERY, screen_untrusted
 from ontology.records import NodeRecord, RelationshipRecord
@@ -128,6 +130,13 @@ def exercise(store: GraphStore) -> None:
     existing_records(store, {n.label: [n.key] for n in nodes}, wanted)
     real_institutions(store)
     real_fine_fields(store, "ford:")
+    # entity resolution: candidates (all, by country, by identifier) and decisions (the SAME_AS and
+    # DISTINCT_FROM writes are upserts of relationship types, linted above)
+    institution_candidates(store)
+    ids = {"rorId": ["0synth001"], "pic": ["999985029"]}
+    institution_candidates(store, countries=["CN"], identifiers=ids)
+    read_decisions(store)
+    undo(store, _key(NodeLabel.UNIVERSITY), _key(NodeLabel.HOSPITAL))
     # projection, paging, stats
     store.to_networkx()
     store.to_networkx(labels=[NodeLabel.COUNTRY, NodeLabel.EXPERT], rel_types=[r.type for r in rels[:2]])

@@ -146,7 +146,9 @@ def test_alignment_with_standard_vocabularies() -> None:
     ]
     for cls, parent in expected:
         assert (URIRef(TN + cls), RDFS.subClassOf, URIRef(parent)) in graph, cls
-    assert (URIRef(TN + "parentCentre"), RDFS.subPropertyOf, URIRef(org + "subOrganizationOf")) in graph
+    # the transfer-centre hierarchy is a case of the general one (W3C ORG subOrganizationOf)
+    assert (URIRef(TN + "parentCentre"), RDFS.subPropertyOf, URIRef(TN + "subOrganizationOf")) in graph
+    assert (URIRef(TN + "subOrganizationOf"), RDFS.subPropertyOf, URIRef(org + "subOrganizationOf")) in graph
 
 
 def test_labels_carry_ancestors_and_key_label_is_the_root() -> None:
@@ -278,3 +280,16 @@ def test_shapes_conform_to_shacl_shacl() -> None:
     shapes = Graph().parse(data=data_file("shapes.ttl").read_text(encoding="utf-8"), format="turtle")
     conforms, _, text = validate(Graph(), shacl_graph=shapes, meta_shacl=True, advanced=True)
     assert conforms, text
+
+
+def test_external_identifiers_are_indexed_and_aliases_multiple() -> None:
+    """The identifiers of ``tn:indexed`` (transfernet.ttl) are indexed on Institution; altName is a list."""
+    schema = load_schema()
+    indexed = schema.indexed_properties()
+    for prop in ("rorId", "gridId", "isni", "wikidataId", "pic", "registryCode"):
+        assert ("Institution", prop) in indexed
+    assert ("Institution", "name") not in indexed
+    spec = {p.name: p for p in schema.node("University").properties}
+    assert spec["altName"].multiple and not spec["rorId"].multiple
+    assert schema.relationship("SUB_ORGANIZATION_OF").sources == ("Institution",)
+    assert {"Hospital", "NonProfit", "Funder", "Archive"} <= set(schema.nodes)

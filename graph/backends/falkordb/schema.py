@@ -22,7 +22,8 @@ __all__ = ["install_schema", "query_rows"]
 
 
 def install_schema(conn: Any, graph: Any, name: str, schema: GraphSchema, timeout_s: float) -> None:
-    """Range indexes on every type's key, unique constraints on ``(key_label, key)`` of graph
+    """Range indexes on every type's key and on the ``tn:indexed`` properties (external
+    identifiers), unique constraints on ``(key_label, key)`` of graph
     `name` (`graph` is its client handle, `conn` the connection); wait for the constraints."""
     existing: set[tuple[str, str]] = set()
     for label, props in query_rows(
@@ -31,6 +32,7 @@ def install_schema(conn: Any, graph: Any, name: str, schema: GraphSchema, timeou
         existing.update((label, p) for p in props)
     wanted = {(nt.label, nt.key) for nt in schema.nodes.values()}
     wanted |= {(nt.key_label, nt.key) for nt in schema.nodes.values()}
+    wanted |= schema.indexed_properties()
     for label, key in sorted(wanted - existing):
         try:
             graph.query(f"CREATE INDEX FOR (n{labels_clause([label])}) ON (n.{ident(key)})")
