@@ -29,7 +29,15 @@ import unicodedata
 
 from anyascii import anyascii
 
-__all__ = ["LEGAL_FORMS", "SPELLINGS", "STOP_WORDS", "name_tokens", "name_variants", "normalise_name"]
+__all__ = [
+    "GENERIC_WORDS",
+    "LEGAL_FORMS",
+    "SPELLINGS",
+    "STOP_WORDS",
+    "name_tokens",
+    "name_variants",
+    "normalise_name",
+]
 
 #: Legal-form words left out of a normalised name (lower case, without dots).
 LEGAL_FORMS: frozenset[str] = frozenset(
@@ -105,6 +113,21 @@ _BRACKETS = re.compile(r"[(（\[]([^()（）\[\]]*)[)）\]]")
 _SEPARATORS = re.compile(r"\s+/\s+|\s*;\s*|\s*；\s*")
 
 
+#: Words that say what kind of body, not which: a bracketed part sharing only these with the
+#: rest of a name is not another name of it ("Enterprise Collaborative Centre (China-SCO
+#: centre)" names its parent in brackets, and its sibling "University Collaborative Centre
+#: (China-SCO centre)" does too: the two are not one organisation).
+GENERIC_WORDS: frozenset[str] = frozenset(
+    {
+        "center", "centers", "university", "institute", "college", "school", "academy",
+        "laboratory", "lab", "technology", "technologies", "transfer", "international",
+        "national", "research", "innovation", "cooperation", "collaborative", "science",
+        "sciences", "association", "foundation", "network", "group", "office", "department",
+        "organization", "program", "base", "park", "hub", "platform", "alliance", "council",
+    }
+)  # fmt: skip
+
+
 @functools.lru_cache(maxsize=200_000)
 def name_variants(name: str) -> tuple[str, ...]:
     """`name` and the names packed into it: without its bracketed parts, each bracketed
@@ -121,14 +144,17 @@ def name_variants(name: str) -> tuple[str, ...]:
     ('Stockholms universitet',)
     >>> name_variants("SAMSUNG ELECTRONICS (UK) LIMITED")
     ('SAMSUNG ELECTRONICS (UK) LIMITED', 'SAMSUNG ELECTRONICS LIMITED')
+    >>> name_variants("Enterprise Collaborative Centre (China-SCO centre)")[1:]
+    ('Enterprise Collaborative Centre',)
     """
     out = [name]
     for part in _SEPARATORS.split(name):
         bare = " ".join(_BRACKETS.sub(" ", part).split())
         out.extend(p for p in (part.strip(), bare) if p)
         # a bracketed part is another name only when it shares a word with the rest:
-        # "(China-LAC)" is, "(UK)", "(Dubai)" or "(Phnom Penh)" say where, not who
-        rest = set(name_tokens(bare))
+        # "(China-LAC)" is, "(UK)", "(Dubai)" or "(Phnom Penh)" say where, not who; a
+        # word that only says what kind of body (`GENERIC_WORDS`) does not count
+        rest = set(name_tokens(bare)) - GENERIC_WORDS
         out.extend(m.strip() for m in _BRACKETS.findall(part) if rest & set(name_tokens(m)))
     return tuple(dict.fromkeys(v for v in out if name_tokens(v)))
 
