@@ -9,7 +9,8 @@ ties through shared contacts) both need.
 from __future__ import annotations
 
 import gc
-from collections.abc import Hashable, Iterator
+import weakref
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
@@ -25,6 +26,7 @@ __all__ = [
     "adjacency",
     "gc_paused",
     "oriented",
+    "remember",
     "reverse_positions",
     "symmetrize",
     "triangles",
@@ -103,6 +105,24 @@ def _labels_are_positions(nodes: list[Hashable]) -> bool:
     return all(type(v) is int for v in nodes) and nodes == list(range(n))
 
 
+#: CSR arrays built with a frozen graph (`remember`): graph -> (indptr, indices, weight -> data)
+_KNOWN: weakref.WeakKeyDictionary[nx.Graph, tuple[IntArray, IntArray, dict[str | None, FloatArray]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def remember(G: nx.Graph, indptr: IntArray, indices: IntArray, data: Mapping[str | None, FloatArray]) -> None:
+    """Freeze `G` and keep its CSR arrays, so `adjacency` returns them without reading `G`.
+
+    `G` must be a simple graph (no parallel edges) without self-loops whose rows follow
+    ``list(G)``, with sorted column indices per row; ``data[w]`` holds the value of edge
+    attribute ``w`` of every stored tie (``data[None]`` ones), as `adjacency` would read it.
+    The graph is frozen (`networkx.freeze`): its ties cannot change under the arrays.
+    """
+    nx.freeze(G)
+    _KNOWN[G] = (indptr, indices, dict(data))
+
+
 def adjacency(
     G: nx.Graph, weight: str | None = None, *, count_parallel: bool = True, keep_loops: bool = False
 ) -> Adjacency:
@@ -111,8 +131,12 @@ def adjacency(
     With ``weight=None`` every edge weighs 1; in a multigraph parallel edges are
     summed (as :func:`networkx.adjacency_matrix` does) unless ``count_parallel`` is
     false, in which case every tie weighs 1. Self-loops are dropped unless
-    ``keep_loops``.
+    ``keep_loops``.  A graph whose arrays were kept (`remember`) is not read again.
     """
+    known = _KNOWN.get(G) if nx.is_frozen(G) else None
+    if known is not None and weight in known[2]:
+        indptr, indices, values = known
+        return Adjacency(list(G), indptr.copy(), indices.copy(), values[weight].copy(), G.is_directed())
     nodes = list(G)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
