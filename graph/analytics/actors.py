@@ -451,22 +451,17 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
         weight[has_project & (n_group > k)] += 1.0
     ints = (n_stored + n_group).tolist()
     weights = [w if p else i for w, p, i in zip(weight.tolist(), has_project.tolist(), ints, strict=True)]
-    # tie types: the sorted names of each pair's kinds
-    combo = np.unique(pair * len(names) + ek)
-    masks: list[frozenset[int]] = [frozenset()] * npairs
-    sets: dict[int, set[int]] = defaultdict(set)
-    for p, k in zip((combo // len(names)).tolist(), (combo % len(names)).tolist(), strict=True):
-        sets[p].add(k)
-    spelled: dict[frozenset[int], list[str]] = {}
-    for p, ks in sets.items():
-        masks[p] = frozenset(ks)
-    for m in set(masks):
-        spelled[m] = sorted(names[k] for k in m)
+    # tie types: the sorted names of each pair's kinds (a bit per kind)
+    masks = np.zeros(npairs, dtype=object if len(names) > 62 else np.int64)
+    for k in np.unique(ek).tolist():  # a few dozen kinds at most
+        masks[np.unique(pair[ek == k])] |= 1 << k
+    spelled = {m: [names[k] for k in range(len(names)) if m >> k & 1] for m in set(masks.tolist())}
+    spelled = {m: sorted(kinds) for m, kinds in spelled.items()}
     order = np.argsort(rank_of, kind="stable")  # pair number -> its key
     first_key = keys[order]
     us, vs = first_key // max(na, 1), first_key % max(na, 1)
     succ, pred = A._succ, A._pred
-    for u, v, w, m in zip(us.tolist(), vs.tolist(), weights, masks, strict=True):
+    for u, v, w, m in zip(us.tolist(), vs.tolist(), weights, masks.tolist(), strict=True):
         a, b = actors[u], actors[v]
         d = {"weight": w, "types": list(spelled[m])}
         succ[a][b] = d
