@@ -25,6 +25,7 @@ __all__ = [
     "Adjacency",
     "adjacency",
     "gc_paused",
+    "kept",
     "oriented",
     "remember",
     "reverse_positions",
@@ -117,10 +118,19 @@ def remember(G: nx.Graph, indptr: IntArray, indices: IntArray, data: Mapping[str
     `G` must be a simple graph (no parallel edges) without self-loops whose rows follow
     ``list(G)``, with sorted column indices per row; ``data[w]`` holds the value of edge
     attribute ``w`` of every stored tie (``data[None]`` ones), as `adjacency` would read it.
-    The graph is frozen (`networkx.freeze`): its ties cannot change under the arrays.
+    The graph is frozen (`networkx.freeze`): its ties cannot change under the arrays, and
+    the arrays are made read-only, as `adjacency` hands them out without a copy.
     """
     nx.freeze(G)
+    arrays = [indptr, indices, *data.values()]
+    for a in arrays:
+        a.setflags(write=False)  # shared by every caller of `adjacency`: nobody writes them
     _KNOWN[G] = (indptr, indices, dict(data))
+
+
+def kept(G: nx.Graph) -> bool:
+    """Whether `G`'s CSR arrays were kept (`remember`): `adjacency` of it reads no dict."""
+    return nx.is_frozen(G) and G in _KNOWN
 
 
 def adjacency(
@@ -136,7 +146,7 @@ def adjacency(
     known = _KNOWN.get(G) if nx.is_frozen(G) else None
     if known is not None and weight in known[2]:
         indptr, indices, values = known
-        return Adjacency(list(G), indptr.copy(), indices.copy(), values[weight].copy(), G.is_directed())
+        return Adjacency(list(G), indptr, indices, values[weight], G.is_directed())
     nodes = list(G)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}

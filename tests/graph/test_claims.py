@@ -22,7 +22,9 @@ def test_the_fast_projection_with_claims_analyses_the_same_population(
         fast = store.to_networkx(properties=False)
         claims = relationship_stages(store)
         # every staged relationship, whatever its type: what the per-type queries must all find
-        every = next(iter(store.stream("MATCH ()-[r]->() WHERE r.lifecycle IS NOT NULL RETURN count(r) AS n")))
+        every = next(
+            iter(store.stream("MATCH ()-[r]->() WHERE r.lifecycle IS NOT NULL RETURN count(r) AS n"))
+        )
     finally:
         store.close()
     # bilateral_centers.csv: the Philippines' talks (proposed) and the mechanism documents (agreed)

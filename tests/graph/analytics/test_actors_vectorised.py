@@ -110,3 +110,15 @@ def test_kept_arrays_are_those_read_from_the_graph(seed: int) -> None:
             assert kept.nodes == read.nodes and kept.directed == read.directed
             for name in ("indptr", "indices", "data"):
                 assert getattr(kept, name).tolist() == getattr(read, name).tolist()
+
+
+def test_degree_from_the_kept_arrays() -> None:
+    from graph.analytics.centrality import degree
+
+    A = actor_network(_random_graph(1), max_group=3)
+    R = actor_network_reference(_random_graph(1), 3)  # read from its dicts
+    for direction in ("all", "in", "out"):
+        for normalized in (True, False):
+            got = degree(A, direction=direction, normalized=normalized)  # type: ignore[arg-type]
+            assert got == degree(R, direction=direction, normalized=normalized)  # type: ignore[arg-type]
+            assert list(got) == list(R)
