@@ -539,7 +539,10 @@ def _analyze(
             on_step=lambda name: progress.update(task, description=name),
         )
         progress.update(task, description="analyses done", total=1, completed=1)
-    _print_run(done.run, done.path, done.stored)
+    from graph.gcpause import paused_gc
+
+    with paused_gc():  # the projection is still alive: a collection would walk it (5 s at 400k ties)
+        _print_run(done.run, done.path, done.stored)
     return done
 
 

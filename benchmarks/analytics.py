@@ -301,6 +301,73 @@ def supply_demand_benchmark(nodes: int, edges: int, seed: int, sample: int) -> N
     table.add("channels of 10 demands", t_c, None, "", f"{sum(map(len, chans))} channels")
 
 
+def kernel_ratios(G: nx.DiGraph, ig_graph: Any, nk_graph: Any, k: int, seed: int) -> None:
+    """Each kernel on prebuilt arrays beside the same measure in igraph, networkit and networkx
+    (their graphs prebuilt too), in this run: ``ratio`` is the fastest peer's time over ours
+    (>= 1.0: ours is at least as fast), and the largest difference from networkx's values."""
+    from graph.analytics._sparse import adjacency, remember
+
+    t_conv, adj = timed(lambda: adjacency(G, "weight"))
+    H = G.copy()  # the arrays are kept with a frozen copy; `G` stays as the other sections read it
+    remember(H, adj.indptr, adj.indices, {None: np.ones(adj.m), "weight": adj.data})
+    print(f"\n== kernels on prebuilt arrays (conversion from networkx once: {t_conv:.2f}s) ==")
+    print(
+        f"{'kernel':<30} {'ours':>8} {'igraph':>8} {'networkit':>10} {'networkx':>9} {'ratio':>6}  agreement"
+    )
+    n = G.number_of_nodes()
+    sources = np.sort(np.random.default_rng(seed).choice(n, size=min(k, n), replace=False))
+
+    def row(name: str, ours: float, peers: dict[str, float | None], note: str) -> None:
+        known = [t for t in peers.values() if t is not None]
+        ratio = f"{min(known) / ours:6.2f}" if known else "     -"
+        cells = [
+            f"{peers.get(p):8.3f}" if peers.get(p) is not None else f"{'-':>8}" for p in ("ig", "nk", "nx")
+        ]
+        print(f"{name:<30} {ours:8.3f} {cells[0]} {cells[1]:>10} {cells[2]:>9} {ratio}  {note}", flush=True)
+
+    nk = None
+    if nk_graph is not None:
+        import networkit as nk
+    t, ours_d = timed(lambda: degree(H))
+    t_nx, ref_d = timed(lambda: nx.degree_centrality(G))
+    peers: dict[str, float | None] = {"nx": t_nx}
+    nodes, scale = list(G), 1.0 / (n - 1)
+    note = ""
+    if ig_graph is not None:  # the same result: normalised degree per node id
+        as_dict = lambda: dict(zip(nodes, (np.asarray(ig_graph.degree()) * scale).tolist(), strict=True))  # noqa: E731
+        peers["ig"] = timed(as_dict)[0]
+        note = f"; igraph's bare list alone {timed(lambda: ig_graph.degree())[0]:.4f}s"
+    if nk is not None:
+        peers["nk"] = timed(
+            lambda: dict(
+                zip(nodes, nk.centrality.DegreeCentrality(nk_graph, True).run().scores(), strict=True)
+            )
+        )[0]
+    diff = max(abs(ours_d[v] - ref_d[v]) for v in G)
+    row("degree", t, peers, f"max|diff| vs networkx {diff:.1e} (peers: to a dict per node){note}")
+    t, ours_p = timed(lambda: pagerank(H))
+    t_nx, ref_p = timed(lambda: nx.pagerank(G))
+    peers = {"nx": t_nx, "ig": timed(lambda: ig_graph.pagerank())[0] if ig_graph is not None else None}
+    if nk is not None:
+        peers["nk"] = timed(lambda: nk.centrality.PageRank(nk_graph, 0.85, 1e-6).run().scores())[0]
+    diff = max(abs(ours_p[v] - ref_p[v]) for v in G)
+    row("pagerank", t, peers, f"max|diff| vs networkx {diff:.1e} (peers: other solvers/stopping rules)")
+    t, ours_b = timed(lambda: betweenness(H, exact_threshold=0, samples=k, seed=seed))
+    peers = {}
+    if ig_graph is not None:
+        t_ig, ig_b = timed(lambda: ig_graph.betweenness(sources=sources.tolist()))
+        peers["ig"] = t_ig
+        scale = n / len(sources) / ((n - 1) * (n - 2))
+        diff = max(abs(ours_b.values[v] - ig_b[i] * scale) for i, v in enumerate(G))
+        note = f"same {len(sources)} sources as igraph: max|diff| {diff:.1e}"
+    if nk is not None:
+        peers["nk"] = timed(lambda: nk.centrality.EstimateBetweenness(nk_graph, k, True, True).run())[0]
+        note += "; networkit EstimateBetweenness draws its own sample"
+    k_nx = max(1, min(k, 8))
+    peers["nx"] = timed(lambda: nx.betweenness_centrality(G, k=k_nx, seed=seed))[0] * k / k_nx
+    row(f"betweenness ({k} sources)", t, peers, note + f"; networkx k={k_nx} x{k / k_nx:.0f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nodes", type=int, default=100_000)
@@ -325,6 +392,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sd-sample", type=int, default=1024, help="demands timed in match_all")
     ap.add_argument("--skip-sd", action="store_true")
     ap.add_argument("--only-sd", action="store_true", help="run only the supply-demand section")
+    ap.add_argument("--only-kernels", action="store_true", help="run only the kernels-on-arrays section")
     args = ap.parse_args(argv)
     if args.only_sd:
         supply_demand_benchmark(args.sd_nodes, args.sd_edges, args.seed, args.sd_sample)
@@ -347,6 +415,10 @@ def main(argv: list[str] | None = None) -> None:
         nk_graph = to_networkit(G)
     print("times include conversion from the networkx graph for ours and networkx; igraph/networkit")
     print(f"graphs are prebuilt; networkit runs on {os.cpu_count()} threads, the rest on one\n")
+    kernel_ratios(G, ig_graph, nk_graph, min(args.bc_samples, n), args.seed)
+    if args.only_kernels:
+        return
+    print()
     table = Table()
     sample = min(args.nx_sample, n)
 

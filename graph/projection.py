@@ -77,7 +77,10 @@ def build_networkx(
             key=props.get(nt.key) if nt else None,
             props=dict(props),
         )
-    adjacency: Any = graph._adj  # direct access: add_edge per row is the bottleneck
+    # written straight into networkx's dicts, as add_edge would (add_edge per row was the
+    # bottleneck): one key dict per pair, shared by both directions of a directed graph
+    adjacency: Any = graph._adj
+    inverse: Any = graph._pred if directed else graph._adj
     for src, dst, rel_type, props in edges:
         u = ids.get(src)
         v = ids.get(dst)
@@ -85,12 +88,14 @@ def build_networkx(
             continue
         key: str = rel_type
         existing = adjacency[u].get(v)
-        if existing and key in existing:
+        if existing is None:
+            existing = adjacency[u][v] = inverse[v][u] = {}
+        elif key in existing:
             n = 2
             while f"{rel_type}#{n}" in existing:
                 n += 1
             key = f"{rel_type}#{n}"
-        graph.add_edge(u, v, key=key, type=rel_type, props=dict(props))
+        existing[key] = {"type": rel_type, "props": dict(props)}
     return graph
 
 

@@ -9,7 +9,8 @@ ties through shared contacts) both need.
 from __future__ import annotations
 
 import gc
-from collections.abc import Hashable, Iterator
+import weakref
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
@@ -24,7 +25,9 @@ __all__ = [
     "Adjacency",
     "adjacency",
     "gc_paused",
+    "kept",
     "oriented",
+    "remember",
     "reverse_positions",
     "symmetrize",
     "triangles",
@@ -103,6 +106,33 @@ def _labels_are_positions(nodes: list[Hashable]) -> bool:
     return all(type(v) is int for v in nodes) and nodes == list(range(n))
 
 
+#: CSR arrays built with a frozen graph (`remember`): graph -> (indptr, indices, weight -> data)
+_KNOWN: weakref.WeakKeyDictionary[nx.Graph, tuple[IntArray, IntArray, dict[str | None, FloatArray]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def remember(G: nx.Graph, indptr: IntArray, indices: IntArray, data: Mapping[str | None, FloatArray]) -> None:
+    """Freeze `G` and keep its CSR arrays, so `adjacency` returns them without reading `G`.
+
+    `G` must be a simple graph (no parallel edges) without self-loops whose rows follow
+    ``list(G)``, with sorted column indices per row; ``data[w]`` holds the value of edge
+    attribute ``w`` of every stored tie (``data[None]`` ones), as `adjacency` would read it.
+    The graph is frozen (`networkx.freeze`): its ties cannot change under the arrays, and
+    the arrays are made read-only, as `adjacency` hands them out without a copy.
+    """
+    nx.freeze(G)
+    arrays = [indptr, indices, *data.values()]
+    for a in arrays:
+        a.setflags(write=False)  # shared by every caller of `adjacency`: nobody writes them
+    _KNOWN[G] = (indptr, indices, dict(data))
+
+
+def kept(G: nx.Graph) -> bool:
+    """Whether `G`'s CSR arrays were kept (`remember`): `adjacency` of it reads no dict."""
+    return nx.is_frozen(G) and G in _KNOWN
+
+
 def adjacency(
     G: nx.Graph, weight: str | None = None, *, count_parallel: bool = True, keep_loops: bool = False
 ) -> Adjacency:
@@ -111,8 +141,12 @@ def adjacency(
     With ``weight=None`` every edge weighs 1; in a multigraph parallel edges are
     summed (as :func:`networkx.adjacency_matrix` does) unless ``count_parallel`` is
     false, in which case every tie weighs 1. Self-loops are dropped unless
-    ``keep_loops``.
+    ``keep_loops``.  A graph whose arrays were kept (`remember`) is not read again.
     """
+    known = _KNOWN.get(G) if nx.is_frozen(G) else None
+    if known is not None and weight in known[2]:
+        indptr, indices, values = known
+        return Adjacency(list(G), indptr, indices, values[weight], G.is_directed())
     nodes = list(G)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}

@@ -39,13 +39,13 @@ to through parent-centre links, or its own key for a national centre).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from graph.analytics._sparse import gc_paused
+from graph.analytics._sparse import gc_paused, remember
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
@@ -258,69 +258,220 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
         return _actor_network(G, max_group)
 
 
+def _codes(
+    G: nx.MultiDiGraph,
+) -> tuple[list[Hashable], dict[Hashable, int], np.ndarray, np.ndarray, list[int], list[str]]:
+    """`G`'s nodes (in order), their positions, and every relationship as ``(src, dst, type
+    code)`` arrays in ``G.edges`` order, with the type names of the codes."""
+    nodes = list(G)
+    index = {n: i for i, n in enumerate(nodes)}
+    names: dict[str, int] = {}
+    src: list[int] = []
+    dst: list[int] = []
+    kind: list[int] = []
+    multi = G.is_multigraph()
+    for u, nbrs in G._adj.items():
+        iu = index[u]
+        for v, keys in nbrs.items():
+            iv = index[v]
+            for d in keys.values() if multi else (keys,):
+                src.append(iu)
+                dst.append(iv)
+                kind.append(names.setdefault(str(d.get("type", "")), len(names)))
+    return (
+        nodes,
+        index,
+        np.asarray(src, dtype=np.int64).reshape(-1),
+        np.asarray(dst, dtype=np.int64).reshape(-1),
+        kind,
+        list(names),
+    )
+
+
+def _flags(G: nx.MultiDiGraph, nodes: list[Hashable], labels: tuple[str, ...]) -> np.ndarray:
+    carried = G._node
+    return np.fromiter(
+        (any(label in carried[n].get("labels", ()) for label in labels) for n in nodes),
+        dtype=bool,
+        count=len(nodes),
+    )
+
+
+def _first_by_str(nodes: list[Hashable], positions: list[int]) -> int:
+    """The position whose node sorts first as text (the first one among equals)."""
+    return min(positions, key=lambda p: str(nodes[p]))
+
+
+def _group_pairs(
+    group: np.ndarray, member: np.ndarray, organiser: np.ndarray, rank: np.ndarray, max_group: int
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """The member pairs the groups tie, ``(a, b)`` with ``str(a) < str(b)``, in the order
+    `_actor_network` ties them (groups in node order, pairs sorted), and what the star rule
+    left out.
+
+    ``group``, ``member``, ``organiser``: one row per membership (an actor may appear more
+    than once in a group; it is an organiser if any of its rows is).
+    """
+    none = np.empty(0, dtype=np.int64)
+    counts = {"groups": 0, "ties": 0, "star_groups": 0}
+    if group.size == 0:
+        return none, none, counts
+    order = np.lexsort((rank[member], group))
+    group, member, organiser = group[order], member[order], organiser[order]
+    start = np.ones(group.size, dtype=bool)
+    start[1:] = (group[1:] != group[:-1]) | (member[1:] != member[:-1])
+    org = np.logical_or.reduceat(organiser, np.flatnonzero(start))
+    group, member = group[start], member[start]
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    size = np.diff(np.r_[first, group.size])
+    big = size > max_group
+    orgs = np.add.reduceat(org.astype(np.int64), first)
+    real = size >= 2  # groups with fewer than two members are no groups
+    rest = size - orgs
+    counts["ties"] = int((rest * (rest - 1) // 2)[big & real].sum())
+    counts["star_groups"] = int((big & real & (orgs > 0)).sum())
+    counts["groups"] = int((big & real & (orgs == 0)).sum())
+    g = np.repeat(np.arange(first.size), size)
+    hub = np.where(big[g], org, True) & real[g]
+    rows = np.flatnonzero(hub)
+    reps = size[g[rows]]
+    at = np.repeat(rows, reps)
+    other = np.repeat(first[g[rows]], reps) + (
+        np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    )
+    keep = (other != at) & (~hub[other] | (at < other))
+    at, other = at[keep], other[keep]
+    lo, hi = np.minimum(at, other), np.maximum(at, other)
+    order = np.lexsort((hi, lo))
+    return member[lo[order]], member[hi[order]], counts
+
+
 def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
+    """The actor network built on arrays: the same graph (attributes, node and edge order,
+    weights to the bit) as tying the relationships, projects and groups one by one.
+
+    The ties are a sequence of events (the stored relationships in edge order; the project
+    pairs already tied, then the others; the group pairs): a directed pair enters the graph
+    at its first event, and its weight is its count of relationships, plus its Newman
+    weight, plus one per group, added in that order.
+    """
+    nodes, index, src, dst, kind, names = _codes(G)
+    is_actor = _flags(G, nodes, _ACTOR_LABELS)
+    actor_pos = np.flatnonzero(is_actor)
+    actors = [nodes[i] for i in actor_pos.tolist()]
+    na = len(actors)
+    apos = np.full(len(nodes), -1, dtype=np.int64)
+    apos[actor_pos] = np.arange(na)
+    code = {name: c for c, name in enumerate(names)}
+    kinds = np.asarray(kind, dtype=np.int64).reshape(-1)
+
+    def codes_of(types: Iterable[str]) -> np.ndarray:
+        return np.asarray([code[t] for t in types if t in code], dtype=np.int64)
+
+    # node attributes: the country (first place as text), its region and income, the centre system
+    from_actor = is_actor[src] if src.size else np.zeros(0, dtype=bool)
+    place = from_actor & np.isin(kinds, codes_of(_PLACE_TIES))
+    places: dict[int, list[int]] = defaultdict(list)
+    for u, v in zip(src[place].tolist(), dst[place].tolist(), strict=True):
+        places[u].append(v)
+    parent = np.isin(kinds, codes_of({RelType.PARENT_CENTRE}))
+    parents: dict[int, list[int]] = defaultdict(list)
+    for u, v in zip(src[parent].tolist(), dst[parent].tolist(), strict=True):
+        parents[u].append(v)
+    national = _flags(G, nodes, (NodeLabel.NATIONAL_TRANSFER_CENTRE,))
+    data = G._node
+
+    def centre_system(i: int) -> str | None:
+        seen = {i}
+        current = i
+        while True:
+            if national[current]:
+                return str(data[nodes[current]].get("key", nodes[current]))
+            up = [p for p in parents.get(current, ()) if p not in seen]
+            if not up:
+                return None
+            current = _first_by_str(nodes, up)
+            seen.add(current)
+
     A = nx.DiGraph()
-    actors = [n for n in G if _has(G, n, _ACTOR_LABELS)]
-    for node in actors:
-        data = G.nodes[node]
-        places = sorted(
-            (v for _, v, d in G.out_edges(node, data=True) if d.get("type") in _PLACE_TIES),
-            key=str,
-        )
-        country = places[0] if places else None
-        cprops = G.nodes[country].get("props", {}) if country is not None else {}
-        A.add_node(
-            node,
-            label=data.get("label", ""),
-            country=str(G.nodes[country].get("key")) if country is not None else None,
-            region=cprops.get(PropertyName.REGION),
-            income=cprops.get(PropertyName.INCOME_GROUP),
-            centre_system=_centre_system(G, node),
-        )
-    types: dict[tuple[Hashable, Hashable], set[str]] = defaultdict(set)
+    for i, node in zip(actor_pos.tolist(), actors, strict=True):
+        at = places.get(i)
+        country = _first_by_str(nodes, at) if at else None
+        cdata = data[nodes[country]] if country is not None else {}
+        cprops = cdata.get("props", {}) if country is not None else {}
+        A._node[node] = {
+            "label": data[node].get("label", ""),
+            "country": str(cdata.get("key")) if country is not None else None,
+            "region": cprops.get(PropertyName.REGION),
+            "income": cprops.get(PropertyName.INCOME_GROUP),
+            "centre_system": centre_system(i),
+        }
+        A._succ[node] = {}
+        A._pred[node] = {}
 
-    def tie(u: Hashable, v: Hashable, kind: str) -> None:
-        if u == v:
-            return
-        if A.has_edge(u, v):
-            A[u][v]["weight"] += 1
-        else:
-            A.add_edge(u, v, weight=1)
-        types[(u, v)].add(kind)
+    # the events: stored relationships between two actors
+    stored = from_actor & is_actor[dst] & (src != dst) if src.size else from_actor
+    su, sv, sk = apos[src[stored]], apos[dst[stored]], kinds[stored]
+    # projects: the pairs already tied (either way) first, then the others
+    pnodes, W, _ = project_weights(G, set(actors))
+    ppos = np.asarray([apos[index[n]] for n in pnodes], dtype=np.int64).reshape(-1)
+    pi, pj, pw = ppos[W.row], ppos[W.col], np.asarray(W.data, dtype=np.float64)
+    tied = np.isin(pi * na + pj, su * na + sv) | np.isin(pj * na + pi, su * na + sv)
+    order = np.r_[np.flatnonzero(tied), np.flatnonzero(~tied)]
+    pi, pj, pw = pi[order], pj[order], pw[order]
+    pu, pv, pww = np.c_[pi, pj].ravel(), np.c_[pj, pi].ravel(), np.repeat(pw, 2)
+    # groups: every member pair of a small one, organiser pairs of a large one
+    is_group = _flags(G, nodes, _GROUP_LABELS)
+    member = from_actor & is_group[dst] & np.isin(kinds, codes_of(_GROUP_TIES)) if src.size else from_actor
+    organises = kinds[member] == code.get(RelType.ORGANISES, -1)
+    rank = np.empty(na, dtype=np.int64)
+    rank[sorted(range(na), key=lambda a: str(actors[a]))] = np.arange(na)
+    ga, gb, left = _group_pairs(dst[member], apos[src[member]], organises, rank, max_group)
+    gu, gv = np.c_[ga, gb].ravel(), np.c_[gb, ga].ravel()
 
-    for u, v, d in G.edges(data=True):
-        if u in A and v in A:
-            tie(u, v, str(d.get("type", "")))
-    nodes, W, _ = project_weights(G, set(A))
-    fresh = []  # pairs tied by projects only: added at once, their types set here
-    for i, j, w in zip(W.row.tolist(), W.col.tolist(), W.data.tolist(), strict=True):
-        u, v = nodes[i], nodes[j]
-        if not (A.has_edge(u, v) or A.has_edge(v, u)):
-            fresh.append((u, v, {"weight": w, "types": [PROJECT_TIE]}))
-            fresh.append((v, u, {"weight": w, "types": [PROJECT_TIE]}))
-            continue
-        for a, b in ((u, v), (v, u)):
-            if A.has_edge(a, b):
-                A[a][b]["weight"] += w
-            else:
-                A.add_edge(a, b, weight=w)
-            types[(a, b)].add(PROJECT_TIE)
-    A.add_edges_from(fresh)
-    left_groups = left_ties = star_groups = 0
-    for members, organisers in group_members(G, set(A)).values():
-        hubs = group_hubs(members, organisers, max_group)  # clique, or star around organisers
-        pairs = {(u, v) if str(u) < str(v) else (v, u) for u in hubs for v in members if u != v}
-        if len(members) > max_group:
-            left_ties += len(members) * (len(members) - 1) // 2 - len(pairs)
-            if organisers:
-                star_groups += 1
-            else:
-                left_groups += 1
-        for u, v in sorted(pairs, key=lambda pair: (str(pair[0]), str(pair[1]))):
-            tie(u, v, "CO_AFFILIATION")
-            tie(v, u, "CO_AFFILIATION")
-    for (u, v), kinds in types.items():
-        A[u][v]["types"] = sorted(kinds.union(A[u][v].get("types", ())))
-    A.graph["left_out"] = {"groups": left_groups, "ties": left_ties, "star_groups": star_groups}
+    project_code, affiliation_code = len(names), len(names) + 1
+    names = [*names, PROJECT_TIE, "CO_AFFILIATION"]
+    eu = np.r_[su, pu, gu].astype(np.int64)
+    ev = np.r_[sv, pv, gv].astype(np.int64)
+    ek = np.r_[sk, np.full(pu.size, project_code), np.full(gu.size, affiliation_code)].astype(np.int64)
+    phase = np.repeat(np.arange(3), [su.size, pu.size, gu.size])
+    keys, first, inverse = np.unique(eu * max(na, 1) + ev, return_index=True, return_inverse=True)
+    rank_of = np.empty(keys.size, dtype=np.int64)
+    rank_of[np.argsort(first, kind="stable")] = np.arange(keys.size)
+    pair = rank_of[inverse]  # pairs numbered in the order they enter the graph
+    npairs = keys.size
+    n_stored = np.bincount(pair[phase == 0], minlength=npairs)
+    n_group = np.bincount(pair[phase == 2], minlength=npairs)
+    has_project = np.zeros(npairs, dtype=bool)
+    has_project[pair[phase == 1]] = True
+    newman = np.zeros(npairs)
+    newman[pair[phase == 1]] = pww
+    weight = n_stored + newman  # float64, as int + float in Python
+    for k in range(int(n_group[has_project].max(initial=0))):  # + 1.0 per group, one at a time
+        weight[has_project & (n_group > k)] += 1.0
+    ints = (n_stored + n_group).tolist()
+    weights = [w if p else i for w, p, i in zip(weight.tolist(), has_project.tolist(), ints, strict=True)]
+    # tie types: the sorted names of each pair's kinds (a bit per kind)
+    masks = np.zeros(npairs, dtype=object if len(names) > 62 else np.int64)
+    for k in np.unique(ek).tolist():  # a few dozen kinds at most
+        masks[np.unique(pair[ek == k])] |= 1 << k
+    spelled = {m: [names[k] for k in range(len(names)) if m >> k & 1] for m in set(masks.tolist())}
+    spelled = {m: sorted(kinds) for m, kinds in spelled.items()}
+    order = np.argsort(rank_of, kind="stable")  # pair number -> its key
+    first_key = keys[order]
+    us, vs = first_key // max(na, 1), first_key % max(na, 1)
+    succ, pred = A._succ, A._pred
+    for u, v, w, m in zip(us.tolist(), vs.tolist(), weights, masks.tolist(), strict=True):
+        a, b = actors[u], actors[v]
+        d = {"weight": w, "types": list(spelled[m])}
+        succ[a][b] = d
+        pred[b][a] = d
+    A.graph["left_out"] = left
     A.graph["project_weighting"] = "newman"
+    # the kernels' CSR (rows in node order, columns sorted), as `adjacency` would read it
+    # from the dicts; `keys` are already sorted by (row, column)
+    indptr = np.zeros(na + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // max(na, 1), minlength=na), out=indptr[1:])
+    values = np.where(has_project, weight, n_stored + n_group)[rank_of]  # key order
+    remember(A, indptr, (keys % max(na, 1)).astype(np.int64), {None: np.ones(npairs), "weight": values})
     return A

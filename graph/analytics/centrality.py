@@ -5,23 +5,24 @@ search levels and dependency accumulation are sparse products of a
 ``(batch, n)`` frontier with the adjacency matrix. Below a size threshold every
 node is a source (exact values); above it a uniform sample of sources gives an
 unbiased estimate with a Hoeffding bound on the error of every node at once.
-When python-igraph is installed, the same sources can be run through igraph's C
-implementation instead (``backend=``), about three times faster.
+The same sources run by default through a compiled Brandes (numba, one breadth-first
+search per source, sources spread over the cores), or through igraph's C implementation
+(``backend=``); all backends sum the same dependencies.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
+import numba
 import numpy as np
 import scipy.sparse as sp
 
-from graph.analytics._sparse import adjacency
+from graph.analytics._sparse import adjacency, kept
 
 __all__ = ["BetweennessResult", "betweenness", "betweenness_sample_size", "degree", "pagerank"]
 
@@ -61,6 +62,20 @@ def degree(
     >>> degree(G, direction="in", normalized=False)
     {0: 0.0, 1: 1.0, 2: 2.0}
     """
+    n = G.number_of_nodes()
+    scale = 1.0 / (n - 1) if normalized and n > 1 else 1.0
+    if (
+        weight is None
+        and direction in ("all", "in", "out")
+        and kept(G)
+        and (direction == "all" or G.is_directed())
+    ):
+        adj = adjacency(G)
+        out = np.diff(adj.indptr)
+        into = np.bincount(adj.indices, minlength=adj.n)
+        # an undirected tie is stored once per end: its out-count is its degree
+        counts = {"out": out, "in": into, "all": out + into}[direction] if adj.directed else out
+        return dict(zip(adj.nodes, (counts.astype(np.float64) * scale).tolist(), strict=True))
     if direction == "all":
         view = G.degree(weight=weight)
     elif not G.is_directed():
@@ -71,8 +86,6 @@ def degree(
         view = G.out_degree(weight=weight)
     else:
         raise ValueError(f"direction must be 'all', 'in' or 'out', not {direction!r}")
-    n = G.number_of_nodes()
-    scale = 1.0 / (n - 1) if normalized and n > 1 else 1.0
     return {v: float(d) * scale for v, d in view}
 
 
@@ -279,6 +292,62 @@ def _brandes_batch(A: sp.csr_array, AT: sp.csr_array, sources: np.ndarray) -> np
     return dep.reshape(b, n).sum(axis=0)
 
 
+#: Sources are cut into this many interleaved chunks, each summed on its own then added
+#: in chunk order: the sum does not depend on the number of threads.
+_CHUNKS = 8
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _numba_dependencies(indptr: np.ndarray, indices: np.ndarray, n: int, sources: np.ndarray) -> np.ndarray:
+    """``sum_s delta_s(v)`` (Brandes 2001, unweighted): a breadth-first search per source
+    counts shortest paths, then dependencies are pulled from each node's successors on
+    shortest paths, farthest nodes first."""
+    k = sources.shape[0]
+    chunks = min(k, _CHUNKS)
+    acc = np.zeros((max(chunks, 1), n))
+    for c in numba.prange(chunks):
+        dist = np.full(n, -1, dtype=np.int64)
+        sigma = np.zeros(n)
+        delta = np.zeros(n)
+        order = np.empty(n, dtype=np.int64)
+        row = acc[c]
+        for i in range(c, k, chunks):
+            s = sources[i]
+            dist[s] = 0
+            sigma[s] = 1.0
+            order[0] = s
+            head, tail = 0, 1
+            while head < tail:
+                v = order[head]
+                head += 1
+                dv = dist[v] + 1
+                for p in range(indptr[v], indptr[v + 1]):
+                    w = indices[p]
+                    if dist[w] < 0:
+                        dist[w] = dv
+                        order[tail] = w
+                        tail += 1
+                    if dist[w] == dv:
+                        sigma[w] += sigma[v]
+            for j in range(tail - 1, -1, -1):
+                v = order[j]
+                dv = dist[v] + 1
+                d = 0.0
+                for p in range(indptr[v], indptr[v + 1]):
+                    w = indices[p]
+                    if dist[w] == dv:
+                        d += sigma[v] / sigma[w] * (1.0 + delta[w])
+                delta[v] = d
+                if v != s:
+                    row[v] += d
+            for j in range(tail):
+                v = order[j]
+                dist[v] = -1
+                sigma[v] = 0.0
+                delta[v] = 0.0
+    return acc.sum(axis=0)
+
+
 def _igraph_dependencies(
     indptr: np.ndarray, indices: np.ndarray, n: int, directed: bool, sources: np.ndarray | None
 ) -> np.ndarray:
@@ -287,7 +356,7 @@ def _igraph_dependencies(
 
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     keep = np.ones(rows.size, dtype=bool) if directed else rows < indices
-    g = ig.Graph(n=n, edges=np.column_stack([rows[keep], indices[keep]]).tolist(), directed=directed)
+    g = ig.Graph(n=n, edges=np.column_stack([rows[keep], indices[keep]]), directed=directed)
     vals = np.asarray(g.betweenness(directed=directed, sources=None if sources is None else sources.tolist()))
     # igraph counts an undirected pair once: half the sum of the sources' dependencies
     return vals if directed else 2.0 * vals
@@ -303,7 +372,7 @@ def betweenness(
     delta: float = 0.1,
     seed: int | None = 0,
     batch_size: int = 64,
-    backend: Literal["auto", "numpy", "igraph"] = "auto",
+    backend: Literal["auto", "numba", "numpy", "igraph"] = "auto",
 ) -> BetweennessResult:
     """Shortest-path betweenness, exact for small graphs and sampled for large ones.
 
@@ -331,10 +400,11 @@ def betweenness(
     batch_size : int, optional (default=64)
         Sources processed together by the numpy backend (memory
         ``~ 3 * 8 * batch_size * n`` bytes).
-    backend : {"auto", "numpy", "igraph"}, optional (default="auto")
-        ``"numpy"``: batched Brandes on scipy sparse products (this module);
-        ``"igraph"``: python-igraph's C Brandes over the same sources (about 3x
-        faster); ``"auto"``: igraph when installed. Both give the same values.
+    backend : {"auto", "numba", "numpy", "igraph"}, optional (default="auto")
+        ``"numba"`` (and ``"auto"``): compiled Brandes, one breadth-first search per
+        source, the sources spread over the cores; ``"numpy"``: batched Brandes on
+        scipy sparse products; ``"igraph"``: python-igraph's C Brandes over the same
+        sources. All give the same values (to rounding: sums in another order).
 
     Returns
     -------
@@ -374,9 +444,8 @@ def betweenness(
     nodes = adj.nodes
     if n < 3:
         return BetweennessResult(dict.fromkeys(nodes, 0.0), True, 0.0, 0.0, n)
-    if backend not in ("auto", "numpy", "igraph"):
+    if backend not in ("auto", "numba", "numpy", "igraph"):
         raise ValueError(f"unknown backend {backend!r}")
-    use_igraph = backend == "igraph" or (backend == "auto" and importlib.util.find_spec("igraph") is not None)
     if n <= exact_threshold:
         k = n
     elif samples is not None:
@@ -388,7 +457,9 @@ def betweenness(
     exact = k >= n
     rng = np.random.default_rng(seed)
     sources = np.arange(n) if exact else np.sort(rng.choice(n, size=k, replace=False))
-    if use_igraph:
+    if backend in ("auto", "numba"):
+        total = _numba_dependencies(adj.indptr, adj.indices, n, sources.astype(np.int64))
+    elif backend == "igraph":
         total = _igraph_dependencies(adj.indptr, adj.indices, n, adj.directed, None if exact else sources)
     else:
         itype = np.int32 if max(n, adj.m) < np.iinfo(np.int32).max else np.int64

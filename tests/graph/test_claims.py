@@ -21,11 +21,16 @@ def test_the_fast_projection_with_claims_analyses_the_same_population(
     try:
         fast = store.to_networkx(properties=False)
         claims = relationship_stages(store)
+        # every staged relationship, whatever its type: what the per-type queries must all find
+        every = next(
+            iter(store.stream("MATCH ()-[r]->() WHERE r.lifecycle IS NOT NULL RETURN count(r) AS n"))
+        )
     finally:
         store.close()
     # bilateral_centers.csv: the Philippines' talks (proposed) and the mechanism documents (agreed)
     assert claims[("Country:PH", "Institution:CATTC", "BILATERAL_PARTNER_OF")] == "proposed"
     assert claims[("Country:VN", "Institution:CATTC", "BILATERAL_PARTNER_OF")] == "agreed"
+    assert every["n"] == len(claims) > 0  # no two staged relationships of one type share both ends
     full, by_props = select(bundle_graph)
     quick, by_claims = select(fast, claims=claims)  # type: ignore[arg-type]
     assert by_claims == by_props and set(quick.edges(keys=True)) == set(full.edges(keys=True))

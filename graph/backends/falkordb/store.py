@@ -443,9 +443,10 @@ class FalkorDBStore(FalkorDBConnection):
         """
         from graph.projection import build_networkx
 
-        nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
-        edges = edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties)
-        return build_networkx(self.schema, nodes, edges, directed=directed)
+        with paused_gc():  # the node rows too: millions of acyclic objects (graph.gcpause)
+            nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
+            edges = edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties)
+            return build_networkx(self.schema, nodes, edges, directed=directed)
 
     def to_arrays(
         self, *, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None

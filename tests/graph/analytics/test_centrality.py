@@ -30,7 +30,11 @@ def _graphs() -> dict[str, nx.Graph]:
 
 GRAPHS = _graphs()
 HAS_IGRAPH = importlib.util.find_spec("igraph") is not None
-BACKENDS = ["numpy", pytest.param("igraph", marks=pytest.mark.skipif(not HAS_IGRAPH, reason="igraph"))]
+BACKENDS = [
+    "numba",
+    "numpy",
+    pytest.param("igraph", marks=pytest.mark.skipif(not HAS_IGRAPH, reason="igraph")),
+]
 
 
 @pytest.mark.parametrize("name", list(GRAPHS))
@@ -136,12 +140,15 @@ def test_sampled_betweenness_within_bound(backend: str) -> None:
 @pytest.mark.skipif(not HAS_IGRAPH, reason="igraph")
 @pytest.mark.parametrize("directed", [False, True])
 def test_sampled_backends_agree(directed: bool) -> None:
-    # Origin: the two backends sum the same sources' dependencies.
+    # Origin: the backends sum the same sources' dependencies (in another order).
     G = nx.gnp_random_graph(300, 0.03, seed=9, directed=directed)
     a = betweenness(G, exact_threshold=10, samples=40, seed=2, backend="numpy")
     b = betweenness(G, exact_threshold=10, samples=40, seed=2, backend="igraph")
+    c = betweenness(G, exact_threshold=10, samples=40, seed=2, backend="numba")
     assert a.values == pytest.approx(b.values, abs=1e-12)
-    assert a.epsilon == b.epsilon
+    assert c.values == pytest.approx(b.values, abs=1e-12)
+    assert betweenness(G, exact_threshold=10, samples=40, seed=2).values == c.values  # auto is numba
+    assert a.epsilon == b.epsilon == c.epsilon
     with pytest.raises(ValueError, match="backend"):
         betweenness(G, backend="gpu")  # type: ignore[arg-type]
 

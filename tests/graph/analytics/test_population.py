@@ -1,0 +1,69 @@
+"""The population's subgraph is the one networkx's own subgraph copy builds, order included."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+
+from graph.analytics.population import _induced, select
+
+
+def _random_multigraph(seed: int) -> nx.MultiDiGraph:
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    for n in range(60):
+        props = {}
+        if rng.random() < 0.15:
+            props["synthetic"] = True
+        if rng.random() < 0.15:
+            props["lifecycle"] = rng.choice(["proposed", "planned", "agreed", "closed", "active"])
+        G.add_node(f"N:{n}", props=props, labels=("Institution",))
+    for _ in range(400):
+        u, v = f"N:{rng.randrange(60)}", f"N:{rng.randrange(60)}"
+        t = rng.choice(["A", "B", "PARTNER"])
+        stage = {"lifecycle": rng.choice(["proposed", "active"])} if rng.random() < 0.2 else {}
+        G.add_edge(u, v, key=f"{t}#{rng.randrange(10**9)}", type=t, props=stage)
+    return G
+
+
+def _reference(G: nx.MultiDiGraph, gone: set[str], dropped: list[tuple[str, str, str]]) -> nx.MultiDiGraph:
+    H = G.subgraph(n for n in G if n not in gone).copy()
+    H.remove_edges_from(dropped)
+    return H
+
+
+def _shape(H: nx.MultiDiGraph) -> tuple[object, ...]:
+    """Everything an analysis can see, in iteration order."""
+    return (
+        list(H.nodes(data=True)),
+        [(u, list(nbrs.items())) for u, nbrs in H._succ.items()],
+        [(v, list(nbrs.items())) for v, nbrs in H._pred.items()],
+        H.graph,
+    )
+
+
+def test_induced_equals_networkx_subgraph_copy() -> None:
+    for seed in range(5):
+        G = _random_multigraph(seed)
+        rng = random.Random(seed)
+        gone = {n for n in G if rng.random() < 0.2}
+        edges = [(u, v, k) for u, v, k in G.edges(keys=True) if u not in gone and v not in gone]
+        dropped = rng.sample(edges, 40)
+        H, kept = _induced(G, gone, set(dropped))
+        ref = _reference(G, gone, dropped)
+        assert _shape(H) == _shape(ref)
+        assert kept == ref.number_of_edges()
+        # the key dicts are shared between both directions, as networkx keeps them
+        u, v, _ = next(iter(H.edges(keys=True)))
+        assert H._succ[u][v] is H._pred[v][u]
+
+
+def test_select_counts_what_it_left_out() -> None:
+    G = _random_multigraph(7)
+    for synthetic in (False, True):
+        for scenario in ("established", "as-planned"):
+            H, pop = select(G, synthetic=synthetic, scenario=scenario)
+            assert pop.nodes == H.number_of_nodes()
+            assert pop.relationships == H.number_of_edges()
+            assert pop.relationships_left_out == G.number_of_edges() - H.number_of_edges()
