@@ -11,11 +11,28 @@
   (target ≥ 30k rows/s);
 * reference: the store's raw batched upsert of the same records, already mapped
   (`GraphStore.upsert`), and the ratio between the two.
+
+``python benchmarks/load.py --growth`` measures instead what a load costs beside the graph
+it goes into (issue #23), each load a ``transfernet load --bundle`` process of its own (its
+peak memory read from the kernel), on a CORDIS-shaped generated table
+(``--participations``, default 100,000):
+
+* the table into an empty store, then again (an unchanged reload: ratio to the first load);
+* the same table into a copy of a store of 1M relationships (``--large-store``, default
+  the store `benchmarks/api.py` prepares; ratio to the load into the empty store);
+* a table ten times larger into an empty store: its peak memory beside the first load's.
+
+Targets: into the 1M store ≤ 1.2× into the empty one; reload ≤ 0.3×; peak memory of the 10×
+table within 2× of the first.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,12 +59,105 @@ def _reference_data(store: object, work: Path) -> None:
             ingest(store, entry.mapping, data_dir=entry.data_dir, provenance_root=REPO)  # type: ignore[arg-type]
 
 
+#: One load in a process of its own: seconds, rows written, peak memory (``ru_maxrss``).
+_LOAD = """
+import json, resource, sys, time
+from pathlib import Path
+from graph.backends import open_store
+from graph.config import StoreSettings
+from loaders.bundle import bundle_entries
+from loaders.ingest import LoadJob, ingest_many
+from loaders.iso3166 import write_countries_csv
+from ontology.derive import load_schema
+bundle, data_dir = Path(sys.argv[1]), Path(sys.argv[2])
+(data_dir / "work").mkdir(parents=True, exist_ok=True)
+write_countries_csv(data_dir / "work" / "iso3166.csv")
+store = open_store(StoreSettings(_env_file=None, data_dir=data_dir), load_schema())
+store.install_schema()
+jobs = [LoadJob(e.mapping, e.data_dir, bundle.parent) for e in bundle_entries(bundle, data_dir / "work")]
+t0 = time.perf_counter()
+written = sum(r.changes.writes for r in ingest_many(store, jobs) if r.loaded)
+seconds = time.perf_counter() - t0
+store.close()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "written": written, "peak_mb": peak}))
+"""
+
+
+def _load_process(bundle: Path, data_dir: Path) -> dict[str, float]:
+    env = {**os.environ, "TRANSFERNET_SERVER_LINGER_S": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD, str(bundle), str(data_dir)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"load of {bundle} into {data_dir} failed: {done.stderr[-1500:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def growth(participations: int, large_store: Path, seed: int) -> int:
+    """The loads of ``--growth`` (module docstring); returns the exit code."""
+    from loaders.generate_cordis import generate_cordis
+
+    with tempfile.TemporaryDirectory(prefix="tn-load-growth-") as tmp:
+        root = Path(tmp)
+        table = generate_cordis(root / "table", participations=participations, seed=seed)
+        empty = _load_process(table.directory, root / "empty")
+        reload = _load_process(table.directory, root / "empty")
+        stop_server(root / "empty" / "falkordb")
+        stop_server(large_store / "falkordb")
+        shutil.copytree(
+            large_store / "falkordb",
+            root / "large" / "falkordb",
+            ignore=shutil.ignore_patterns(
+                "*.sock", "*.lock", "clients", "linger.json", "reaper.pid", "server.json", "redis.pid"
+            ),
+        )
+        into_large = _load_process(table.directory, root / "large")
+        stop_server(root / "large" / "falkordb")
+        big = generate_cordis(root / "table10", participations=10 * participations, seed=seed)
+        ten = _load_process(big.directory, root / "ten")
+        stop_server(root / "ten" / "falkordb")
+    print(f"# loads of a CORDIS-shaped table of {participations:,} participations (one process each)")
+
+    def line(name: str, r: dict[str, float], note: str) -> None:
+        print(
+            f"{name:<32}{r['seconds']:8.2f} s {r['written']:>10,.0f} written"
+            f"  peak {r['peak_mb']:6,.0f} MB  {note}"
+        )
+
+    line("into an empty store", empty, "")
+    line("unchanged reload", reload, f"ratio to the load {reload['seconds'] / empty['seconds']:.2f}")
+    line(
+        "into the 1M-relationship store", into_large, f"ratio {into_large['seconds'] / empty['seconds']:.2f}"
+    )
+    line("10x table into an empty store", ten, f"peak ratio {ten['peak_mb'] / empty['peak_mb']:.2f}")
+    checks = [
+        ("into a 1M store ≤ 1.2× into an empty one", into_large["seconds"] <= 1.2 * empty["seconds"]),
+        ("unchanged reload ≤ 0.3× the first load", reload["seconds"] <= 0.3 * empty["seconds"]),
+        ("peak memory of the 10× table ≤ 2× the first", ten["peak_mb"] <= 2 * empty["peak_mb"]),
+    ]
+    for name, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--growth", action="store_true", help="the loads of issue #23 (module docstring)")
+    parser.add_argument("--participations", type=int, default=100_000)
+    parser.add_argument("--large-store", type=Path, default=Path("/tmp/transfernet-bench-api"))
     args = parser.parse_args()
+    if args.growth:
+        raise SystemExit(growth(args.participations, args.large_store, args.seed))
     schema = load_schema()
     with tempfile.TemporaryDirectory(prefix="tn-load-") as tmp:
         root = Path(tmp)

@@ -3,8 +3,8 @@
 A load groups its records (`graph.cypher.grouping.group_records`), then asks here which
 of them the store does not hold yet (created), holds differently (updated: a property, a
 label or a source would change) or holds exactly (unchanged).  Only the created and
-updated rows are written, so reloading an unchanged file writes nothing: no staging copy
-of the graph, no MERGE of every row (issue #17: a reload ran 1.6–3.4× slower than the
+updated rows are written, so reloading an unchanged file writes nothing: no journal,
+no MERGE of every row (issue #17: a reload ran 1.6–3.4× slower than the
 first load).  The comparison follows the merge policies of the upsert statements
 (`graph.cypher.statements`): a placeholder or ``keep_existing`` value changes a node only
 where the property is missing, a ``keep_longer`` text only when it is longer, ``sources``

@@ -113,7 +113,7 @@ class GraphStore(Protocol):
         """Upsert nodes, then relationships; return both counts.
 
         With ``atomic`` either everything is written or nothing is (a transaction on
-        Neo4j; a staged copy swapped in on FalkorDB), so a failed load leaves the graph
+        Neo4j; an undo journal on FalkorDB), so a failed load leaves the graph
         as it was.
         """
         ...

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from graph.backends.falkordb import aof
+from graph.backends.falkordb import aof, journal
 from graph.backends.falkordb.clients import answers, deadline_client
 from graph.backends.falkordb.server import pid_alive, read_registry, stop_server
 from graph.backends.falkordb.staging import STAGING, ServerHung, fork_busy
@@ -64,42 +64,11 @@ def _healthy(store: FalkorDBStore) -> None:
     assert int(conn.info("memory")["used_memory"]) < 1 << 30  # far below a GiB for these graphs
 
 
-@pytest.mark.timeout(180)
-def test_a_copy_forked_beside_another_child_replaces_the_hung_server(
-    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
-        store.install_schema()
-        store.upsert_nodes([NodeRecord("Institution", "home"), NodeRecord("Expert", "before")])
-        conn = store._conn()
-        for i in range(4):
-            conn.set(f"pad{i}", "x")  # keys the rewrite child saves, a second each
-        conn.config_set("rdb-key-save-delay", 1_000_000)
-        conn.execute_command("BGREWRITEAOF")
-        while not fork_busy(conn):
-            time.sleep(0.01)
-        monkeypatch.setattr(store, "_fork_busy", lambda client: False)  # the race, won by the child
-        old = store.server_info
-        started = time.monotonic()
-        nodes, rels = _experts("x", 30)
-        assert store.upsert(nodes, rels) == (30, 30)
-        elapsed = time.monotonic() - started
-        log = (store_dir / "redis.log").read_text(errors="replace")
-        assert "Can't fork for module: File exists" in log  # the copy did meet the child
-        assert store.server_info.pid != old.pid  # the hung server was replaced ...
-        assert not pid_alive(old.pid, old.start_time)
-        assert elapsed < 60, elapsed  # ... in bounded time (about 15 s to call it hung)
-        stats = store.stats()
-        assert (stats.nodes, stats.relationships) == (32, 30)
-        assert conn.execute_command("GRAPH.LIST") == ["transfernet"]
-        _healthy(store)
-
-
 @pytest.mark.timeout(300)
-def test_sigkill_of_the_server_during_a_staged_load_then_the_next_load_finishes(
+def test_sigkill_of_the_server_during_a_journaled_load_then_the_next_load_finishes(
     store_dir: Path, schema: GraphSchema
 ) -> None:
-    """The load of issue #20: > 50k records, so staged (``atomic_single_query_max``)."""
+    """The load of issue #20: > 50k records, so journaled (``atomic_single_query_max``)."""
     n = 40_000  # 80k records
     with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as store:
         assert 2 * n > store.atomic_single_query_max
@@ -117,16 +86,17 @@ def test_sigkill_of_the_server_during_a_staged_load_then_the_next_load_finishes(
             assert loader.stdout.readline().startswith("start")
             conn = store._conn()
             deadline = time.monotonic() + 60
-            staged = ""
-            while not staged and time.monotonic() < deadline:  # the copy is made ...
-                staged = next((str(k) for k in conn.scan_iter(match=f"*{STAGING}*")), "")
+            while (
+                not journal.journals(store_dir) and time.monotonic() < deadline
+            ):  # the journal is written ...
                 time.sleep(0.01)
-            assert staged, "the loader never staged"
-            while time.monotonic() < deadline:  # ... and written into
-                rows = store._raw("MATCH (e:Expert) RETURN count(e)", key=staged)
+            assert journal.journals(store_dir), "the loader wrote no journal"
+            while time.monotonic() < deadline:  # ... and the graph written into
+                rows = store._raw("MATCH (e:Expert) RETURN count(e)")
                 if rows and rows[0][0][1] > 1000:
                     break
                 time.sleep(0.02)
+            conn.ping()
             os.kill(store.server_info.pid, signal.SIGKILL)
             assert loader.wait(60) != 0  # the loader fails (it does not hang)
         finally:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.backends.falkordb import journal
 from graph.backends.falkordb.server import read_registry, stop_server
 from graph.backends.falkordb.store import FalkorDBStore
-from graph.cypher.grouping import group_records
 from graph.store import StoreError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
@@ -73,30 +73,31 @@ def test_sigkill_of_a_loader_leaves_whole_batches(store_dir: Path, schema: Graph
         assert [row["b"] for row in nodes] == list(range(len(nodes)))
 
 
-def test_sigkill_during_a_staged_atomic_upsert_changes_nothing(store_dir: Path, schema: GraphSchema) -> None:
+def test_sigkill_during_a_journaled_atomic_upsert_changes_nothing(
+    store_dir: Path, schema: GraphSchema
+) -> None:
     with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as store:
         store.install_schema()
         store.upsert_nodes([NodeRecord("Institution", "home"), NodeRecord("Expert", "before")])
     loader = _spawn("staged", str(store_dir), "20000")
     _wait_for(loader, "start")
-    with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as watcher:
+    with FalkorDBStore(schema, store_dir, stop_server_on_close=False):  # the server stays up
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            keys = watcher.query("RETURN 1 AS one") and watcher._conn().execute_command("GRAPH.LIST")
-            if any("__staging__" in k for k in keys):
+            if journal.journals(store_dir):
                 break
             time.sleep(0.005)
         else:
-            pytest.fail("the loader never staged")
+            pytest.fail("the loader wrote no journal")
         time.sleep(0.2)
         loader.send_signal(signal.SIGKILL)
         loader.wait()
     with FalkorDBStore(schema, store_dir) as store:
         assert store.stats().nodes == 2
-        assert not any("__staging__" in k for k in store._conn().execute_command("GRAPH.LIST"))
+        assert not journal.journals(store_dir)
 
 
-def test_staged_atomic_upsert_swaps_in_and_survives_restart(store_dir: Path, schema: GraphSchema) -> None:
+def test_journaled_atomic_upsert_lands_and_survives_restart(store_dir: Path, schema: GraphSchema) -> None:
     with FalkorDBStore(schema, store_dir, atomic_single_query_max=100) as store:
         store.install_schema()
         store.upsert_nodes([NodeRecord("Institution", "home")])
@@ -115,7 +116,7 @@ def test_staged_atomic_upsert_swaps_in_and_survives_restart(store_dir: Path, sch
         assert len(constraints) == len(schema.key_labels)
 
 
-def test_failed_staged_upsert_leaves_graph_as_it_was(store_dir: Path, schema: GraphSchema) -> None:
+def test_failed_journaled_upsert_leaves_graph_as_it_was(store_dir: Path, schema: GraphSchema) -> None:
     with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
         store.install_schema()
         store.upsert_nodes([NodeRecord("Country", "CN")])
@@ -124,7 +125,7 @@ def test_failed_staged_upsert_leaves_graph_as_it_was(store_dir: Path, schema: Gr
         with pytest.raises(StoreError, match="Institution:gone"):
             store.upsert(nodes, rels)
         assert store.stats().nodes == 1
-        # a failure inside the staged load (after some batches were written) is rolled back too
+        # a failure inside the journaled load (after some batches were written) is rolled back too
         calls = []
         original = store._write_rels
 
@@ -141,35 +142,6 @@ def test_failed_staged_upsert_leaves_graph_as_it_was(store_dir: Path, schema: Gr
             store.upsert([*nodes, NodeRecord("Institution", "home")], ok_rels, batch_size=5)
         assert calls
         assert store.stats().nodes == 1
-        assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
-
-
-def test_a_failed_background_copy_fails_the_upsert_and_leaves_nothing(
-    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The staging copy is made in a worker thread while the records are grouped; its
-    failure is the upsert's failure."""
-    import redis
-
-    with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
-        store.install_schema()
-        store.upsert_nodes([NodeRecord("Institution", "home")])
-
-        def broken(source: str, target: str) -> None:
-            raise redis.ResponseError("ERR out of memory")
-
-        monkeypatch.setattr(store, "_copy_graph", broken)
-        nodes = [NodeRecord("Expert", f"e{i}") for i in range(30)]
-        rels = [RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "home") for i in range(30)]
-        with pytest.raises(StoreError, match="out of memory"):
-            store.upsert(nodes, rels)
-        with pytest.raises(StoreError, match="out of memory"):
-            store.upsert_grouped(group_records(schema, nodes, rels))
-        assert store.stats().nodes == 1
-        assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
-        monkeypatch.undo()
-        assert store.upsert_grouped(group_records(schema, nodes, rels), batch_size=7) == (30, 30)
-        assert store.stats().relationships == 30
         assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]
 
 
@@ -208,42 +180,3 @@ def test_single_query_upsert_is_all_or_nothing(store_dir: Path, schema: GraphSch
             )
         stats = store.stats()
         assert (stats.nodes, stats.relationships) == (1, 0)
-
-
-def test_staged_upsert_waits_for_a_running_fork_and_retries_a_copy_that_hangs(
-    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """GRAPH.COPY forks the server; with another child running it has been seen never to
-    answer.  The store waits for the child, and a copy that times out is retried."""
-    import redis
-
-    from graph.backends.falkordb import staging
-
-    with FalkorDBStore(schema, store_dir, atomic_single_query_max=10) as store:
-        store.install_schema()
-        store.upsert_nodes([NodeRecord("Institution", "home")])
-        checks: list[bool] = []
-
-        def busy_twice(client: object) -> bool:
-            checks.append(len(checks) < 2)  # a child runs during the first two checks
-            return checks[-1]
-
-        monkeypatch.setattr(store, "_fork_busy", busy_twice)
-        original = staging._copy_watched
-        hangs = []
-
-        def copy_once_hangs(client: redis.Redis, *args: object) -> None:
-            if not hangs:
-                hangs.append(args)
-                raise redis.TimeoutError("GRAPH.COPY gave no answer")  # what a hung copy gives
-            original(client, *args)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(staging, "_copy_watched", copy_once_hangs)
-        monkeypatch.setattr(staging, "_COPY_TIMEOUT_S", 5.0)
-        nodes = [NodeRecord("Expert", f"e{i}") for i in range(30)]
-        rels = [RelationshipRecord("WORKS_AT", "Expert", f"e{i}", "Institution", "home") for i in range(30)]
-        assert store.upsert(nodes, rels) == (30, 30)
-        assert hangs  # the first copy "hung" and the second went through
-        assert checks[:3] == [True, True, False]  # it waited for the child before copying
-        assert store.stats().relationships == 30
-        assert store._conn().execute_command("GRAPH.LIST") == ["transfernet"]

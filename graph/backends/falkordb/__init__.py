@@ -11,8 +11,9 @@ Dialect notes (why some things look different from the Neo4j backend):
 * read-only queries go through ``GRAPH.RO_QUERY``: the server refuses writes;
 * ``EXPLAIN``/``PROFILE`` prefixes execute the query, so plans use ``GRAPH.EXPLAIN``;
 * a query is atomic (the server's undo log rolls back a failed query), so an atomic
-  upsert is one query for small loads and, above ``atomic_single_query_max`` rows, a
-  ``GRAPH.COPY`` of the graph loaded in batches and swapped in with ``MULTI``/``RENAME``;
+  upsert is one query for small loads and, above ``atomic_single_query_max`` rows,
+  batches written into the graph behind an undo journal (`journal`), rolled back on a
+  failure or by the next writer after a crash;
 * no label alternation ``(n:A|B)``: label filters use ``WHERE n:A OR n:B``.
 * `FalkorDBStore.bulk_create` writes FalkorDB's binary ``GRAPH.BULK`` format (no Cypher
   parsing, relationships given by node id); batched upserts fetch the internal ids of

@@ -66,7 +66,7 @@ class FalkorDBConnection:
         ``appendfsync``, ``bolt_port`` ...).
     atomic_single_query_max : int
         Largest atomic upsert (nodes + relationships) sent as one query; larger ones
-        are staged in a copy of the graph.
+        are written in batches behind an undo journal (`graph.backends.falkordb.journal`).
     socket_timeout_s : float or None
         How long a command may wait for the server's answer before it fails with
         `QueryTimeout` instead of waiting forever (a server that stopped answering);

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import redis
 from filelock import Timeout
 
+from graph.backends.falkordb import journal
 from graph.backends.falkordb.aof import compact_if_grown
 from graph.backends.falkordb.bulk import BulkSender, send_nodes, send_relationships
 from graph.backends.falkordb.clients import deadline_client
@@ -24,7 +24,7 @@ from graph.backends.falkordb.ends import end_ids, end_keys
 from graph.backends.falkordb.paging import edge_rows, key_rows, node_rows
 from graph.backends.falkordb.replies import translate_error
 from graph.backends.falkordb.schema import install_schema
-from graph.backends.falkordb.staging import copy_graph, fork_busy, staging_name
+from graph.backends.falkordb.staging import staging_name
 from graph.backends.falkordb.statements import id_rows, rel_by_id_cypher, single_query
 from graph.cypher.endpoints import check_endpoints
 from graph.cypher.grouping import (
@@ -95,11 +95,17 @@ class FalkorDBStore(FalkorDBConnection):
         except Timeout:
             return  # another process writes: its own write ends with the check
         try:
+            self._recover()
             compact_if_grown(self._conn())
-        except redis.RedisError:
-            pass  # compaction is an optimisation: a failure here must not fail the open
+        except (redis.RedisError, StoreError):
+            pass  # the next write recovers (or fails saying why); compaction is an optimisation
         finally:
             self._write_lock.release()
+
+    def _recover(self) -> None:
+        """Roll back the journals of writers that died mid-write (call under the write lock)."""
+        if journal.journals(self.store_dir):
+            journal.recover(self.store_dir, self.schema, self.graph_name, self._journal_run)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -113,6 +119,7 @@ class FalkorDBStore(FalkorDBConnection):
         if self._write_lock is None:
             raise StoreError("the store is not open")
         with self._write_lock:
+            self._recover()  # a dead writer's half-made write goes before anything else
             try:
                 yield
             except BaseException:
@@ -172,40 +179,64 @@ class FalkorDBStore(FalkorDBConnection):
         """Upsert nodes, then relationships; return both counts.
 
         With `atomic`, all or nothing: one query up to ``atomic_single_query_max`` records,
-        else a staged ``GRAPH.COPY`` swapped in at the end (the server makes the copy while
-        the records are grouped and checked here).  Relationships whose end
+        else batches behind an undo journal (`graph.backends.falkordb.journal`), whose
+        cost is the records', not the graph's.  Relationships whose end
         nodes are neither stored nor in `nodes` raise `StoreError` naming them, and
         nothing is written.
         """
         node_list, rel_list = list(nodes), list(relationships)
-        staged = atomic and len(node_list) + len(rel_list) > self.atomic_single_query_max
-        with paused_gc(), self._writing(), self._staging(staged) as stage:
-            # the server copies the graph (if staged) while the records are grouped here
+        with paused_gc(), self._writing():
             grouped = group_records(self.schema, node_list, rel_list, discriminator)
-            self._write_grouped(grouped, stage, batch_size, atomic)
+            self._write_grouped(grouped, batch_size, atomic)
         return grouped.node_records, grouped.relationship_records
 
     def upsert_grouped(
         self, grouped: GroupedRecords, *, batch_size: int = 5000, atomic: bool = True
     ) -> tuple[int, int]:
         """`upsert` of records grouped beforehand (`graph.cypher.grouping.group_records`)."""
-        staged = atomic and grouped.rows > self.atomic_single_query_max
-        with paused_gc(), self._writing(), self._staging(staged) as stage:
-            self._write_grouped(grouped, stage, batch_size, atomic)
+        with paused_gc(), self._writing():
+            self._write_grouped(grouped, batch_size, atomic)
         return grouped.node_records, grouped.relationship_records
 
-    def _write_grouped(
-        self, grouped: GroupedRecords, stage: Future[str] | None, batch_size: int, atomic: bool
-    ) -> None:
+    def _write_grouped(self, grouped: GroupedRecords, batch_size: int, atomic: bool) -> None:
         ngroups, rgroups = grouped.nodes, grouped.relationships
         self._check_endpoints(rgroups, ngroups)
         if not atomic:
             self._write_nodes(self._graph, ngroups, batch_size)
             self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
-        elif stage is None:
+        elif grouped.rows <= self.atomic_single_query_max:
             self._write_single_query(ngroups, rgroups)
         else:
-            self._write_staged(stage, ngroups, rgroups, batch_size)
+            self._write_journaled(ngroups, rgroups, batch_size)
+
+    def _journal_run(self, cypher: str, params: Mapping[str, Any], read_only: bool) -> list[list[Any]]:
+        """`graph.backends.falkordb.journal.Run` on this store's graph (no time limit)."""
+        return list(self._run(cypher, params, read_only=read_only).result_set)
+
+    def _write_journaled(
+        self,
+        ngroups: Mapping[str, NodeGroup],
+        rgroups: Mapping[tuple[str, str, str], RelGroup],
+        batch_size: int,
+    ) -> None:
+        """Write in batches into the graph itself, all or nothing through an undo journal
+        (`graph.backends.falkordb.journal`): its cost is the file's, not the graph's."""
+        before = self._end_ids(self.graph_name, rgroups)
+        existing = {label: ids.keys() for label, ids in before.items()}
+        undo = journal.capture(self.schema, self.graph_name, self._journal_run, ngroups, rgroups, existing)
+        path = journal.write(self.store_dir, undo)
+        try:
+            self._write_nodes(self._graph, ngroups, batch_size)
+            self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
+        except BaseException:
+            try:
+                journal.rollback(self.schema, undo, self._journal_run)
+            except Exception:  # noqa: S110 - the journal stays: the next writer to open rolls it back
+                pass
+            else:
+                path.unlink(missing_ok=True)
+            raise
+        path.unlink(missing_ok=True)
 
     def bulk_create(
         self,
@@ -304,69 +335,6 @@ class FalkorDBStore(FalkorDBConnection):
         """A connection of its own whose commands fail after `timeout_s` instead of hanging."""
         assert self._info is not None
         return deadline_client(self._info, timeout_s)
-
-    @staticmethod
-    def _fork_busy(client: redis.Redis) -> bool:
-        return fork_busy(client)
-
-    def _copy_graph(self, source: str, target: str) -> None:
-        """`~graph.backends.falkordb.staging.copy_graph` on this store's server."""
-        copy_graph(
-            self._deadline_client,
-            self._fork_busy,
-            source,
-            target,
-            alive=self._server_answers,
-            recover=self._recover_server,
-        )
-
-    @contextlib.contextmanager
-    def _staging(self, enabled: bool) -> Iterator[Future[str] | None]:
-        """A copy of the graph, started in the background, to write into and swap in.
-
-        Yields None when not `enabled`, else a future of the staging graph's name (made by
-        `_copy_graph` in a worker thread).  The staging graph is deleted on the way out
-        unless `_write_staged` swapped it in.
-        """
-        if not enabled:
-            yield None
-            return
-        stage = staging_name(self.graph_name)
-
-        def copy() -> str:
-            self._copy_graph(self.graph_name, stage)
-            return stage
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-copy") as pool:
-            copied = pool.submit(copy)
-            try:
-                yield copied
-            finally:
-                with contextlib.suppress(Exception):
-                    copied.result()  # never leave a copy running behind us
-                with contextlib.suppress(redis.RedisError):
-                    self._conn().delete(stage)
-                self._graph = self._db.select_graph(self.graph_name)
-
-    def _write_staged(
-        self,
-        copied: Future[str],
-        ngroups: Mapping[str, NodeGroup],
-        rgroups: Mapping[tuple[str, str, str], RelGroup],
-        batch_size: int,
-    ) -> None:
-        """Write into the staging copy (see `_staging`), then swap it in atomically."""
-        try:
-            stage = copied.result()
-            staged = self._db.select_graph(stage)
-            self._write_nodes(staged, ngroups, batch_size)
-            self._write_rels(staged, rgroups, batch_size, self._end_ids(stage, rgroups))
-            pipe = self._conn().pipeline(transaction=True)
-            pipe.delete(self.graph_name)
-            pipe.rename(stage, self.graph_name)
-            pipe.execute()
-        except redis.RedisError as exc:
-            raise translate_error(exc) from exc
 
     def _check_endpoints(
         self, rgroups: Mapping[tuple[str, str, str], RelGroup], ngroups: Mapping[str, NodeGroup]
