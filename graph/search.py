@@ -55,12 +55,18 @@ def name_properties(node_type: NodeType) -> list[str]:
     ...               PropertySpec("name", "urn:n"), PropertySpec("city", "urn:y")))
     >>> name_properties(nt)
     ['name', 'nameZh']
+    >>> project = NodeType("P", "urn:p", "id", "P", ("P",), (PropertySpec("acronym", "urn:a"),
+    ...                    PropertySpec("callTopicTitle", "urn:t")))
+    >>> name_properties(project)
+    ['acronym']
     """
-    words = ("name", "title", "acronym")
+    # the node's own names only: ``callTopicTitle`` contains "title" but names the call
+    # topic a project was selected under, not the project (a project showed as its topic)
+    words = ("name", "title", "acronym", "altname")
     names = [
         p.name
         for p in node_type.properties
-        if p.datatype is Datatype.STRING and any(w in p.name.lower() for w in words)
+        if p.datatype is Datatype.STRING and p.name.lower().startswith(words)
     ]
     return sorted(names, key=lambda n: ("zh" in n.lower(), "acronym" in n.lower(), len(n), n))
 

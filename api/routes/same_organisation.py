@@ -114,6 +114,7 @@ def _out(d: object) -> DecisionOut:
     operation_id="decide_same_organisation",
     response_model=DecisionOut,
     dependencies=[WriteAccess],
+    responses={404: {"description": "One of the two institutions is not stored."}},
 )
 def post_decision(store: StoreDep, projection: ProjectionDep, body: DecisionIn) -> DecisionOut:
     """Merge two institutions (``same``) or keep them apart (``distinct``), recorded and reversible."""
@@ -142,6 +143,7 @@ class UndoOut(BaseModel):
     operation_id="undo_same_organisation",
     response_model=UndoOut,
     dependencies=[WriteAccess],
+    responses={404: {"description": "No decision on these two institutions."}},
 )
 def delete_decision(
     store: StoreDep,
