@@ -15,7 +15,7 @@ call it.  Outside any `use` the edition is English.
 Update the catalogue after changing a message::
 
     pybabel extract -F viz/locale/babel.cfg -o /tmp/transfernet.pot \\
-        viz/report viz/i18n.py api/cli.py graph/analytics/notices.py
+        viz/report viz/i18n.py viz/worldmap.py api/cli.py graph/analytics/notices.py
     pybabel update -D transfernet -i /tmp/transfernet.pot -d viz/locale -l zh
 """
 
@@ -75,6 +75,7 @@ TITLES: dict[str, str] = {
     "figure": N_("Figure"),
     "table": N_("Table"),
     "summary": N_("Summary of findings"),
+    "map": N_("Where the centres are and which countries they serve"),
     "overview": N_("Overview"),
     "brokerage": N_("Brokers and structural holes"),
     "communities": N_("Communities"),

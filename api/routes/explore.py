@@ -194,3 +194,50 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
         with use(lang):
             population[lang] = population_note(run)
     return {"kind": kind.value, "run": run.id, "note": note, "nodes": nodes, "population": population} | extra
+
+
+@router.get(
+    "/map",
+    operation_id="explorer_map",
+    responses={404: problem_doc("No analysis run yet.")},
+)
+def explorer_map(
+    runs: RunsDep,
+    projection: ProjectionDep,
+    lang: Annotated[str, Query(pattern="^(en|zh)$", description="Names and legend: en or zh.")] = "en",
+) -> dict[str, Any]:
+    """The coverage map (`viz.worldmap`): each country's outline (SVG path, projected) and status —
+    hosts a transfer centre, a partner of one, or neither (a Belt and Road country with neither is a
+    gap) — from the latest run's coverage results; the centres by host country and their links to
+    their parent centres.  The report's map figure draws the same data."""
+    from viz.i18n import _
+    from viz.worldmap import STATUS_COLOURS, STATUSES, outline, world_map
+
+    run = runs.latest()
+    if run is None:
+        raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
+    with use(lang):
+        m = world_map(projection.graph, run)
+        statuses = {
+            k: {"label": _(label), "colour": STATUS_COLOURS[k], "count": m.counts.get(k, 0)}
+            for k, label in STATUSES.items()
+        }
+        population = population_note(run)
+    return {
+        "run": run.id,
+        "width": m.width,
+        "height": m.height,
+        "outline": outline(),
+        "statuses": statuses,
+        "population": population,
+        "countries": m.countries,
+        "centres": [
+            {"country": c.country, "x": c.x, "y": c.y, "ids": list(c.ids), "names": list(c.names)}
+            for c in m.centres
+        ],
+        "links": [
+            {"centre": k.centre, "parent": k.parent, "source": k.source, "target": k.target,
+             "x1": k.x1, "y1": k.y1, "x2": k.x2, "y2": k.y2}
+            for k in m.links
+        ],
+    }  # fmt: skip

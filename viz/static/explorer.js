@@ -249,7 +249,47 @@
     catch (err) { failed(err); }
   }
 
+  // ---- the map ----------------------------------------------------------------------------
+
+  /** The Map view: countries by coverage, centres and their links (explorer-map.js draws it). */
+  async function showMap() {
+    status("status.loading");
+    try {
+      const data = await api("/explore/map", { lang: i18n.lang });
+      $("map").hidden = false;
+      window.transfernetMap.draw($("map"), data, t, showCountry);
+      const s = data.statuses;
+      status("map.status", { centre: i18n.num(s.centre.count), gap: i18n.num(s.gap.count) });
+    } catch (err) { failed(err); }
+  }
+
+  /** A country of the map in the side panel: its status and its centres (a click opens one in the graph). */
+  function showCountry(country, entry) {
+    const box = $("details");
+    box.replaceChildren();
+    box.className = "";
+    box.appendChild(el("h3", country.name));
+    const svgPath = $("map").querySelector(`path[data-code="${CSS.escape(country.code || "")}"]`);
+    const key = svgPath ? svgPath.getAttribute("data-status") : "";
+    box.appendChild(el("div", key ? t("map.status." + key) : "", { class: "muted" }));
+    if (!entry) return;
+    box.appendChild(el("h2", t("map.centres.here", { n: i18n.num(entry.ids.length) })));
+    const list = el("ul", null, { class: "centres" });
+    entry.ids.forEach((id, i) => {
+      const button = el("button", entry.names[i] || id, { type: "button", "data-id": id });
+      button.addEventListener("click", async () => {
+        for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === "graph";
+        await switchMode("graph");
+        focusNode(id);
+      });
+      const li = el("li"); li.appendChild(button); list.appendChild(li);
+    });
+    box.appendChild(list);
+  }
+
   async function switchMode(value) {
+    if (value === "map") { mode = "map"; await showMap(); return; }
+    $("map").hidden = true;
     mode = value;
     const url = new URLSearchParams(window.location.search);
     const focus = selected || url.get("focus") || "";
@@ -590,9 +630,10 @@
   }
   // a new language: every word the script wrote is written again (the page's own: explorer-i18n.js)
   i18n.onChange(() => {
+    if (mode === "map") showMap(); // the names and the legend in the new language
     buildTypeFilters();
     redraw();
-    if (modeView) noteMode(modeView);
+    if (modeView && mode !== "map") noteMode(modeView);
     noteOverlay();
     if (statusKey) status(...statusKey);
     if (selected && nodeData.has(selected)) showDetails(selected);
