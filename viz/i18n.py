@@ -15,7 +15,7 @@ call it.  Outside any `use` the edition is English.
 Update the catalogue after changing a message::
 
     pybabel extract -F viz/locale/babel.cfg -o /tmp/transfernet.pot \\
-        viz/report viz/i18n.py viz/worldmap.py api/cli.py graph/analytics/notices.py
+        viz/report viz/i18n.py api/cli.py graph/analytics/notices.py
     pybabel update -D transfernet -i /tmp/transfernet.pot -d viz/locale -l zh
 """
 

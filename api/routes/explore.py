@@ -206,12 +206,12 @@ def explorer_map(
     projection: ProjectionDep,
     lang: Annotated[str, Query(pattern="^(en|zh)$", description="Names and legend: en or zh.")] = "en",
 ) -> dict[str, Any]:
-    """The coverage map (`viz.worldmap`): each country's outline (SVG path, projected) and status —
+    """The coverage map (`viz.report.worldmap`): each country's outline (SVG path, projected) and status —
     hosts a transfer centre, a partner of one, or neither (a Belt and Road country with neither is a
     gap) — from the latest run's coverage results; the centres by host country and their links to
     their parent centres.  The report's map figure draws the same data."""
     from viz.i18n import _
-    from viz.worldmap import STATUS_COLOURS, STATUSES, outline, world_map
+    from viz.report.worldmap import STATUS_COLOURS, STATUSES, outline, world_map
 
     run = runs.latest()
     if run is None:

@@ -22,19 +22,12 @@ _FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 
 
 def _marked() -> set[str]:
-    """Message ids marked in ``viz/report/*.py``, ``viz/i18n.py``, ``viz/worldmap.py``, ``api/cli.py`` and
+    """Message ids marked in ``viz/report/*.py``, ``viz/i18n.py``, ``api/cli.py`` and
     ``graph/analytics/notices.py`` (what ``pybabel extract`` with babel.cfg finds)."""
     folder = Path(viz.report.__file__).parent
     ids: set[str] = set()
     notices = Path(graph.analytics.notices.__file__)
-    worldmap = Path(viz.i18n.__file__).with_name("worldmap.py")  # the map figure's legend
-    for path in [
-        *sorted(folder.glob("*.py")),
-        Path(viz.i18n.__file__),
-        worldmap,
-        Path(api.cli.__file__),
-        notices,
-    ]:
+    for path in [*sorted(folder.glob("*.py")), Path(viz.i18n.__file__), Path(api.cli.__file__), notices]:
         for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=_KEYWORDS):
             ids.add(message if isinstance(message, str) else message[0])
     return ids

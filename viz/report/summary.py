@@ -15,7 +15,7 @@ from graph.analytics.runs import RunRecord
 from viz.i18n import _, ngettext, num, run_notices
 from viz.report.graphinfo import country_node, name, plain_name, population_note, z_or_share
 from viz.report.model import Figure, Section, Table
-from viz.worldmap import map_svg, world_map
+from viz.report.worldmap import map_svg, world_map
 
 __all__ = ["summary_section"]
 
@@ -40,8 +40,8 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Se
                 map_svg(world_map(G, run), t["map"]),
                 _("run {run}: {keys}").format(
                     run=run.id,
-                    keys="results.coverage.countries × PARENT_CENTRE, HOSTED_IN (viz.worldmap.world_map; "
-                    "Natural Earth 1:110m, world-atlas 2.0.2)",
+                    keys="results.coverage.countries × PARENT_CENTRE, HOSTED_IN "
+                    "(viz.report.worldmap.world_map; Natural Earth 1:110m, world-atlas 2.0.2)",
                 ),
             )
         )

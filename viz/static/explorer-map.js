@@ -1,4 +1,4 @@
-/* transfernet explorer: the Map view (GET /explore/map, drawn by viz/worldmap.py's projection).
+/* transfernet explorer: the Map view (GET /explore/map, drawn by viz/report/worldmap.py's projection).
  * Countries coloured by coverage (hosts a centre / a partner / neither), the centres by host country
  * and their links to the parent centre; a country's name on hover, its centres in the side panel on
  * click.  Names reach the page through textContent only; paths and positions are numbers the
@@ -23,7 +23,7 @@
     return e;
   }
 
-  /** A link as a quadratic curve bowed to one side (as viz/worldmap.py draws it in the report). */
+  /** A link as a quadratic curve bowed to one side (as viz/report/worldmap.py draws it in the report). */
   function curve(k) {
     const mx = (k.x1 + k.x2) / 2, my = (k.y1 + k.y2) / 2, dx = k.x2 - k.x1, dy = k.y2 - k.y1;
     return `M${k.x1},${k.y1}Q${mx - dy * 0.18},${my + dx * 0.18} ${k.x2},${k.y2}`;

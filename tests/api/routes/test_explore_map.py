@@ -1,5 +1,5 @@
 """``GET /api/v1/explore/map``: the coverage map over HTTP against a real server on the bundled dataset
-(the same data the report's map figure draws, `viz.worldmap`)."""
+(the same data the report's map figure draws, `viz.report.worldmap`)."""
 
 from __future__ import annotations
 
