@@ -308,9 +308,11 @@
   function visEdge(edge) {
     if (edge.type === PROJECTED_TIE) return visTie(edge);
     const on = highlightedEdges.has(edge.id);
+    const year = edgeYears.get(edge.id);
     return {
       id: edge.id, from: edge.source, to: edge.target, label: undefined, title: relName(edge.type),
       arrows: "to", color: on ? "#d62728" : "#9fb3c8", width: on ? 4 : 1,
+      hidden: yearLimit !== null && year !== undefined && year > yearLimit,
     };
   }
 
@@ -325,6 +327,8 @@
       nodeData.set(node.id, known);
     }
     noteHosts(view);
+    for (const e of view.edges) edgeData.set(e.id, e);
+    computeYears();
     const strongest = Math.max(maxStrength, ...Object.values(strength));
     if (strongest > maxStrength) { maxStrength = strongest; nodes.update([...nodeData.values()].map(visNode)); }
     nodes.update(view.nodes.map((n) => visNode(nodeData.get(n.id))));
@@ -350,11 +354,81 @@
     edges.update([...edgeData.values()].map(visEdge));
   }
 
+  // ---- time: the network as it stood in a year --------------------------------------------
+
+  /** Dates that place a node in time (the ontology's TransferCentre.established, Agreement.signedOn,
+   * Event.startDate) and a relationship (MEMBER_OF.since, BUILT_BY.since, signedOn). */
+  const NODE_DATES = ["established", "signedOn", "startDate"];
+  const EDGE_DATES = ["since", "signedOn", "startDate"];
+  const yearOf = (value) => { const m = /^(\d{4})/.exec(String(value ?? "")); return m ? Number(m[1]) : null; };
+  const firstYear = (props, keys) => { for (const k of keys) { const y = yearOf((props || {})[k]); if (y) return y; } return null; };
+  const BRI = "Bloc:BRI"; // Country.briYear dates a country's membership of it
+  let yearLimit = null; // null: every year
+  const nodeYears = new Map(); // id -> [year, inferred]
+  const edgeYears = new Map(); // id -> year
+
+  /** Each node's year: its own date; an undated centre: its parent centre's founding (a lower bound,
+   * said as inferred); a Belt and Road membership: its since, else the country's briYear. */
+  function computeYears() {
+    nodeYears.clear(); edgeYears.clear();
+    for (const node of nodeData.values()) {
+      const y = firstYear(node.properties, NODE_DATES);
+      if (y) nodeYears.set(node.id, [y, false]);
+    }
+    for (const e of edgeData.values()) {
+      let y = firstYear(e.properties, EDGE_DATES);
+      if (!y && e.type === "MEMBER_OF" && e.target === BRI) y = yearOf(((nodeData.get(e.source) || {}).properties || {}).briYear);
+      if (y) edgeYears.set(e.id, y);
+      if (e.type === "PARENT_CENTRE" && !nodeYears.has(e.source) && nodeYears.has(e.target)) {
+        nodeYears.set(e.source, [nodeYears.get(e.target)[0], true]);
+      }
+    }
+    const years = [...[...nodeYears.values()].map((v) => v[0]), ...edgeYears.values()];
+    const box = $("time");
+    box.hidden = years.length === 0 || mode === "projected";
+    if (box.hidden) { yearLimit = null; return; }
+    const slider = $("year");
+    const lo = Math.min(...years), hi = Math.max(...years);
+    const keep = yearLimit;
+    slider.min = String(lo); slider.max = String(hi);
+    slider.value = String(keep === null ? hi : Math.min(Math.max(keep, lo), hi));
+    noteYear();
+  }
+
+  function noteYear() {
+    const slider = $("year");
+    const year = Number(slider.value), last = Number(slider.max);
+    $("year-value").textContent = yearLimit === null || year >= last ? t("time.all", { year: slider.max }) : String(year);
+    let centres = 0, inferred = 0, undated = 0, agreements = 0, members = 0;
+    for (const node of nodeData.values()) {
+      const y = nodeYears.get(node.id);
+      if (!y) { if (SYSTEM_TYPES.has(node.type) || node.type === "NationalTransferCentre") undated += 1; continue; }
+      if (yearLimit !== null && y[0] > yearLimit) continue;
+      if (legend[node.type] && (node.type.endsWith("Centre") || node.type === "TransferCentre")) { centres += 1; if (y[1]) inferred += 1; }
+      if (node.type.endsWith("Agreement") || node.type === "MemorandumOfUnderstanding") agreements += 1;
+    }
+    for (const [id, y] of edgeYears) {
+      const e = edgeData.get(id);
+      if (e && e.type === "MEMBER_OF" && e.target === BRI && (yearLimit === null || y <= yearLimit)) members += 1;
+    }
+    $("year-note").textContent = t("time.note", { centres: i18n.num(centres), inferred: i18n.num(inferred),
+      members: i18n.num(members), agreements: i18n.num(agreements), undated: i18n.num(undated) });
+  }
+
+  function setYear(value) {
+    const year = Number(value);
+    yearLimit = year >= Number($("year").max) ? null : year;
+    noteYear();
+    redraw();
+  }
+
   // ---- filters -------------------------------------------------------------------------
 
   const hiddenTypes = new Set();
   function visible(node) {
     if (hiddenTypes.has(node.type)) return false;
+    const dated = nodeYears.get(node.id);
+    if (yearLimit !== null && dated && dated[0] > yearLimit) return false;
     const f = node.facets || {};
     const country = $("country-filter").value, bloc = $("bloc-filter").value, field = $("field-filter").value;
     if (country && !(f.country || []).includes(country)) return false;
@@ -579,6 +653,7 @@
       redraw();
     });
   }
+  $("year").addEventListener("input", (e) => setYear(e.target.value));
   $("path-from").addEventListener("click", () => { pathEnds.from = selected; showPath(); });
   $("path-to").addEventListener("click", () => { pathEnds.to = selected; showPath(); });
   $("path-clear").addEventListener("click", () => { pathEnds = { from: null, to: null }; highlightedEdges = new Set(); $("path-info").textContent = ""; redraw(); });
@@ -634,6 +709,7 @@
     buildTypeFilters();
     redraw();
     if (modeView && mode !== "map") noteMode(modeView);
+    if (!$("time").hidden) noteYear();
     noteOverlay();
     if (statusKey) status(...statusKey);
     if (selected && nodeData.has(selected)) showDetails(selected);
