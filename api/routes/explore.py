@@ -147,6 +147,23 @@ def explorer_nodes(body: NodeSelection, store: StoreDep, projection: ProjectionD
     return view
 
 
+def _pair_json(pair: Any, other: Any) -> dict[str, Any]:
+    """One pair of centres as a node's side panel shows it: the other centre, the kind (duplicate or
+    co-located), the confidence and score, and the evidence (`graph.analytics.duplicates.PairEvidence`)."""
+    return {
+        "other": str(other),
+        "kind": pair.kind,
+        "confidence": pair.confidence,
+        "score": round(pair.score, 3),
+        "evidence": list(pair.evidence),
+        "hosts": list(pair.shared_hosts),
+        "same_city": pair.same_city,
+        "fields": round(pair.field_jaccard, 3),
+        "partners": round(pair.partner_jaccard, 3),
+        "names": round(pair.name_similarity, 3),
+    }
+
+
 class OverlayKind(StrEnum):
     """Analytics the explorer can colour nodes by."""
 
@@ -180,10 +197,19 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
         note += f", groups by {brokerage.partition}"
         extra = {"partition": brokerage.partition}
     elif kind is OverlayKind.DUPLICATES:
-        clusters = run.require(DUPLICATES).clusters
+        duplicates = run.require(DUPLICATES)
+        clusters = duplicates.clusters
         nodes = {str(m): i for i, cluster in enumerate(clusters) for m in cluster.members}
         note += f", {len(clusters)} clusters of duplicated centres"
-        extra = {"clusters": len(clusters)}
+        evidence: dict[str, list[dict[str, Any]]] = {}
+        for pair in [p for c in clusters for p in c.pairs] + list(duplicates.co_located):
+            for node, other in ((pair.a, pair.b), (pair.b, pair.a)):
+                evidence.setdefault(str(node), []).append(_pair_json(pair, other))
+        extra = {
+            "clusters": len(clusters),
+            "co_located": sorted({str(n) for p in duplicates.co_located for n in (p.a, p.b)} - set(nodes)),
+            "evidence": evidence,
+        }
     else:
         communities = run.require(COMMUNITIES)
         nodes = dict(communities.membership)

@@ -86,6 +86,9 @@
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
     "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"];
 
+  const BROKER_ROLES = ["coordinator", "itinerant", "representative", "gatekeeper", "liaison"];
+  const COLOCATED = "#f2b872"; // centres of different parents sharing only a host country
+
   function colourFor(node) {
     if (overlay === "brokerage" && overlays.brokerage) {
       const roles = overlays.brokerage[node.id];
@@ -98,7 +101,8 @@
     }
     if (overlay === "duplicates" && overlays.duplicates) {
       const cluster = overlays.duplicates[node.id];
-      return cluster === undefined ? ROLE_COLOURS.none : PALETTE[cluster % PALETTE.length];
+      if (cluster !== undefined) return PALETTE[cluster % PALETTE.length];
+      return ((overlayAnswers.duplicates || {}).co_located || []).includes(node.id) ? COLOCATED : ROLE_COLOURS.none;
     }
     if (overlay === "communities" && overlays.communities) {
       const community = overlays.communities[node.id];
@@ -470,7 +474,43 @@
 
   // ---- details -------------------------------------------------------------------------
 
-  function showDetails(id) {
+  /** A `sources` entry: a link where it is a web address (http or https only), else text (a file row). */
+  function sourceItem(text) {
+    const li = el("li");
+    let url = null;
+    try { const u = new URL(String(text)); if (u.protocol === "http:" || u.protocol === "https:") url = u; } catch (e) { /* a file row */ }
+    if (url) li.appendChild(el("a", String(text), { href: url.href, target: "_blank", rel: "noopener noreferrer" }));
+    else li.textContent = String(text);
+    return li;
+  }
+
+  /** Properties the panel shows apart: the status line and the sources. */
+  const APART = new Set(["sources", "status", "lifecycle", "synthetic", "seed"]);
+
+  /** What the latest analysis run says of a node: brokerage roles, community, duplicates evidence. */
+  function analysisOf(id) {
+    const lines = [];
+    const roles = (overlays.brokerage || {})[id];
+    if (roles && roles.total) {
+      const named = BROKER_ROLES.filter((r) => roles[r]).map((r) => `${t("role." + r)} ${i18n.num(roles[r])}`);
+      lines.push(["brokerage", t("analysis.brokerage", { total: i18n.num(roles.total), roles: named.join(i18n.lang === "zh" ? "，" : ", ") })]);
+    } else if (roles) lines.push(["brokerage", t("analysis.no.brokerage")]);
+    const community = (overlays.communities || {})[id];
+    if (community !== undefined) {
+      const size = Object.values(overlays.communities).filter((c) => c === community).length;
+      lines.push(["community", t("analysis.community", { c: community, n: i18n.num(size) })]);
+    }
+    for (const pair of ((overlayAnswers.duplicates || {}).evidence || {})[id] || []) {
+      const other = nodeName(nodeData.get(pair.other) || { name: pair.other.split(":").pop() });
+      const evidence = pair.evidence.map((k) => t("evidence." + k)).join(i18n.lang === "zh" ? "、" : ", ");
+      lines.push(["duplicates", pair.kind === "duplicate"
+        ? t("analysis.duplicate", { other, confidence: t("confidence." + pair.confidence), score: i18n.num(pair.score, 2), evidence })
+        : t("analysis.colocated", { other, hosts: pair.hosts.join(", ") })]);
+    }
+    return lines;
+  }
+
+  async function showDetails(id) {
     const node = nodeData.get(id);
     const box = $("details");
     box.replaceChildren();
@@ -478,9 +518,25 @@
     box.className = "";
     box.appendChild(el("h3", nodeName(node, true)));
     box.appendChild(el("div", `${typeName(node.type)} · ${node.id}`, { class: "muted" }));
-    const table = el("table", null, { class: "props" });
     const props = node.properties || {};
+    // its status: the lifecycle stage, the source's words, synthetic or not
+    const state = el("div", null, { class: "status-line" });
+    if (props.lifecycle) state.appendChild(el("span", t("stage." + props.lifecycle), { class: "badge", "data-stage": props.lifecycle }));
+    if (props.synthetic) state.appendChild(el("span", t("synthetic.seed", { seed: props.seed ?? "?" }), { class: "badge synthetic" }));
+    if (props.status) state.appendChild(el("div", props.status));
+    if (state.childNodes.length) box.appendChild(state);
+    const results = el("div", null, { id: "analysis" });
+    box.appendChild(results);
+    if (props.sources && props.sources.length) {
+      box.appendChild(el("h2", t("details.sources")));
+      const list = el("ul", null, { class: "sources" });
+      for (const source of [].concat(props.sources)) list.appendChild(sourceItem(source));
+      box.appendChild(list);
+    }
+    box.appendChild(el("h2", t("details.properties")));
+    const table = el("table", null, { class: "props" });
     for (const key of Object.keys(props).sort()) {
+      if (APART.has(key)) continue;
       const tr = el("tr");
       const value = Array.isArray(props[key]) ? props[key].join("\n") : props[key];
       const name = termName("properties", key);
@@ -490,13 +546,17 @@
       table.appendChild(tr);
     }
     box.appendChild(table);
-    if (overlays.brokerage && overlays.brokerage[id]) {
-      box.appendChild(el("h2", t("brokerage.roles")));
-      const roles = el("table", null, { class: "props" });
-      for (const [k, v] of Object.entries(overlays.brokerage[id])) {
-        const tr = el("tr"); tr.append(el("td", t("role." + k)), el("td", v)); roles.appendChild(tr);
-      }
-      box.appendChild(roles);
+    // the analysis results (the overlays' answers, asked once)
+    if (API && mode !== "projected") {
+      try { await Promise.all(["brokerage", "communities", "duplicates"].map(fetchOverlay)); } catch (err) { /* no run yet */ }
+    }
+    if (selected !== id && selected !== null) return; // another node was chosen meanwhile
+    const lines = analysisOf(id);
+    if (lines.length) {
+      results.appendChild(el("h2", t("details.analysis", { run: (overlayAnswers.brokerage || {}).run || "" })));
+      for (const [kind, text] of lines) results.appendChild(el("div", text, { class: "analysis", "data-kind": kind }));
+    } else if (overlayAnswers.brokerage) {
+      results.appendChild(el("div", t("analysis.none"), { class: "muted" }));
     }
   }
 
@@ -573,11 +633,20 @@
     } catch (err) { info.textContent = t("status.error", { message: err.message }); }
   }
 
+  const overlayAnswers = {}; // kind -> the /explore/overlays answer (evidence, co-located centres)
+  /** An overlay's answer, asked once (the side panel and the colouring share it). */
+  async function fetchOverlay(kind) {
+    if (!overlayAnswers[kind] && API) {
+      overlayAnswers[kind] = await api(`/explore/overlays/${kind}`);
+      overlays[kind] = overlayAnswers[kind].nodes;
+    }
+    return overlayAnswers[kind] || null;
+  }
+
   async function loadOverlay(kind) {
-    if (overlays[kind] || !API) return;
+    if (!API) return;
     status("status.overlay.loading", { kind: t("overlay." + kind) });
-    const data = await api(`/explore/overlays/${kind}`);
-    overlays[kind] = data.nodes;
+    const data = await fetchOverlay(kind);
     overlayData = data;
     status("status.overlay", { kind: t("overlay." + kind), n: i18n.num(Object.keys(data.nodes).length) });
     noteOverlay();
@@ -592,9 +661,24 @@
     if (data.partition) parts.push(t("overlay.partition", { partition: t("partition." + data.partition) }));
     if (data.clusters !== undefined) parts.push(t("overlay.clusters", { n: i18n.num(data.clusters) }));
     if (data.modularity !== undefined) parts.push(t("overlay.modularity", { modularity: i18n.num(data.modularity, 3) }));
+    if (data.co_located !== undefined) parts.push(t("overlay.colocated", { n: i18n.num(data.co_located.length) }));
     const population = (data.population || {})[i18n.lang];
-    box.textContent = population ? parts.join(i18n.lang === "zh" ? "，" : ", ") + (i18n.lang === "zh" ? "。" : ". ") + population
-      : data.note || parts.join(", ");
+    box.replaceChildren();
+    if (overlay === "brokerage" || overlay === "duplicates") {
+      // the colours' key: a node's strongest role, or its cluster / co-location
+      const keys = overlay === "brokerage"
+        ? [...BROKER_ROLES.map((r) => [ROLE_COLOURS[r], t("role." + r)]), [ROLE_COLOURS.none, t("role.none")]]
+        : [[PALETTE[0], t("overlay.cluster")], [COLOCATED, t("overlay.colocated.key")], [ROLE_COLOURS.none, t("role.none")]];
+      for (const [colour, label] of keys) {
+        const row = el("div", null, { class: "key" });
+        const swatch = el("span", null, { class: "swatch" });
+        swatch.style.background = colour;
+        row.append(swatch, label);
+        box.appendChild(row);
+      }
+    }
+    box.appendChild(el("div", population ? parts.join(i18n.lang === "zh" ? "，" : ", ") + (i18n.lang === "zh" ? "。" : ". ") + population
+      : data.note || parts.join(", ")));
   }
 
   // ---- export and layout ---------------------------------------------------------------
