@@ -150,12 +150,24 @@
     return label.length > 22 ? label.slice(0, 21) + "…" : label;
   }
 
+  /** The highest brokerage total of the run (node sizes in the brokerage overlay are relative to it). */
+  function maxBrokerage() {
+    if (overlays.brokerage && overlays.brokerage.__max === undefined) {
+      Object.defineProperty(overlays.brokerage, "__max", { value: Math.max(0, ...Object.values(overlays.brokerage).map((r) => r.total || 0)), enumerable: false });
+    }
+    return overlays.brokerage ? overlays.brokerage.__max : 0;
+  }
+
   function visNode(node) {
     const v = {
       id: node.id, label: shortName(node), title: tooltip(node), shape: node.shape,
       color: colourFor(node), size: node.type && legend[node.type] && legend[node.type].depth === 0 ? 14 : 11,
       hidden: !visible(node),
     };
+    const roles = overlay === "brokerage" && overlays.brokerage ? overlays.brokerage[node.id] : null;
+    if (roles && roles.total && maxBrokerage()) {
+      v.size = 9 + 21 * Math.sqrt(roles.total / maxBrokerage()); // the brokers stand out by their count
+    }
     if (mode === "projected" && node.strength !== undefined && maxStrength) {
       v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
       v.font = { size: 16 }; // a projected view is fitted to a few hundred partners: labels stay legible
