@@ -311,6 +311,44 @@ def _curve(link: Link) -> str:
     return f"M{link.x1:.1f},{link.y1:.1f}Q{cx:.1f},{cy:.1f} {link.x2:.1f},{link.y2:.1f}"
 
 
+def _text_width(text: str, size: float) -> float:
+    """A label's width estimated from its characters (a CJK character is about one em wide)."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.56 for ch in text)
+
+
+def _labels(m: WorldMap, size: float = 10.0) -> list[str]:
+    """Names of the countries hosting centres, most centres first, each right, left, above or below
+    its marker where it overlaps no marker or label already placed (else left out: the legend and the
+    tables name them).  The explorer's Map view places its labels the same way."""
+    names = {c["code"]: str(c["name"]) for c in m.countries if c["code"]}
+    radius = {c.country: 3.0 + 2.2 * math.sqrt(len(c.ids)) for c in m.centres}
+    boxes = [(c.x - r, c.y - r, c.x + r, c.y + r) for c in m.centres for r in (radius[c.country],)]
+    out: list[str] = []
+    for c in sorted(m.centres, key=lambda c: (-len(c.ids), c.country)):
+        name = names.get(c.country)
+        if not name:
+            continue
+        r = radius[c.country]
+        w, h = _text_width(name, size), size
+        for x, y in ((c.x + r + 2, c.y + 3.5), (c.x - r - 2 - w, c.y + 3.5), (c.x - w / 2, c.y - r - 3),
+                     (c.x - w / 2, c.y + r + h + 1)):  # fmt: skip
+            box = (x, y - h + 2, x + w, y + 2)
+            if (
+                box[0] >= 0
+                and box[2] <= m.width
+                and not any(
+                    box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
+                )
+            ):
+                boxes.append(box)
+                out.append(
+                    f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" fill="#102a43" stroke="#ffffff" '
+                    f'stroke-width="2.5" paint-order="stroke">{escape(name)}</text>'
+                )
+                break
+    return out
+
+
 def map_svg(m: WorldMap, title: str) -> str:
     """The map as an SVG document (the report's figure): countries by status, links, one marker per
     host country sized by its centres, the legend with each status's count.
@@ -350,6 +388,7 @@ def map_svg(m: WorldMap, title: str) -> str:
                 f'<text x="{centre.x:.1f}" y="{centre.y + 3.5:.1f}" font-size="9" fill="#ffffff" '
                 f'text-anchor="middle" font-weight="bold">{len(centre.ids)}</text>'
             )
+    out.extend(_labels(m))
     y, x = m.height + 12, 20.0
     text_style = 'font-size="12" fill="#222"'
     for key, label in STATUSES.items():

@@ -96,7 +96,8 @@
       labels.appendChild(text);
       const w = text.getBBox().width, h = 13;
       const spots = [[e.x + r + 3, e.y + 4], [e.x - r - 3 - w, e.y + 4], [e.x - w / 2, e.y - r - 4], [e.x - w / 2, e.y + r + h + 2]];
-      const spot = spots.find(([x, y]) => !placed.some((b) => overlaps({ x, y: y - h + 2, width: w, height: h }, b, 0)));
+      const spot = spots.find(([x, y]) => x >= 0 && x + w <= data.width
+        && !placed.some((b) => overlaps({ x, y: y - h + 2, width: w, height: h }, b, 0)));
       if (!spot) { text.remove(); continue; }
       text.setAttribute("x", spot[0]); text.setAttribute("y", spot[1]);
       placed.push({ x: spot[0], y: spot[1] - h + 2, width: w, height: h });
