@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -224,7 +225,7 @@ def query(
         return
     table = Table(title=ngettext("{n} row", "{n} rows", len(rows)).format(n=num(len(rows))))
     for column in rows[0] if rows else []:
-        table.add_column(str(column))
+        table.add_column(str(column), no_wrap=True, overflow="ellipsis")  # whole values: --json
     for row in rows:
         table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) for v in row.values()))
     console.print(table)
@@ -542,12 +543,60 @@ def _analyze(
     from graph.gcpause import paused_gc
 
     with paused_gc():  # the projection is still alive: a collection would walk it (5 s at 400k ties)
-        _print_run(done.run, done.path, done.stored)
+        _print_run(done.run, done.path, done.stored, done.graph)
     return done
 
 
-def _print_run(run: Any, path: Path, stored: Any) -> None:
-    from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES
+def _node_name(graph: Any, node: Any) -> str:
+    """A node by its name in the CLI's language (its key where there is no projection or no name)."""
+    from viz.report.graphinfo import short_name
+
+    return short_name(graph, node) if graph is not None and node in graph else str(node).split(":", 1)[-1]
+
+
+#: brokerage roles, in the order of Gould and Fernandez
+_ROLES = (N_("coordinator"), N_("itinerant"), N_("representative"), N_("gatekeeper"), N_("liaison"))
+
+
+def _print_brokers(run: Any, graph: Any, top: int = 10) -> None:
+    """The top brokers by name in a table that fits an 80-column terminal: actor and group cut with an
+    ellipsis, one column for the main role instead of five (the counts of every role and the keys:
+    the run record, ``GET /analytics/runs/latest``, the report)."""
+    from graph.analytics.registry import BROKERAGE
+    from viz.report.graphinfo import group_name
+
+    brokerage = run.require(BROKERAGE)
+    partition = brokerage.partition
+    table = Table(
+        title=_("top brokers (partition: {partition})").format(partition=_(partition)),
+        box=box.SIMPLE_HEAD,
+    )
+    # the numbers and the role whole; the names take what is left (5 columns padded by 1 on each
+    # side and the edges), cut with an ellipsis
+    free = max(console.width - 5 * 2 - 2 - (5 + 18 + 6), 20)
+    group_width = min(18, max(8, free // 4))
+    table.add_column(_("actor"), no_wrap=True, overflow="ellipsis", max_width=min(48, free - group_width))
+    table.add_column(_(partition), no_wrap=True, overflow="ellipsis", max_width=group_width)
+    table.add_column(_("total"), justify="right", no_wrap=True, min_width=5)
+    table.add_column(_("main role"), no_wrap=True, min_width=18)
+    table.add_column("z", justify="right", no_wrap=True, min_width=6)
+    ranked = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))
+    for node, scores in [item for item in ranked if item[1].count("total") > 0][:top]:
+        z = scores.total_z
+        main = max(_ROLES, key=lambda r: scores.count(r))
+        group = brokerage.groups.get(node)
+        table.add_row(
+            _node_name(graph, node),
+            group_name(graph, partition, group) if graph is not None else str(group or ""),
+            f"{scores.count('total'):g}",
+            f"{_(main)} {scores.count(main):g}",
+            "-" if z is None else f"{z:.2f}",
+        )
+    console.print(table)
+
+
+def _print_run(run: Any, path: Path, stored: Any, graph: Any = None) -> None:
+    from graph.analytics.registry import COVERAGE, DUPLICATES
     from viz.report.graphinfo import population_note
 
     g = run.graph
@@ -574,34 +623,12 @@ def _print_run(run: Any, path: Path, stored: Any) -> None:
                 gone=num(len(stored.missing)), seconds=num(stored.seconds, 1),
             )
         )  # fmt: skip
-    brokerage = run.require(BROKERAGE)
-    partition = brokerage.partition
-    table = Table(title=_("top brokers (partition: {partition})").format(partition=partition))
-    roles = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
-    table.add_column(_("actor"), overflow="fold")
-    for column in (
-        N_("total"),
-        N_("coordinator"),
-        N_("itinerant"),
-        N_("representative"),
-        N_("gatekeeper"),
-        N_("liaison"),
-    ):
-        table.add_column(_(column), justify="right")
-    table.add_column("z", justify="right")
-    ranked = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))
-    for node, scores in [item for item in ranked if item[1].count("total") > 0][:10]:
-        z = scores.total_z
-        table.add_row(
-            node.split(":", 1)[-1],
-            *(f"{scores.count(r):g}" for r in ("total", *roles)),
-            "-" if z is None else f"{z:.2f}",
-        )
-    console.print(table)
+    _print_brokers(run, graph)
     for cluster in run.require(DUPLICATES).clusters:
-        members = ", ".join(map(str, cluster.members))
+        members = _(", ").join(_node_name(graph, m) for m in cluster.members)
+        hosts = _(", ").join(_node_name(graph, f"Country:{h}") for h in cluster.hosts)
         console.print(_("duplicated centres in {hosts}: {members} (score {score})").format(
-            hosts=", ".join(cluster.hosts), members=members, score=num(cluster.score, 2)),
+            hosts=hosts, members=members, score=num(cluster.score, 2)),
             markup=False)  # fmt: skip
     console.print(_(
         "coverage gaps (BRI countries × fields with demand and no centre or partner): {n}").format(

@@ -45,12 +45,16 @@ ASSETS: dict[str, tuple[str, str]] = {
     "vis-network.min.js": ("pyvis", "lib/vis-9.1.2/vis-network.min.js"),
     "vis-network.css": ("pyvis", "lib/vis-9.1.2/vis-network.css"),
     "explorer-i18n.js": ("viz", "static/explorer-i18n.js"),
+    "explorer-map.js": ("viz", "static/explorer-map.js"),
     "explorer.js": ("viz", "static/explorer.js"),
     "explorer.css": ("viz", "static/explorer.css"),
     "console.js": ("viz", "static/console.js"),
     "console.css": ("viz", "static/console.css"),
     "cypher-editor.js": ("viz", "static/vendor/cypher-editor.js"),
 }
+
+#: The scripts of the served page, in their order (explorer-map.js draws the Map view: the API's data).
+SERVED_SCRIPTS = ("vis-network.min.js", "explorer-i18n.js", "explorer-map.js", "explorer.js", "console.js")
 
 #: The bundled Cypher editor of the console (optional: built by scripts/ensure-cypher-console.sh;
 #: console.js loads it from beside itself when the console is first opened).
@@ -156,10 +160,7 @@ def render_explorer(
             f'<link rel="stylesheet" href="{static_base}/{name}">'
             for name in ("vis-network.css", "explorer.css", "console.css")
         )
-        script_tags = "\n".join(
-            f'<script src="{static_base}/{name}"></script>'
-            for name in ("vis-network.min.js", "explorer-i18n.js", "explorer.js", "console.js")
-        )
+        script_tags = "\n".join(f'<script src="{static_base}/{name}"></script>' for name in SERVED_SCRIPTS)
         csp = SERVED_CSP
     return (
         template.replace("{{CSP}}", csp)

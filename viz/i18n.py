@@ -75,6 +75,7 @@ TITLES: dict[str, str] = {
     "figure": N_("Figure"),
     "table": N_("Table"),
     "summary": N_("Summary of findings"),
+    "map": N_("Where the centres are and which countries they serve"),
     "overview": N_("Overview"),
     "brokerage": N_("Brokers and structural holes"),
     "communities": N_("Communities"),

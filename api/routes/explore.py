@@ -147,6 +147,23 @@ def explorer_nodes(body: NodeSelection, store: StoreDep, projection: ProjectionD
     return view
 
 
+def _pair_json(pair: Any, other: Any) -> dict[str, Any]:
+    """One pair of centres as a node's side panel shows it: the other centre, the kind (duplicate or
+    co-located), the confidence and score, and the evidence (`graph.analytics.duplicates.PairEvidence`)."""
+    return {
+        "other": str(other),
+        "kind": pair.kind,
+        "confidence": pair.confidence,
+        "score": round(pair.score, 3),
+        "evidence": list(pair.evidence),
+        "hosts": list(pair.shared_hosts),
+        "same_city": pair.same_city,
+        "fields": round(pair.field_jaccard, 3),
+        "partners": round(pair.partner_jaccard, 3),
+        "names": round(pair.name_similarity, 3),
+    }
+
+
 class OverlayKind(StrEnum):
     """Analytics the explorer can colour nodes by."""
 
@@ -180,10 +197,19 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
         note += f", groups by {brokerage.partition}"
         extra = {"partition": brokerage.partition}
     elif kind is OverlayKind.DUPLICATES:
-        clusters = run.require(DUPLICATES).clusters
+        duplicates = run.require(DUPLICATES)
+        clusters = duplicates.clusters
         nodes = {str(m): i for i, cluster in enumerate(clusters) for m in cluster.members}
         note += f", {len(clusters)} clusters of duplicated centres"
-        extra = {"clusters": len(clusters)}
+        evidence: dict[str, list[dict[str, Any]]] = {}
+        for pair in [p for c in clusters for p in c.pairs] + list(duplicates.co_located):
+            for node, other in ((pair.a, pair.b), (pair.b, pair.a)):
+                evidence.setdefault(str(node), []).append(_pair_json(pair, other))
+        extra = {
+            "clusters": len(clusters),
+            "co_located": sorted({str(n) for p in duplicates.co_located for n in (p.a, p.b)} - set(nodes)),
+            "evidence": evidence,
+        }
     else:
         communities = run.require(COMMUNITIES)
         nodes = dict(communities.membership)
@@ -194,3 +220,50 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
         with use(lang):
             population[lang] = population_note(run)
     return {"kind": kind.value, "run": run.id, "note": note, "nodes": nodes, "population": population} | extra
+
+
+@router.get(
+    "/map",
+    operation_id="explorer_map",
+    responses={404: problem_doc("No analysis run yet.")},
+)
+def explorer_map(
+    runs: RunsDep,
+    projection: ProjectionDep,
+    lang: Annotated[str, Query(pattern="^(en|zh)$", description="Names and legend: en or zh.")] = "en",
+) -> dict[str, Any]:
+    """The coverage map (`viz.report.worldmap`): each country's outline (SVG path, projected) and status —
+    hosts a transfer centre, a partner of one, or neither (a Belt and Road country with neither is a
+    gap) — from the latest run's coverage results; the centres by host country and their links to
+    their parent centres.  The report's map figure draws the same data."""
+    from viz.i18n import _
+    from viz.report.worldmap import STATUS_COLOURS, STATUSES, outline, world_map
+
+    run = runs.latest()
+    if run is None:
+        raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
+    with use(lang):
+        m = world_map(projection.graph, run)
+        statuses = {
+            k: {"label": _(label), "colour": STATUS_COLOURS[k], "count": m.counts.get(k, 0)}
+            for k, label in STATUSES.items()
+        }
+        population = population_note(run)
+    return {
+        "run": run.id,
+        "width": m.width,
+        "height": m.height,
+        "outline": outline(),
+        "statuses": statuses,
+        "population": population,
+        "countries": m.countries,
+        "centres": [
+            {"country": c.country, "x": c.x, "y": c.y, "ids": list(c.ids), "names": list(c.names)}
+            for c in m.centres
+        ],
+        "links": [
+            {"centre": k.centre, "parent": k.parent, "source": k.source, "target": k.target,
+             "x1": k.x1, "y1": k.y1, "x2": k.x2, "y2": k.y2}
+            for k in m.links
+        ],
+    }  # fmt: skip

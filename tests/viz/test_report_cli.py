@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ def test_report_in_every_format_and_language(bundle_data_dir: Path, tmp_path: Pa
         bundle_data_dir, "report", "--out", str(tmp_path), "--format", "html,md,pdf", "--lang", "zh"
     )
     assert done.returncode == 0, done.stderr
-    names = ("report.html", "report.md", "report.pdf")
+    names = ("report.html", "report.md", "report.pdf", "report_files")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
     assert "<h1>技术转移网络分析报告</h1>" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# 技术转移网络分析报告")
@@ -40,6 +41,12 @@ def test_country_report_and_errors(bundle_data_dir: Path, tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "report-TH.md").read_text(encoding="utf-8")
     assert text.startswith("# Country profile: Thailand")
+    # its figures are files beside it, linked relatively (a viewer that refuses data: URIs draws them)
+    assert "data:image" not in text
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links and all(link.startswith("report-TH_files/figure-") for link in links)
+    for link in links:
+        assert (tmp_path / link).read_text(encoding="utf-8").startswith("<svg")
     unknown = _transfernet(bundle_data_dir, "report", "--country", "XX", "--out", str(tmp_path))
     assert unknown.returncode == 1
     assert unknown.stderr.strip().splitlines() == [

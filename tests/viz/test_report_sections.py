@@ -32,7 +32,7 @@ from viz.report.duplicates import recommendation
 from viz.report.opportunities import channels_section, opportunities_section
 from viz.report.overview import growth_by_year
 from viz.report.quality import conflicting_claims
-from viz.report.render import render_html, render_markdown
+from viz.report.render import figure_files, render_html, render_markdown
 
 T = titles("en")
 
@@ -178,9 +178,13 @@ def test_html_and_markdown_mirror_each_other() -> None:
     html_tables = re.findall(r"<caption>(Table \d+)\.", html)
     md_tables = re.findall(r"^\*\*(Table \d+)\.", markdown, flags=re.M)
     assert html_tables == md_tables and len(html_tables) > 5
-    html_figures = re.findall(r'data:image/svg\+xml;base64,([^"]+)"', html)
-    md_figures = re.findall(r"data:image/svg\+xml;base64,([^)]+)\)", markdown)
-    assert html_figures == md_figures and all(base64.b64decode(f).startswith(b"<svg") for f in md_figures)
+    html_figures = [
+        base64.b64decode(f).decode() for f in re.findall(r'data:image/svg\+xml;base64,([^"]+)"', html)
+    ]
+    md_figures = re.findall(r"\]\((report_files/figure-\d+\.svg)\)", markdown)
+    files = figure_files(report)
+    assert md_figures == [f"report_files/{name}" for name in files]  # in the order of the page
+    assert html_figures == list(files.values()) and all(f.startswith("<svg") for f in html_figures)
 
 
 def test_run_record_shapes_of_the_analytics_modules() -> None:

@@ -14,7 +14,7 @@ from viz.report.country import UnknownCountryError
 from viz.report.model import Figure, Report, Section, Table
 from viz.report.pdf import PdfUnavailableError, render_pdf
 from viz.report.quality import SHACL_GRAPH_LIMIT
-from viz.report.render import render_html, render_markdown
+from viz.report.render import figure_files, render_html, render_markdown
 from viz.report.write import FORMATS, report_stem, write_report
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Table",
     "UnknownCountryError",
     "build",
+    "figure_files",
     "render_html",
     "render_markdown",
     "render_pdf",

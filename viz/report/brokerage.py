@@ -11,7 +11,7 @@ from graph.analytics.results import Z_MIN_EXPECTED, BrokerageResult, HoleMeasure
 from graph.analytics.runs import RunRecord
 from viz.i18n import N_, _, ngettext, num
 from viz.report.charts import bar_chart
-from viz.report.graphinfo import fmt, label_of, population_note, short_name, z_or_share
+from viz.report.graphinfo import fmt, group_name, label_of, population_note, short_name, z_or_share
 from viz.report.model import Figure, Section, Table
 
 __all__ = ["ROLE_NAMES", "brokerage_section", "role_leaders", "structural_hole_leaders"]
@@ -108,7 +108,7 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
     rows = [
         [
             label_of(G, n),
-            str(groups.get(n, "")),
+            group_name(G, partition, groups.get(n)),
             *(f"{s.count(r):g} (z {fmt(s.meaningful_z(r))})" if s.count(r) else "0" for r in roles),
             f"{s.count('total'):g}",
             z_or_share(s, totals),

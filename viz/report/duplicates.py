@@ -8,7 +8,7 @@ from graph.analytics.duplicates import DuplicateCluster
 from graph.analytics.registry import DUPLICATES
 from graph.analytics.runs import RunRecord
 from viz.i18n import N_, _, ngettext, num
-from viz.report.graphinfo import label_of, name, population_note
+from viz.report.graphinfo import country_node, label_of, name, population_note
 from viz.report.model import Section, Table
 
 __all__ = ["duplicates_section", "recommendation"]
@@ -17,9 +17,10 @@ __all__ = ["duplicates_section", "recommendation"]
 EVIDENCE_KINDS = (N_("same city"), N_("shared fields"), N_("shared partners"), N_("similar names"))
 
 
-def recommendation(cluster: DuplicateCluster) -> str:
+def recommendation(cluster: DuplicateCluster, G: nx.Graph | None = None) -> str:
     """A recommendation that follows from the cluster's strongest evidence (a duplicate always
-    has evidence beyond the host country; co-located centres get none).
+    has evidence beyond the host country; co-located centres get none); host countries by name where
+    the graph `G` is given.
 
     Examples
     --------
@@ -33,7 +34,7 @@ def recommendation(cluster: DuplicateCluster) -> str:
     fields = max((p.field_jaccard for p in pairs), default=0.0)
     partners = max((p.partner_jaccard for p in pairs), default=0.0)
     same_city = any(p.same_city for p in pairs)
-    hosts = _(", ").join(cluster.hosts)
+    hosts = _(", ").join(cluster.hosts if G is None else (name(G, country_node(h)) for h in cluster.hosts))
     if fields >= 0.5 or partners >= 0.5:
         return _(
             "Merge or run jointly: the centres in {hosts} overlap in fields (Jaccard {fields}) or partners "
@@ -121,7 +122,7 @@ def duplicates_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) ->
                 ),
             )
         )  # fmt: skip
-        sub.paragraphs.append(_("Recommendation: {text}").format(text=recommendation(cluster)))
+        sub.paragraphs.append(_("Recommendation: {text}").format(text=recommendation(cluster, G)))
         section.subsections.append(sub)
     if found.co_located:
         sub = Section(

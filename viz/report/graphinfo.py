@@ -25,6 +25,7 @@ __all__ = [
     "cite",
     "country_node",
     "fmt",
+    "group_name",
     "has_label",
     "label_of",
     "name",
@@ -180,8 +181,37 @@ def plain_name(G: nx.Graph, node: Any) -> str:
 
 
 def label_of(G: nx.Graph, node: Any) -> str:
-    """``name (id)`` for tables: the name a reader knows, the id a query needs."""
-    return f"{name(G, node)} ({node})" if node in G else str(node)
+    """A node in a table: the name a reader knows (the id a query needs is in the explorer, the
+    run record and ``--json``; the origin of each table says where its rows come from).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Institution:CATTC", key="CATTC", props={"name": "China-ASEAN Technology Transfer Center"})
+    >>> label_of(G, "Institution:CATTC"), label_of(G, "Institution:XX")
+    ('China-ASEAN Technology Transfer Center', 'Institution:XX')
+    """
+    return name(G, node) if node in G else str(node)
+
+
+def group_name(G: nx.Graph, partition: str, group: Any) -> str:
+    """A brokerage group by name: a country's name for the ``country`` partition, a centre's name for
+    ``centre_system``, an income group in the reader's language.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("Country:TH", key="TH", props={"name": "Thailand"})
+    >>> group_name(G, "country", "TH"), group_name(G, "region", "East Asia & Pacific")
+    ('Thailand', 'East Asia & Pacific')
+    """
+    if group is None or group == "":
+        return ""
+    if partition == "country" and country_node(str(group)) in G:
+        return name(G, country_node(str(group)))
+    if group in G:
+        return name(G, group)
+    return _(str(group)) if partition == "income" else str(group)
 
 
 def has_label(G: nx.Graph, node: Any, label: str) -> bool:

@@ -5,8 +5,10 @@ data, never markup).  Figures are SVG images embedded as ``data:`` URIs: an imag
 document cannot run script or fetch anything, its ids cannot clash with the page's, and
 browsers and WeasyPrint draw it the same way.  The stylesheet is inlined and there is
 no script, font or stylesheet link: the page has no external reference and prints as it
-shows.  Markdown mirrors the page: the same
-headings, paragraphs and tables, and the figures as embedded SVG data URIs.
+shows (one file to mail, and the PDF is drawn from it).  Markdown mirrors the page: the same
+headings, paragraphs and tables; its figures are SVG files beside it (``report_files/figure-1.svg``,
+relative links, `figure_files`), which every Markdown viewer draws, where many refuse ``data:``
+images and a 400 KB file of base64 is no text to read.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,7 +25,7 @@ from viz.i18n import _, titles, use
 from viz.report.methods import numbering
 from viz.report.model import Figure, Report, Section, Table
 
-__all__ = ["render_html", "render_markdown"]
+__all__ = ["figure_files", "figure_name", "render_html", "render_markdown"]
 
 
 @cache
@@ -120,20 +123,55 @@ def _md_table(table: Table, number: str, origin_word: str, colon: str = ": ", st
     return [*lines, ""]
 
 
+def figure_name(index: int) -> str:
+    """The file name of the report's `index`-th figure (from 1).
+
+    Examples
+    --------
+    >>> figure_name(3)
+    'figure-3.svg'
+    """
+    return f"figure-{index}.svg"
+
+
+def figure_files(report: Report) -> dict[str, str]:
+    """The report's figures as files: ``{file name: SVG document}``, in the order they appear.
+
+    Examples
+    --------
+    >>> from viz.report.model import Figure, Report, Section
+    >>> r = Report("T", "en", None, [Section("s", "S", "src", figures=[Figure("c", "<svg/>", "o")])])
+    >>> figure_files(r)
+    {'figure-1.svg': '<svg/>'}
+    """
+    figures = [item for _number, _section, item in numbering(report.sections) if isinstance(item, Figure)]
+    return {figure_name(i): figure.svg for i, figure in enumerate(figures, 1)}
+
+
 def _md_figure(
-    figure: Figure, number: str, origin_word: str, colon: str = ": ", stop: str = ". "
+    figure: Figure, number: str, origin_word: str, colon: str = ": ", stop: str = ". ", target: str = ""
 ) -> list[str]:
-    data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+    if not target:
+        target = "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
     return [
-        f"![{number}{stop}{_md(figure.caption)}](data:image/svg+xml;base64,{data})",
+        f"![{number}{stop}{_md(figure.caption)}]({target})",
         "",
         f"*{number}{stop}{_md(figure.caption)} — {origin_word}{colon}{_md(figure.origin)}*",
         "",
     ]
 
 
-def render_markdown(report: Report) -> str:
-    """The report as Markdown, mirroring the HTML (figures as SVG data URIs).
+def render_markdown(report: Report, figures: str | Callable[[str], str] | None = "report_files") -> str:
+    """The report as Markdown, mirroring the HTML.
+
+    Parameters
+    ----------
+    report : Report
+        The report.
+    figures : str or callable, optional
+        Where the figures are: a folder beside the Markdown file (``report_files``: the links are
+        ``report_files/figure-1.svg``, the files `figure_files` gives), a function from a figure's
+        file name to its link (a route that serves it), or None for SVG ``data:`` URIs inside the text.
 
     Examples
     --------
@@ -154,6 +192,16 @@ def render_markdown(report: Report) -> str:
     with use(report.lang):
         numbers = {id(item): number for number, _section, item in numbering(report.sections)}
         colon, stop = _(": "), _(". ")
+    files = {id(item): figure_name(i) for i, item in enumerate(
+        (item for _n, _s, item in numbering(report.sections) if isinstance(item, Figure)), 1)}  # fmt: skip
+
+    def link(figure: Figure) -> str:
+        if figures is None:
+            return ""
+        if callable(figures):
+            return figures(files[id(figure)])
+        return f"{figures}/{files[id(figure)]}"
+
     meta = f"{t['generated']}{colon}{report.generated}" + (
         f" · {t['run']}{colon}{report.run_id}" if report.run_id else ""
     )
@@ -166,7 +214,7 @@ def render_markdown(report: Report) -> str:
         for paragraph in section.paragraphs:
             lines.extend([_md(paragraph), ""])
         for figure in section.figures:
-            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"], colon, stop))
+            lines.extend(_md_figure(figure, numbers[id(figure)], t["origin"], colon, stop, link(figure)))
         for table in section.tables:
             lines.extend(_md_table(table, numbers[id(table)], t["origin"], colon, stop))
         for sub in section.subsections:

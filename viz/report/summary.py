@@ -14,7 +14,8 @@ from graph.analytics.registry import BROKERAGE, COVERAGE, DUPLICATES, OPPORTUNIT
 from graph.analytics.runs import RunRecord
 from viz.i18n import _, ngettext, num, run_notices
 from viz.report.graphinfo import country_node, name, plain_name, population_note, z_or_share
-from viz.report.model import Section, Table
+from viz.report.model import Figure, Section, Table
+from viz.report.worldmap import map_svg, world_map
 
 __all__ = ["summary_section"]
 
@@ -32,6 +33,18 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Se
     section.paragraphs.extend(
         _("Left out: {warning}").format(warning=w) for w in run_notices(run.notices, run.warnings)
     )
+    if run.get(COVERAGE) is not None:
+        section.figures.append(
+            Figure(
+                t["map"],
+                map_svg(world_map(G, run), t["map"]),
+                _("run {run}: {keys}").format(
+                    run=run.id,
+                    keys="results.coverage.countries × PARENT_CENTRE, HOSTED_IN "
+                    "(viz.report.worldmap.world_map; Natural Earth 1:110m, world-atlas 2.0.2)",
+                ),
+            )
+        )
     rows: list[list[str]] = []
     duplicates = run.get(DUPLICATES)
     if duplicates is not None:

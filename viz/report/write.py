@@ -1,4 +1,5 @@
-"""Write a report to files: ``report.html``, ``report.md``, ``report.pdf`` (or ``report-TH.*``)."""
+"""Write a report to files: ``report.html``, ``report.md`` with its figures in ``report_files/``,
+``report.pdf`` (or ``report-TH.*`` and ``report-TH_files/``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from viz.report.model import Report
 from viz.report.pdf import render_pdf
-from viz.report.render import render_html, render_markdown
+from viz.report.render import figure_files, render_html, render_markdown
 
 __all__ = ["FORMATS", "report_stem", "write_report"]
 
@@ -26,7 +27,8 @@ def report_stem(report: Report) -> str:
 
 
 def write_report(report: Report, out: str | Path, formats: Sequence[str] = ("html", "md")) -> list[Path]:
-    """Write the report in each format under ``out`` and return the paths.
+    """Write the report in each format under ``out`` and return the paths (Markdown: its figures
+    in ``<stem>_files/``, linked relatively, the folder's earlier SVG files removed).
 
     Examples
     --------
@@ -46,7 +48,13 @@ def write_report(report: Report, out: str | Path, formats: Sequence[str] = ("htm
         if fmt == "html":
             path.write_text(render_html(report), encoding="utf-8")
         elif fmt == "md":
-            path.write_text(render_markdown(report), encoding="utf-8")
+            files = folder / f"{report_stem(report)}_files"
+            files.mkdir(exist_ok=True)
+            for old in files.glob("figure-*.svg"):
+                old.unlink()
+            for file_name, svg in figure_files(report).items():
+                (files / file_name).write_text(svg, encoding="utf-8")
+            path.write_text(render_markdown(report, figures=files.name), encoding="utf-8")
         else:
             path.write_bytes(render_pdf(report))
         written.append(path)

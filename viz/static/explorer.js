@@ -86,6 +86,9 @@
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
     "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"];
 
+  const BROKER_ROLES = ["coordinator", "itinerant", "representative", "gatekeeper", "liaison"];
+  const COLOCATED = "#f2b872"; // centres of different parents sharing only a host country
+
   function colourFor(node) {
     if (overlay === "brokerage" && overlays.brokerage) {
       const roles = overlays.brokerage[node.id];
@@ -98,7 +101,8 @@
     }
     if (overlay === "duplicates" && overlays.duplicates) {
       const cluster = overlays.duplicates[node.id];
-      return cluster === undefined ? ROLE_COLOURS.none : PALETTE[cluster % PALETTE.length];
+      if (cluster !== undefined) return PALETTE[cluster % PALETTE.length];
+      return ((overlayAnswers.duplicates || {}).co_located || []).includes(node.id) ? COLOCATED : ROLE_COLOURS.none;
     }
     if (overlay === "communities" && overlays.communities) {
       const community = overlays.communities[node.id];
@@ -146,12 +150,24 @@
     return label.length > 22 ? label.slice(0, 21) + "…" : label;
   }
 
+  /** The highest brokerage total of the run (node sizes in the brokerage overlay are relative to it). */
+  function maxBrokerage() {
+    if (overlays.brokerage && overlays.brokerage.__max === undefined) {
+      Object.defineProperty(overlays.brokerage, "__max", { value: Math.max(0, ...Object.values(overlays.brokerage).map((r) => r.total || 0)), enumerable: false });
+    }
+    return overlays.brokerage ? overlays.brokerage.__max : 0;
+  }
+
   function visNode(node) {
     const v = {
       id: node.id, label: shortName(node), title: tooltip(node), shape: node.shape,
       color: colourFor(node), size: node.type && legend[node.type] && legend[node.type].depth === 0 ? 14 : 11,
       hidden: !visible(node),
     };
+    const roles = overlay === "brokerage" && overlays.brokerage ? overlays.brokerage[node.id] : null;
+    if (roles && roles.total && maxBrokerage()) {
+      v.size = 9 + 21 * Math.sqrt(roles.total / maxBrokerage()); // the brokers stand out by their count
+    }
     if (mode === "projected" && node.strength !== undefined && maxStrength) {
       v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
       v.font = { size: 16 }; // a projected view is fitted to a few hundred partners: labels stay legible
@@ -249,7 +265,47 @@
     catch (err) { failed(err); }
   }
 
+  // ---- the map ----------------------------------------------------------------------------
+
+  /** The Map view: countries by coverage, centres and their links (explorer-map.js draws it). */
+  async function showMap() {
+    status("status.loading");
+    try {
+      const data = await api("/explore/map", { lang: i18n.lang });
+      $("map").hidden = false;
+      window.transfernetMap.draw($("map"), data, t, showCountry);
+      const s = data.statuses;
+      status("map.status", { centre: i18n.num(s.centre.count), gap: i18n.num(s.gap.count) });
+    } catch (err) { failed(err); }
+  }
+
+  /** A country of the map in the side panel: its status and its centres (a click opens one in the graph). */
+  function showCountry(country, entry) {
+    const box = $("details");
+    box.replaceChildren();
+    box.className = "";
+    box.appendChild(el("h3", country.name));
+    const svgPath = $("map").querySelector(`path[data-code="${CSS.escape(country.code || "")}"]`);
+    const key = svgPath ? svgPath.getAttribute("data-status") : "";
+    box.appendChild(el("div", key ? t("map.status." + key) : "", { class: "muted" }));
+    if (!entry) return;
+    box.appendChild(el("h2", t("map.centres.here", { n: i18n.num(entry.ids.length) })));
+    const list = el("ul", null, { class: "centres" });
+    entry.ids.forEach((id, i) => {
+      const button = el("button", entry.names[i] || id, { type: "button", "data-id": id });
+      button.addEventListener("click", async () => {
+        for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === "graph";
+        await switchMode("graph");
+        focusNode(id);
+      });
+      const li = el("li"); li.appendChild(button); list.appendChild(li);
+    });
+    box.appendChild(list);
+  }
+
   async function switchMode(value) {
+    if (value === "map") { mode = "map"; await showMap(); return; }
+    $("map").hidden = true;
     mode = value;
     const url = new URLSearchParams(window.location.search);
     const focus = selected || url.get("focus") || "";
@@ -268,9 +324,11 @@
   function visEdge(edge) {
     if (edge.type === PROJECTED_TIE) return visTie(edge);
     const on = highlightedEdges.has(edge.id);
+    const year = edgeYears.get(edge.id);
     return {
       id: edge.id, from: edge.source, to: edge.target, label: undefined, title: relName(edge.type),
       arrows: "to", color: on ? "#d62728" : "#9fb3c8", width: on ? 4 : 1,
+      hidden: yearLimit !== null && year !== undefined && year > yearLimit,
     };
   }
 
@@ -285,6 +343,8 @@
       nodeData.set(node.id, known);
     }
     noteHosts(view);
+    for (const e of view.edges) edgeData.set(e.id, e);
+    computeYears();
     const strongest = Math.max(maxStrength, ...Object.values(strength));
     if (strongest > maxStrength) { maxStrength = strongest; nodes.update([...nodeData.values()].map(visNode)); }
     nodes.update(view.nodes.map((n) => visNode(nodeData.get(n.id))));
@@ -310,11 +370,81 @@
     edges.update([...edgeData.values()].map(visEdge));
   }
 
+  // ---- time: the network as it stood in a year --------------------------------------------
+
+  /** Dates that place a node in time (the ontology's TransferCentre.established, Agreement.signedOn,
+   * Event.startDate) and a relationship (MEMBER_OF.since, BUILT_BY.since, signedOn). */
+  const NODE_DATES = ["established", "signedOn", "startDate"];
+  const EDGE_DATES = ["since", "signedOn", "startDate"];
+  const yearOf = (value) => { const m = /^(\d{4})/.exec(String(value ?? "")); return m ? Number(m[1]) : null; };
+  const firstYear = (props, keys) => { for (const k of keys) { const y = yearOf((props || {})[k]); if (y) return y; } return null; };
+  const BRI = "Bloc:BRI"; // Country.briYear dates a country's membership of it
+  let yearLimit = null; // null: every year
+  const nodeYears = new Map(); // id -> [year, inferred]
+  const edgeYears = new Map(); // id -> year
+
+  /** Each node's year: its own date; an undated centre: its parent centre's founding (a lower bound,
+   * said as inferred); a Belt and Road membership: its since, else the country's briYear. */
+  function computeYears() {
+    nodeYears.clear(); edgeYears.clear();
+    for (const node of nodeData.values()) {
+      const y = firstYear(node.properties, NODE_DATES);
+      if (y) nodeYears.set(node.id, [y, false]);
+    }
+    for (const e of edgeData.values()) {
+      let y = firstYear(e.properties, EDGE_DATES);
+      if (!y && e.type === "MEMBER_OF" && e.target === BRI) y = yearOf(((nodeData.get(e.source) || {}).properties || {}).briYear);
+      if (y) edgeYears.set(e.id, y);
+      if (e.type === "PARENT_CENTRE" && !nodeYears.has(e.source) && nodeYears.has(e.target)) {
+        nodeYears.set(e.source, [nodeYears.get(e.target)[0], true]);
+      }
+    }
+    const years = [...[...nodeYears.values()].map((v) => v[0]), ...edgeYears.values()];
+    const box = $("time");
+    box.hidden = years.length === 0 || mode === "projected";
+    if (box.hidden) { yearLimit = null; return; }
+    const slider = $("year");
+    const lo = Math.min(...years), hi = Math.max(...years);
+    const keep = yearLimit;
+    slider.min = String(lo); slider.max = String(hi);
+    slider.value = String(keep === null ? hi : Math.min(Math.max(keep, lo), hi));
+    noteYear();
+  }
+
+  function noteYear() {
+    const slider = $("year");
+    const year = Number(slider.value), last = Number(slider.max);
+    $("year-value").textContent = yearLimit === null || year >= last ? t("time.all", { year: slider.max }) : String(year);
+    let centres = 0, inferred = 0, undated = 0, agreements = 0, members = 0;
+    for (const node of nodeData.values()) {
+      const y = nodeYears.get(node.id);
+      if (!y) { if (SYSTEM_TYPES.has(node.type) || node.type === "NationalTransferCentre") undated += 1; continue; }
+      if (yearLimit !== null && y[0] > yearLimit) continue;
+      if (legend[node.type] && (node.type.endsWith("Centre") || node.type === "TransferCentre")) { centres += 1; if (y[1]) inferred += 1; }
+      if (node.type.endsWith("Agreement") || node.type === "MemorandumOfUnderstanding") agreements += 1;
+    }
+    for (const [id, y] of edgeYears) {
+      const e = edgeData.get(id);
+      if (e && e.type === "MEMBER_OF" && e.target === BRI && (yearLimit === null || y <= yearLimit)) members += 1;
+    }
+    $("year-note").textContent = t("time.note", { centres: i18n.num(centres), inferred: i18n.num(inferred),
+      members: i18n.num(members), agreements: i18n.num(agreements), undated: i18n.num(undated) });
+  }
+
+  function setYear(value) {
+    const year = Number(value);
+    yearLimit = year >= Number($("year").max) ? null : year;
+    noteYear();
+    redraw();
+  }
+
   // ---- filters -------------------------------------------------------------------------
 
   const hiddenTypes = new Set();
   function visible(node) {
     if (hiddenTypes.has(node.type)) return false;
+    const dated = nodeYears.get(node.id);
+    if (yearLimit !== null && dated && dated[0] > yearLimit) return false;
     const f = node.facets || {};
     const country = $("country-filter").value, bloc = $("bloc-filter").value, field = $("field-filter").value;
     if (country && !(f.country || []).includes(country)) return false;
@@ -356,7 +486,43 @@
 
   // ---- details -------------------------------------------------------------------------
 
-  function showDetails(id) {
+  /** A `sources` entry: a link where it is a web address (http or https only), else text (a file row). */
+  function sourceItem(text) {
+    const li = el("li");
+    let url = null;
+    try { const u = new URL(String(text)); if (u.protocol === "http:" || u.protocol === "https:") url = u; } catch (e) { /* a file row */ }
+    if (url) li.appendChild(el("a", String(text), { href: url.href, target: "_blank", rel: "noopener noreferrer" }));
+    else li.textContent = String(text);
+    return li;
+  }
+
+  /** Properties the panel shows apart: the status line and the sources. */
+  const APART = new Set(["sources", "status", "lifecycle", "synthetic", "seed"]);
+
+  /** What the latest analysis run says of a node: brokerage roles, community, duplicates evidence. */
+  function analysisOf(id) {
+    const lines = [];
+    const roles = (overlays.brokerage || {})[id];
+    if (roles && roles.total) {
+      const named = BROKER_ROLES.filter((r) => roles[r]).map((r) => `${t("role." + r)} ${i18n.num(roles[r])}`);
+      lines.push(["brokerage", t("analysis.brokerage", { total: i18n.num(roles.total), roles: named.join(i18n.lang === "zh" ? "，" : ", ") })]);
+    } else if (roles) lines.push(["brokerage", t("analysis.no.brokerage")]);
+    const community = (overlays.communities || {})[id];
+    if (community !== undefined) {
+      const size = Object.values(overlays.communities).filter((c) => c === community).length;
+      lines.push(["community", t("analysis.community", { c: community, n: i18n.num(size) })]);
+    }
+    for (const pair of ((overlayAnswers.duplicates || {}).evidence || {})[id] || []) {
+      const other = nodeName(nodeData.get(pair.other) || { name: pair.other.split(":").pop() });
+      const evidence = pair.evidence.map((k) => t("evidence." + k)).join(i18n.lang === "zh" ? "、" : ", ");
+      lines.push(["duplicates", pair.kind === "duplicate"
+        ? t("analysis.duplicate", { other, confidence: t("confidence." + pair.confidence), score: i18n.num(pair.score, 2), evidence })
+        : t("analysis.colocated", { other, hosts: pair.hosts.join(", ") })]);
+    }
+    return lines;
+  }
+
+  async function showDetails(id) {
     const node = nodeData.get(id);
     const box = $("details");
     box.replaceChildren();
@@ -364,9 +530,25 @@
     box.className = "";
     box.appendChild(el("h3", nodeName(node, true)));
     box.appendChild(el("div", `${typeName(node.type)} · ${node.id}`, { class: "muted" }));
-    const table = el("table", null, { class: "props" });
     const props = node.properties || {};
+    // its status: the lifecycle stage, the source's words, synthetic or not
+    const state = el("div", null, { class: "status-line" });
+    if (props.lifecycle) state.appendChild(el("span", t("stage." + props.lifecycle), { class: "badge", "data-stage": props.lifecycle }));
+    if (props.synthetic) state.appendChild(el("span", t("synthetic.seed", { seed: props.seed ?? "?" }), { class: "badge synthetic" }));
+    if (props.status) state.appendChild(el("div", props.status));
+    if (state.childNodes.length) box.appendChild(state);
+    const results = el("div", null, { id: "analysis" });
+    box.appendChild(results);
+    if (props.sources && props.sources.length) {
+      box.appendChild(el("h2", t("details.sources")));
+      const list = el("ul", null, { class: "sources" });
+      for (const source of [].concat(props.sources)) list.appendChild(sourceItem(source));
+      box.appendChild(list);
+    }
+    box.appendChild(el("h2", t("details.properties")));
+    const table = el("table", null, { class: "props" });
     for (const key of Object.keys(props).sort()) {
+      if (APART.has(key)) continue;
       const tr = el("tr");
       const value = Array.isArray(props[key]) ? props[key].join("\n") : props[key];
       const name = termName("properties", key);
@@ -376,13 +558,17 @@
       table.appendChild(tr);
     }
     box.appendChild(table);
-    if (overlays.brokerage && overlays.brokerage[id]) {
-      box.appendChild(el("h2", t("brokerage.roles")));
-      const roles = el("table", null, { class: "props" });
-      for (const [k, v] of Object.entries(overlays.brokerage[id])) {
-        const tr = el("tr"); tr.append(el("td", t("role." + k)), el("td", v)); roles.appendChild(tr);
-      }
-      box.appendChild(roles);
+    // the analysis results (the overlays' answers, asked once)
+    if (API && mode !== "projected") {
+      try { await Promise.all(["brokerage", "communities", "duplicates"].map(fetchOverlay)); } catch (err) { /* no run yet */ }
+    }
+    if (selected !== id && selected !== null) return; // another node was chosen meanwhile
+    const lines = analysisOf(id);
+    if (lines.length) {
+      results.appendChild(el("h2", t("details.analysis", { run: (overlayAnswers.brokerage || {}).run || "" })));
+      for (const [kind, text] of lines) results.appendChild(el("div", text, { class: "analysis", "data-kind": kind }));
+    } else if (overlayAnswers.brokerage) {
+      results.appendChild(el("div", t("analysis.none"), { class: "muted" }));
     }
   }
 
@@ -459,11 +645,20 @@
     } catch (err) { info.textContent = t("status.error", { message: err.message }); }
   }
 
+  const overlayAnswers = {}; // kind -> the /explore/overlays answer (evidence, co-located centres)
+  /** An overlay's answer, asked once (the side panel and the colouring share it). */
+  async function fetchOverlay(kind) {
+    if (!overlayAnswers[kind] && API) {
+      overlayAnswers[kind] = await api(`/explore/overlays/${kind}`);
+      overlays[kind] = overlayAnswers[kind].nodes;
+    }
+    return overlayAnswers[kind] || null;
+  }
+
   async function loadOverlay(kind) {
-    if (overlays[kind] || !API) return;
+    if (!API) return;
     status("status.overlay.loading", { kind: t("overlay." + kind) });
-    const data = await api(`/explore/overlays/${kind}`);
-    overlays[kind] = data.nodes;
+    const data = await fetchOverlay(kind);
     overlayData = data;
     status("status.overlay", { kind: t("overlay." + kind), n: i18n.num(Object.keys(data.nodes).length) });
     noteOverlay();
@@ -478,9 +673,24 @@
     if (data.partition) parts.push(t("overlay.partition", { partition: t("partition." + data.partition) }));
     if (data.clusters !== undefined) parts.push(t("overlay.clusters", { n: i18n.num(data.clusters) }));
     if (data.modularity !== undefined) parts.push(t("overlay.modularity", { modularity: i18n.num(data.modularity, 3) }));
+    if (data.co_located !== undefined) parts.push(t("overlay.colocated", { n: i18n.num(data.co_located.length) }));
     const population = (data.population || {})[i18n.lang];
-    box.textContent = population ? parts.join(i18n.lang === "zh" ? "，" : ", ") + (i18n.lang === "zh" ? "。" : ". ") + population
-      : data.note || parts.join(", ");
+    box.replaceChildren();
+    if (overlay === "brokerage" || overlay === "duplicates") {
+      // the colours' key: a node's strongest role, or its cluster / co-location
+      const keys = overlay === "brokerage"
+        ? [...BROKER_ROLES.map((r) => [ROLE_COLOURS[r], t("role." + r)]), [ROLE_COLOURS.none, t("role.none")]]
+        : [[PALETTE[0], t("overlay.cluster")], [COLOCATED, t("overlay.colocated.key")], [ROLE_COLOURS.none, t("role.none")]];
+      for (const [colour, label] of keys) {
+        const row = el("div", null, { class: "key" });
+        const swatch = el("span", null, { class: "swatch" });
+        swatch.style.background = colour;
+        row.append(swatch, label);
+        box.appendChild(row);
+      }
+    }
+    box.appendChild(el("div", population ? parts.join(i18n.lang === "zh" ? "，" : ", ") + (i18n.lang === "zh" ? "。" : ". ") + population
+      : data.note || parts.join(", ")));
   }
 
   // ---- export and layout ---------------------------------------------------------------
@@ -539,6 +749,7 @@
       redraw();
     });
   }
+  $("year").addEventListener("input", (e) => setYear(e.target.value));
   $("path-from").addEventListener("click", () => { pathEnds.from = selected; showPath(); });
   $("path-to").addEventListener("click", () => { pathEnds.to = selected; showPath(); });
   $("path-clear").addEventListener("click", () => { pathEnds = { from: null, to: null }; highlightedEdges = new Set(); $("path-info").textContent = ""; redraw(); });
@@ -590,9 +801,11 @@
   }
   // a new language: every word the script wrote is written again (the page's own: explorer-i18n.js)
   i18n.onChange(() => {
+    if (mode === "map") showMap(); // the names and the legend in the new language
     buildTypeFilters();
     redraw();
-    if (modeView) noteMode(modeView);
+    if (modeView && mode !== "map") noteMode(modeView);
+    if (!$("time").hidden) noteYear();
     noteOverlay();
     if (statusKey) status(...statusKey);
     if (selected && nodeData.has(selected)) showDetails(selected);

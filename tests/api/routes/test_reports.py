@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,7 +51,27 @@ def test_country_page_in_chinese(client: httpx.Client) -> None:
     text = response.text
     # bri_countries_beeway.csv: Thailand a Belt and Road partner since 2017; bilateral_centers.csv: CATTC-TH
     assert text.startswith("# 国别研究报告：泰国 · Thailand")
-    assert "自2017起为共建“一带一路”国家" in text and "Institution:CATTC-TH" in text
+    assert "自2017起为共建“一带一路”国家" in text and "China–Thailand Technology Transfer Center" in text
+    assert "Institution:CATTC-TH）" not in text  # names, not keys
+
+
+def test_markdown_figures_are_served_beside_it(client: httpx.Client) -> None:
+    text = client.get(URL, params={"country": "th", "lang": "zh", "format": "md"}).text
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links and "data:image" not in text
+    for link in links:  # relative to /reports/latest, with the page's country and language
+        assert link.startswith("latest/figures/figure-") and "country=TH" in link and "lang=zh" in link
+        figure = client.get(httpx.URL(URL).join(link))
+        assert figure.status_code == 200 and figure.headers["content-type"].startswith("image/svg+xml")
+        assert (
+            figure.text.startswith("<svg")
+            and "default-src 'none'" in figure.headers["content-security-policy"]
+        )
+    missing = client.get(f"{URL}/figures/figure-999.svg", params={"country": "TH"})
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith(
+        "application/problem+json"
+    )
+    assert client.get(f"{URL}/figures/evil.js").status_code == 422
 
 
 def test_pdf(client: httpx.Client) -> None:
