@@ -20,6 +20,8 @@ from typing import Any
 
 import networkx as nx
 
+from graph.ordered_views import undirected_view
+
 __all__ = [
     "Hop",
     "Introducer",
@@ -90,7 +92,7 @@ def _undirected(G: nx.Graph) -> nx.Graph:
     with _UNDIRECTED_LOCK:
         view = _UNDIRECTED.get(G)
         if view is None:
-            view = G.to_undirected(as_view=True)
+            view = undirected_view(G)  # neighbours in a fixed order, not hash order
             _UNDIRECTED[G] = view
         return view
 

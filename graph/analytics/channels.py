@@ -221,7 +221,7 @@ class ChannelFinder:
                 # nodes on routes of at most max_hops, those on the shortest routes first
                 on_route = np.flatnonzero(ds + dt <= max_hops)
                 on_route = on_route[np.argsort(ds[on_route] + dt[on_route], kind="stable")][:_MAX_ROUTE_NODES]
-                H = self.G.subgraph([self.nodes[i] for i in on_route])
+                H = _ordered_subgraph(self.G, [self.nodes[i] for i in on_route])
                 if owner_d not in H or owner_o not in H:
                     continue
                 # Yen lists equal-length paths in arbitrary order: take a few more, keep the best
@@ -232,6 +232,26 @@ class ChannelFinder:
                 found += pair[:per_offer]
         found.sort(key=_rank_key)
         return found if limit is None else found[:limit]
+
+
+def _ordered_subgraph(G: nx.MultiDiGraph, nodes: list[Hashable]) -> nx.MultiDiGraph:
+    """The subgraph of `nodes`: its nodes in the order given, their neighbours in `G`'s order.
+
+    Not ``G.subgraph(nodes)``: a view of a few nodes of a large graph iterates the *set* of
+    those nodes, whose order follows Python's per-process string hashing, so tied routes
+    came out in another order from one run to the next.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "c"), ("c", "d")])
+    >>> sorted(_ordered_subgraph(G, ["c", "a"]).edges())
+    [('a', 'c')]
+    """
+    keep = set(nodes)
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, G.nodes[n]) for n in nodes)  # attribute dicts shared, read only
+    H.add_edges_from(
+        (u, v, k, d) for u in nodes for v, keyed in G._adj[u].items() if v in keep for k, d in keyed.items()
+    )
+    return H
 
 
 def demand_channels(G: nx.MultiDiGraph, demand: Hashable, **options: Any) -> list[Channel]:

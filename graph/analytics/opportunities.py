@@ -45,6 +45,7 @@ from graph.analytics._sparse import adjacency
 from graph.analytics.actors import actor_network
 from graph.analytics.brokerage import gould_fernandez, structural_holes
 from graph.analytics.matching import broader_closure
+from graph.ordered_views import undirected_view
 from ontology.vocab import NodeLabel, RelType
 
 __all__ = ["BrokerCandidate", "OpenTriad", "Opportunity", "brokerage_opportunities", "open_triads"]
@@ -414,7 +415,7 @@ def open_triads(
     """
     if actor not in G:
         raise nx.NodeNotFound(f"node {actor!r} is not in the graph")
-    und = G.to_undirected(as_view=True) if G.is_directed() else G
+    und = undirected_view(G)  # neighbours in a fixed order (graph.ordered_views)
 
     def strength(u: Hashable, v: Hashable) -> float:
         total = 0.0

@@ -111,3 +111,39 @@ def test_paths_and_introducers_avoid_hub_types_but_not_the_ends() -> None:
     assert [i.node for i in introducers(G, "a", "b")] == ["Bloc:BRI"]
     assert {i.node for i in introducers(G, "a", "b", avoid={"Bloc"})} == {"u", "c"}
     assert shortest_path(G, "a", "Bloc:BRI", avoid={"Bloc"}).nodes == ("a", "Bloc:BRI")  # an end may be one
+
+
+_SEED_PROBE = """
+import json, networkx as nx
+from graph.paths import shortest_path, introducers
+G = nx.MultiDiGraph()
+for i in range(30):  # 30 equally short routes a - m{i} - b, among 400 other nodes
+    G.add_edge(f"m{i}", "a", type="AFFILIATED_WITH")
+    G.add_edge(f"m{i}", "b", type="AFFILIATED_WITH")
+for i in range(400):
+    G.add_edge(f"other-{i}", "a", type="AFFILIATED_WITH")
+print(json.dumps(list(shortest_path(G, "a", "b").nodes)))
+"""
+
+
+def test_a_tied_shortest_path_does_not_depend_on_the_hash_seed() -> None:
+    # networkx's undirected view listed neighbours in string-hash order: another of the
+    # 30 equally short paths in each process (graph.ordered_views)
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", _SEED_PROBE],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert answers == {'["a", "m0", "b"]\n'}, answers

@@ -75,3 +75,48 @@ def test_hop_limit_and_same_owner() -> None:
     G.add_edge("o2", "f", type="IN_FIELD")
     first = ChannelFinder(G).channels("d")[0]
     assert (first.offer, first.nodes, first.length) == ("o2", ("d", "ke", "o2"), 2)
+
+
+_SEED_PROBE = """
+import json, networkx as nx
+from graph.analytics.channels import ChannelFinder
+G = nx.MultiDiGraph()
+G.add_node("ke", labels=("Institution",), label="Institution", key="ke", props={})
+G.add_node("cn", labels=("Institution",), label="Institution", key="cn", props={})
+for n, labels in (("d", ("TechnologyDemand",)), ("o", ("TechnologyOffer",)), ("f", ("Field",))):
+    G.add_node(n, labels=labels, label=labels[-1], key=n, props={})
+for u, v, t in (("ke", "d", "SEEKS"), ("cn", "o", "OFFERS"), ("d", "f", "IN_FIELD"), ("o", "f", "IN_FIELD")):
+    G.add_edge(u, v, type=t)
+# 30 experts tie ke and cn equally (30 tied 2-hop routes), beside 400 other nodes:
+# the route subgraph is a small part of a large graph
+for i in range(30):
+    G.add_node(f"expert-{i}", labels=("Expert",), label="Expert", key=f"expert-{i}", props={})
+    G.add_edge(f"expert-{i}", "ke", type="AFFILIATED_WITH")
+    G.add_edge(f"expert-{i}", "cn", type="AFFILIATED_WITH")
+for i in range(400):
+    G.add_node(f"other-{i}", labels=("Expert",), label="Expert", key=f"other-{i}", props={})
+    G.add_edge(f"other-{i}", "ke", type="AFFILIATED_WITH")
+print(json.dumps([list(c.nodes) for c in ChannelFinder(G).channels("d", per_offer=3)]))
+"""
+
+
+def test_tied_channels_do_not_depend_on_the_hash_seed() -> None:
+    # the same graph in three processes with different string hashing: the same channels
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    answers = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", _SEED_PROBE],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        answers.add(done.stdout)
+    assert len(answers) == 1, answers
