@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from api.deps import PopulationDep, ProjectionDep, RunsDep, StoreDep
 from api.problems import ProblemError, problem_doc
 from graph.analytics.partners import NotAnActorError
-from graph.analytics.registry import BROKERAGE, COMMUNITIES, DUPLICATES
+from graph.analytics.registry import BROKERAGE, CENTRALITY, COMMUNITIES, DUPLICATES
 from graph.paths import neighbourhood
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer, terms_json
 from viz.first_view import first_view
@@ -170,6 +170,7 @@ class OverlayKind(StrEnum):
     BROKERAGE = "brokerage"
     DUPLICATES = "duplicates"
     COMMUNITIES = "communities"
+    CENTRALITY = "centrality"
 
 
 @router.get(
@@ -181,8 +182,10 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
     """Per-node values of an overlay, from the latest analysis run (``transfernet analyze``).
 
     ``note`` says it in English; ``partition`` (brokerage), ``clusters`` (duplicates),
-    ``modularity`` (communities) and ``population`` (the run's population in English and Chinese,
-    as the reports say it) let the explorer say it in the reader's language."""
+    ``modularity`` (communities), ``betweenness_exact`` and ``betweenness_epsilon``
+    (centrality: exact, or sampled with that error bound) and ``population`` (the run's
+    population in English and Chinese, as the reports say it) let the explorer say it in the
+    reader's language."""
     run = runs.latest()
     if run is None:
         raise ProblemError(404, "No analysis run yet: run `transfernet analyze`.", kind="no-analysis-run")
@@ -209,6 +212,24 @@ def explorer_overlay(kind: OverlayKind, runs: RunsDep) -> dict[str, Any]:
             "clusters": len(clusters),
             "co_located": sorted({str(n) for p in duplicates.co_located for n in (p.a, p.b)} - set(nodes)),
             "evidence": evidence,
+        }
+    elif kind is OverlayKind.CENTRALITY:
+        centrality = run.require(CENTRALITY)
+        nodes = {
+            n: {
+                "degree": centrality.degree.get(n),
+                "pagerank": p,
+                "betweenness": centrality.betweenness.get(n),
+            }
+            for n, p in centrality.pagerank.items()
+        }
+        exact = centrality.betweenness_exact
+        note += ", betweenness " + (
+            "exact" if exact else f"sampled (error ≤ {centrality.betweenness_epsilon:g})"
+        )
+        extra = {
+            "betweenness_exact": exact,
+            "betweenness_epsilon": 0.0 if exact else centrality.betweenness_epsilon,
         }
     else:
         communities = run.require(COMMUNITIES)

@@ -23,6 +23,9 @@
   let mode = "graph"; // "projected": the organisation network (partners, weighted ties)
   let maxWeight = 0; // of the projected ties drawn: edge widths are relative to it
   let maxStrength = 0; // of the projected network's nodes drawn: node sizes are relative to it
+  let sizeBy = "type"; // node size: by type, or by a measure the user chooses (degree, brokerage, betweenness)
+  let sizeValues = new Map(); // node id -> the chosen measure, and its largest value among the nodes shown
+  let sizeMax = 0;
 
   const $ = (id) => document.getElementById(id);
   let statusKey = null; // the last status as a message key and its values: said again in a new language
@@ -167,6 +170,10 @@
     const roles = overlay === "brokerage" && overlays.brokerage ? overlays.brokerage[node.id] : null;
     if (roles && roles.total && maxBrokerage()) {
       v.size = 9 + 21 * Math.sqrt(roles.total / maxBrokerage()); // the brokers stand out by their count
+    }
+    if (sizeBy !== "type") {
+      const value = sizeValues.get(node.id) || 0;
+      v.size = sizeMax ? 6 + 24 * Math.sqrt(value / sizeMax) : v.size; // area follows the measure
     }
     if (mode === "projected" && node.strength !== undefined && maxStrength) {
       v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
@@ -346,7 +353,12 @@
     for (const e of view.edges) edgeData.set(e.id, e);
     computeYears();
     const strongest = Math.max(maxStrength, ...Object.values(strength));
-    if (strongest > maxStrength) { maxStrength = strongest; nodes.update([...nodeData.values()].map(visNode)); }
+    const before = sizeMax;
+    if (sizeBy !== "type") measureSizes(); // new nodes and edges change the measures (and their largest)
+    if (strongest > maxStrength || sizeMax !== before) {
+      maxStrength = strongest;
+      nodes.update([...nodeData.values()].map(visNode));
+    }
     nodes.update(view.nodes.map((n) => visNode(nodeData.get(n.id))));
     for (const e of view.edges) edgeData.set(e.id, e);
     const heaviest = Math.max(maxWeight, ...view.edges.map((e) => (e.type === PROJECTED_TIE ? Number(e.properties.weight) || 0 : 0)));
@@ -365,7 +377,30 @@
   }
   const edgeData = new Map();
 
+  /** The chosen size measure of every node shown (`sizeBy`): edges drawn, or the latest run's values. */
+  function measureSizes() {
+    sizeValues = new Map();
+    if (sizeBy === "degree") {
+      for (const e of edgeData.values()) {
+        for (const end of [e.source, e.target]) sizeValues.set(end, (sizeValues.get(end) || 0) + 1);
+      }
+    } else if (sizeBy === "brokerage") {
+      for (const [id, roles] of Object.entries(overlays.brokerage || {})) sizeValues.set(id, roles.total || 0);
+    } else if (sizeBy === "betweenness") {
+      for (const [id, c] of Object.entries(overlays.centrality || {})) sizeValues.set(id, Number(c.betweenness) || 0);
+    }
+    sizeMax = 0;
+    for (const node of nodeData.values()) sizeMax = Math.max(sizeMax, sizeValues.get(node.id) || 0);
+    const note = $("size-note");
+    if (note) {
+      note.textContent = sizeBy === "type" ? "" : sizeMax
+        ? t("size.note", { max: i18n.num(Math.round(sizeMax * 1000) / 1000) })
+        : t("size.none");
+    }
+  }
+
   function redraw() {
+    measureSizes();
     nodes.update([...nodeData.values()].map(visNode));
     edges.update([...edgeData.values()].map(visEdge));
   }
@@ -749,6 +784,15 @@
       redraw();
     });
   }
+  $("size-by").addEventListener("change", async (e) => {
+    sizeBy = e.target.value;
+    try {
+      if (sizeBy === "brokerage") await fetchOverlay("brokerage");
+      if (sizeBy === "betweenness") await fetchOverlay("centrality");
+    } catch (err) { failed(err); }
+    redraw();
+    e.target.dataset.drawn = sizeBy; // the sizes on screen follow this measure (tests wait for it)
+  });
   $("year").addEventListener("input", (e) => setYear(e.target.value));
   $("path-from").addEventListener("click", () => { pathEnds.from = selected; showPath(); });
   $("path-to").addEventListener("click", () => { pathEnds.to = selected; showPath(); });
