@@ -63,17 +63,8 @@ def cached_schema() -> GraphSchema:
     Examples
     --------
     >>> from ontology.derive import load_schema
-    >>> schema = cached_schema()
-    >>> schema == load_schema()
+    >>> cached_schema() == load_schema()  # what that schema holds: its own examples
     True
-    >>> schema.node("Country").get_property("id").pattern
-    '^[A-Z]{2}$'
-    >>> "CN" in schema.node("Country").get_property("id").allowed
-    True
-    >>> schema.node("TechnologyOffer").key_label
-    'TechnologyOffer'
-    >>> sorted(schema.key_labels)[:3]
-    ['Agreement', 'AnalysisRun', 'Bloc']
     """
     path = cache_dir() / f"schema-{schema_key()}.pickle"
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
