@@ -21,6 +21,8 @@ setup: $(BIN)/.installed
 # DEMO_ARGS: options of `transfernet demo`, e.g. --no-serve (CI: .ci/run)
 demo: setup
 	@bash scripts/ensure-cypher-console.sh
+	@# byte-compiled once, as pip does for an installed package (PYTHONDONTWRITEBYTECODE may be set)
+	@$(BIN)/python -m compileall -q api graph loaders ontology viz >/dev/null
 	$(BIN)/transfernet demo $(DEMO_ARGS)
 
 browser:

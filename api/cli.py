@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -220,8 +220,7 @@ def query(
             row_cap=settings.row_cap,
         )
     if as_json:
-        for row in rows:
-            console.print_json(json.dumps(row, ensure_ascii=False, default=str))
+        _print_json_lines(rows)
         return
     table = Table(title=ngettext("{n} row", "{n} rows", len(rows)).format(n=num(len(rows))))
     for column in rows[0] if rows else []:
@@ -229,6 +228,12 @@ def query(
     for row in rows:
         table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) for v in row.values()))
     console.print(table)
+
+
+def _print_json_lines(rows: Iterable[Mapping[str, Any]]) -> None:
+    """One JSON object per line on stdout (JSON Lines: no indentation, no colour, no wrapping)."""
+    for row in rows:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
 
 def _progress() -> Any:
@@ -943,8 +948,7 @@ def same_org_list(
     with _open_store() as store:
         found = same_organisation_in_store(store, min_confidence=min_confidence)
     if as_json:
-        for pair in found.pairs[:limit]:
-            console.print_json(json.dumps(dataclasses.asdict(pair), ensure_ascii=False))
+        _print_json_lines(dataclasses.asdict(pair) for pair in found.pairs[:limit])
         return
     table = Table(
         title=f"{len(found.pairs)} pairs in {len(found.clusters)} clusters "

@@ -11,14 +11,19 @@ synthetic network (100k nodes / 1M relationships by default), then measures, in 
 * **after a restart** — ``transfernet stop`` before each ``transfernet query``: the command
   starts the server, which loads the graph from disk;
 
-each the median of ``--repeats`` whole processes (start to exit, wall clock), beside the
-references measured in the same run:
+each the median of ``--repeats`` whole processes (start to exit, wall clock), for the table a
+user reads and for ``--json``, beside the references measured in the same run:
 
 * the bare interpreter (``python -c pass``: what any Python CLI pays);
 * a naive client: a Python process that imports ``redis`` and sends the same query as one
   ``GRAPH.RO_QUERY`` to the running server (no settings, no schema, no checks);
 * the store's own figures: the server's time to load the graph from disk (its log line
   "DB loaded from append only file") and its memory (``VmRSS``/``VmHWM``).
+
+The project's modules are byte-compiled first, as ``pip install`` does for an installed package:
+with ``PYTHONDONTWRITEBYTECODE`` set (as on some CI machines) an editable checkout would
+otherwise compile every module from source at every start (about 0.09 s), which no user
+of an installed transfernet pays.
 
 Targets (issue #25): warm query ≤ 0.5 s; the store opens in ≤ 2 s after a restart.
 """
@@ -40,6 +45,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.api import prepare  # noqa: E402 - after the path set-up
 
 CLI = [sys.executable, "-m", "api.cli"]
+PACKAGES = ("api", "graph", "loaders", "ontology", "viz")
 QUERY = "MATCH (c:Country) RETURN count(c) AS countries"
 LOADED = re.compile(r"DB loaded from (?:append only file|disk): ([0-9.]+) seconds")
 
@@ -99,7 +105,11 @@ def main() -> int:
         "TRANSFERNET_DATA_DIR": str(args.data_dir),
         "TRANSFERNET_SERVER_LINGER_S": "600",
     }
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *PACKAGES], cwd=REPO, check=True, capture_output=True
+    )
     query = [*CLI, "query", QUERY, "--json"]
+    table = [*CLI, "query", QUERY]
     stop = [*CLI, "stop"]
     n = args.repeats
     try:
@@ -115,6 +125,7 @@ def main() -> int:
             after_load.append(_wall(query, env))
         # warm: the server lingers between the commands
         warm = _median(query, env, n)
+        warm_table = _median(table, env, n)
         pid, sock = _server(store_dir)
         rss, hwm = _memory_mb(pid)
         bare = _median([sys.executable, "-c", "pass"], env, n)
@@ -136,7 +147,11 @@ def main() -> int:
     print(f"# start-to-answer of `transfernet query` ({n} runs each, median; store: {stats})")
     print(f"reference  python -c pass                 {bare:6.3f} s")
     print(f"reference  naive redis client, warm       {naive:6.3f} s")
-    print(f"warm       transfernet query              {warm:6.3f} s   {warm / naive:4.1f}x naive client")
+    print(
+        f"warm       transfernet query (table)      {warm_table:6.3f} s   "
+        f"{warm_table / naive:4.1f}x naive client"
+    )
+    print(f"warm       transfernet query --json       {warm:6.3f} s   {warm / naive:4.1f}x naive client")
     print(
         f"after load transfernet query              {statistics.median(after_load):6.3f} s   "
         f"{statistics.median(after_load) / naive:4.1f}x naive client"
@@ -148,7 +163,10 @@ def main() -> int:
         f"store      server memory after start {rss_cold:,.0f} MB; "
         f"after the runs {rss:,.0f} MB (peak {hwm:,.0f})"
     )
-    checks = [("warm query ≤ 0.5 s", warm <= 0.5), ("query after a restart ≤ 2 s", cold <= 2.0)]
+    checks = [
+        ("warm query ≤ 0.5 s", max(warm, warm_table) <= 0.5),
+        ("query after a restart ≤ 2 s", cold <= 2.0),
+    ]
     for name, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {name}")
     return 0 if all(ok for _, ok in checks) else 1

@@ -76,11 +76,7 @@ def test_query_table_fits_80_columns_and_json_keeps_whole_values(bundle_data_dir
     assert max(len(line) for line in table.stdout.splitlines()) <= 80
     as_json = _transfernet(bundle_data_dir, "query", cypher, "--json")
     assert as_json.returncode == 0, as_json.stderr
-    rows, text, at = [], as_json.stdout, 0
-    while text[at:].strip():  # one indented JSON object a row
-        row, end = json.JSONDecoder().raw_decode(text, text.index("{", at))
-        rows.append(row)
-        at = end
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]  # JSON Lines: one object a line
     assert len(_body_rows(table.stdout)) == len(rows) > 20  # one line a row
     # bilateral_centers.csv: CATTC-TH, the China–Thailand centre, whole in --json
     thailand = {"key": "CATTC-TH", "name": "China–Thailand Technology Transfer Center", "country": "Thailand"}
