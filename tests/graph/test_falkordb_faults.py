@@ -229,13 +229,15 @@ def test_an_open_store_keeps_working_when_another_process_replaces_the_server(
 def test_a_writer_opening_the_store_compacts_a_log_it_finds_grown(
     store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a tail left below the bound by its last write is replayed at every start: the next
-    # writer to open the store compacts it, without a write of its own
-    with FalkorDBStore(schema, store_dir) as store:
+    # a tail left below the bound by its last write is replayed at every start (one left by a
+    # server that died: a stopped one compacts first): the next writer to open the store
+    # compacts it, without a write of its own.  The server stays up between the two.
+    with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as store:
         store.upsert_nodes(_experts("a", 2000)[0])  # about 57 KB of AOF: below 1 MiB, no rewrite
         assert int(store._conn().info("persistence")["aof_base_size"]) == 0
     monkeypatch.setattr(aof, "MIN_REWRITE_BYTES", 1 << 14)
-    with FalkorDBStore(schema, store_dir, read_only=True) as reader:  # a reader never compacts
+    with FalkorDBStore(schema, store_dir, read_only=True, stop_server_on_close=False) as reader:
+        # a reader never compacts
         assert int(reader._conn().info("persistence")["aof_rewrites"]) == 0
     with FalkorDBStore(schema, store_dir) as store:
         conn = store._conn()
@@ -247,3 +249,25 @@ def test_a_writer_opening_the_store_compacts_a_log_it_finds_grown(
         assert int(info["aof_rewrites"]) == 1
         assert 0 < int(info["aof_current_size"]) < 1.1 * int(info["aof_base_size"])
         assert store.stats().nodes == 2000
+
+
+def test_a_grown_log_is_compacted_before_the_server_stops(
+    store_dir: Path, schema: GraphSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written by a plain client (no store write, so no compaction at its end): the AOF tail
+    # a large load leaves when `transfernet stop` follows at once.  SHUTDOWN alone would keep
+    # it, and every later start would replay it query by query.
+    monkeypatch.setattr(aof, "MIN_REWRITE_BYTES", 1 << 14)  # 16 KiB instead of 1 MiB
+    with FalkorDBStore(schema, store_dir) as store:
+        conn = store._conn()
+        pad = "x" * 200
+        for i in range(300):
+            conn.execute_command("GRAPH.QUERY", "transfernet", f"CREATE (:Scratch {{i: {i}, pad: '{pad}'}})")
+        info = conn.info("persistence")
+        assert aof.should_rewrite(current=int(info["aof_current_size"]), base=int(info["aof_base_size"]))
+    stop_server(store_dir)
+    incr = sorted((store_dir / "appendonlydir").glob("*.incr.aof"))
+    base = sorted((store_dir / "appendonlydir").glob("*.base.*"))
+    assert base and sum(p.stat().st_size for p in incr) < 1 << 14  # the tail is in the base now
+    with FalkorDBStore(schema, store_dir) as store:
+        assert store.query("MATCH (n:Scratch) RETURN count(n) AS n") == [{"n": 300}]

@@ -9,7 +9,10 @@ data directory's write lock, the lock every ``GRAPH.COPY`` is made under: a rewr
 and a copy of this store never start together, and the file stays bounded (at most
 `GROWTH` times its compacted size, or `MIN_REWRITE_BYTES`).  A store opened for writing
 also compacts a grown file it finds (a tail left by an earlier process whose last write
-did not cross the bound is replayed at every start until then).
+did not cross the bound is replayed at every start until then).  Before the server is
+stopped, `settle` lets a running rewrite finish and compacts a grown file: ``SHUTDOWN``
+kills a rewrite in progress, and the next start would replay the whole tail (a large
+load followed at once by ``transfernet stop``).
 
 Examples
 --------
@@ -21,12 +24,13 @@ True
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import redis
 
-__all__ = ["GROWTH", "MIN_REWRITE_BYTES", "child_running", "compact_if_grown", "should_rewrite"]
+__all__ = ["GROWTH", "MIN_REWRITE_BYTES", "child_running", "compact_if_grown", "settle", "should_rewrite"]
 
 #: Rewrite once the file is this many times the size of its last compacted base ...
 #: Not redis' 2.0: the tail is replayed query by query at every start, about 2.6 times
@@ -78,3 +82,29 @@ def compact_if_grown(client: redis.Redis) -> bool:
         return False
     client.execute_command("BGREWRITEAOF")
     return True
+
+
+def settle(client: redis.Redis, timeout_s: float) -> bool:
+    """Before a shutdown: wait for a running child, then compact a grown AOF and wait for that.
+
+    Returns whether the file was left compacted (False: `timeout_s` ran out first, and the
+    shutdown that follows kills the child; the next start replays the tail, as before).
+    """
+    deadline = time.monotonic() + timeout_s
+    started = False
+    while True:
+        info = client.info("persistence")
+        if not int(info.get("aof_enabled", 0)):
+            return True
+        if child_running(info):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+            continue
+        if started:
+            return info.get("aof_last_bgrewrite_status") == "ok"
+        current, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
+        if not should_rewrite(current=current, base=base):
+            return True
+        client.execute_command("BGREWRITEAOF")
+        started = True

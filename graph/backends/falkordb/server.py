@@ -467,6 +467,7 @@ def stop_locked(path: Path, timeout: float) -> bool:
     info = read_registry(path)
     running = info is not None
     if info is not None:
+        _settle_log(info, timeout)
         # SHUTDOWN fsyncs the AOF, removes the pid file and exits.  The module's
         # threads make the exit itself take ~1 s after that; once the pid file is
         # gone the data is safe, so a lingering process is killed.
@@ -492,6 +493,23 @@ def stop_locked(path: Path, timeout: float) -> bool:
         for lease in clients.iterdir():
             lease.unlink(missing_ok=True)
     return running
+
+
+def _settle_log(info: ServerInfo, timeout: float) -> None:
+    """Compact the server's grown AOF before it stops (`graph.backends.falkordb.aof.settle`),
+    best effort: a server that does not answer within a second is stopped as before."""
+    import redis  # here, not at the top: the reaper and the CLI's read path need no client
+
+    from graph.backends.falkordb.aof import settle
+    from graph.backends.falkordb.clients import deadline_client
+
+    client = deadline_client(info, 1.0)
+    try:
+        settle(client, timeout)
+    except (redis.RedisError, OSError):
+        pass
+    finally:
+        client.close()
 
 
 # -- leases -----------------------------------------------------------------------------
