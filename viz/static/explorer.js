@@ -335,7 +335,7 @@
     try {
       const data = await api("/explore/map", { lang: i18n.lang });
       $("map").hidden = false;
-      window.transfernetMap.draw($("map"), data, t, showCountry);
+      window.transfernetMap.draw($("map"), data, t, showCountry, (n) => i18n.num(n));
       const s = data.statuses;
       status("map.status", { centre: i18n.num(s.centre.count), gap: i18n.num(s.gap.count) });
     } catch (err) { failed(err); }
@@ -366,7 +366,7 @@
   }
 
   async function switchMode(value) {
-    if (value === "map") { mode = "map"; await showMap(); return; }
+    if (value === "map") { mode = "map"; $("time").hidden = true; await showMap(); return; } // the map has its own slider
     $("map").hidden = true;
     mode = value;
     const url = new URLSearchParams(window.location.search);
@@ -481,33 +481,15 @@
 
   // ---- time: the network as it stood in a year --------------------------------------------
 
-  /** Dates that place a node in time (the ontology's TransferCentre.established, Agreement.signedOn,
-   * Event.startDate) and a relationship (MEMBER_OF.since, BUILT_BY.since, signedOn). */
-  const NODE_DATES = ["established", "signedOn", "startDate"];
-  const EDGE_DATES = ["since", "signedOn", "startDate"];
-  const yearOf = (value) => { const m = /^(\d{4})/.exec(String(value ?? "")); return m ? Number(m[1]) : null; };
-  const firstYear = (props, keys) => { for (const k of keys) { const y = yearOf((props || {})[k]); if (y) return y; } return null; };
-  const BRI = "Bloc:BRI"; // Country.briYear dates a country's membership of it
+  const time = window.transfernetTime; // explorer-time.js: the dating rules, shared with the map
+  const BRI = time.BRI;
   let yearLimit = null; // null: every year
-  const nodeYears = new Map(); // id -> [year, inferred]
-  const edgeYears = new Map(); // id -> year
+  let nodeYears = new Map(); // id -> [year, inferred]
+  let edgeYears = new Map(); // id -> year
 
-  /** Each node's year: its own date; an undated centre: its parent centre's founding (a lower bound,
-   * said as inferred); a Belt and Road membership: its since, else the country's briYear. */
+  /** Each node's and relationship's year (`transfernetTime.years`), and the slider's range. */
   function computeYears() {
-    nodeYears.clear(); edgeYears.clear();
-    for (const node of nodeData.values()) {
-      const y = firstYear(node.properties, NODE_DATES);
-      if (y) nodeYears.set(node.id, [y, false]);
-    }
-    for (const e of edgeData.values()) {
-      let y = firstYear(e.properties, EDGE_DATES);
-      if (!y && e.type === "MEMBER_OF" && e.target === BRI) y = yearOf(((nodeData.get(e.source) || {}).properties || {}).briYear);
-      if (y) edgeYears.set(e.id, y);
-      if (e.type === "PARENT_CENTRE" && !nodeYears.has(e.source) && nodeYears.has(e.target)) {
-        nodeYears.set(e.source, [nodeYears.get(e.target)[0], true]);
-      }
-    }
+    ({ nodes: nodeYears, edges: edgeYears } = time.years(nodeData, edgeData.values()));
     const years = [...[...nodeYears.values()].map((v) => v[0]), ...edgeYears.values()];
     const box = $("time");
     box.hidden = years.length === 0 || mode === "projected";
