@@ -105,8 +105,8 @@ def legend_json(schema: GraphSchema) -> dict[str, dict[str, Any]]:
 
 
 def terms_json(schema: GraphSchema) -> dict[str, dict[str, dict[str, str]]]:
-    """The ontology's English and Chinese names of properties and relationship types as JSON
-    (`viz.terms.terms`)."""
+    """The ontology's English and Chinese names of properties, relationship types and lifecycle
+    stages as JSON (`viz.terms.terms`)."""
     return {kind: {key: asdict(term) for key, term in found.items()} for kind, found in terms(schema).items()}
 
 

@@ -48,7 +48,8 @@ def explorer_asset(name: str) -> FileResponse:
 @router.get("/legend", operation_id="explorer_legend")
 def explorer_legend(store: StoreDep) -> dict[str, Any]:
     """Colours and shapes of node types, derived from the ontology, and the ontology's English and
-    Chinese names of node types, properties and relationship types."""
+    Chinese names of node types, properties, relationship types and lifecycle stages (``stages``:
+    ``tn:lifecycleStages``, by notation)."""
     return {"types": legend_json(store.schema), **terms_json(store.schema)}
 
 

@@ -14,7 +14,7 @@
   const edges = new vis.DataSet();
   const nodeData = new Map(); // id -> view node (with properties, facets)
   let legend = {};
-  let terms = { properties: {}, relationships: {} }; // the ontology's names of properties and relationship types
+  let terms = { properties: {}, relationships: {}, stages: {}, results: {} }; // the ontology's names of properties, relationship types, lifecycle stages
   let overlay = "type";
   let overlays = { brokerage: null, duplicates: null, communities: null };
   let selected = null;
@@ -47,6 +47,11 @@
   function termName(kind, key) {
     const term = (terms[kind] || {})[key];
     return i18n.lang === "zh" && term && term.zh ? term.zh : key;
+  }
+  /** A lifecycle stage's name (the ontology's skos:prefLabel) in the reader's language, else its notation. */
+  function stageName(notation) {
+    const term = (terms.stages || {})[notation];
+    return term ? (i18n.lang === "zh" && term.zh) || term.en || notation : notation;
   }
 
   function el(tag, text, attrs) {
@@ -613,6 +618,21 @@
     return lines;
   }
 
+  /** A table of `keys` of `props`, each named as the ontology names it (its key where it has no name). */
+  function propertyTable(props, keys) {
+    const table = el("table", null, { class: "props" });
+    for (const key of keys) {
+      const tr = el("tr");
+      const value = Array.isArray(props[key]) ? props[key].join("\n") : props[key];
+      const name = termName("properties", key);
+      tr.append(el("td", name, name === key ? {} : { title: key, "data-key": key }),
+        el("td", typeof value === "boolean" ? t(value ? "value.true" : "value.false")
+          : typeof value === "object" ? JSON.stringify(value) : value));
+      table.appendChild(tr);
+    }
+    return table;
+  }
+
   async function showDetails(id) {
     const node = nodeData.get(id);
     const box = $("details");
@@ -624,12 +644,14 @@
     const props = node.properties || {};
     // its status: the lifecycle stage, the source's words, synthetic or not
     const state = el("div", null, { class: "status-line" });
-    if (props.lifecycle) state.appendChild(el("span", t("stage." + props.lifecycle), { class: "badge", "data-stage": props.lifecycle }));
+    if (props.lifecycle) state.appendChild(el("span", stageName(props.lifecycle), { class: "badge", "data-stage": props.lifecycle }));
     if (props.synthetic) state.appendChild(el("span", t("synthetic.seed", { seed: props.seed ?? "?" }), { class: "badge synthetic" }));
     if (props.status) state.appendChild(el("div", props.status));
     if (state.childNodes.length) box.appendChild(state);
-    const results = el("div", null, { id: "analysis" });
-    box.appendChild(results);
+    const analysis = el("div", null, { id: "analysis" });
+    box.appendChild(analysis);
+    const lines = el("div"); // the latest run's answers (asked below)
+    analysis.appendChild(lines);
     if (props.sources && props.sources.length) {
       box.appendChild(el("h2", t("details.sources")));
       const list = el("ul", null, { class: "sources" });
@@ -637,29 +659,28 @@
       box.appendChild(list);
     }
     box.appendChild(el("h2", t("details.properties")));
-    const table = el("table", null, { class: "props" });
-    for (const key of Object.keys(props).sort()) {
-      if (APART.has(key)) continue;
-      const tr = el("tr");
-      const value = Array.isArray(props[key]) ? props[key].join("\n") : props[key];
-      const name = termName("properties", key);
-      tr.append(el("td", name, name === key ? {} : { title: key, "data-key": key }),
-        el("td", typeof value === "boolean" ? t(value ? "value.true" : "value.false")
-          : typeof value === "object" ? JSON.stringify(value) : value));
-      table.appendChild(tr);
+    // the node's own properties; the scores an analysis run wrote back onto it (the ontology's
+    // tn:AnalysisResultsShape: terms.results) go with its analysis, folded
+    const results = Object.keys(props).filter((key) => key in (terms.results || {})).sort();
+    box.appendChild(propertyTable(props, Object.keys(props).filter((key) => !APART.has(key) && !results.includes(key)).sort()));
+    const scores = results.filter((key) => key !== "analysisRun"); // the run is named in the summary
+    if (scores.length) {
+      const stored = el("details", null, { class: "results" });
+      stored.appendChild(el("summary", t("details.results", { run: props.analysisRun ?? "?", n: i18n.num(scores.length) })));
+      stored.appendChild(propertyTable(props, scores));
+      analysis.appendChild(stored);
     }
-    box.appendChild(table);
     // the analysis results (the overlays' answers, asked once)
     if (API && mode !== "projected") {
       try { await Promise.all(["brokerage", "communities", "duplicates"].map(fetchOverlay)); } catch (err) { /* no run yet */ }
     }
     if (selected !== id && selected !== null) return; // another node was chosen meanwhile
-    const lines = analysisOf(id);
-    if (lines.length) {
-      results.appendChild(el("h2", t("details.analysis", { run: (overlayAnswers.brokerage || {}).run || "" })));
-      for (const [kind, text] of lines) results.appendChild(el("div", text, { class: "analysis", "data-kind": kind }));
+    const said = analysisOf(id);
+    if (said.length) {
+      lines.appendChild(el("h2", t("details.analysis", { run: (overlayAnswers.brokerage || {}).run || "" })));
+      for (const [kind, text] of said) lines.appendChild(el("div", text, { class: "analysis", "data-kind": kind }));
     } else if (overlayAnswers.brokerage) {
-      results.appendChild(el("div", t("analysis.none"), { class: "muted" }));
+      lines.appendChild(el("div", t("analysis.none"), { class: "muted" }));
     }
   }
 
@@ -901,7 +922,8 @@
       } else {
         const named = await api("/explore/legend");
         legend = named.types;
-        terms = { properties: named.properties || {}, relationships: named.relationships || {} };
+        terms = { properties: named.properties || {}, relationships: named.relationships || {}, stages: named.stages || {},
+          results: named.results || {} };
         buildTypeFilters();
         const params = new URLSearchParams(window.location.search);
         const view = await api("/explore/view", {
