@@ -133,8 +133,20 @@
   let detail = 0; // the highest tier labelled at the current zoom
   const hosts = new Set(); // countries hosting a centre of the system (HOSTED_IN)
 
+  /** The projected network: its PROJECTED_LABELS strongest actors are labelled at any zoom, the
+   * others once zoomed in (150 labels at once pile on one another). */
+  const PROJECTED_LABELS = 30;
+  let strongCut = 0; // the strength of the PROJECTED_LABELS-th strongest actor drawn
+  function noteStrongest() {
+    const strengths = [...nodeData.values()].map((n) => n.strength).filter((s) => s !== undefined).sort((a, b) => b - a);
+    strongCut = strengths.length ? strengths[Math.min(PROJECTED_LABELS, strengths.length) - 1] : 0;
+  }
+
   function rank(node) {
+    if (mode === "projected") return node.strength !== undefined && node.strength >= strongCut ? 0 : 2;
     if (node.type === "NationalTransferCentre" || hosts.has(node.id)) return 0;
+    const roles = overlay === "brokerage" && overlays.brokerage ? overlays.brokerage[node.id] : null;
+    if (roles && roles.total) return 0; // the brokerage overlay: its brokers are labelled at any zoom
     return SYSTEM_TYPES.has(node.type) ? 1 : 2;
   }
 
@@ -170,6 +182,14 @@
 
   /** The label size of a node of `tier` at the current level of detail (0: no label). */
   const labelSize = (tier) => (tier <= detail ? [22, 16, 12][tier] : 0);
+  /** A node's label font at the current level of detail: dark, with a white halo that keeps it legible
+   * across edges; the national centres (the story's main actors) a fifth larger than their hosts. */
+  const labelFont = (node, tier) => {
+    const size = mode === "projected" ? (tier <= detail ? 20 : 0) // fitted to a few hundred partners
+      : labelSize(tier) * (node.type === "NationalTransferCentre" ? 1.2 : 1);
+    return { size, color: "#102a43", strokeWidth: 4, strokeColor: "#ffffff" };
+  };
+  const fontOf = (node) => labelFont(node, rank(node));
 
   function levelOfDetail() {
     const scale = network.getScale();
@@ -177,13 +197,12 @@
     if (now === detail) return;
     const [lo, hi] = [Math.min(now, detail), Math.max(now, detail)];
     detail = now;
-    if (mode === "projected") return;
-    if (arrowsChange()) held(() => edges.update([...edgeData.values()].map((e) => ({ id: e.id, arrows: arrows() }))));
+    if (mode !== "projected" && arrowsChange()) held(() => edges.update([...edgeData.values()].map((e) => ({ id: e.id, arrows: arrows() }))));
     // only the labels of the tiers crossed change (5,000 nodes updated whole take half a second)
     const changed = [];
     for (const node of nodeData.values()) {
       const tier = rank(node);
-      if (tier > lo && tier <= hi) changed.push({ id: node.id, font: { size: labelSize(tier) } });
+      if (tier > lo && tier <= hi) changed.push({ id: node.id, font: fontOf(node) });
     }
     if (changed.length) held(() => nodes.update(changed));
   }
@@ -235,13 +254,10 @@
     }
     if (mode === "projected" && node.strength !== undefined && maxStrength) {
       v.size = 7 + 18 * Math.sqrt(node.strength / maxStrength); // weighted degree in the projected network
-      v.font = { size: 16 }; // a projected view is fitted to a few hundred partners: labels stay legible
     }
-    if (mode !== "projected") {
-      // level of detail: the centre system is labelled at any zoom, the rest once zoomed in (and on hover)
-      const tier = rank(node); // its label: ≥ 11 px on screen from the zoom where it shows
-      v.font = { size: labelSize(tier) };
-    }
+    // level of detail: the centre system (projected: the strongest actors) is labelled at any zoom, the
+    // rest once zoomed in (and on hover); a label is ≥ 11 px on screen from the zoom where it shows
+    v.font = fontOf(node);
     if (node.properties && node.properties.synthetic) {
       // generated data (a scale test, the demo's labelled sample): a dashed outline
       v.shapeProperties = { borderDashes: [4, 3] };
@@ -430,9 +446,11 @@
     for (const e of view.edges) edgeData.set(e.id, e);
     computeYears();
     const strongest = Math.max(maxStrength, ...Object.values(strength));
+    const cut = strongCut;
+    noteStrongest();
     const before = sizeMax;
     if (sizeBy !== "type") measureSizes(); // new nodes and edges change the measures (and their largest)
-    if (strongest > maxStrength || sizeMax !== before) {
+    if (strongest > maxStrength || sizeMax !== before || cut !== strongCut) {
       maxStrength = strongest;
       nodes.update([...nodeData.values()].map(visNode));
     }
