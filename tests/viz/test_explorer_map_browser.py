@@ -144,6 +144,14 @@ def test_map_year_slider_shows_the_coverage_as_it_stood(browser: object, api_ser
     _map_year(page, 2015)
     page.wait_for_selector("#map[data-year='2015']", timeout=10_000)
     assert page.evaluate(FILLS)["EG"] == "centre"
+    # in Chinese the map stays in 2015
+    page.click("#lang-zh")
+    wait_until(page, "document.querySelector('#map-legend').innerText.includes('设有技术转移中心')", 60)
+    assert page.get_attribute("#map", "data-year") == "2015" and page.input_value("#map-year") == "2015"
+    assert "按上级中心成立年份推定" in page.inner_text("#map-year-note")
+    page.click("#lang-en")
+    english = "document.querySelector('#map-legend').innerText.includes('hosts a transfer centre')"
+    wait_until(page, english, 60)
     # the last year: the run's map (every status as the API gave it)
     _map_year(page, high)
     page.wait_for_selector("#map[data-year='all']", timeout=10_000)

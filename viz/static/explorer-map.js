@@ -81,6 +81,7 @@
    * `select(country, entry)` is called on a click.  `num` formats numbers in the reader's language.
    */
   function draw(box, data, t, select, num) {
+    const kept = Number(box.getAttribute("data-year")); // drawn again (a new language): the same year
     box.replaceChildren();
     const dated = dating(data);
     const fmt = num || String;
@@ -89,7 +90,8 @@
       const control = html("div", null, { id: "map-time" });
       const label = html("label", t("time"), { for: "map-year" });
       const slider = html("input", null, { id: "map-year", type: "range", step: "1", min: String(dated.min),
-        max: String(dated.max), value: String(dated.max), "aria-label": t("time.label") });
+        max: String(dated.max), value: String(kept >= dated.min && kept < dated.max ? kept : dated.max),
+        "aria-label": t("time.label") });
       const value = html("strong", t("time.all", { year: dated.max }), { id: "map-year-value" });
       const note = html("span", "", { id: "map-year-note", class: "muted" });
       control.append(label, slider, value, note);
