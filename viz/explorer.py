@@ -45,6 +45,7 @@ ASSETS: dict[str, tuple[str, str]] = {
     "vis-network.min.js": ("pyvis", "lib/vis-9.1.2/vis-network.min.js"),
     "vis-network.css": ("pyvis", "lib/vis-9.1.2/vis-network.css"),
     "explorer-i18n.js": ("viz", "static/explorer-i18n.js"),
+    "explorer-time.js": ("viz", "static/explorer-time.js"),
     "explorer-map.js": ("viz", "static/explorer-map.js"),
     "explorer.js": ("viz", "static/explorer.js"),
     "explorer.css": ("viz", "static/explorer.css"),
@@ -54,7 +55,14 @@ ASSETS: dict[str, tuple[str, str]] = {
 }
 
 #: The scripts of the served page, in their order (explorer-map.js draws the Map view: the API's data).
-SERVED_SCRIPTS = ("vis-network.min.js", "explorer-i18n.js", "explorer-map.js", "explorer.js", "console.js")
+SERVED_SCRIPTS = (
+    "vis-network.min.js",
+    "explorer-i18n.js",
+    "explorer-time.js",
+    "explorer-map.js",
+    "explorer.js",
+    "console.js",
+)
 
 #: The bundled Cypher editor of the console (optional: built by scripts/ensure-cypher-console.sh;
 #: console.js loads it from beside itself when the console is first opened).
@@ -97,8 +105,8 @@ def legend_json(schema: GraphSchema) -> dict[str, dict[str, Any]]:
 
 
 def terms_json(schema: GraphSchema) -> dict[str, dict[str, dict[str, str]]]:
-    """The ontology's English and Chinese names of properties and relationship types as JSON
-    (`viz.terms.terms`)."""
+    """The ontology's English and Chinese names of properties, relationship types and lifecycle
+    stages as JSON (`viz.terms.terms`)."""
     return {kind: {key: asdict(term) for key, term in found.items()} for kind, found in terms(schema).items()}
 
 
@@ -145,7 +153,10 @@ def render_explorer(
     config = script_json({"api": api_base, "embedded": embedded})
     template = resources.files("viz").joinpath("templates/explorer.html").read_text(encoding="utf-8")
     if api_base is None:
-        scripts = [_asset_text(name) for name in ("vis-network.min.js", "explorer-i18n.js", "explorer.js")]
+        scripts = [
+            _asset_text(name)
+            for name in ("vis-network.min.js", "explorer-i18n.js", "explorer-time.js", "explorer.js")
+        ]
         styles = (
             f"<style>{_asset_text('vis-network.css')}</style>\n<style>{_asset_text('explorer.css')}</style>"
         )

@@ -12,11 +12,12 @@ from pydantic import BaseModel, Field
 from api.deps import PopulationDep, ProjectionDep, RunsDep, StoreDep
 from api.problems import ProblemError, problem_doc
 from graph.analytics.partners import NotAnActorError
-from graph.analytics.registry import BROKERAGE, CENTRALITY, COMMUNITIES, DUPLICATES
+from graph.analytics.registry import BROKERAGE, CENTRALITY, COMMUNITIES, COVERAGE, DUPLICATES
 from graph.paths import neighbourhood
 from viz.explorer import ASSETS, asset_path, legend_json, render_explorer, terms_json
 from viz.first_view import first_view
 from viz.i18n import use
+from viz.map_time import map_time
 from viz.projected import core_view, partners_view, prefers_projected
 from viz.report.graphinfo import population_note
 from viz.view import view_of
@@ -47,7 +48,8 @@ def explorer_asset(name: str) -> FileResponse:
 @router.get("/legend", operation_id="explorer_legend")
 def explorer_legend(store: StoreDep) -> dict[str, Any]:
     """Colours and shapes of node types, derived from the ontology, and the ontology's English and
-    Chinese names of node types, properties and relationship types."""
+    Chinese names of node types, properties, relationship types and lifecycle stages (``stages``:
+    ``tn:lifecycleStages``, by notation)."""
     return {"types": legend_json(store.schema), **terms_json(store.schema)}
 
 
@@ -256,7 +258,9 @@ def explorer_map(
     """The coverage map (`viz.report.worldmap`): each country's outline (SVG path, projected) and status —
     hosts a transfer centre, a partner of one, or neither (a Belt and Road country with neither is a
     gap) — from the latest run's coverage results; the centres by host country and their links to
-    their parent centres.  The report's map figure draws the same data."""
+    their parent centres.  The report's map figure draws the same data.  ``time`` holds the dated facts
+    behind the map's year slider (`viz.map_time.map_time`: the centres and their parents, the Belt and
+    Road memberships, the partners' ties to centres, as stored)."""
     from viz.i18n import _
     from viz.report.worldmap import STATUS_COLOURS, STATUSES, outline, world_map
 
@@ -287,4 +291,5 @@ def explorer_map(
              "x1": k.x1, "y1": k.y1, "x2": k.x2, "y2": k.y2}
             for k in m.links
         ],
+        "time": map_time(projection.graph, m, run.require(COVERAGE).countries),
     }  # fmt: skip

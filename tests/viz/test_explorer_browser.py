@@ -144,3 +144,41 @@ def test_synthetic_nodes_are_drawn_dashed_and_say_so(browser: object, tmp_path: 
             page.close()
     finally:
         stop_server(settings.store_dir)
+
+
+def test_side_panel_folds_the_written_back_scores_under_the_analysis(browser: object, tmp_path: Path) -> None:
+    """The properties an analysis run writes back onto an actor (tn:AnalysisResultsShape,
+    graph.analytics.writeback) are shown folded under the node's analysis, not among its own."""
+    from graph.analytics.writeback import RESULT_PROPERTIES
+    from viz.explorer import render_explorer
+    from viz.view import build_view
+
+    schema = load_schema()
+    props = {"name": "China-Arab States Technology Transfer Center", "acronym": "CASTTC", "city": "Yinchuan",
+             "lifecycle": "established", "analysisRun": "run-1", "brokerageTotal": 12.0,
+             "brokerageGatekeeper": 5.0, "community": 2, "betweenness": 0.25}  # fmt: skip
+    view = build_view(
+        [{"id": "Institution:CASTTC", "labels": ["Institution"], "properties": props}], [], schema
+    )
+    path = tmp_path / "explorer.html"
+    path.write_text(render_explorer(api_base=None, schema=schema, view=view), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.evaluate("window.transfernetExplorer.focusNode('Institution:CASTTC')")
+    wait_until(page, "document.querySelector('#analysis details.results') !== null")
+    cells = (
+        "[...document.querySelectorAll('%s tr td:first-child')].map(td => td.dataset.key || td.textContent)"
+    )
+    own = set(page.evaluate(cells % "#details > table.props"))
+    stored = set(page.evaluate(cells % "#analysis details.results"))
+    assert own == {"name", "acronym", "city"}  # lifecycle: the badge
+    assert (
+        stored
+        == {"brokerageTotal", "brokerageGatekeeper", "community", "betweenness"}
+        <= set(RESULT_PROPERTIES)
+    )
+    summary = page.inner_text("#analysis details.results summary")
+    assert "run-1" in summary and "(4)" in summary
+    assert page.inner_text("#details .badge[data-stage]") == "established"  # tn:stageEstablished's prefLabel
+    page.close()

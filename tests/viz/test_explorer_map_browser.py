@@ -86,3 +86,76 @@ def test_map_view_colours_countries_and_shows_their_centres(browser: object, api
     page.click("#lang-en")
     assert not errors, errors
     page.close()
+
+
+FILLS = (
+    "Object.fromEntries([...document.querySelectorAll('#map path.country')]"
+    ".map(p => [p.dataset.code, p.dataset.status]))"
+)
+MARKED = "[...document.querySelectorAll('#map circle.centre')].map(c => c.dataset.country)"
+
+
+def _map_year(page: Any, year: int | str) -> None:
+    page.evaluate(
+        "(y) => { const s = document.querySelector('#map-year'); s.value = String(y);"
+        " s.dispatchEvent(new Event('input')); }",
+        year,
+    )
+
+
+def test_map_year_slider_shows_the_coverage_as_it_stood(browser: object, api_server: str) -> None:
+    """The map's year slider follows the graph's rules (explorer-time.js): centres by their founding
+    (centers.csv ``established``: CATTC 2013, CSATTC 2014-06-06, CASTTC 2015), an undated bilateral
+    centre from its parent's (bilateral_centers.csv gives none a founding date of its own), a country's
+    status as it stood; the last year is the run's map again."""
+    data = httpx.get(f"{api_server}/api/v1/explore/map", timeout=120).json()
+    final = {c["code"]: c["status"] for c in data["countries"] if c["code"]}
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{api_server}/explore")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.check("input[name=mode][value=map]")
+    page.wait_for_selector("#map[data-drawn=true]", timeout=60_000)
+    assert page.is_visible("#map-year")
+    low, high = (
+        int(page.get_attribute("#map-year", "min") or 0),
+        int(page.get_attribute("#map-year", "max") or 0),
+    )
+    assert low <= 2013 and high >= 2020  # CATTC 2013; SCOTTC 2020-12-10, CLTTC 2023-06-28
+    everything = page.evaluate(MARKED)
+    # 2014: CATTC's bilateral centres (Thailand's, dated by their parent) but not CASTTC's (2015)
+    _map_year(page, 2014)
+    page.wait_for_selector("#map[data-year='2014']", timeout=10_000)
+    fills = page.evaluate(FILLS)
+    assert final["TH"] == "centre" and fills["TH"] == "centre"
+    assert final["EG"] == "centre" and fills["EG"] != "centre"  # CASTTC-EG waits for CASTTC (2015)
+    marked = page.evaluate(MARKED)
+    assert "TH" in marked and "EG" not in marked and set(marked) < set(everything)
+    note = page.inner_text("#map-year-note")
+    assert "dated by their parent centre" in note and "Belt and Road members" in note
+    legend = page.inner_text("#map-legend")
+    hosting = sum(1 for v in fills.values() if v == "centre")
+    assert f"{data['statuses']['centre']['label']} ({hosting})" in legend  # the legend counts that year
+    assert hosting < data["statuses"]["centre"]["count"]
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "explorer-map-2014.png"))
+    # 2015: CASTTC and its bilateral centres
+    _map_year(page, 2015)
+    page.wait_for_selector("#map[data-year='2015']", timeout=10_000)
+    assert page.evaluate(FILLS)["EG"] == "centre"
+    # in Chinese the map stays in 2015
+    page.click("#lang-zh")
+    wait_until(page, "document.querySelector('#map-legend').innerText.includes('设有技术转移中心')", 60)
+    assert page.get_attribute("#map", "data-year") == "2015" and page.input_value("#map-year") == "2015"
+    assert "按上级中心成立年份推定" in page.inner_text("#map-year-note")
+    page.click("#lang-en")
+    english = "document.querySelector('#map-legend').innerText.includes('hosts a transfer centre')"
+    wait_until(page, english, 60)
+    # the last year: the run's map (every status as the API gave it)
+    _map_year(page, high)
+    page.wait_for_selector("#map[data-year='all']", timeout=10_000)
+    assert {k: v for k, v in page.evaluate(FILLS).items() if k} == final
+    assert sorted(page.evaluate(MARKED)) == sorted(everything)
+    assert not errors, errors
+    page.close()

@@ -96,5 +96,12 @@ def test_overlays_colour_by_the_run_and_the_panel_explains_a_node(browser: objec
     page.evaluate("window.transfernetExplorer.network.fit({ animation: false })")
     page.wait_for_timeout(300)
     _shot(page, "explorer-path.png")
+    # a bilateral centre's stage (bilateral_centers.csv ``stage``: CATTC-TH established), named as
+    # the ontology names it (tn:lifecycleStages, served with the legend)
+    page.evaluate("window.transfernetExplorer.focusNode('Institution:CATTC-TH')")
+    page.wait_for_selector("#details .badge[data-stage]", timeout=30_000)
+    stage = page.get_attribute("#details .badge[data-stage]", "data-stage") or ""
+    stages = client.get("/api/v1/explore/legend").json()["stages"]
+    assert stage == "established" and page.inner_text("#details .badge[data-stage]") == stages[stage]["en"]
     assert not errors, errors
     page.close()

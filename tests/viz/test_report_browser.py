@@ -50,6 +50,9 @@ def test_first_page_screenshot(
     ARTEFACTS.mkdir(exist_ok=True)
     shutil.copy(shot, ARTEFACTS / shot.name)
     print(f"screenshot: {shot} and {ARTEFACTS / shot.name}")
+    # the first screen as a planner opens it (docs/screenshots/report-first-page.png, report-zh.png)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.screenshot(path=str(ARTEFACTS / f"report-{lang}-1400x900.png"))
     page.close()
 
 

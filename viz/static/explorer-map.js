@@ -33,14 +33,105 @@
   const overlaps = (a, b, slack) => a.x < b.x + b.width - slack && b.x < a.x + a.width - slack
     && a.y < b.y + b.height - slack && b.y < a.y + a.height - slack;
 
+  // ---- time: the map as it stood in a year (the graph's rules: explorer-time.js) ------------------
+
+  /** The years of the map's facts (`data.time`, viz/map_time.py) and the slider's range: the years
+   * of its centres, memberships and partners' ties. */
+  function dating(data) {
+    const facts = data.time || { nodes: [], edges: [], centres: {}, members: {}, partners: {} };
+    const T = window.transfernetTime;
+    const years = T.years(new Map(facts.nodes.map((n) => [n.id, n])), facts.edges);
+    const counted = new Set([...data.centres.flatMap((e) => e.ids), ...Object.values(facts.centres).flat()]);
+    const all = [...counted].filter((id) => years.nodes.has(id)).map((id) => years.nodes.get(id)[0]);
+    for (const id of Object.values(facts.members)) if (id && years.edges.has(id)) all.push(years.edges.get(id));
+    for (const ties of Object.values(facts.partners)) for (const [id] of ties) if (years.edges.has(id)) all.push(years.edges.get(id));
+    return { facts, years, min: all.length ? Math.min(...all) : null, max: all.length ? Math.max(...all) : null };
+  }
+
+  /** `data` as it stood by `limit` (null: every year, the run's statuses): a country hosts a centre
+   * where one of its centres stood, a partner where a tie of its partners to a centre that stood
+   * did, else it is a gap where its Belt and Road membership had begun. */
+  function asOf(data, dated, limit) {
+    if (limit === null) return data;
+    const T = window.transfernetTime;
+    const { facts, years } = dated;
+    const stood = (id) => T.stood((years.nodes.get(id) || [])[0], limit);
+    const centres = data.centres.map((e) => {
+      const keep = e.ids.map((id, i) => [id, e.names[i]]).filter(([id]) => stood(id));
+      return { ...e, ids: keep.map((k) => k[0]), names: keep.map((k) => k[1]) };
+    }).filter((e) => e.ids.length);
+    const status = (c) => {
+      if (c.status === "centre" && (facts.centres[c.code] || []).some(stood)) return "centre";
+      if ((facts.partners[c.code] || []).some(([edge, centre]) => T.stood(years.edges.get(edge), limit) && stood(centre))) return "partner";
+      const member = facts.members[c.code];
+      if (member !== undefined && (member === null || T.stood(years.edges.get(member), limit))) return "gap";
+      return "other";
+    };
+    const countries = data.countries.map((c) => ({ ...c, status: status(c) }));
+    const statuses = {};
+    for (const [key, s] of Object.entries(data.statuses)) {
+      statuses[key] = { ...s, count: countries.filter((c) => c.status === key).length };
+    }
+    const links = data.links.filter((k) => stood(k.centre) && stood(k.parent));
+    return { ...data, countries, centres, links, statuses };
+  }
+
   /**
-   * Draw `data` (the /explore/map answer) into `box`; `select(country, entry)` is called on a click.
+   * Draw `data` (the /explore/map answer) into `box` with a year slider (where its facts are dated);
+   * `select(country, entry)` is called on a click.  `num` formats numbers in the reader's language.
+   */
+  function draw(box, data, t, select, num) {
+    const kept = Number(box.getAttribute("data-year")); // drawn again (a new language): the same year
+    box.replaceChildren();
+    const dated = dating(data);
+    const fmt = num || String;
+    let limit = null;
+    if (dated.min !== null && dated.max > dated.min) {
+      const control = html("div", null, { id: "map-time" });
+      const label = html("label", t("time"), { for: "map-year" });
+      const slider = html("input", null, { id: "map-year", type: "range", step: "1", min: String(dated.min),
+        max: String(dated.max), value: String(kept >= dated.min && kept < dated.max ? kept : dated.max),
+        "aria-label": t("time.label") });
+      const value = html("strong", t("time.all", { year: dated.max }), { id: "map-year-value" });
+      const note = html("span", "", { id: "map-year-note", class: "muted" });
+      control.append(label, slider, value, note);
+      box.appendChild(control);
+      const show = () => {
+        const year = Number(slider.value);
+        limit = year >= dated.max ? null : year;
+        value.textContent = limit === null ? t("time.all", { year: dated.max }) : String(year);
+        const shown = asOf(data, dated, limit);
+        render(box, shown, t, select);
+        note.textContent = t("map.time.note", noteOf(data, shown, dated, limit, fmt));
+        box.setAttribute("data-year", limit === null ? "all" : String(limit));
+      };
+      slider.addEventListener("input", show);
+      show();
+    } else {
+      render(box, data, t, select);
+    }
+    box.setAttribute("data-drawn", "true");
+  }
+
+  /** The year note's numbers: the centres that stood (and how many dated by their parent), the
+   * countries hosting them, the Belt and Road members, the undated centres (always shown). */
+  function noteOf(data, shown, dated, limit, num) {
+    const T = window.transfernetTime;
+    const ids = shown.centres.flatMap((e) => e.ids);
+    const inferred = ids.filter((id) => (dated.years.nodes.get(id) || [])[1]).length;
+    const undated = data.centres.flatMap((e) => e.ids).filter((id) => !dated.years.nodes.has(id)).length;
+    const members = Object.values(dated.facts.members)
+      .filter((id) => id === null || T.stood(dated.years.edges.get(id), limit)).length;
+    return { centres: num(ids.length), inferred: num(inferred), countries: num(shown.statuses.centre.count),
+      members: num(members), undated: num(undated) };
+  }
+
+  /** The map itself (replacing the one drawn before): countries, links, markers, labels, legend.
    * Labels: the host countries of centres, most centres first, each placed right, left, above or
    * below its marker where it overlaps no label or marker already placed (else it is left to the
-   * tooltip and the side panel).
-   */
-  function draw(box, data, t, select) {
-    box.replaceChildren();
+   * tooltip and the side panel). */
+  function render(box, data, t, select) {
+    for (const old of box.querySelectorAll("#map-svg, #map-legend")) old.remove();
     const top = 5, height = data.height - top;
     const root = svg("svg", { viewBox: `0 ${top} ${data.width} ${height}`, id: "map-svg", role: "img",
       "aria-label": t("map.label"), preserveAspectRatio: "xMidYMid meet" });
@@ -117,7 +208,6 @@
     legend.appendChild(centres);
     legend.appendChild(html("div", data.population || "", { class: "muted" }));
     box.appendChild(legend);
-    box.setAttribute("data-drawn", "true");
   }
 
   window.transfernetMap = { draw };

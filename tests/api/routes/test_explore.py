@@ -88,6 +88,26 @@ def test_legend_names_properties_and_relationships_in_both_languages(client: htt
     assert all(term["zh"] for kind in ("properties", "relationships") for term in named[kind].values())
 
 
+def test_legend_names_the_lifecycle_stages_from_the_ontology(client: httpx.Client) -> None:
+    # expected: the skos:prefLabel of each concept of tn:lifecycleStages (ontology/data/transfernet.ttl)
+    from ontology.concepts import concept_labels
+
+    stages = client.get("/api/v1/explore/legend").json()["stages"]
+    assert stages == {k: {"en": v["en"], "zh": v["zh"]} for k, v in concept_labels("lifecycleStages").items()}
+    assert stages["agreed"] == {"en": "agreed (MoU signed)", "zh": "已签约"}
+    assert set(stages) == {"proposed", "planned", "agreed", "established", "operating", "suspended", "closed"}
+
+
+def test_legend_lists_the_properties_analysis_runs_write_back(client: httpx.Client) -> None:
+    # expected: the paths of tn:AnalysisResultsShape (ontology/data/shapes.ttl), the same names
+    # graph.analytics.writeback stores on the actors
+    from graph.analytics.writeback import RESULT_PROPERTIES
+
+    results = client.get("/api/v1/explore/legend").json()["results"]
+    assert set(results) == set(RESULT_PROPERTIES)
+    assert "name" not in results and results["brokerageTotal"]["zh"]
+
+
 def test_view_nodes_carry_their_chinese_name(client: httpx.Client) -> None:
     # expected: the stored nameZh, read through the Cypher endpoint (the bundle's CLDR names: 泰国)
     (row,) = _cypher(client, "MATCH (k:Country {id: 'TH'}) RETURN k.name AS name, k.nameZh AS zh")

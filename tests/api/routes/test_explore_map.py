@@ -40,3 +40,27 @@ def test_map_in_chinese(client: httpx.Client) -> None:
     names = {c["code"]: c["name"] for c in data["countries"]}
     assert names["TH"] == "泰国" and data["statuses"]["gap"]["label"] == "二者皆无的共建“一带一路”国家"
     assert client.get("/api/v1/explore/map", params={"lang": "fr"}).status_code == 422
+
+
+def test_map_carries_the_dated_facts_of_its_year_slider(client: httpx.Client) -> None:
+    """``time`` (`viz.map_time.map_time`): the centres with their stored dates and their parents, the
+    Belt and Road memberships, the partners' ties to centres."""
+    data = client.get("/api/v1/explore/map").json()
+    time = data["time"]
+    nodes = {n["id"]: n["properties"] for n in time["nodes"]}
+    # centers.csv: CATTC established 2013; bilateral_centers.csv gives CATTC-TH no founding date of
+    # its own, and CATTC as its parent
+    assert str(nodes["Institution:CATTC"]["established"]).startswith("2013")
+    assert "established" not in nodes["Institution:CATTC-TH"]
+    parents = {(e["source"], e["target"]) for e in time["edges"] if e["type"] == "PARENT_CENTRE"}
+    assert ("Institution:CATTC-TH", "Institution:CATTC") in parents
+    # every centre on the map is dated by the facts (its own node is among them)
+    assert {i for c in data["centres"] for i in c["ids"]} <= set(nodes)
+    assert "Institution:CATTC-TH" in time["centres"]["TH"]
+    # Kenya: a Belt and Road member (a gap): its membership is an edge to Bloc:BRI, or None
+    member = time["members"]["KE"]
+    edges = {e["id"]: e for e in time["edges"]}
+    assert member is None or (edges[member]["type"], edges[member]["target"]) == ("MEMBER_OF", "Bloc:BRI")
+    assert "BR" not in time["members"]  # not a Belt and Road country
+    for ties in time["partners"].values():
+        assert all(edge in edges and centre in nodes for edge, centre in ties)
