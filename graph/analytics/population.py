@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
+from graph.typed_arrays import TypedArrays, record, typed_arrays
 from ontology.vocab import PropertyName
 
 __all__ = ["LEFT_OUT_CLAIMS", "LEFT_OUT_STAGES", "Population", "Scenario", "select"]
@@ -124,6 +127,29 @@ def _induced(
     return H, kept
 
 
+def _edge_positions(
+    G: nx.MultiDiGraph, t: TypedArrays, edges: list[tuple[Hashable, Hashable, Hashable]]
+) -> npt.NDArray[np.int64]:
+    """The positions in `t` of the relationships ``(u, v, key)`` of `G`.
+
+    The relationships of one pair are adjacent in ``G.edges`` order, in the order of their
+    keys.
+    """
+    if not edges:
+        return np.zeros(0, dtype=np.int64)
+    index, n = t.index, max(t.n_nodes, 1)
+    wanted = {index[u] * n + index[v] for u, v, _ in edges}
+    code = t.src * n + t.dst
+    at = np.flatnonzero(np.isin(code, np.fromiter(wanted, dtype=np.int64, count=len(wanted))))
+    blocks: dict[int, list[int]] = {}
+    for c, p in zip(code[at].tolist(), at.tolist(), strict=True):
+        blocks.setdefault(c, []).append(p)
+    out = []
+    for u, v, k in edges:
+        out.append(blocks[index[u] * n + index[v]][list(G._adj[u][v]).index(k)])
+    return np.asarray(out, dtype=np.int64)
+
+
 def select(
     G: nx.MultiDiGraph,
     *,
@@ -181,10 +207,16 @@ def select(
             for k, d in G[u][v].items()
             if d.get("type", k) == t
         ]
+    arrays = typed_arrays(G)
     if not gone and not edges:
-        return G, Population(synthetic, scenario, G.number_of_nodes(), G.number_of_edges())
+        return G, Population(synthetic, scenario, G.number_of_nodes(), arrays.n_edges)
     H, kept = _induced(G, gone, set(edges))
-    left_out = G.number_of_edges() - kept
+    keep_nodes = np.ones(arrays.n_nodes, dtype=bool)
+    keep_nodes[[arrays.index[n] for n in gone]] = False
+    keep_edges = keep_nodes[arrays.src] & keep_nodes[arrays.dst]
+    keep_edges[_edge_positions(G, arrays, edges)] = False
+    record(H, arrays.masked(keep_nodes, keep_edges))  # H's structure, read without walking it
+    left_out = arrays.n_edges - kept
     summary = Population(
         synthetic,
         scenario,

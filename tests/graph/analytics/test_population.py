@@ -7,6 +7,7 @@ import random
 import networkx as nx
 
 from graph.analytics.population import _induced, select
+from graph.typed_arrays import TypedArrays, _build, typed_arrays
 
 
 def _random_multigraph(seed: int) -> nx.MultiDiGraph:
@@ -67,3 +68,30 @@ def test_select_counts_what_it_left_out() -> None:
             assert pop.nodes == H.number_of_nodes()
             assert pop.relationships == H.number_of_edges()
             assert pop.relationships_left_out == G.number_of_edges() - H.number_of_edges()
+
+
+def _arrays(t: TypedArrays) -> tuple[object, ...]:
+    return (
+        t.nodes,
+        [t.label_sets[c] for c in t.label_code.tolist()],
+        t.src.tolist(),
+        t.dst.tolist(),
+        [t.type_names[k] for k in t.kind.tolist()],
+    )
+
+
+def test_select_records_the_arrays_of_its_subgraph() -> None:
+    # the arrays select derives from G's by masks are those read from the subgraph's dicts,
+    # with relationships left out by their own stage (props) or by claims
+    for seed in range(4):
+        G = _random_multigraph(seed)
+        claims = {
+            (u, v, d["type"]): d["props"]["lifecycle"]
+            for u, v, d in G.edges(data=True)
+            if d["props"].get("lifecycle")
+        }
+        for given in (None, claims):
+            for scenario in ("established", "as-planned"):
+                H, pop = select(G, synthetic=seed % 2 == 0, scenario=scenario, claims=given)
+                assert _arrays(typed_arrays(H)) == _arrays(_build(H))
+                assert pop.relationships == H.number_of_edges()
