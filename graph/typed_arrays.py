@@ -154,7 +154,7 @@ def _label_codes(
     labels: Iterable[Sequence[str]],
 ) -> tuple[tuple[tuple[str, ...], ...], npt.NDArray[np.int32]]:
     codes: dict[tuple[str, ...], int] = {}
-    per_node = [codes.setdefault(tuple(ls), len(codes)) for ls in labels]
+    per_node = [codes.setdefault(tuple(ls or ()), len(codes)) for ls in labels]
     return tuple(codes), np.asarray(per_node, dtype=np.int32)
 
 
