@@ -181,7 +181,9 @@ class Session:
             if key not in self._populations:
                 self._populations[key] = self._timed(
                     "population",
-                    lambda: select(self.graph, synthetic=params.synthetic, scenario=params.scenario),
+                    lambda: select(
+                        self.graph, synthetic=params.synthetic, scenario=params.scenario, claims=self.claims
+                    ),
                 )
             return self._populations[key]
 

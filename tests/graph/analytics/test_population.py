@@ -95,3 +95,21 @@ def test_select_records_the_arrays_of_its_subgraph() -> None:
                 H, pop = select(G, synthetic=seed % 2 == 0, scenario=scenario, claims=given)
                 assert _arrays(typed_arrays(H)) == _arrays(_build(H))
                 assert pop.relationships == H.number_of_edges()
+
+
+def test_a_session_leaves_out_the_claimed_proposed_partnerships() -> None:
+    # analyze projects without relationship properties and passes the stages as claims
+    # (graph.claims): the session's population must read them (it did not: a proposed
+    # partnership stayed in every run)
+    from graph.analytics.params import AnalysisParams
+    from graph.analytics.registry import Session
+
+    G = nx.MultiDiGraph()
+    for n in ("a", "b", "c"):
+        G.add_node(n, labels=("Institution",), props={})
+    G.add_edge("a", "b", key="PARTNER", type="PARTNER", props={})
+    G.add_edge("b", "c", key="PARTNER", type="PARTNER", props={})
+    session = Session(G, claims={("a", "b", "PARTNER"): "proposed", ("b", "c", "PARTNER"): "established"})
+    H, pop = session.population(AnalysisParams())
+    assert list(H.edges()) == [("b", "c")]
+    assert pop.relationships_left_out == 1
