@@ -161,9 +161,9 @@ def _label_codes(
 def from_rows(
     nodes: list[Hashable],
     labels: Iterable[Sequence[str]],
-    src: list[int],
-    dst: list[int],
-    kind: list[int],
+    src: Sequence[int] | IntArray,
+    dst: Sequence[int] | IntArray,
+    kind: Sequence[int],
     type_names: Sequence[str],
 ) -> TypedArrays:
     """The arrays of a graph built from these rows (relationships in the order they were
