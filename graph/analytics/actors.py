@@ -447,20 +447,31 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     ints = (n_stored + n_group).tolist()
     weights = [w if p else i for w, p, i in zip(weight.tolist(), has_project.tolist(), ints, strict=True)]
     # tie types: the sorted names of each pair's kinds (a bit per kind)
-    masks = np.zeros(npairs, dtype=object if len(names) > 62 else np.int64)
-    for k in np.unique(ek).tolist():  # a few dozen kinds at most
-        masks[np.unique(pair[ek == k])] |= 1 << k
+    if len(names) <= 62:  # one unbuffered OR per event
+        masks = np.zeros(npairs, dtype=np.int64)
+        np.bitwise_or.at(masks, pair, np.left_shift(np.int64(1), ek))
+    else:
+        masks = np.zeros(npairs, dtype=object)
+        for k in np.unique(ek).tolist():  # a few dozen kinds at most
+            masks[np.unique(pair[ek == k])] |= 1 << k
     spelled = {m: [names[k] for k in range(len(names)) if m >> k & 1] for m in set(masks.tolist())}
     spelled = {m: sorted(kinds) for m, kinds in spelled.items()}
     order = np.argsort(rank_of, kind="stable")  # pair number -> its key
     first_key = keys[order]
     us, vs = first_key // max(na, 1), first_key % max(na, 1)
-    succ, pred = A._succ, A._pred
-    for u, v, w, m in zip(us.tolist(), vs.tolist(), weights, masks.tolist(), strict=True):
-        a, b = actors[u], actors[v]
-        d = {"weight": w, "types": list(spelled[m])}
-        succ[a][b] = d
-        pred[b][a] = d
+    # one attribute dict per pair (in pair order), shared by both directions; each node's
+    # successors (predecessors) are its pairs in pair order: a stable sort by node, then one
+    # dict per node built from its slice
+    ties = [{"weight": w, "types": list(spelled[m])} for w, m in zip(weights, masks.tolist(), strict=True)]
+    for table, by, other in ((A._succ, us, vs), (A._pred, vs, us)):
+        grouped = np.argsort(by, kind="stable")
+        cuts = np.searchsorted(by[grouped], np.arange(na + 1)).tolist()
+        ends = [actors[x] for x in other[grouped].tolist()]
+        dicts = [ties[x] for x in grouped.tolist()]
+        for i, node in enumerate(actors):
+            lo, hi = cuts[i], cuts[i + 1]
+            if lo < hi:
+                table[node] = dict(zip(ends[lo:hi], dicts[lo:hi], strict=True))
     A.graph["left_out"] = left
     A.graph["project_weighting"] = "newman"
     # the kernels' CSR (rows in node order, columns sorted), as `adjacency` would read it
