@@ -95,9 +95,12 @@ def _induced(
     The same graph as networkx builds it (node, neighbour and key order; node attribute
     dicts copied one level deep; each predecessor dict in the order the edges are visited),
     written straight into the graph's dicts: networkx's copy goes through its subgraph views
-    and ``add_edges_from``, seconds per million relationships.  The relationships' attribute
-    dicts are shared with `G`, not copied (a million dicts, a fifth of a GiB): the analyses
-    only read them.
+    and ``add_edges_from``, seconds per million relationships.  What the population does
+    not change is shared with `G`, not copied: the relationships' attribute dicts, the key
+    dicts of the pairs that keep all their relationships and the successor dicts of the
+    nodes that keep all theirs (on the generator's 1M-relationship graph with its
+    synthetic nodes, a few of them change); `select` freezes the result, as the analyses
+    only read it.
     """
     H = G.__class__()
     H.graph.update(G.graph)
@@ -107,20 +110,30 @@ def _induced(
             node[n] = d.copy()
             succ[n] = {}
             pred[n] = {}
+    pairs = {(u, v) for u, v, _ in dropped}
+    touched = {u for u, _ in pairs}  # nodes whose successor dict changes
+    for n in gone:
+        touched.update(G._pred[n])
     kept = 0
     for u, nbrs in G._succ.items():
         if u in gone:
+            continue
+        if u not in touched:  # every successor kept: the dict is shared
+            succ[u] = nbrs
+            for v, keys in nbrs.items():
+                pred[v][u] = keys
+                kept += len(keys)
             continue
         out = succ[u]
         for v, keys in nbrs.items():
             if v in gone:
                 continue
-            if dropped:
+            if (u, v) in pairs:
                 same = {k: d for k, d in keys.items() if (u, v, k) not in dropped}
                 if not same:
                     continue
             else:
-                same = dict(keys)
+                same = keys
             out[v] = same
             pred[v][u] = same  # one key dict for both directions, as networkx keeps it
             kept += len(same)
@@ -216,6 +229,7 @@ def select(
     keep_edges = keep_nodes[arrays.src] & keep_nodes[arrays.dst]
     keep_edges[_edge_positions(G, arrays, edges)] = False
     record(H, arrays.masked(keep_nodes, keep_edges))  # H's structure, read without walking it
+    nx.freeze(H)  # it shares G's dicts
     left_out = arrays.n_edges - kept
     summary = Population(
         synthetic,

@@ -113,3 +113,16 @@ def test_a_session_leaves_out_the_claimed_proposed_partnerships() -> None:
     H, pop = session.population(AnalysisParams())
     assert list(H.edges()) == [("b", "c")]
     assert pop.relationships_left_out == 1
+
+
+def test_the_subgraph_shares_without_changing_the_projection() -> None:
+    # the population's graph shares the dicts it does not change with G; G stays as it was
+    # and the shared graph is frozen (a change to it would be a change to G)
+    G = _random_multigraph(11)
+    before = _shape(G)
+    H, pop = select(G, synthetic=False)
+    assert pop.synthetic_nodes_left_out and nx.is_frozen(H)
+    assert _shape(G) == before
+    shared = [u for u in H if H._succ[u] is G._succ[u]]
+    assert shared  # most nodes keep every successor
+    assert all(v in H for u in shared for v in H._succ[u])
