@@ -89,6 +89,16 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
+def best(fn: Callable[[], Any], *, quick: float = 0.2, repeat: int = 7) -> tuple[float, Any]:
+    """`timed`, but a call under `quick` seconds is repeated (`repeat` calls in all) and the
+    fastest kept (timeit's convention: on a machine shared with other jobs the minimum is
+    the run least disturbed; milliseconds measured once are mostly noise)."""
+    t, out = timed(fn)
+    if t < quick:
+        t = min([t, *(timed(fn)[0] for _ in range(repeat - 1))])
+    return t, out
+
+
 class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, float, str, str]] = []
@@ -304,7 +314,14 @@ def supply_demand_benchmark(nodes: int, edges: int, seed: int, sample: int) -> N
 def kernel_ratios(G: nx.DiGraph, ig_graph: Any, nk_graph: Any, k: int, seed: int) -> None:
     """Each kernel on prebuilt arrays beside the same measure in igraph, networkit and networkx
     (their graphs prebuilt too), in this run: ``ratio`` is the fastest peer's time over ours
-    (>= 1.0: ours is at least as fast), and the largest difference from networkx's values."""
+    (>= 1.0: ours is at least as fast), and the largest difference from networkx's values.
+
+    Like with like: every side starts from its own prebuilt graph and ends with the same
+    kind of answer (degree: a dict of normalised values per node id for every side, so
+    igraph's time includes turning its list into that dict, as ours does from arrays;
+    PageRank and betweenness: each library's own result container).  A call under 0.2 s
+    is repeated and its fastest run kept (`best`), for ours and for the peers alike.
+    """
     from graph.analytics._sparse import adjacency, remember
 
     t_conv, adj = timed(lambda: adjacency(G, "weight"))
@@ -328,43 +345,43 @@ def kernel_ratios(G: nx.DiGraph, ig_graph: Any, nk_graph: Any, k: int, seed: int
     nk = None
     if nk_graph is not None:
         import networkit as nk
-    t, ours_d = timed(lambda: degree(H))
-    t_nx, ref_d = timed(lambda: nx.degree_centrality(G))
+    t, ours_d = best(lambda: degree(H))
+    t_nx, ref_d = best(lambda: nx.degree_centrality(G))
     peers: dict[str, float | None] = {"nx": t_nx}
     nodes, scale = list(G), 1.0 / (n - 1)
     note = ""
     if ig_graph is not None:  # the same result: normalised degree per node id
         as_dict = lambda: dict(zip(nodes, (np.asarray(ig_graph.degree()) * scale).tolist(), strict=True))  # noqa: E731
-        peers["ig"] = timed(as_dict)[0]
-        note = f"; igraph's bare list alone {timed(lambda: ig_graph.degree())[0]:.4f}s"
+        peers["ig"] = best(as_dict)[0]
+        note = f"; igraph's bare list alone {best(lambda: ig_graph.degree())[0]:.4f}s"
     if nk is not None:
-        peers["nk"] = timed(
+        peers["nk"] = best(
             lambda: dict(
                 zip(nodes, nk.centrality.DegreeCentrality(nk_graph, True).run().scores(), strict=True)
             )
         )[0]
     diff = max(abs(ours_d[v] - ref_d[v]) for v in G)
     row("degree", t, peers, f"max|diff| vs networkx {diff:.1e} (peers: to a dict per node){note}")
-    t, ours_p = timed(lambda: pagerank(H))
-    t_nx, ref_p = timed(lambda: nx.pagerank(G))
-    peers = {"nx": t_nx, "ig": timed(lambda: ig_graph.pagerank())[0] if ig_graph is not None else None}
+    t, ours_p = best(lambda: pagerank(H))
+    t_nx, ref_p = best(lambda: nx.pagerank(G))
+    peers = {"nx": t_nx, "ig": best(lambda: ig_graph.pagerank())[0] if ig_graph is not None else None}
     if nk is not None:
-        peers["nk"] = timed(lambda: nk.centrality.PageRank(nk_graph, 0.85, 1e-6).run().scores())[0]
+        peers["nk"] = best(lambda: nk.centrality.PageRank(nk_graph, 0.85, 1e-6).run().scores())[0]
     diff = max(abs(ours_p[v] - ref_p[v]) for v in G)
     row("pagerank", t, peers, f"max|diff| vs networkx {diff:.1e} (peers: other solvers/stopping rules)")
-    t, ours_b = timed(lambda: betweenness(H, exact_threshold=0, samples=k, seed=seed))
+    t, ours_b = best(lambda: betweenness(H, exact_threshold=0, samples=k, seed=seed))
     peers = {}
     if ig_graph is not None:
-        t_ig, ig_b = timed(lambda: ig_graph.betweenness(sources=sources.tolist()))
+        t_ig, ig_b = best(lambda: ig_graph.betweenness(sources=sources.tolist()))
         peers["ig"] = t_ig
         scale = n / len(sources) / ((n - 1) * (n - 2))
         diff = max(abs(ours_b.values[v] - ig_b[i] * scale) for i, v in enumerate(G))
         note = f"same {len(sources)} sources as igraph: max|diff| {diff:.1e}"
     if nk is not None:
-        peers["nk"] = timed(lambda: nk.centrality.EstimateBetweenness(nk_graph, k, True, True).run())[0]
+        peers["nk"] = best(lambda: nk.centrality.EstimateBetweenness(nk_graph, k, True, True).run())[0]
         note += "; networkit EstimateBetweenness draws its own sample"
     k_nx = max(1, min(k, 8))
-    peers["nx"] = timed(lambda: nx.betweenness_centrality(G, k=k_nx, seed=seed))[0] * k / k_nx
+    peers["nx"] = best(lambda: nx.betweenness_centrality(G, k=k_nx, seed=seed))[0] * k / k_nx
     row(f"betweenness ({k} sources)", t, peers, note + f"; networkx k={k_nx} x{k / k_nx:.0f}")
 
 

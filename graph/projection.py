@@ -34,6 +34,7 @@ from scipy import sparse
 from graph.cypher.identifiers import stable_id
 from graph.gcpause import paused_gc
 from graph.node_types import node_type_of
+from graph.typed_arrays import from_rows, record
 from ontology.schema import GraphSchema
 
 __all__ = ["GraphArrays", "build_arrays", "build_networkx", "node_type_of"]
@@ -66,10 +67,14 @@ def build_networkx(
     """
     graph: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if directed else nx.MultiGraph()
     ids: dict[int, str] = {}
+    # the structure as arrays too (`graph.typed_arrays`): positions, label sets, relationships
+    position: dict[Any, int] = {}
+    at: dict[str, int] = {}
     for internal, labels, props in nodes:
         nt = node_type_of(schema, labels)
         node_id = _identity(schema, internal, labels, props)
         ids[internal] = node_id
+        position[internal] = at.setdefault(node_id, len(at))
         graph.add_node(
             node_id,
             label=nt.label if nt else (labels[0] if labels else ""),
@@ -81,11 +86,18 @@ def build_networkx(
     # bottleneck): one key dict per pair, shared by both directions of a directed graph
     adjacency: Any = graph._adj
     inverse: Any = graph._pred if directed else graph._adj
+    starts: list[Any] = []
+    ends: list[Any] = []
+    kinds: list[str] = []
+    add_start, add_end, add_kind = starts.append, ends.append, kinds.append  # the hot loop
     for src, dst, rel_type, props in edges:
         u = ids.get(src)
         v = ids.get(dst)
         if u is None or v is None:
             continue
+        add_start(src)
+        add_end(dst)
+        add_kind(rel_type)
         key: str = rel_type
         existing = adjacency[u].get(v)
         if existing is None:
@@ -96,6 +108,25 @@ def build_networkx(
                 n += 1
             key = f"{rel_type}#{n}"
         existing[key] = {"type": rel_type, "props": dict(props)}
+    if directed:
+        assert isinstance(graph, nx.MultiDiGraph)
+        node_data = graph._node
+        labels_of = (node_data[n]["labels"] for n in at)
+        # internal ids (ints here, element-id text in Neo4j) -> positions, types -> codes,
+        # after the loop (the loop only appends)
+        type_code: dict[str, int] = {}
+        codes = [type_code.setdefault(t, len(type_code)) for t in kinds]
+        record(
+            graph,
+            from_rows(
+                list(at),
+                labels_of,
+                [position[s] for s in starts],
+                [position[s] for s in ends],
+                codes,
+                list(type_code),
+            ),
+        )
     return graph
 
 
@@ -158,7 +189,7 @@ def build_arrays(
     edges: Iterable[tuple[int, int, str]],
 ) -> GraphArrays:
     """Build `GraphArrays` from raw node rows and ``(src, dst, type)`` edge rows."""
-    position: dict[int, int] = {}
+    position: dict[Any, int] = {}
     ids: list[str] = []
     label_codes: dict[str, int] = {}
     node_label: list[int] = []

@@ -46,6 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.analytics._sparse import gc_paused, remember
+from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
@@ -258,45 +259,6 @@ def actor_network(G: nx.MultiDiGraph, *, max_group: int = 10) -> nx.DiGraph:
         return _actor_network(G, max_group)
 
 
-def _codes(
-    G: nx.MultiDiGraph,
-) -> tuple[list[Hashable], dict[Hashable, int], np.ndarray, np.ndarray, list[int], list[str]]:
-    """`G`'s nodes (in order), their positions, and every relationship as ``(src, dst, type
-    code)`` arrays in ``G.edges`` order, with the type names of the codes."""
-    nodes = list(G)
-    index = {n: i for i, n in enumerate(nodes)}
-    names: dict[str, int] = {}
-    src: list[int] = []
-    dst: list[int] = []
-    kind: list[int] = []
-    multi = G.is_multigraph()
-    for u, nbrs in G._adj.items():
-        iu = index[u]
-        for v, keys in nbrs.items():
-            iv = index[v]
-            for d in keys.values() if multi else (keys,):
-                src.append(iu)
-                dst.append(iv)
-                kind.append(names.setdefault(str(d.get("type", "")), len(names)))
-    return (
-        nodes,
-        index,
-        np.asarray(src, dtype=np.int64).reshape(-1),
-        np.asarray(dst, dtype=np.int64).reshape(-1),
-        kind,
-        list(names),
-    )
-
-
-def _flags(G: nx.MultiDiGraph, nodes: list[Hashable], labels: tuple[str, ...]) -> np.ndarray:
-    carried = G._node
-    return np.fromiter(
-        (any(label in carried[n].get("labels", ()) for label in labels) for n in nodes),
-        dtype=bool,
-        count=len(nodes),
-    )
-
-
 def _first_by_str(nodes: list[Hashable], positions: list[int]) -> int:
     """The position whose node sorts first as text (the first one among equals)."""
     return min(positions, key=lambda p: str(nodes[p]))
@@ -346,6 +308,38 @@ def _group_pairs(
     return member[lo[order]], member[hi[order]], counts
 
 
+def _project_weights(
+    project: np.ndarray, member: np.ndarray, rank: np.ndarray
+) -> tuple[np.ndarray, sp.coo_array]:
+    """`project_weights` on arrays: one row per participation (project position in node
+    order, actor position; an actor may appear twice), `rank` the actors' order as text.
+
+    Returns the participants' actor positions in matrix order and the same matrix as
+    `project_weights` (built from the same rows in the same order, so equal to the bit).
+    """
+    order = np.lexsort((rank[member], project))
+    project, member = project[order], member[order]
+    if project.size:
+        keep = np.r_[True, (project[1:] != project[:-1]) | (member[1:] != member[:-1])]
+        project, member = project[keep], member[keep]
+    parts = np.unique(member)
+    parts = parts[np.argsort(rank[parts], kind="stable")]
+    where = np.zeros(int(rank.size), dtype=np.int64)
+    where[parts] = np.arange(parts.size)
+    first = np.flatnonzero(np.r_[True, project[1:] != project[:-1]]) if project.size else project
+    size = np.diff(np.r_[first, project.size]).astype(np.int64)
+    grouped = np.repeat(size >= 2, size)
+    rows = where[member[grouped]]
+    sizes = size[size >= 2]
+    cols = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    n = parts.size
+    if not sizes.size:
+        return parts, sp.coo_array((n, n))
+    B = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, sizes.size))
+    D = sp.diags_array(1.0 / (sizes - 1))
+    return parts, sp.coo_array(sp.triu(B @ D @ B.T, k=1, format="coo"))
+
+
 def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     """The actor network built on arrays: the same graph (attributes, node and edge order,
     weights to the bit) as tying the relationships, projects and groups one by one.
@@ -355,15 +349,16 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     at its first event, and its weight is its count of relationships, plus its Newman
     weight, plus one per group, added in that order.
     """
-    nodes, index, src, dst, kind, names = _codes(G)
-    is_actor = _flags(G, nodes, _ACTOR_LABELS)
+    t = typed_arrays(G)
+    nodes, src, dst, names = t.nodes, t.src, t.dst, list(t.type_names)
+    is_actor = t.has(*_ACTOR_LABELS)
     actor_pos = np.flatnonzero(is_actor)
     actors = [nodes[i] for i in actor_pos.tolist()]
     na = len(actors)
     apos = np.full(len(nodes), -1, dtype=np.int64)
     apos[actor_pos] = np.arange(na)
     code = {name: c for c, name in enumerate(names)}
-    kinds = np.asarray(kind, dtype=np.int64).reshape(-1)
+    kinds = t.kind.astype(np.int64)
 
     def codes_of(types: Iterable[str]) -> np.ndarray:
         return np.asarray([code[t] for t in types if t in code], dtype=np.int64)
@@ -378,7 +373,7 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     parents: dict[int, list[int]] = defaultdict(list)
     for u, v in zip(src[parent].tolist(), dst[parent].tolist(), strict=True):
         parents[u].append(v)
-    national = _flags(G, nodes, (NodeLabel.NATIONAL_TRANSFER_CENTRE,))
+    national = t.has(NodeLabel.NATIONAL_TRANSFER_CENTRE)
     data = G._node
 
     def centre_system(i: int) -> str | None:
@@ -412,20 +407,20 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     # the events: stored relationships between two actors
     stored = from_actor & is_actor[dst] & (src != dst) if src.size else from_actor
     su, sv, sk = apos[src[stored]], apos[dst[stored]], kinds[stored]
+    rank = np.empty(na, dtype=np.int64)
+    rank[sorted(range(na), key=lambda a: str(actors[a]))] = np.arange(na)
     # projects: the pairs already tied (either way) first, then the others
-    pnodes, W, _ = project_weights(G, set(actors))
-    ppos = np.asarray([apos[index[n]] for n in pnodes], dtype=np.int64).reshape(-1)
+    takes_part = from_actor & t.has(NodeLabel.PROJECT)[dst] & (kinds == code.get(RelType.TAKES_PART_IN, -1))
+    ppos, W = _project_weights(dst[takes_part], apos[src[takes_part]], rank)
     pi, pj, pw = ppos[W.row], ppos[W.col], np.asarray(W.data, dtype=np.float64)
     tied = np.isin(pi * na + pj, su * na + sv) | np.isin(pj * na + pi, su * na + sv)
     order = np.r_[np.flatnonzero(tied), np.flatnonzero(~tied)]
     pi, pj, pw = pi[order], pj[order], pw[order]
     pu, pv, pww = np.c_[pi, pj].ravel(), np.c_[pj, pi].ravel(), np.repeat(pw, 2)
     # groups: every member pair of a small one, organiser pairs of a large one
-    is_group = _flags(G, nodes, _GROUP_LABELS)
+    is_group = t.has(*_GROUP_LABELS)
     member = from_actor & is_group[dst] & np.isin(kinds, codes_of(_GROUP_TIES)) if src.size else from_actor
     organises = kinds[member] == code.get(RelType.ORGANISES, -1)
-    rank = np.empty(na, dtype=np.int64)
-    rank[sorted(range(na), key=lambda a: str(actors[a]))] = np.arange(na)
     ga, gb, left = _group_pairs(dst[member], apos[src[member]], organises, rank, max_group)
     gu, gv = np.c_[ga, gb].ravel(), np.c_[gb, ga].ravel()
 
@@ -452,20 +447,31 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     ints = (n_stored + n_group).tolist()
     weights = [w if p else i for w, p, i in zip(weight.tolist(), has_project.tolist(), ints, strict=True)]
     # tie types: the sorted names of each pair's kinds (a bit per kind)
-    masks = np.zeros(npairs, dtype=object if len(names) > 62 else np.int64)
-    for k in np.unique(ek).tolist():  # a few dozen kinds at most
-        masks[np.unique(pair[ek == k])] |= 1 << k
+    if len(names) <= 62:  # one unbuffered OR per event
+        masks = np.zeros(npairs, dtype=np.int64)
+        np.bitwise_or.at(masks, pair, np.left_shift(np.int64(1), ek))
+    else:
+        masks = np.zeros(npairs, dtype=object)
+        for k in np.unique(ek).tolist():  # a few dozen kinds at most
+            masks[np.unique(pair[ek == k])] |= 1 << k
     spelled = {m: [names[k] for k in range(len(names)) if m >> k & 1] for m in set(masks.tolist())}
     spelled = {m: sorted(kinds) for m, kinds in spelled.items()}
     order = np.argsort(rank_of, kind="stable")  # pair number -> its key
     first_key = keys[order]
     us, vs = first_key // max(na, 1), first_key % max(na, 1)
-    succ, pred = A._succ, A._pred
-    for u, v, w, m in zip(us.tolist(), vs.tolist(), weights, masks.tolist(), strict=True):
-        a, b = actors[u], actors[v]
-        d = {"weight": w, "types": list(spelled[m])}
-        succ[a][b] = d
-        pred[b][a] = d
+    # one attribute dict per pair (in pair order), shared by both directions; each node's
+    # successors (predecessors) are its pairs in pair order: a stable sort by node, then one
+    # dict per node built from its slice
+    ties = [{"weight": w, "types": list(spelled[m])} for w, m in zip(weights, masks.tolist(), strict=True)]
+    for table, by, other in ((A._succ, us, vs), (A._pred, vs, us)):
+        grouped = np.argsort(by, kind="stable")
+        cuts = np.searchsorted(by[grouped], np.arange(na + 1)).tolist()
+        ends = [actors[x] for x in other[grouped].tolist()]
+        dicts = [ties[x] for x in grouped.tolist()]
+        for i, node in enumerate(actors):
+            lo, hi = cuts[i], cuts[i + 1]
+            if lo < hi:
+                table[node] = dict(zip(ends[lo:hi], dicts[lo:hi], strict=True))
     A.graph["left_out"] = left
     A.graph["project_weighting"] = "newman"
     # the kernels' CSR (rows in node order, columns sorted), as `adjacency` would read it

@@ -71,11 +71,14 @@ def degree(
         and (direction == "all" or G.is_directed())
     ):
         adj = adjacency(G)
-        out = np.diff(adj.indptr)
-        into = np.bincount(adj.indices, minlength=adj.n)
         # an undirected tie is stored once per end: its out-count is its degree
-        counts = {"out": out, "in": into, "all": out + into}[direction] if adj.directed else out
-        return dict(zip(adj.nodes, (counts.astype(np.float64) * scale).tolist(), strict=True))
+        if direction == "in" and adj.directed:
+            counts = np.bincount(adj.indices, minlength=adj.n)
+        else:
+            counts = np.diff(adj.indptr)
+            if direction == "all" and adj.directed:
+                counts += np.bincount(adj.indices, minlength=adj.n)
+        return dict(zip(adj.nodes, (counts * scale).tolist(), strict=True))
     if direction == "all":
         view = G.degree(weight=weight)
     elif not G.is_directed():

@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from graph.analytics.matching import Match, Matcher
 from graph.paths import Hop, k_shortest_paths
+from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, RelType
 
 __all__ = ["CHANNEL_TYPES", "Channel", "ChannelFinder", "demand_channels"]
@@ -128,17 +129,12 @@ class ChannelFinder:
         self.G = G
         self.rel_types = frozenset(rel_types)
         self.matcher = matcher if matcher is not None else Matcher(G)
-        self.nodes = list(G)
-        self.index = {v: i for i, v in enumerate(self.nodes)}
-        wanted = self.rel_types
-        src, dst = [], []
-        index = self.index
-        for u, v, t in G.edges(data="type"):
-            if t in wanted and u != v:
-                src.append(index[u])
-                dst.append(index[v])
+        arrays = typed_arrays(G)
+        self.nodes = arrays.nodes
+        self.index = arrays.index
+        tie = arrays.of_type(*self.rel_types) & (arrays.src != arrays.dst)
         n = len(self.nodes)
-        s, d = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
+        s, d = arrays.src[tie], arrays.dst[tie]
         W = sp.csr_array(
             (np.ones(2 * s.size), (np.concatenate([s, d]), np.concatenate([d, s]))), shape=(n, n)
         )

@@ -18,7 +18,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 
+from graph.typed_arrays import TypedArrays, typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = ["CountryCoverage", "CoverageGap", "country_coverage", "coverage_gaps"]
@@ -50,71 +54,91 @@ class CountryCoverage:
     offers: int
 
 
-def _has(G: nx.Graph, node: Hashable, label: str) -> bool:
-    return label in G.nodes[node].get("labels", ())
-
-
 def _key(G: nx.Graph, node: Hashable) -> str:
     return str(G.nodes[node].get("key", node))
 
 
-def _targets(G: nx.MultiDiGraph, node: Hashable, types: Collection[str], label: str) -> set[Hashable]:
-    return {v for _, v, d in G.out_edges(node, data=True) if d.get("type") in types and _has(G, v, label)}
+def _links(
+    t: TypedArrays, types: Collection[str], target: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct ``(source, target)`` position pairs of the relationships of these types
+    whose target is flagged in `target`, sorted."""
+    keep = t.of_type(*types) & target[t.dst]
+    pair = np.unique(t.src[keep] * max(t.n_nodes, 1) + t.dst[keep])
+    return pair // max(t.n_nodes, 1), pair % max(t.n_nodes, 1)
+
+
+def _incidence(
+    rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], n: int, keep: npt.NDArray[np.bool_]
+) -> sp.csr_array:
+    """The 0/1 node × node matrix of the pairs whose row is flagged in `keep`."""
+    kept = keep[rows]
+    data = np.ones(int(kept.sum()), dtype=np.int64)
+    return sp.csr_array((data, (rows[kept], cols[kept])), shape=(n, n))
 
 
 def _field_ancestors(G: nx.MultiDiGraph) -> dict[Hashable, set[Hashable]]:
     """Each field with itself and every broader field (SKOS hierarchy)."""
-    fields = [n for n in G if _has(G, n, NodeLabel.FIELD)]
+    t = typed_arrays(G)
+    is_field = t.has(NodeLabel.FIELD)
+    up_src, up_dst = _links(t, (RelType.BROADER,), is_field)
+    parents: dict[int, list[int]] = defaultdict(list)
+    for u, v in zip(up_src[is_field[up_src]].tolist(), up_dst[is_field[up_src]].tolist(), strict=True):
+        parents[u].append(v)
     up: dict[Hashable, set[Hashable]] = {}
-    for f in fields:
+    for f in np.flatnonzero(is_field).tolist():
         seen = {f}
         stack = [f]
         while stack:
-            node = stack.pop()
-            for parent in _targets(G, node, {RelType.BROADER}, NodeLabel.FIELD):
+            for parent in parents.get(stack.pop(), ()):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
-        up[f] = seen
+        up[t.nodes[f]] = {t.nodes[i] for i in seen}
     return up
 
 
 def country_coverage(G: nx.MultiDiGraph) -> dict[str, CountryCoverage]:
-    """Centres, partners, demands and offers per country (keyed by country code)."""
-    located = {RelType.LOCATED_IN, RelType.HOSTED_IN}
-    countries = {n: _key(G, n) for n in G if _has(G, n, NodeLabel.COUNTRY)}
+    """Centres, partners, demands and offers per country (keyed by country code).
+
+    A node located or hosted in a country counts there: a transfer centre as a centre;
+    another institution as a partner when it is tied (either way) to a transfer centre;
+    a technology demand or offer in the country's counts.
+    """
+    t = typed_arrays(G)
+    n = t.n_nodes
+    is_country = t.has(NodeLabel.COUNTRY)
+    countries = {p: _key(G, t.nodes[p]) for p in np.flatnonzero(is_country).tolist()}
+    place_of, country = _links(t, (RelType.LOCATED_IN, RelType.HOSTED_IN), is_country)
+    centre = t.has(NodeLabel.TRANSFER_CENTRE)
+    institution = t.has(NodeLabel.INSTITUTION) & ~centre
+    demand = t.has(NodeLabel.TECHNOLOGY_DEMAND) & ~centre & ~institution
+    offer = t.has(NodeLabel.TECHNOLOGY_OFFER) & ~centre & ~institution & ~demand
+    tied = np.zeros(n, dtype=bool)
+    tied[t.src[centre[t.dst]]] = True
+    tied[t.dst[centre[t.src]]] = True
     centres: dict[str, set[Hashable]] = defaultdict(set)
     partners: dict[str, set[Hashable]] = defaultdict(set)
+    for kind, sets in ((centre, centres), (institution & tied, partners)):
+        rows = kind[place_of]
+        for u, c in zip(place_of[rows].tolist(), country[rows].tolist(), strict=True):
+            sets[countries[c]].add(t.nodes[u])
     demands: dict[str, int] = defaultdict(int)
     offers: dict[str, int] = defaultdict(int)
-    for node in G:
-        places = [countries[c] for c in _targets(G, node, located, NodeLabel.COUNTRY)]
-        if not places:
-            continue
-        if _has(G, node, NodeLabel.TRANSFER_CENTRE):
-            for code in places:
-                centres[code].add(node)
-        elif _has(G, node, NodeLabel.INSTITUTION):
-            tied = any(_has(G, other, NodeLabel.TRANSFER_CENTRE) for other in nx.all_neighbors(G, node))
-            if tied:
-                for code in places:
-                    partners[code].add(node)
-        elif _has(G, node, NodeLabel.TECHNOLOGY_DEMAND):
-            for code in places:
-                demands[code] += 1
-        elif _has(G, node, NodeLabel.TECHNOLOGY_OFFER):
-            for code in places:
-                offers[code] += 1
+    for kind, counts in ((demand, demands), (offer, offers)):
+        per_country = np.bincount(country[kind[place_of]], minlength=n)
+        for c in np.flatnonzero(per_country).tolist():
+            counts[countries[c]] += int(per_country[c])
     return {
         code: CountryCoverage(
             country=code,
-            bri_member=bool(G.nodes[node].get("props", {}).get(PropertyName.BRI_MEMBER)),
+            bri_member=bool(G.nodes[t.nodes[p]].get("props", {}).get(PropertyName.BRI_MEMBER)),
             centres=tuple(sorted(centres[code], key=str)),
             partners=tuple(sorted(partners[code], key=str)),
             demands=demands[code],
             offers=offers[code],
         )
-        for node, code in countries.items()
+        for p, code in countries.items()
     }
 
 
@@ -151,35 +175,53 @@ def coverage_gaps(G: nx.MultiDiGraph, *, bri_only: bool = True) -> list[Coverage
     [CoverageGap(country='KE', field='f', demands=1, offers_elsewhere=1)]
     """
     coverage = country_coverage(G)
-    ancestors = _field_ancestors(G)
-    located = {RelType.LOCATED_IN, RelType.HOSTED_IN}
-    in_field = {RelType.IN_FIELD}
-    demand_counts: dict[tuple[str, Hashable], int] = defaultdict(int)
-    offer_counts: dict[tuple[str, Hashable], int] = defaultdict(int)
-    for node in G:
-        is_demand = _has(G, node, NodeLabel.TECHNOLOGY_DEMAND)
-        if not (is_demand or _has(G, node, NodeLabel.TECHNOLOGY_OFFER)):
-            continue
-        places = [_key(G, c) for c in _targets(G, node, located, NodeLabel.COUNTRY)]
-        fields = _targets(G, node, in_field, NodeLabel.FIELD)
-        # an offer in a narrow field also counts for every broader field
-        spread = set().union(*(ancestors.get(f, {f}) for f in fields)) if not is_demand else fields
-        counts = demand_counts if is_demand else offer_counts
-        for code in places:
-            for f in spread:
-                counts[(code, f)] += 1
-    centre_fields: dict[str, set[Hashable] | None] = {}
+    t = typed_arrays(G)
+    n = t.n_nodes
+    is_field = t.has(NodeLabel.FIELD)
+    is_country = t.has(NodeLabel.COUNTRY)
+    is_demand = t.has(NodeLabel.TECHNOLOGY_DEMAND)
+    is_offer = t.has(NodeLabel.TECHNOLOGY_OFFER) & ~is_demand
+    places = _links(t, (RelType.LOCATED_IN, RelType.HOSTED_IN), is_country)
+    in_field = _links(t, (RelType.IN_FIELD,), is_field)
+    # an offer in a narrow field also counts for every broader field
+    up = _field_ancestors(G)
+    index = t.index
+    anc_rows = [index[f] for f, seen in up.items() for _ in seen]
+    anc_cols = [index[a] for seen in up.values() for a in seen]
+    closure = sp.csr_array((np.ones(len(anc_rows), dtype=np.int64), (anc_rows, anc_cols)), shape=(n, n))
+    # country x field: the demands (offers) located in the country in the field
+    demand_counts = (_incidence(*places, n, is_demand).T @ _incidence(*in_field, n, is_demand)).tocoo()
+    spread = _incidence(*in_field, n, is_offer) @ closure
+    spread.data[:] = 1
+    offer_counts = (_incidence(*places, n, is_offer).T @ spread).tocsc()
+    # offers of a field anywhere, and per country; "elsewhere" is their difference
+    by_code: dict[tuple[str, int], int] = defaultdict(int)
+    offers_total: dict[int, int] = defaultdict(int)
+    coo = offer_counts.tocoo()
+    for c, f, k in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
+        by_code[(_key(G, t.nodes[c]), f)] += k
+        offers_total[f] += k
+    demanded: dict[tuple[str, int], int] = defaultdict(int)
+    for c, f, k in zip(
+        demand_counts.row.tolist(), demand_counts.col.tolist(), demand_counts.data.tolist(), strict=True
+    ):
+        demanded[(_key(G, t.nodes[c]), f)] += k
+    covers_src, covers_dst = _links(t, (RelType.COVERS_FIELD,), is_field)
+    covered_by: dict[int, set[int]] = defaultdict(set)
+    for u, f in zip(covers_src.tolist(), covers_dst.tolist(), strict=True):
+        covered_by[u].add(f)
+    centre_fields: dict[str, set[int] | None] = {}
     for code, cov in coverage.items():
-        covered: set[Hashable] = set()
+        covered: set[int] = set()
         unrestricted = False
         for centre in cov.centres:
-            fields = _targets(G, centre, {RelType.COVERS_FIELD}, NodeLabel.FIELD)
+            fields = covered_by.get(index[centre], set())
             if not fields:
                 unrestricted = True
             covered |= fields
         centre_fields[code] = None if unrestricted else covered
     gaps = []
-    for (code, field), count in demand_counts.items():
+    for (code, field), count in demanded.items():
         place = coverage.get(code)
         if place is None or (bri_only and not place.bri_member):
             continue
@@ -187,6 +229,6 @@ def coverage_gaps(G: nx.MultiDiGraph, *, bri_only: bool = True) -> list[Coverage
         served = place.partners or (place.centres and (served_fields is None or field in served_fields))
         if served:
             continue
-        elsewhere = sum(n for (c, f), n in offer_counts.items() if f == field and c != code)
-        gaps.append(CoverageGap(code, _key(G, field), count, elsewhere))
+        elsewhere = offers_total.get(field, 0) - by_code.get((code, field), 0)
+        gaps.append(CoverageGap(code, _key(G, t.nodes[field]), count, elsewhere))
     return sorted(gaps, key=lambda g: (-g.demands, g.country, g.field))

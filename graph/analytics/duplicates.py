@@ -26,7 +26,9 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
+from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
@@ -209,12 +211,10 @@ def centre_profiles(G: nx.MultiDiGraph) -> dict[Hashable, CentreProfile]:
 
     National centres themselves (no parent) are left out: they are the builders.
     """
-    centre_label = NodeLabel.TRANSFER_CENTRE
+    arrays = typed_arrays(G)  # the centres found on the arrays, not by every node's labels
+    centres = arrays.has(NodeLabel.TRANSFER_CENTRE) & ~arrays.has(NodeLabel.NATIONAL_TRANSFER_CENTRE)
     profiles: dict[Hashable, CentreProfile] = {}
-    for node in G.nodes:
-        labels = _labels(G, node)
-        if centre_label not in labels or NodeLabel.NATIONAL_TRANSFER_CENTRE in labels:
-            continue
+    for node in [arrays.nodes[i] for i in np.flatnonzero(centres).tolist()]:
         hosts: set[str] = set()
         fields: set[Hashable] = set()
         partners: set[Hashable] = set()

@@ -33,6 +33,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = ["Match", "Matcher", "broader_closure", "char_ngram_tfidf", "match_all", "match_demand"]
@@ -275,23 +276,23 @@ class Matcher:
         self.broader = broader
         self.min_text = min_text
         self.closure = broader_closure(G)
-        self.offers: list[Hashable] = []
-        self.demands: list[Hashable] = []
-        fields_of: dict[Hashable, tuple[Hashable, ...]] = {}
-        for node, labels in G.nodes(data="labels"):
-            labels = labels or ()
-            if NodeLabel.TECHNOLOGY_OFFER in labels:
-                self.offers.append(node)
-            elif NodeLabel.TECHNOLOGY_DEMAND in labels:
-                self.demands.append(node)
-            else:
-                continue
-            fields_of[node] = tuple(
-                sorted(
-                    {v for _, v, t in G.out_edges(node, data="type") if t == RelType.IN_FIELD},
-                    key=str,
-                )
-            )
+        arrays = typed_arrays(G)
+        nodes = arrays.nodes
+        is_offer = arrays.has(NodeLabel.TECHNOLOGY_OFFER)
+        is_item = is_offer | arrays.has(NodeLabel.TECHNOLOGY_DEMAND)
+        self.offers: list[Hashable] = [nodes[i] for i in np.flatnonzero(is_offer).tolist()]
+        self.demands: list[Hashable] = [nodes[i] for i in np.flatnonzero(is_item & ~is_offer).tolist()]
+        # the fields of every offer and demand (IN_FIELD targets), in node order
+        filed = arrays.of_type(RelType.IN_FIELD) & is_item[arrays.src]
+        pair = np.unique(arrays.src[filed] * max(len(nodes), 1) + arrays.dst[filed])
+        targets: dict[int, list[Hashable]] = {}
+        for u, v in zip(
+            (pair // max(len(nodes), 1)).tolist(), (pair % max(len(nodes), 1)).tolist(), strict=True
+        ):
+            targets.setdefault(u, []).append(nodes[v])
+        fields_of: dict[Hashable, tuple[Hashable, ...]] = {
+            nodes[i]: tuple(sorted(targets.get(i, ()), key=str)) for i in np.flatnonzero(is_item).tolist()
+        }
         self.fields_of = fields_of
         self.demand_index = {d: i for i, d in enumerate(self.demands)}
         # field sets: items with the same fields share one row/column of the field scores

@@ -32,7 +32,6 @@ over the ties whatever the number of groups, instead of all-pairs shortest paths
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -46,6 +45,7 @@ from graph.analytics.actors import actor_network
 from graph.analytics.brokerage import gould_fernandez, structural_holes
 from graph.analytics.matching import broader_closure
 from graph.ordered_views import undirected_view
+from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, RelType
 
 __all__ = ["BrokerCandidate", "OpenTriad", "Opportunity", "brokerage_opportunities", "open_triads"]
@@ -134,25 +134,47 @@ def _group_of(A: nx.Graph, groups: str | Mapping[Hashable, Hashable]) -> dict[Ha
 def _supply_demand(
     G: nx.MultiDiGraph, group_of: Mapping[Hashable, Hashable]
 ) -> tuple[dict[tuple[Hashable, Hashable], int], dict[tuple[Hashable, Hashable], int]]:
-    """``{(group, field): count}`` of offers and of demands owned by the groups' actors."""
-    offers: Counter[tuple[Hashable, Hashable]] = Counter()
-    demands: Counter[tuple[Hashable, Hashable]] = Counter()
-    for node, labels in G.nodes(data="labels"):
-        labels = labels or ()
-        if NodeLabel.TECHNOLOGY_OFFER in labels:
-            counts, owns = offers, RelType.OFFERS
-        elif NodeLabel.TECHNOLOGY_DEMAND in labels:
-            counts, owns = demands, RelType.SEEKS
-        else:
-            continue
-        owner_groups = {
-            group_of[u] for u, _, t in G.in_edges(node, data="type") if t == owns and u in group_of
-        }
-        fields = {v for _, v, t in G.out_edges(node, data="type") if t == RelType.IN_FIELD}
-        for g in owner_groups:
-            for f in fields:
-                counts[(g, f)] += 1
-    return offers, demands
+    """``{(group, field): count}`` of offers and of demands owned by the groups' actors.
+
+    An offer (demand) counts once for each group among its owners (``OFFERS``, ``SEEKS``)
+    and each of its fields (``IN_FIELD`` targets): read on the projection's arrays, as
+    group × item and item × field 0/1 matrices multiplied.
+    """
+    arrays = typed_arrays(G)
+    n, index = arrays.n_nodes, arrays.index
+    values = list(dict.fromkeys(group_of.values()))
+    gcode = {g: i for i, g in enumerate(values)}
+    group = np.full(n, -1, dtype=np.int64)
+    for node, g in group_of.items():
+        at = index.get(node)
+        if at is not None:
+            group[at] = gcode[g]
+    is_offer = arrays.has(NodeLabel.TECHNOLOGY_OFFER)
+    is_demand = arrays.has(NodeLabel.TECHNOLOGY_DEMAND) & ~is_offer
+    filed = arrays.of_type(RelType.IN_FIELD)
+    out: list[dict[tuple[Hashable, Hashable], int]] = []
+    for is_item, owns in ((is_offer, RelType.OFFERS), (is_demand, RelType.SEEKS)):
+        owned = arrays.of_type(owns) & is_item[arrays.dst] & (group[arrays.src] >= 0)
+        by = np.unique(group[arrays.src[owned]] * max(n, 1) + arrays.dst[owned])
+        in_field = filed & is_item[arrays.src]
+        of = np.unique(arrays.src[in_field] * max(n, 1) + arrays.dst[in_field])
+        owners = sp.csr_array(
+            (np.ones(by.size, dtype=np.int64), (by // max(n, 1), by % max(n, 1))), shape=(len(values), n)
+        )
+        fields = sp.csr_array(
+            (np.ones(of.size, dtype=np.int64), (of // max(n, 1), of % max(n, 1))), shape=(n, n)
+        )
+        counts = (owners @ fields).tocoo()
+        out.append(
+            {
+                (values[g], arrays.nodes[f]): int(c)
+                for g, f, c in zip(
+                    counts.row.tolist(), counts.col.tolist(), counts.data.tolist(), strict=True
+                )
+                if c
+            }
+        )
+    return out[0], out[1]
 
 
 #: Ties gathered per chunk when ORing neighbours' bits (bounds peak memory).

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
+from graph.typed_arrays import TypedArrays, record, typed_arrays
 from ontology.vocab import PropertyName
 
 __all__ = ["LEFT_OUT_CLAIMS", "LEFT_OUT_STAGES", "Population", "Scenario", "select"]
@@ -92,9 +95,12 @@ def _induced(
     The same graph as networkx builds it (node, neighbour and key order; node attribute
     dicts copied one level deep; each predecessor dict in the order the edges are visited),
     written straight into the graph's dicts: networkx's copy goes through its subgraph views
-    and ``add_edges_from``, seconds per million relationships.  The relationships' attribute
-    dicts are shared with `G`, not copied (a million dicts, a fifth of a GiB): the analyses
-    only read them.
+    and ``add_edges_from``, seconds per million relationships.  What the population does
+    not change is shared with `G`, not copied: the relationships' attribute dicts, the key
+    dicts of the pairs that keep all their relationships and the successor dicts of the
+    nodes that keep all theirs (on the generator's 1M-relationship graph with its
+    synthetic nodes, a few of them change); `select` freezes the result, as the analyses
+    only read it.
     """
     H = G.__class__()
     H.graph.update(G.graph)
@@ -104,24 +110,57 @@ def _induced(
             node[n] = d.copy()
             succ[n] = {}
             pred[n] = {}
+    pairs = {(u, v) for u, v, _ in dropped}
+    touched = {u for u, _ in pairs}  # nodes whose successor dict changes
+    for n in gone:
+        touched.update(G._pred[n])
     kept = 0
     for u, nbrs in G._succ.items():
         if u in gone:
+            continue
+        if u not in touched:  # every successor kept: the dict is shared
+            succ[u] = nbrs
+            for v, keys in nbrs.items():
+                pred[v][u] = keys
+                kept += len(keys)
             continue
         out = succ[u]
         for v, keys in nbrs.items():
             if v in gone:
                 continue
-            if dropped:
+            if (u, v) in pairs:
                 same = {k: d for k, d in keys.items() if (u, v, k) not in dropped}
                 if not same:
                     continue
             else:
-                same = dict(keys)
+                same = keys
             out[v] = same
             pred[v][u] = same  # one key dict for both directions, as networkx keeps it
             kept += len(same)
     return H, kept
+
+
+def _edge_positions(
+    G: nx.MultiDiGraph, t: TypedArrays, edges: list[tuple[Hashable, Hashable, Hashable]]
+) -> npt.NDArray[np.int64]:
+    """The positions in `t` of the relationships ``(u, v, key)`` of `G`.
+
+    The relationships of one pair are adjacent in ``G.edges`` order, in the order of their
+    keys.
+    """
+    if not edges:
+        return np.zeros(0, dtype=np.int64)
+    index, n = t.index, max(t.n_nodes, 1)
+    wanted = {index[u] * n + index[v] for u, v, _ in edges}
+    code = t.src * n + t.dst
+    at = np.flatnonzero(np.isin(code, np.fromiter(wanted, dtype=np.int64, count=len(wanted))))
+    blocks: dict[int, list[int]] = {}
+    for c, p in zip(code[at].tolist(), at.tolist(), strict=True):
+        blocks.setdefault(c, []).append(p)
+    out = []
+    for u, v, k in edges:
+        out.append(blocks[index[u] * n + index[v]][list(G._adj[u][v]).index(k)])
+    return np.asarray(out, dtype=np.int64)
 
 
 def select(
@@ -181,10 +220,17 @@ def select(
             for k, d in G[u][v].items()
             if d.get("type", k) == t
         ]
+    arrays = typed_arrays(G)
     if not gone and not edges:
-        return G, Population(synthetic, scenario, G.number_of_nodes(), G.number_of_edges())
+        return G, Population(synthetic, scenario, G.number_of_nodes(), arrays.n_edges)
     H, kept = _induced(G, gone, set(edges))
-    left_out = G.number_of_edges() - kept
+    keep_nodes = np.ones(arrays.n_nodes, dtype=bool)
+    keep_nodes[[arrays.index[n] for n in gone]] = False
+    keep_edges = keep_nodes[arrays.src] & keep_nodes[arrays.dst]
+    keep_edges[_edge_positions(G, arrays, edges)] = False
+    record(H, arrays.masked(keep_nodes, keep_edges))  # H's structure, read without walking it
+    nx.freeze(H)  # it shares G's dicts
+    left_out = arrays.n_edges - kept
     summary = Population(
         synthetic,
         scenario,

@@ -19,6 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import asdict, dataclass
+from itertools import starmap
 from typing import Any, cast
 
 import networkx as nx
@@ -181,7 +182,9 @@ class Session:
             if key not in self._populations:
                 self._populations[key] = self._timed(
                     "population",
-                    lambda: select(self.graph, synthetic=params.synthetic, scenario=params.scenario),
+                    lambda: select(
+                        self.graph, synthetic=params.synthetic, scenario=params.scenario, claims=self.claims
+                    ),
                 )
             return self._populations[key]
 
@@ -316,8 +319,16 @@ def _communities(s: Session, p: AnalysisParams) -> CommunitiesResult:
             )
             for n, b in bridges["nodes"].items()
         },
-        bridge_edges=tuple(BridgeEdge(node_key(u), node_key(v)) for u, v in bridges["edges"]),
+        bridge_edges=_bridge_edges(bridges["edges"], all(type(n) is str for n in A)),
     )
+
+
+def _bridge_edges(edges: list[tuple[Hashable, Hashable]], text_ids: bool) -> tuple[BridgeEdge, ...]:
+    """The bridge ties as results (hundreds of thousands on a large network: the keys of text
+    ids are the ids themselves, so the pairs go to the constructor as they are)."""
+    if text_ids:
+        return tuple(starmap(BridgeEdge, edges))
+    return tuple(BridgeEdge(node_key(u), node_key(v)) for u, v in edges)
 
 
 def _collaboration(s: Session, p: AnalysisParams) -> CollaborationResult:

@@ -19,6 +19,7 @@ from graph.analytics.params import AnalysisParams
 from graph.analytics.registry import REGISTRY, Session
 from graph.analytics.runs import GraphCounts, RunRecord
 from graph.gcpause import paused_gc
+from graph.typed_arrays import typed_arrays
 
 __all__ = ["run_suite"]
 
@@ -54,7 +55,9 @@ def run_suite(
         id=started.strftime("%Y%m%dT%H%M%S%fZ"),
         started=started.isoformat(),
         params=params,
-        graph=GraphCounts(G.number_of_nodes(), G.number_of_edges(), A.number_of_nodes(), A.number_of_edges()),
+        graph=GraphCounts(
+            G.number_of_nodes(), typed_arrays(G).n_edges, A.number_of_nodes(), A.number_of_edges()
+        ),
         seconds=dict(session.seconds),
         results=results,
         ended=datetime.now(UTC).isoformat(),
