@@ -74,3 +74,39 @@ def test_pair_evidence_as_the_side_panel_reads_it() -> None:
         "evidence": ["same city", "shared fields"], "hosts": ["MY"], "same_city": True, "fields": 0.5,
         "partners": 0.0, "names": 0.7,
     }  # fmt: skip
+
+
+def test_a_centre_in_no_network_is_told_apart_from_one_that_serves_a_country() -> None:
+    # Hand-made: CN hosts the parent, TH its bilateral centre (PARENT_CENTRE), US a centre with
+    # neither parent nor branches (the study's US NTTC), FR only a partner institution.
+    import networkx as nx
+
+    from graph.analytics.coverage import CountryCoverage
+    from viz.report.worldmap import _in_network
+
+    G = nx.MultiDiGraph()
+    for n in ("TransferCentre:P", "TransferCentre:B", "TransferCentre:U"):
+        G.add_node(n, labels=("TransferCentre",))
+    G.add_edge("TransferCentre:B", "TransferCentre:P", type="PARENT_CENTRE")
+    assert _in_network(G, "TransferCentre:P") and _in_network(G, "TransferCentre:B")
+    assert not _in_network(G, "TransferCentre:U") and not _in_network(G, "TransferCentre:missing")
+    cov = {
+        "CN": CountryCoverage("CN", True, ("TransferCentre:P",), (), 0, 0),
+        "TH": CountryCoverage("TH", True, ("TransferCentre:B",), (), 0, 0),
+        "US": CountryCoverage("US", False, ("TransferCentre:U",), (), 0, 0),
+        "FR": CountryCoverage("FR", False, ("TransferCentre:U",), ("Institution:x",), 0, 0),
+    }
+
+    class Run:
+        id = "r"
+
+        def require(self, _name: str) -> object:
+            return type("R", (), {"countries": cov})()
+
+    from viz.report.worldmap import world_map
+
+    m = world_map(G, Run())  # type: ignore[arg-type]
+    status = {c["code"]: c["status"] for c in m.countries}
+    assert status["CN"] == status["TH"] == "centre"
+    assert status["US"] == "standalone"
+    assert status["FR"] == "partner"  # a partner of a centre outranks a stand-alone centre

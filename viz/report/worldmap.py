@@ -6,8 +6,12 @@ Country shapes: Natural Earth 1:110m as the npm package ``world-atlas`` 2.0.2 sh
 pycountry).  The arcs are decoded here (delta-coded, quantised) and projected with the Natural Earth
 projection (Šavrič et al. 2011, the polynomial of d3-geo's ``geoNaturalEarth1``); Antarctica is left
 out.  The map's status of a country comes from the analysis run's coverage results
-(`graph.analytics.coverage.country_coverage`): it hosts a transfer centre, a partner of one, or
-neither (a Belt and Road country with neither is a gap; other countries are drawn grey).
+(`graph.analytics.coverage.country_coverage`): it hosts a transfer centre of a centre network, a
+partner of one, only stand-alone centres, or neither (a Belt and Road country with neither is a gap;
+other countries are drawn grey).  A centre belongs to a network when a ``PARENT_CENTRE`` tie joins
+it to another centre (a branch or bilateral centre and its parent); one with neither parent nor
+branches (the US National Technology Transfer Center, which the study cites for comparison) says
+nothing about which countries the networks serve, so its country is told apart.
 
 Examples
 --------
@@ -63,10 +67,17 @@ _TOP = 5.0  # above the atlas's northernmost point (83.6°N, y 8.3): the map sta
 STATUSES = {
     "centre": N_("hosts a transfer centre"),
     "partner": N_("hosts a partner of a centre"),
+    "standalone": N_("hosts only centres outside any centre network"),
     "gap": N_("Belt and Road country with neither"),
     "other": N_("other country"),
 }
-STATUS_COLOURS = {"centre": "#1f6f8b", "partner": "#7fb8cc", "gap": "#f2b872", "other": "#e4e7eb"}
+STATUS_COLOURS = {
+    "centre": "#1f6f8b",
+    "partner": "#7fb8cc",
+    "standalone": "#b3a6c9",
+    "gap": "#f2b872",
+    "other": "#e4e7eb",
+}
 _LINK_COLOUR = "#7a1f5c"
 
 
@@ -256,6 +267,14 @@ def _host(G: nx.MultiDiGraph, node: Hashable) -> str | None:
     return None
 
 
+def _in_network(G: nx.MultiDiGraph, node: Hashable) -> bool:
+    """Whether a ``PARENT_CENTRE`` tie joins the centre `node` to another (either direction)."""
+    if node not in G:
+        return False
+    ties = (*G.out_edges(node, data="type"), *G.in_edges(node, data="type"))
+    return any(t == RelType.PARENT_CENTRE for _u, _v, t in ties)
+
+
 def world_map(G: nx.MultiDiGraph, run: RunRecord) -> WorldMap:
     """The coverage map of the run's population: a status for each country, the centres the run
     counts (`CountryCoverage.centres`) at their host countries, their links to their parents.
@@ -269,8 +288,17 @@ def world_map(G: nx.MultiDiGraph, run: RunRecord) -> WorldMap:
     statuses: dict[str, str] = {}
     counted: set[str] = set()
     for code, c in coverage.items():
+        networked = any(_in_network(G, n) for n in c.centres)
         statuses[code] = (
-            "centre" if c.centres else "partner" if c.partners else "gap" if c.bri_member else "other"
+            "centre"
+            if networked
+            else "partner"
+            if c.partners
+            else "standalone"
+            if c.centres
+            else "gap"
+            if c.bri_member
+            else "other"
         )
         counted.update(str(n) for n in c.centres)
     countries = []
@@ -349,6 +377,22 @@ def _labels(m: WorldMap, size: float = 10.0) -> list[str]:
     return out
 
 
+def _legend_rows(m: WorldMap) -> list[list[tuple[float, str, str]]]:
+    """The statuses' legend entries (x, status, text), wrapped into rows that fit the map's width."""
+    rows: list[list[tuple[float, str, str]]] = [[]]
+    x = 20.0
+    for key, label in STATUSES.items():
+        text = f"{_(label)} ({num(m.counts.get(key, 0))})"
+        wide = any(ord(ch) > 0x2E80 for ch in text)  # a CJK character is about twice as wide
+        width = 34 + 6.6 * len(text) * (1.8 if wide else 1.0)
+        if rows[-1] and x + width - 17 > m.width - 10:
+            rows.append([])
+            x = 20.0
+        rows[-1].append((x, key, text))
+        x += width
+    return rows
+
+
 def map_svg(m: WorldMap, title: str) -> str:
     """The map as an SVG document (the report's figure): countries by status, links, one marker per
     host country sized by its centres, the legend with each status's count.
@@ -360,7 +404,8 @@ def map_svg(m: WorldMap, title: str) -> str:
     >>> svg.startswith("<svg") and "&lt;T&gt;" in svg and "<script" not in svg
     True
     """
-    height = m.height - _TOP + 46  # the map and two lines of legend
+    legend = _legend_rows(m)
+    height = m.height - _TOP + 28 + 18 * len(legend)  # the map, the statuses' rows, the centres' key
     box = f'x="0" y="{_TOP:.0f}" width="{m.width}" height="{height:.0f}"'
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{m.width}pt" height="{height:.0f}pt" '
@@ -389,15 +434,17 @@ def map_svg(m: WorldMap, title: str) -> str:
                 f'text-anchor="middle" font-weight="bold">{len(centre.ids)}</text>'
             )
     out.extend(_labels(m))
-    y, x = m.height + 12, 20.0
     text_style = 'font-size="12" fill="#222"'
-    for key, label in STATUSES.items():
-        text = f"{_(label)} ({num(m.counts.get(key, 0))})"
-        swatch = f'width="12" height="12" fill="{STATUS_COLOURS[key]}" stroke="#9aa5b1" stroke-width="0.5"'
-        out.append(f'<rect x="{x:.0f}" y="{y:.0f}" {swatch}/>')
-        out.append(f'<text x="{x + 17:.0f}" y="{y + 10:.0f}" {text_style}>{escape(text)}</text>')
-        wide = any(ord(ch) > 0x2E80 for ch in text)  # a CJK character is about twice as wide
-        x += 34 + 6.6 * len(text) * (1.8 if wide else 1.0)
+    y = m.height + 12.0
+    for row in legend:
+        for x, key, text in row:
+            swatch = (
+                f'width="12" height="12" fill="{STATUS_COLOURS[key]}" stroke="#9aa5b1" stroke-width="0.5"'
+            )
+            out.append(f'<rect x="{x:.0f}" y="{y:.0f}" {swatch}/>')
+            out.append(f'<text x="{x + 17:.0f}" y="{y + 10:.0f}" {text_style}>{escape(text)}</text>')
+        y += 18
+    y -= 18
     key_text = _("transfer centres (a number where more than one) and their links to the parent centre")
     out.append(
         f'<line x1="20" y1="{y + 28:.0f}" x2="34" y2="{y + 28:.0f}" stroke="{_LINK_COLOUR}" '

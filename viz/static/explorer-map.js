@@ -61,8 +61,10 @@
       return { ...e, ids: keep.map((k) => k[0]), names: keep.map((k) => k[1]) };
     }).filter((e) => e.ids.length);
     const status = (c) => {
-      if (c.status === "centre" && (facts.centres[c.code] || []).some(stood)) return "centre";
+      const hosts = (facts.centres[c.code] || []).some(stood);
+      if (c.status === "centre" && hosts) return "centre";
       if ((facts.partners[c.code] || []).some(([edge, centre]) => T.stood(years.edges.get(edge), limit) && stood(centre))) return "partner";
+      if (c.status === "standalone" && hosts) return "standalone";
       const member = facts.members[c.code];
       if (member !== undefined && (member === null || T.stood(years.edges.get(member), limit))) return "gap";
       return "other";

@@ -25,6 +25,9 @@ def test_map_colours_countries_by_coverage_and_draws_centres_and_links(client: h
     assert status["TH"] == status["EG"] == status["CN"] == "centre"
     assert status["KE"] == "gap"
     assert status["BR"] == "other"  # not a Belt and Road country, no centre
+    # data/study/institutions.csv: the US NTTC, cited for comparison, has no parent or branches
+    assert status["US"] == "standalone"
+    assert sorted(c for c, s in status.items() if s == "standalone") == ["US"]
     centres = {c["country"]: c for c in data["centres"]}
     assert {"Institution:CATTC", "Institution:CASTTC"} <= set(centres["CN"]["ids"])
     assert "Institution:CATTC-TH" in centres["TH"]["ids"]
