@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.settings import Settings
+from api.timings import Timings
 from viz.i18n import LANGS, N_, _, current, ngettext, num, run_notices, use
 
 __all__ = ["app", "main"]
@@ -510,10 +511,17 @@ def _analyze(
     synthetic: bool = False,
     scenario: str = "established",
     betweenness_exact_threshold: int | None = None,
+    timings: Timings | None = None,
 ) -> Any:
-    """Run the analysis step (`api.jobs.analyse`) with a progress bar and print what it found."""
+    """Run the analysis step (`api.jobs.analyse`) with a progress bar and print what it found.
+
+    With `timings`, the end of each phase is marked in it (`api.timings`).
+    """
     from api.jobs import analyse
     from graph.analytics.params import AnalysisParams
+
+    if timings is not None:
+        timings.mark("start-up: analysis imports")
 
     given = {
         "partition": partition,
@@ -530,6 +538,8 @@ def _analyze(
             _("invalid analysis option: {text}").format(text=str(exc).replace("\n", " "))
         ) from None
     with _open_store(settings) as store, _progress() as progress:
+        if timings is not None:
+            timings.mark("store open")
         task = progress.add_task("projecting the graph", total=None, rate="")
         done = analyse(
             settings,
@@ -538,12 +548,17 @@ def _analyze(
             write_back=write_back,
             edge_properties=edge_properties,
             on_step=lambda name: progress.update(task, description=name),
+            timings=timings,
         )
         progress.update(task, description="analyses done", total=1, completed=1)
+    if timings is not None:
+        timings.mark("store close")
     from graph.gcpause import paused_gc
 
     with paused_gc():  # the projection is still alive: a collection would walk it (5 s at 400k ties)
         _print_run(done.run, done.path, done.stored, done.graph)
+    if timings is not None:
+        timings.mark("printing")
     return done
 
 
@@ -676,6 +691,14 @@ def analyze(
             help="Actor networks up to this size get exact betweenness (default: the suite's, 2000)."
         ),
     ] = None,
+    timings: Annotated[
+        Path | None,
+        typer.Option(
+            "--timings",
+            hidden=True,
+            help="Write the wall-clock end of each phase to this JSON file (benchmarks).",
+        ),
+    ] = None,
 ) -> None:
     """Run the network analyses, save them as a run record and store per-actor results in the graph.
 
@@ -683,6 +706,7 @@ def analyze(
 
     The results stored in the graph replace the previous run's.
     """
+    marks = Timings() if timings is not None else None
     from graph.analytics.actors import PARTITIONS
 
     if partition not in PARTITIONS:
@@ -704,7 +728,10 @@ def analyze(
         synthetic=synthetic,
         scenario=scenario,
         betweenness_exact_threshold=betweenness_exact_threshold,
+        timings=marks,
     )
+    if marks is not None and timings is not None:
+        marks.write(timings)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from api.settings import Settings
+from api.timings import Timings
 from graph.analytics.params import AnalysisParams
 from graph.analytics.runs import LAST_LOAD, LoadSummary, RunRecord, read_load_record, save_run
 from graph.analytics.writeback import WriteBackReport
@@ -98,9 +99,11 @@ def analyse(
     write_back: bool = True,
     edge_properties: bool = False,
     on_step: Callable[[str], None] | None = None,
+    timings: Timings | None = None,
 ) -> Analysed:
     """Project the store, run the suite, save the run record and (unless `write_back` is
-    False) store the per-actor results in the graph.
+    False) store the per-actor results in the graph; with `timings`, the end of each phase is
+    marked in it (`api.timings`).
 
     The projection carries relationship properties only with `edge_properties` (the report
     reads their sources; no analysis needs them, and they double the projection time on a
@@ -118,14 +121,19 @@ def analyse(
     assert isinstance(graph, nx.MultiDiGraph)  # directed by default
     claims = None if edge_properties else relationship_stages(store)
     projection_s = time.perf_counter() - started
+    mark = timings.mark if timings is not None else lambda phase: None
+    mark("projection")
     run = run_suite(graph, params, on_step=on_step, claims=claims)
     run.seconds = {"projection": round(projection_s, 3), **run.seconds}
+    mark("suite")
     path = save_run(run, settings.runs_dir)  # the record first: the graph's run node names it
+    mark("saving the run record")
     stored = None
     if write_back:
         if on_step is not None:
             on_step("storing results in the graph")
         stored = store_results(store, run, source=path.name)
+        mark("write-back")
     return Analysed(run, path, graph, stored)
 
 

@@ -31,8 +31,8 @@ run on a sample of sources or are skipped above ``--reference-max-edges`` and sa
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +44,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 GIB = 1024**3
-_STORED = re.compile(r"results stored in the graph: .*?\(([0-9.]+) s\)")  # analyze's write-back line
 
 
 def _cli(data_dir: Path, *args: str) -> list[str]:
@@ -102,8 +101,13 @@ def prepare(cache: Path, nodes: int, edges: int, seed: int) -> Path:
 
 
 def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
-    """Run ``transfernet analyze`` in a child process; wall time and peak memory."""
-    cmd = _cli(data_dir, "analyze", "--synthetic", *extra)  # the generator's network is all synthetic
+    """Run ``transfernet analyze`` in a child process; wall time, peak memory and its phases
+    (``--timings``: the end of each phase in epoch seconds, `api.timings`)."""
+    marks = data_dir.parent / "timings.json"
+    marks.unlink(missing_ok=True)
+    # the generator's network is all synthetic
+    cmd = _cli(data_dir, "analyze", "--synthetic", "--timings", str(marks), *extra)
+    epoch0 = time.time()
     t0 = time.perf_counter()
     log = data_dir.parent / "analyze.log"
     with log.open("wb") as handle:
@@ -119,6 +123,7 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
             server_peak = max(server_peak, _vm(server, "VmHWM"))
         time.sleep(0.2)
     wall = time.perf_counter() - t0
+    epoch1 = time.time()
     proc.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text(errors="replace")
     peak = usage.ru_maxrss * 1024
@@ -126,7 +131,24 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
         server_peak = max(server_peak, _vm(server, "VmHWM"))
     if proc.returncode != 0:
         sys.exit(f"analyze failed ({proc.returncode}):\n{output[-4000:]}")
-    return {"wall": wall, "peak": peak, "server_peak": server_peak, "output": output}
+    return {
+        "wall": wall,
+        "peak": peak,
+        "server_peak": server_peak,
+        "output": output,
+        "phases": phases(json.loads(marks.read_text()), epoch0, epoch1),
+    }
+
+
+def phases(timings: dict[str, Any], started: float, ended: float) -> dict[str, float]:
+    """Seconds of each phase of the child: from its start (``started``, when it was spawned)
+    to the command's first phase, its marks, then to its exit (``ended``)."""
+    from api.timings import Timings
+
+    out = {"start-up: interpreter, CLI": timings["started"] - started}
+    out.update(Timings.phases_of(timings["marks"], started=timings["started"]))
+    out["exit"] = ended - (timings["marks"][-1][1] if timings["marks"] else timings["started"])
+    return out
 
 
 def _latest(data_dir: Path) -> Any:
@@ -228,20 +250,21 @@ def main() -> None:
                   f"{run.graph.actors:,} actors, {run.graph.actor_ties:,} actor ties")  # fmt: skip
             print(f"  wall {r['wall']:7.1f} s   peak RSS analyze {r['peak'] / GIB:5.2f} GiB   "
                   f"store server {r['server_peak'] / GIB:5.2f} GiB")  # fmt: skip
-            for step, seconds in run.seconds.items():
-                print(f"    {step:28} {seconds:8.2f} s{'' if step in titles else '   (not an analysis)'}")
             analyses = sum(v for k, v in run.seconds.items() if k in titles)
             r["analyses"] = analyses
-            accounted = sum(run.seconds.values())
-            stored = re.search(
-                r"results stored in the graph: .*\(([0-9.]+) s\)", r["output"].replace("\n", " ")
-            )
-            if stored:
-                print(f"    {'storing results (write-back)':28} {float(stored.group(1)):8.2f} s")
-                accounted += float(stored.group(1))
-            print(f"    {'(startup, printing, saving)':28} {r['wall'] - accounted:8.2f} s")
-            print(f"  end to end {r['wall']:.1f} s; analysis steps {analyses:.1f} s; "
-                  f"ratio {r['wall'] / analyses:.2f} (target <= {args.ratio_target:g})")  # fmt: skip
+            suite = {k: v for k, v in run.seconds.items() if k != "projection"}
+            for phase, seconds in r["phases"].items():
+                if phase != "suite":
+                    print(f"    {phase:32} {seconds:8.2f} s   (not an analysis)")
+                    continue
+                print(f"    {'suite (run_suite), of which':32} {seconds:8.2f} s")
+                for step, s in suite.items():
+                    print(f"      {step:30} {s:8.2f} s{'' if step in titles else '   (not an analysis)'}")
+                print(f"      {'(between the steps)':30} {seconds - sum(suite.values()):8.2f} s")
+            other = r["wall"] - analyses
+            print(f"  end to end {r['wall']:.1f} s; analysis steps {analyses:.1f} s; everything else "
+                  f"{other:.1f} s; ratio {r['wall'] / analyses:.2f} "
+                  f"(target <= {args.ratio_target:g})")  # fmt: skip
     finally:
         subprocess.run(_cli(data_dir, "stop"), check=False, capture_output=True)
     if args.reference:

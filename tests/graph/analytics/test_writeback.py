@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,8 +246,15 @@ def test_cli_analyze_writes_back_unless_told_not_to(tmp_path: Path, monkeypatch:
         s.upsert([x for x in _records() if isinstance(x, NodeRecord)],
                  [x for x in _records() if isinstance(x, RelationshipRecord)])  # fmt: skip
     try:
-        main(["analyze", "--synthetic"])
+        main(["analyze", "--synthetic", "--timings", str(tmp_path / "timings.json")])
         main(["analyze", "--synthetic", "--no-write-back"])
+        # the phases the benchmark prints (benchmarks/analyze_suite.py), in the order they ran
+        marks = json.loads((tmp_path / "timings.json").read_text())["marks"]
+        assert [phase for phase, _ in marks] == [
+            "start-up: analysis imports", "store open", "projection", "suite",
+            "saving the run record", "write-back", "store close", "printing",
+        ]  # fmt: skip
+        assert all(a[1] <= b[1] for a, b in itertools.pairwise(marks))
         records = sorted((tmp_path / "runs").glob("analysis-*.json.gz"))
         assert len(records) == 2  # both runs keep their JSON record
         with open_store(settings, load_schema()) as s:
