@@ -140,14 +140,18 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
     }
 
 
-def phases(timings: dict[str, Any], started: float, ended: float) -> dict[str, float]:
-    """Seconds of each phase of the child: from its start (``started``, when it was spawned)
-    to the command's first phase, its marks, then to its exit (``ended``)."""
+def phases(timings: dict[str, Any], started: float, ended: float) -> dict[str, tuple[float, int]]:
+    """Seconds of each phase of the child and its peak RSS at the phase's end (0: not known):
+    from its start (``started``, when it was spawned) to the command's first phase, its marks
+    (`api.timings`), then to its exit (``ended``)."""
     from api.timings import Timings
 
-    out = {"start-up: interpreter, CLI": timings["started"] - started}
-    out.update(Timings.phases_of(timings["marks"], started=timings["started"]))
-    out["exit"] = ended - (timings["marks"][-1][1] if timings["marks"] else timings["started"])
+    marks = timings["marks"]
+    seconds = Timings.phases_of(marks, started=timings["started"])
+    peaks = {mark[0]: mark[2] for mark in marks}
+    out = {"start-up: interpreter, CLI": (timings["started"] - started, 0)}
+    out.update({phase: (s, peaks[phase]) for phase, s in seconds.items()})
+    out["exit"] = (ended - (marks[-1][1] if marks else timings["started"]), 0)
     return out
 
 
@@ -253,11 +257,13 @@ def main() -> None:
             analyses = sum(v for k, v in run.seconds.items() if k in titles)
             r["analyses"] = analyses
             suite = {k: v for k, v in run.seconds.items() if k != "projection"}
-            for phase, seconds in r["phases"].items():
+            print(f"    {'phase':32} {'seconds':>10}   {'peak RSS at its end':>20}")
+            for phase, (seconds, rss) in r["phases"].items():
+                peak = f"{rss / GIB:7.2f} GiB" if rss else " " * 11
                 if phase != "suite":
-                    print(f"    {phase:32} {seconds:8.2f} s   (not an analysis)")
+                    print(f"    {phase:32} {seconds:8.2f} s   {peak}   (not an analysis)")
                     continue
-                print(f"    {'suite (run_suite), of which':32} {seconds:8.2f} s")
+                print(f"    {'suite (run_suite), of which':32} {seconds:8.2f} s   {peak}")
                 for step, s in suite.items():
                     print(f"      {step:30} {s:8.2f} s{'' if step in titles else '   (not an analysis)'}")
                 print(f"      {'(between the steps)':30} {seconds - sum(suite.values()):8.2f} s")
