@@ -8,13 +8,15 @@ traceback).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import gc
 import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -128,6 +130,34 @@ def _open_store(settings: Settings | None = None) -> Iterator[Any]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def _opening_store(settings: Settings) -> Iterator[Callable[[], Any]]:
+    """Open the store in a thread while the caller goes on; yield a function that waits for
+    it and returns the open store, which is closed on the way out.
+
+    The embedded server of a large graph takes seconds to load its files (in its own
+    process), about as long as ``analyze`` takes to import the analytics stack: the two
+    overlap.  An open that fails raises when the store is asked for.
+    """
+    from graph.backends import create_store
+    from ontology.schema_cache import cached_schema
+
+    store = create_store(settings, cached_schema())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-open") as pool:
+        opened = pool.submit(store.open)
+
+        def wait() -> Any:
+            opened.result()
+            return store
+
+        try:
+            yield wait
+        finally:
+            with contextlib.suppress(Exception):  # raised to the caller, if it asked
+                opened.result()  # an open still under way holds the server lock: let it end
+            store.close()
 
 
 def _print_stats(store: Any) -> None:
@@ -522,14 +552,53 @@ def _analyze(
 ) -> Any:
     """Run the analysis step (`api.jobs.analyse`) with a progress bar and print what it found.
 
-    With `timings`, the end of each phase is marked in it (`api.timings`).
+    The store opens while the analytics stack is imported (`_opening_store`).  With
+    `timings`, the end of each phase is marked in it (`api.timings`).
     """
+    with _opening_store(settings) as opened:
+        done = _analyze_in(
+            opened, settings, partition, seed, max_group, write_back, edge_properties,
+            synthetic=synthetic, scenario=scenario,
+            betweenness_exact_threshold=betweenness_exact_threshold, timings=timings,
+        )  # fmt: skip
+    if timings is not None:
+        timings.mark("store close")
+    from graph.gcpause import paused_gc
+
+    with paused_gc():  # the projection is still alive: a collection would walk it (5 s at 400k ties)
+        _print_run(done.run, done.path, done.stored, done.graph)
+    if timings is not None:
+        timings.mark("printing")
+    return done
+
+
+def _analyze_in(
+    opened: Callable[[], Any],
+    settings: Settings,
+    partition: str,
+    seed: int,
+    max_group: int | None,
+    write_back: bool,
+    edge_properties: bool,
+    *,
+    synthetic: bool,
+    scenario: str,
+    betweenness_exact_threshold: int | None,
+    timings: Timings | None,
+) -> Any:
+    """`_analyze` on the store `opened` returns, once the analytics stack is imported."""
     from api.jobs import analyse
+    from graph.analytics.actors import PARTITIONS
     from graph.analytics.params import AnalysisParams
 
     if timings is not None:
         timings.mark("start-up: analysis imports")
-
+    if partition not in PARTITIONS:
+        raise CliError(
+            _("unknown partition {name}; use one of {values}").format(
+                name=repr(partition), values=", ".join(PARTITIONS)
+            )
+        )
     given = {
         "partition": partition,
         "seed": seed,
@@ -544,9 +613,10 @@ def _analyze(
         raise CliError(
             _("invalid analysis option: {text}").format(text=str(exc).replace("\n", " "))
         ) from None
-    with _open_store(settings) as store, _progress() as progress:
-        if timings is not None:
-            timings.mark("store open")
+    store = opened()
+    if timings is not None:
+        timings.mark("store open")
+    with _progress() as progress:
         task = progress.add_task("projecting the graph", total=None, rate="")
         done = analyse(
             settings,
@@ -558,14 +628,6 @@ def _analyze(
             timings=timings,
         )
         progress.update(task, description="analyses done", total=1, completed=1)
-    if timings is not None:
-        timings.mark("store close")
-    from graph.gcpause import paused_gc
-
-    with paused_gc():  # the projection is still alive: a collection would walk it (5 s at 400k ties)
-        _print_run(done.run, done.path, done.stored, done.graph)
-    if timings is not None:
-        timings.mark("printing")
     return done
 
 
@@ -714,14 +776,6 @@ def analyze(
     The results stored in the graph replace the previous run's.
     """
     marks = Timings() if timings is not None else None
-    from graph.analytics.actors import PARTITIONS
-
-    if partition not in PARTITIONS:
-        raise CliError(
-            _("unknown partition {name}; use one of {values}").format(
-                name=repr(partition), values=", ".join(PARTITIONS)
-            )
-        )
     if scenario not in ("established", "as-planned"):
         raise CliError(
             _("unknown scenario {name}; use established or as-planned").format(name=repr(scenario))

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -20,9 +21,11 @@ from graph.analytics.params import AnalysisParams
 from graph.analytics.runs import LAST_LOAD, LoadSummary, RunRecord, read_load_record, save_run
 from graph.analytics.writeback import WriteBackReport
 from graph.store import GraphStore
-from loaders.generate import GeneratedNetwork
-from loaders.ingest import LoadReport
 from ontology.schema import GraphSchema
+
+if TYPE_CHECKING:  # annotations only: `analyze` does not import the loaders (SHACL and all, 0.45 s)
+    from loaders.generate import GeneratedNetwork
+    from loaders.ingest import LoadReport
 
 __all__ = ["Analysed", "BundleLoad", "analyse", "load_demo_data", "save_load_record", "write_reports"]
 
