@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,14 @@ import networkx as nx
 from api.settings import Settings
 from api.timings import Timings
 from graph.analytics.params import AnalysisParams
-from graph.analytics.runs import LAST_LOAD, LoadSummary, RunRecord, read_load_record, save_run
+from graph.analytics.runs import (
+    LAST_LOAD,
+    LoadSummary,
+    RunRecord,
+    read_load_record,
+    run_file_name,
+    save_run,
+)
 from graph.analytics.writeback import WriteBackReport
 from graph.store import GraphStore
 from ontology.schema import GraphSchema
@@ -129,14 +137,19 @@ def analyse(
     run = run_suite(graph, params, on_step=on_step, claims=claims)
     run.seconds = {"projection": round(projection_s, 3), **run.seconds}
     mark("suite")
-    path = save_run(run, settings.runs_dir)  # the record first: the graph's run node names it
-    mark("saving the run record")
     stored = None
-    if write_back:
-        if on_step is not None:
-            on_step("storing results in the graph")
-        stored = store_results(store, run, source=path.name)
-        mark("write-back")
+    # the record is saved in a thread while the results are written (the write waits on the
+    # server; compressing the record releases the GIL); the graph's run node, which names the
+    # record, is written once it is on disk
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="save-run") as pool:
+        saving = pool.submit(save_run, run, settings.runs_dir)
+        if write_back:
+            if on_step is not None:
+                on_step("storing results in the graph")
+            stored = store_results(store, run, source=run_file_name(run), before_marker=saving.result)
+            mark("write-back")
+        path = saving.result()
+    mark("saving the run record")
     return Analysed(run, path, graph, stored)
 
 

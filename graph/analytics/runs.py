@@ -40,6 +40,7 @@ __all__ = [
     "latest_run",
     "load_run",
     "read_load_record",
+    "run_file_name",
     "save_run",
     "write_load_record",
 ]
@@ -125,6 +126,16 @@ _POPULATION: TypeAdapter[Population] = TypeAdapter(Population)
 _NOTICES: TypeAdapter[tuple[Notice, ...]] = TypeAdapter(tuple[Notice, ...])
 
 
+def run_file_name(run: RunRecord) -> str:
+    """The name `save_run` gives the record of `run` (the ``AnalysisRun`` node's source).
+
+    >>> run_file_name(RunRecord("20260101T000000Z", "2026-01-01T00:00:00+00:00", AnalysisParams(),
+    ...                         GraphCounts(0, 0)))
+    'analysis-20260101T000000Z.json.gz'
+    """
+    return f"analysis-{run.id}.json.gz"
+
+
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
 def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
     """Write the run as ``runs_dir/analysis-<id>.json.gz`` and return its path.
@@ -135,7 +146,7 @@ def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
     """
     folder = Path(runs_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"analysis-{run.id}.json.gz"
+    path = folder / run_file_name(run)
     tmp = path.with_suffix(".tmp")
     head = {
         "version": run.version,
