@@ -167,18 +167,20 @@ def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
         "warnings": list(run.warnings),
         "notices": _NOTICES.dump_python(run.notices, mode="json"),
     }
-    parts = [json.dumps(head, ensure_ascii=False).encode("utf-8")[:-1], b', "results": {']
     known = {a.key: a for a in REGISTRY}
-    first = True
-    for key, value in run.results.items():
+    for key in run.results:
         if key not in known:
             raise RunRecordError(f"run {run.id}: {key!r} is not an analysis of the registry")
-        parts.append((b"" if first else b", ") + json.dumps(key).encode() + b": ")
-        parts.append(_adapter(known[key]).dump_json(value))
-        first = False
-    parts.append(b"}}")
-    with gzip.open(tmp, "wb", compresslevel=1) as handle:
-        handle.write(b"".join(parts))
+    try:
+        with gzip.open(tmp, "wb", compresslevel=1) as handle:  # one result in memory at a time
+            handle.write(json.dumps(head, ensure_ascii=False).encode("utf-8")[:-1] + b', "results": {')
+            for i, (key, value) in enumerate(run.results.items()):
+                handle.write((b", " if i else b"") + json.dumps(key).encode() + b": ")
+                handle.write(_adapter(known[key]).dump_json(value))
+            handle.write(b"}}")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)  # readers never see a half-written run
     return path
 
