@@ -389,10 +389,14 @@ def write_back(
     cleared_props = dict.fromkeys(RESULT_PROPERTIES)
     for label, rows in by_type.items():
         nt = types[label]
-        gone = _missing(store, nt, list(rows)) if rows else set()
+        carrying = _carrying_results(store, nt)
+        # the actors that carry results exist: only the others are looked up (none on a rerun)
+        known = set(carrying)
+        unknown = [key for key in rows if key not in known]
+        gone = _missing(store, nt, unknown) if unknown else set()
         missing.extend(f"{label}:{key}" for key in sorted(gone, key=str))
         records.extend(NodeRecord(label, key, props) for key, props in rows.items() if key not in gone)
-        stale = [key for key in _carrying_results(store, nt) if key not in rows]
+        stale = [key for key in carrying if key not in rows]
         records.extend(NodeRecord(label, key, cleared_props) for key in stale)
         cleared += len(stale)
     store.upsert(records, [], batch_size=batch_size, atomic=False)
