@@ -7,6 +7,7 @@ the projection it already has), and returns a typed outcome.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -134,22 +135,29 @@ def analyse(
     projection_s = time.perf_counter() - started
     mark = timings.mark if timings is not None else lambda phase: None
     mark("projection")
-    run = run_suite(graph, params, on_step=on_step, claims=claims)
-    run.seconds = {"projection": round(projection_s, 3), **run.seconds}
-    mark("suite")
-    stored = None
-    # the record is saved in a thread while the results are written (the write waits on the
-    # server; compressing the record releases the GIL); the graph's run node, which names the
-    # record, is written once it is on disk
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="save-run") as pool:
-        saving = pool.submit(save_run, run, settings.runs_dir)
-        if write_back:
-            if on_step is not None:
-                on_step("storing results in the graph")
-            stored = store_results(store, run, source=run_file_name(run), before_marker=saving.result)
-            mark("write-back")
-        path = saving.result()
-    mark("saving the run record")
+    # The projection lives as long as the run: frozen, it is left out of the collection that
+    # frees the suite's networks when the suite ends (1.38 s walking it too at 400k
+    # relationships, 0.27 s without it).
+    gc.freeze()
+    try:
+        run = run_suite(graph, params, on_step=on_step, claims=claims)
+        run.seconds = {"projection": round(projection_s, 3), **run.seconds}
+        mark("suite")
+        stored = None
+        # the record is saved in a thread while the results are written (the write waits on
+        # the server; compressing the record releases the GIL); the graph's run node, which
+        # names the record, is written once it is on disk
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="save-run") as pool:
+            saving = pool.submit(save_run, run, settings.runs_dir)
+            if write_back:
+                if on_step is not None:
+                    on_step("storing results in the graph")
+                stored = store_results(store, run, source=run_file_name(run), before_marker=saving.result)
+                mark("write-back")
+            path = saving.result()
+        mark("saving the run record")
+    finally:
+        gc.unfreeze()  # the caller's collections see everything again
     return Analysed(run, path, graph, stored)
 
 
