@@ -18,10 +18,15 @@ The data directory (the bundled dataset, then the generated network loaded with
 takes minutes, so reruns reuse it.  Each measured ``transfernet analyze`` runs in its
 own process; its wall time, its peak RSS (``wait4``'s ``ru_maxrss``: the process and
 its waited-for children, the same measure as ``RUSAGE_CHILDREN`` for one child) and the
-embedded store server's peak RSS (``VmHWM``, a separate daemon) are printed, then the
-per-step seconds of the run record.  The first run finds no earlier results in the
-graph; the second (``--runs 2``, the default) is the steady state, where the previous
-run's result properties are replaced.
+embedded store server's peak RSS (``VmHWM``, a separate daemon) are printed, then every
+phase of the run (``analyze --timings``, `api.timings`) with the peak RSS at its end:
+start-up (the interpreter and the CLI, then the analytics stack, while the store opens
+in a thread), the wait for the store, the projection, the suite with the seconds of each
+of its steps (from the run record) and what lies between them, the write-back (the run
+record is saved in a thread meanwhile; "saving the run record" is what is left of it),
+closing, printing and the exit.  The first run finds no earlier results in the graph;
+the second (``--runs 2``, the default) is the steady state, where the previous run's
+result properties are replaced.
 
 With ``--reference``, networkx computes the same measures on the same actor network
 in this process, so each suite step is printed beside networkx (slow networkx steps
