@@ -20,9 +20,13 @@ The actors' results are written first, in batches, and the ``AnalysisRun`` node 
 it is the commit marker.  A write that fails part-way leaves some actors with results
 whose ``analysisRun`` names a run that has no ``AnalysisRun`` node (an incomplete run,
 which readers must ignore, and which the next run replaces); the actors' other
-properties are never touched.  (An all-or-nothing write would need FalkorDB's
-``GRAPH.COPY`` of the whole graph for more than 50,000 actors: seconds of copying per
-run, and a copy that collides with another server fork was seen to hang the server.)
+properties are never touched.  (The store's all-or-nothing upsert, one query up to
+50,000 rows and an undo journal above (`graph.backends.falkordb.journal`), would first
+read and save every property of every scored actor: measured on 22,063 actors through
+the journal, 6.8-7.4 s against 2.4-2.9 s for the same rows in batches.  The run record
+on disk is the history, so a marker that makes an interrupted write visible costs
+nothing and is enough.)  The run record is saved meanwhile (`api.jobs.analyse`); the
+marker, which names it, waits for it (``before_marker``).
 An upsert merges properties (``SET n += ...``), so an actor's other properties and its sources
 are left alone; a property sent as ``None`` is removed.  That is how an undefined
 value (a z-score with zero variance) replaces an older number, and how the results of
