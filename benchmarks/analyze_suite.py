@@ -18,10 +18,15 @@ The data directory (the bundled dataset, then the generated network loaded with
 takes minutes, so reruns reuse it.  Each measured ``transfernet analyze`` runs in its
 own process; its wall time, its peak RSS (``wait4``'s ``ru_maxrss``: the process and
 its waited-for children, the same measure as ``RUSAGE_CHILDREN`` for one child) and the
-embedded store server's peak RSS (``VmHWM``, a separate daemon) are printed, then the
-per-step seconds of the run record.  The first run finds no earlier results in the
-graph; the second (``--runs 2``, the default) is the steady state, where the previous
-run's result properties are replaced.
+embedded store server's peak RSS (``VmHWM``, a separate daemon) are printed, then every
+phase of the run (``analyze --timings``, `api.timings`) with the peak RSS at its end:
+start-up (the interpreter and the CLI, then the analytics stack, while the store opens
+in a thread), the wait for the store, the projection, the suite with the seconds of each
+of its steps (from the run record) and what lies between them, the write-back (the run
+record is saved in a thread meanwhile; "saving the run record" is what is left of it),
+closing, printing and the exit.  The first run finds no earlier results in the graph;
+the second (``--runs 2``, the default) is the steady state, where the previous run's
+result properties are replaced.
 
 With ``--reference``, networkx computes the same measures on the same actor network
 in this process, so each suite step is printed beside networkx (slow networkx steps
@@ -31,8 +36,8 @@ run on a sample of sources or are skipped above ``--reference-max-edges`` and sa
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +49,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 GIB = 1024**3
-_STORED = re.compile(r"results stored in the graph: .*?\(([0-9.]+) s\)")  # analyze's write-back line
 
 
 def _cli(data_dir: Path, *args: str) -> list[str]:
@@ -102,8 +106,13 @@ def prepare(cache: Path, nodes: int, edges: int, seed: int) -> Path:
 
 
 def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
-    """Run ``transfernet analyze`` in a child process; wall time and peak memory."""
-    cmd = _cli(data_dir, "analyze", "--synthetic", *extra)  # the generator's network is all synthetic
+    """Run ``transfernet analyze`` in a child process; wall time, peak memory and its phases
+    (``--timings``: the end of each phase in epoch seconds, `api.timings`)."""
+    marks = data_dir.parent / "timings.json"
+    marks.unlink(missing_ok=True)
+    # the generator's network is all synthetic
+    cmd = _cli(data_dir, "analyze", "--synthetic", "--timings", str(marks), *extra)
+    epoch0 = time.time()
     t0 = time.perf_counter()
     log = data_dir.parent / "analyze.log"
     with log.open("wb") as handle:
@@ -119,6 +128,7 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
             server_peak = max(server_peak, _vm(server, "VmHWM"))
         time.sleep(0.2)
     wall = time.perf_counter() - t0
+    epoch1 = time.time()
     proc.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text(errors="replace")
     peak = usage.ru_maxrss * 1024
@@ -126,7 +136,28 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
         server_peak = max(server_peak, _vm(server, "VmHWM"))
     if proc.returncode != 0:
         sys.exit(f"analyze failed ({proc.returncode}):\n{output[-4000:]}")
-    return {"wall": wall, "peak": peak, "server_peak": server_peak, "output": output}
+    return {
+        "wall": wall,
+        "peak": peak,
+        "server_peak": server_peak,
+        "output": output,
+        "phases": phases(json.loads(marks.read_text()), epoch0, epoch1),
+    }
+
+
+def phases(timings: dict[str, Any], started: float, ended: float) -> dict[str, tuple[float, int]]:
+    """Seconds of each phase of the child and its peak RSS at the phase's end (0: not known):
+    from its start (``started``, when it was spawned) to the command's first phase, its marks
+    (`api.timings`), then to its exit (``ended``)."""
+    from api.timings import Timings
+
+    marks = timings["marks"]
+    seconds = Timings.phases_of(marks, started=timings["started"])
+    peaks = {mark[0]: mark[2] for mark in marks}
+    out = {"start-up: interpreter, CLI": (timings["started"] - started, 0)}
+    out.update({phase: (s, peaks[phase]) for phase, s in seconds.items()})
+    out["exit"] = (ended - (marks[-1][1] if marks else timings["started"]), 0)
+    return out
 
 
 def _latest(data_dir: Path) -> Any:
@@ -228,20 +259,23 @@ def main() -> None:
                   f"{run.graph.actors:,} actors, {run.graph.actor_ties:,} actor ties")  # fmt: skip
             print(f"  wall {r['wall']:7.1f} s   peak RSS analyze {r['peak'] / GIB:5.2f} GiB   "
                   f"store server {r['server_peak'] / GIB:5.2f} GiB")  # fmt: skip
-            for step, seconds in run.seconds.items():
-                print(f"    {step:28} {seconds:8.2f} s{'' if step in titles else '   (not an analysis)'}")
             analyses = sum(v for k, v in run.seconds.items() if k in titles)
             r["analyses"] = analyses
-            accounted = sum(run.seconds.values())
-            stored = re.search(
-                r"results stored in the graph: .*\(([0-9.]+) s\)", r["output"].replace("\n", " ")
-            )
-            if stored:
-                print(f"    {'storing results (write-back)':28} {float(stored.group(1)):8.2f} s")
-                accounted += float(stored.group(1))
-            print(f"    {'(startup, printing, saving)':28} {r['wall'] - accounted:8.2f} s")
-            print(f"  end to end {r['wall']:.1f} s; analysis steps {analyses:.1f} s; "
-                  f"ratio {r['wall'] / analyses:.2f} (target <= {args.ratio_target:g})")  # fmt: skip
+            suite = {k: v for k, v in run.seconds.items() if k != "projection"}
+            print(f"    {'phase':32} {'seconds':>10}   {'peak RSS at its end':>20}")
+            for phase, (seconds, rss) in r["phases"].items():
+                peak = f"{rss / GIB:7.2f} GiB" if rss else " " * 11
+                if phase != "suite":
+                    print(f"    {phase:32} {seconds:8.2f} s   {peak}   (not an analysis)")
+                    continue
+                print(f"    {'suite (run_suite), of which':32} {seconds:8.2f} s   {peak}")
+                for step, s in suite.items():
+                    print(f"      {step:30} {s:8.2f} s{'' if step in titles else '   (not an analysis)'}")
+                print(f"      {'(between the steps)':30} {seconds - sum(suite.values()):8.2f} s")
+            other = r["wall"] - analyses
+            print(f"  end to end {r['wall']:.1f} s; analysis steps {analyses:.1f} s; everything else "
+                  f"{other:.1f} s; ratio {r['wall'] / analyses:.2f} "
+                  f"(target <= {args.ratio_target:g})")  # fmt: skip
     finally:
         subprocess.run(_cli(data_dir, "stop"), check=False, capture_output=True)
     if args.reference:

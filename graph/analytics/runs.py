@@ -40,6 +40,7 @@ __all__ = [
     "latest_run",
     "load_run",
     "read_load_record",
+    "run_file_name",
     "save_run",
     "write_load_record",
 ]
@@ -125,6 +126,16 @@ _POPULATION: TypeAdapter[Population] = TypeAdapter(Population)
 _NOTICES: TypeAdapter[tuple[Notice, ...]] = TypeAdapter(tuple[Notice, ...])
 
 
+def run_file_name(run: RunRecord) -> str:
+    """The name `save_run` gives the record of `run` (the ``AnalysisRun`` node's source).
+
+    >>> run_file_name(RunRecord("20260101T000000Z", "2026-01-01T00:00:00+00:00", AnalysisParams(),
+    ...                         GraphCounts(0, 0)))
+    'analysis-20260101T000000Z.json.gz'
+    """
+    return f"analysis-{run.id}.json.gz"
+
+
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
 def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
     """Write the run as ``runs_dir/analysis-<id>.json.gz`` and return its path.
@@ -135,7 +146,7 @@ def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
     """
     folder = Path(runs_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"analysis-{run.id}.json.gz"
+    path = folder / run_file_name(run)
     tmp = path.with_suffix(".tmp")
     head = {
         "version": run.version,
@@ -156,18 +167,20 @@ def save_run(run: RunRecord, runs_dir: str | Path) -> Path:
         "warnings": list(run.warnings),
         "notices": _NOTICES.dump_python(run.notices, mode="json"),
     }
-    parts = [json.dumps(head, ensure_ascii=False).encode("utf-8")[:-1], b', "results": {']
     known = {a.key: a for a in REGISTRY}
-    first = True
-    for key, value in run.results.items():
+    for key in run.results:
         if key not in known:
             raise RunRecordError(f"run {run.id}: {key!r} is not an analysis of the registry")
-        parts.append((b"" if first else b", ") + json.dumps(key).encode() + b": ")
-        parts.append(_adapter(known[key]).dump_json(value))
-        first = False
-    parts.append(b"}}")
-    with gzip.open(tmp, "wb", compresslevel=1) as handle:
-        handle.write(b"".join(parts))
+    try:
+        with gzip.open(tmp, "wb", compresslevel=1) as handle:  # one result in memory at a time
+            handle.write(json.dumps(head, ensure_ascii=False).encode("utf-8")[:-1] + b', "results": {')
+            for i, (key, value) in enumerate(run.results.items()):
+                handle.write((b", " if i else b"") + json.dumps(key).encode() + b": ")
+                handle.write(_adapter(known[key]).dump_json(value))
+            handle.write(b"}}")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)  # readers never see a half-written run
     return path
 

@@ -48,3 +48,37 @@ def test_query_imports_no_analytics_or_rdf_stack(tmp_path: Path) -> None:
         assert json.loads(done.stderr.strip().splitlines()[-1]) == []
     finally:
         stop_server(tmp_path / "falkordb")
+
+
+ANALYZE_PROBE = """
+import json, sys
+from api.cli import main
+sys.argv = ["transfernet", "analyze"]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("pyshacl", "loaders"))
+print(json.dumps(heavy), file=sys.stderr)
+"""
+
+
+def test_analyze_imports_no_loaders_or_shacl_stack(tmp_path: Path) -> None:
+    # `analyze` reads the graph and writes its results: loading files (the loaders) and SHACL
+    # (pyshacl, 0.2-0.5 s to import) are not part of it, printing included
+    env = {**os.environ, "TRANSFERNET_DATA_DIR": str(tmp_path), "TRANSFERNET_SERVER_LINGER_S": "0"}
+    env.pop("TRANSFERNET_BACKEND", None)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", ANALYZE_PROBE],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    finally:
+        stop_server(tmp_path / "falkordb")

@@ -6,17 +6,19 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.analytics.runs import LoadRecord
-from ontology.validation import ValidationReport
 from ontology.vocab import NodeLabel, PropertyName, RelType
 from viz.i18n import N_, _, ngettext, num
 from viz.report.graphinfo import cite, has_label, label_of, name, placements, props, year_of
 from viz.report.model import Section, Table
 from viz.report.profiles import study_table3
+
+if TYPE_CHECKING:  # an annotation: printing a run (`transfernet analyze`) needs no SHACL stack
+    from ontology.validation import ValidationReport
 
 __all__ = [
     "SHACL_GRAPH_LIMIT",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,8 +246,15 @@ def test_cli_analyze_writes_back_unless_told_not_to(tmp_path: Path, monkeypatch:
         s.upsert([x for x in _records() if isinstance(x, NodeRecord)],
                  [x for x in _records() if isinstance(x, RelationshipRecord)])  # fmt: skip
     try:
-        main(["analyze", "--synthetic"])
+        main(["analyze", "--synthetic", "--timings", str(tmp_path / "timings.json")])
         main(["analyze", "--synthetic", "--no-write-back"])
+        # the phases the benchmark prints (benchmarks/analyze_suite.py), in the order they ran
+        marks = json.loads((tmp_path / "timings.json").read_text())["marks"]
+        assert [mark[0] for mark in marks] == [
+            "start-up: analysis imports", "store open", "projection", "suite",
+            "write-back", "saving the run record", "store close", "printing",
+        ]  # fmt: skip
+        assert all(a[1] <= b[1] and a[2] <= b[2] for a, b in itertools.pairwise(marks))  # time, peak RSS
         records = sorted((tmp_path / "runs").glob("analysis-*.json.gz"))
         assert len(records) == 2  # both runs keep their JSON record
         with open_store(settings, load_schema()) as s:
@@ -320,3 +328,22 @@ def test_the_run_node_is_written_last_as_the_commit_marker(
     write_back(store, again)
     assert set(_runs(store)) == {again.id}
     assert {p[P.ANALYSIS_RUN] for p in _stored(store).values()} == {again.id}
+
+
+def test_the_marker_waits_for_before_marker_and_is_not_written_when_it_fails(store: FalkorDBStore) -> None:
+    # api.jobs.analyse saves the run record in a thread during the write and passes the wait for
+    # it as `before_marker`: the run node, which names the record, comes only after it
+    run = run_suite(store.to_networkx(), SAMPLE)
+    seen: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def record_lost() -> None:
+        seen.append((_runs(store), _stored(store)))  # what the graph holds when it is called
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_back(store, run, before_marker=record_lost)
+    ((runs_then, stored_then),) = seen
+    assert runs_then == {} and {p[P.ANALYSIS_RUN] for p in stored_then.values()} == {run.id}
+    assert _runs(store) == {}  # no marker: an incomplete run, replaced by the next
+    report = write_back(store, run, before_marker=lambda: None)
+    assert set(_runs(store)) == {run.id} and report.scored == len(stored_then)

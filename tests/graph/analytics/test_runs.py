@@ -1,0 +1,57 @@
+"""Run records on disk (`graph.analytics.runs`): written result by result, never half-written.
+
+The round trip of a whole suite run is in ``test_suite.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.analytics.params import AnalysisParams
+from graph.analytics.registry import CENTRALITY, COMMUNITIES, DUPLICATES
+from graph.analytics.results import CentralityResult, CommunitiesResult, DuplicatesResult
+from graph.analytics.runs import GraphCounts, RunRecord, RunRecordError, load_run, run_file_name, save_run
+
+
+def _run(**results: object) -> RunRecord:
+    return RunRecord("20260101T000000000000Z", "2026-01-01T00:00:00+00:00", AnalysisParams(),
+                     GraphCounts(3, 2), seconds={"projection": 0.5}, results=dict(results))  # fmt: skip
+
+
+def test_a_saved_run_reads_back_equal_and_is_one_json_document(tmp_path: Path) -> None:
+    e = "Expert:e"
+    run = _run(**{
+        CENTRALITY.key: CentralityResult({e: 0.5}, {e: 0.25}, {e: 0.0}, True, 0.0, 0.0, 1),
+        COMMUNITIES.key: CommunitiesResult({"Expert:e": 0}, None, "leiden", "igraph", (1,)),
+        DUPLICATES.key: DuplicatesResult(()),
+    })  # fmt: skip
+    path = save_run(run, tmp_path)
+    assert path.name == run_file_name(run)
+    data = json.loads(gzip.decompress(path.read_bytes()))  # any JSON reader reads it (zcat | jq)
+    assert list(data["results"]) == [CENTRALITY.key, COMMUNITIES.key, DUPLICATES.key]
+    assert data["results"][CENTRALITY.key]["pagerank"] == {"Expert:e": 0.25}
+    again = load_run(path)
+    assert again.results == run.results and again.seconds == run.seconds
+
+
+def test_a_save_that_fails_part_way_leaves_no_file(tmp_path: Path) -> None:
+    # the record is written result by result: a result that cannot be serialised (here the
+    # third, after two were written) must leave neither the record nor its temporary file
+    bad = _run(**{
+        CENTRALITY.key: CentralityResult({}, {}, {}, True, 0.0, 0.0, 1),
+        COMMUNITIES.key: CommunitiesResult({}, None, "leiden", "igraph", ()),
+        DUPLICATES.key: object(),
+    })  # fmt: skip
+    with pytest.raises(Exception, match=r"(?i)serializ"):
+        save_run(bad, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_result_outside_the_registry_is_refused_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(RunRecordError, match="not an analysis of the registry"):
+        save_run(_run(colour=1), tmp_path)
+    assert list(tmp_path.iterdir()) == []
