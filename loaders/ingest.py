@@ -191,7 +191,7 @@ def _load(
     if mapped.unmapped is not None:
         if _unchanged(manifest, mapped):
             return mapped.report
-        _map_rows(mapped, mapped.unmapped, None)
+        _map_rows(mapped, mapped.unmapped, None, digest=True)
     _resolve(store, mapped)
     _check(store, mapped, shacl, manifest)
     report = _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
@@ -220,6 +220,9 @@ class _Mapped:
     unmapped: CompiledMapping | None = None
     #: the store as the load compared with it, and what was written (for the manifest)
     state: StoreState | None = None
+    #: `loaders.digests.row_digests` of the grouped records they were computed for (in the
+    #: read-ahead thread when the store has a manifest)
+    digests: tuple[GroupedRecords, dict[bytes, bytes]] | None = None
     grouped_written: GroupedRecords | None = None
     wrote: bool = False
 
@@ -249,12 +252,15 @@ def _map(
             report.phases["map"] = time.perf_counter() - start
             return mapped
     report.phases["map"] = time.perf_counter() - start
-    _map_rows(mapped, compiled, progress)
+    _map_rows(mapped, compiled, progress, digest=manifest is not None)
     return mapped
 
 
-def _map_rows(mapped: _Mapped, compiled: CompiledMapping, progress: Callable[[int], None] | None) -> None:
-    """Map every row of `compiled` into `mapped` and group the records (no store access)."""
+def _map_rows(
+    mapped: _Mapped, compiled: CompiledMapping, progress: Callable[[int], None] | None, *, digest: bool
+) -> None:
+    """Map every row of `compiled` into `mapped`, group the records and, with `digest`,
+    digest the rows (no store access)."""
     start = time.perf_counter()
     mapped.unmapped = None
     report, batch = mapped.report, mapped.batch
@@ -270,6 +276,8 @@ def _map_rows(mapped: _Mapped, compiled: CompiledMapping, progress: Callable[[in
     if not batch.errors:
         with contextlib.suppress(SchemaError):
             mapped.grouped = group_records(compiled.schema, batch.nodes, batch.relationships)
+    if digest and mapped.grouped is not None:
+        mapped.digests = (mapped.grouped, row_digests(mapped.grouped))
     report.phases["map"] = report.phases.get("map", 0.0) + time.perf_counter() - start
 
 
@@ -314,7 +322,7 @@ def _record(store: GraphStore, manifest: LoadManifest, mapped: _Mapped) -> None:
         after=after,
         wrote=mapped.wrote,
         name=mapped.source,
-        digests=row_digests(grouped),
+        digests=_digests(mapped, grouped),
         entry=entry,
     )
     report.phases["write"] = report.phases.get("write", 0.0) + time.perf_counter() - started
@@ -334,14 +342,21 @@ def _resolve(store: GraphStore, mapped: _Mapped) -> None:
     mapped.report.phases["resolve"] = time.perf_counter() - started
 
 
+def _digests(mapped: _Mapped, grouped: GroupedRecords) -> dict[bytes, bytes]:
+    """The row digests of `grouped` (computed once)."""
+    if mapped.digests is None or mapped.digests[0] is not grouped:
+        mapped.digests = (grouped, row_digests(grouped))
+    return mapped.digests[1]
+
+
 def _changed(
-    store: GraphStore, grouped: GroupedRecords, manifest: LoadManifest | None, state: StoreState | None
+    store: GraphStore, mapped: _Mapped, grouped: GroupedRecords, manifest: LoadManifest | None
 ) -> tuple[GroupedRecords, Changes]:
     """`graph.changes.changed_only`, without looking up the rows the manifest says the
     store holds (counted unchanged)."""
     held: set[bytes] = set()
-    if manifest is not None and state is not None:
-        held = manifest.held(row_digests(grouped), state)
+    if manifest is not None and mapped.state is not None and manifest.valid(mapped.state):
+        held = manifest.held(_digests(mapped, grouped), mapped.state)
     rest, n_held, r_held = without_held(grouped, held)
     written, changes = changed_only(store, rest)
     if n_held or r_held:
@@ -363,7 +378,7 @@ def _check(
     if batch.existing_only:
         _keep_existing(store, mapped)
     if mapped.grouped is not None and not batch.errors:
-        mapped.changed = _changed(store, mapped.grouped, manifest, mapped.state)
+        mapped.changed = _changed(store, mapped, mapped.grouped, manifest)
         if not mapped.changed[1].writes:
             # nothing would be written, so nothing can make the graph break a shape: the
             # stored nodes and relationships were checked when they were written

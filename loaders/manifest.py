@@ -3,11 +3,13 @@
 A SQLite file in the embedded store's folder (``load-manifest.sqlite``) holds
 
 * ``elements``: per element key (`loaders.digests.row_digests`), the digest of the last
-  row a load wrote to that element or found it already holding: the store holds that
-  row (writing it again changes nothing);
+  row a load wrote to that element or found it already holding — the store holds that
+  row (writing it again changes nothing) — and which load recorded it (its source and
+  that source's generation);
 * ``sources``: per mapping (its name: mapping, data and provenance folders), the
   fingerprint of its inputs when last loaded (`loaders.digests.source_fingerprint`), its
-  counts, and ``members``: its element keys with their digests;
+  counts, its generation (one more at each load) and how many elements it recorded: when
+  as many elements still name it and its generation, no later load wrote to any of them;
 * ``meta``: the store's write counter (``version()``) and its node and relationship
   counts when that was true.
 
@@ -44,18 +46,19 @@ from graph.store import GraphStore
 __all__ = ["FILE", "LoadManifest", "SourceEntry", "StoreState", "manifest_for", "store_state"]
 
 FILE = "load-manifest.sqlite"
+#: ``PRAGMA user_version`` of the tables below; a file of another layout is started afresh
+_LAYOUT = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS elements (key BLOB PRIMARY KEY, digest BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS elements (
+    key BLOB PRIMARY KEY, digest BLOB NOT NULL, source INTEGER NOT NULL, generation INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, fingerprint BLOB, members INTEGER NOT NULL,
-    rows INTEGER NOT NULL, nodes INTEGER NOT NULL, relationships INTEGER NOT NULL,
+    id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, fingerprint BLOB, generation INTEGER NOT NULL,
+    members INTEGER NOT NULL, rows INTEGER NOT NULL, nodes INTEGER NOT NULL, relationships INTEGER NOT NULL,
     node_rows INTEGER NOT NULL, relationship_rows INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS members (
-    source INTEGER NOT NULL, key BLOB NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (source, key)
-) WITHOUT ROWID;
 """
 
 
@@ -96,7 +99,12 @@ class LoadManifest:
     def _db(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
         try:
-            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA synchronous = NORMAL")  # a lost last record only makes it stale
+            db.execute("PRAGMA cache_size = -65536")
+            if db.execute("PRAGMA user_version").fetchone()[0] != _LAYOUT:
+                for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                    db.execute(f'DROP TABLE IF EXISTS "{table}"')
+                db.execute(f"PRAGMA user_version = {_LAYOUT}")
             db.executescript(_SCHEMA)
             yield db
         finally:
@@ -133,18 +141,17 @@ class LoadManifest:
             if not self._valid(db, state):
                 return None
             row = db.execute(
-                "SELECT id, fingerprint, members, rows, nodes, relationships, node_rows, relationship_rows "
-                "FROM sources WHERE name = ?",
+                "SELECT id, fingerprint, generation, members, rows, nodes, relationships, node_rows,"
+                " relationship_rows FROM sources WHERE name = ?",
                 (name,),
             ).fetchone()
             if row is None or row[1] != fingerprint:
                 return None
+            # a scan, not an index: an index on every element cost more at each record
             (held,) = db.execute(
-                "SELECT count(*) FROM members m JOIN elements e ON e.key = m.key AND e.digest = m.digest "
-                "WHERE m.source = ?",
-                (row[0],),
+                "SELECT count(*) FROM elements WHERE source = ? AND generation = ?", (row[0], row[2])
             ).fetchone()
-            return SourceEntry(row[1], *row[3:]) if held == row[2] else None
+            return SourceEntry(row[1], *row[4:]) if held == row[3] else None
 
     def held(self, digests: Mapping[bytes, bytes], state: StoreState) -> set[bytes]:
         """The element keys of `digests` whose element holds that row (empty when stale)."""
@@ -152,7 +159,7 @@ class LoadManifest:
             if not self._valid(db, state) or not digests:
                 return set()
             db.execute("CREATE TEMP TABLE asked (key BLOB PRIMARY KEY, digest BLOB) WITHOUT ROWID")
-            db.executemany("INSERT OR REPLACE INTO asked VALUES (?, ?)", digests.items())
+            db.executemany("INSERT OR REPLACE INTO asked VALUES (?, ?)", sorted(digests.items()))
             rows = db.execute(
                 "SELECT a.key FROM asked a JOIN elements e ON e.key = a.key AND e.digest = a.digest"
             ).fetchall()
@@ -180,19 +187,19 @@ class LoadManifest:
             db.execute("BEGIN IMMEDIATE")
             try:
                 if not self._valid(db, before):
-                    for table in ("elements", "members", "sources", "meta"):
+                    for table in ("elements", "sources", "meta"):
                         db.execute(f"DELETE FROM {table}")  # noqa: S608 - constant names
                 if after.version != before.version + (1 if wrote else 0):
                     db.execute("DELETE FROM meta")
                     db.execute("COMMIT")
                     return False
-                db.executemany("INSERT OR REPLACE INTO elements VALUES (?, ?)", digests.items())
                 db.execute(
-                    "INSERT INTO sources (name, fingerprint, members, rows, nodes, relationships, node_rows,"
-                    " relationship_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                    " fingerprint = excluded.fingerprint, members = excluded.members, rows = excluded.rows,"
-                    " nodes = excluded.nodes, relationships = excluded.relationships,"
-                    " node_rows = excluded.node_rows, relationship_rows = excluded.relationship_rows",
+                    "INSERT INTO sources (name, fingerprint, generation, members, rows, nodes, relationships,"
+                    " node_rows, relationship_rows) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO"
+                    " UPDATE SET fingerprint = excluded.fingerprint, generation = generation + 1,"
+                    " members = excluded.members, rows = excluded.rows, nodes = excluded.nodes,"
+                    " relationships = excluded.relationships, node_rows = excluded.node_rows,"
+                    " relationship_rows = excluded.relationship_rows",
                     (
                         name,
                         entry.fingerprint,
@@ -204,10 +211,12 @@ class LoadManifest:
                         entry.relationship_rows,
                     ),
                 )
-                (source,) = db.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
-                db.execute("DELETE FROM members WHERE source = ?", (source,))
-                db.executemany(
-                    "INSERT INTO members VALUES (?, ?, ?)", ((source, k, d) for k, d in digests.items())
+                source, generation = db.execute(
+                    "SELECT id, generation FROM sources WHERE name = ?", (name,)
+                ).fetchone()
+                db.executemany(  # in key order: the B-tree fills along, three times faster
+                    "INSERT OR REPLACE INTO elements VALUES (?, ?, ?, ?)",
+                    ((k, d, source, generation) for k, d in sorted(digests.items())),
                 )
                 meta: dict[str, Any] = {
                     "version": after.version,
