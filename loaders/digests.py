@@ -33,7 +33,7 @@ from typing import Any
 
 from graph.cypher.grouping import GroupedRecords, NodeGroup, RelGroup
 
-__all__ = ["code_fingerprint", "row_digests", "source_fingerprint", "without_held"]
+__all__ = ["code_fingerprint", "element_keys", "row_digests", "source_fingerprint", "without_held"]
 
 _SIZE = 16  # bytes: 128 bits, no collision in any number of rows a store holds
 _READ = 1 << 20
@@ -84,6 +84,17 @@ def row_digests(grouped: GroupedRecords) -> dict[bytes, bytes]:
             content = _canonical((_items(row["p"]), row["src"]))
             out[_digest(ident)] = _digest(ident + b"\0" + content)
     return out
+
+
+def element_keys(grouped: GroupedRecords) -> list[bytes]:
+    """The element key digests of the rows of `grouped` (those of `row_digests`)."""
+    keys = [_digest(_node_ident(label, key)) for label, group in grouped.nodes.items() for key in group.rows]
+    keys.extend(
+        _digest(_rel_ident(group_key, row))
+        for group_key, rgroup in grouped.relationships.items()
+        for row in rgroup.rows.values()
+    )
+    return keys
 
 
 def without_held(grouped: GroupedRecords, held: Collection[bytes]) -> tuple[GroupedRecords, int, int]:

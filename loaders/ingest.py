@@ -13,7 +13,8 @@ unchanged reload costs little more than reading its files (`loaders.manifest`): 
 whose inputs (`loaders.digests.source_fingerprint`) are those of its last load, whose
 rows every element still holds, is reported unchanged without being mapped; otherwise
 the rows the manifest knows the store holds are left out of the comparison with the
-graph, which looks up only the others.
+graph, which looks up only the others.  Files larger than ``stream_bytes`` load in
+batches, in bounded memory, still all or nothing (`loaders.streamed`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
 from loaders.resolve import ResolutionReport, resolve_batch
+from loaders.streamed import STREAM_BYTES, Streamed, can_stream, load_streamed, streamable
 from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
@@ -97,7 +99,8 @@ class LoadReport:
     #: the mappings before it to be written)
     seconds: float = 0.0
     #: seconds per phase: ``map`` (read, map, group for the store), ``check`` (dangling
-    #: ends, stored context, SHACL or minimums) and ``write`` (with the manifest's record)
+    #: ends, stored context, SHACL or minimums) and ``write`` (with the manifest's record;
+    #: a file loaded in batches, `loaders.streamed`, counts its batches there)
     phases: dict[str, float] = field(default_factory=dict)
     #: what the mapping's ``resolve`` blocks linked to stored institutions, and the rows
     #: listed for review (`loaders.resolve`)
@@ -145,6 +148,7 @@ def ingest(
     shacl: Shacl | str = Shacl.COMPILED,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    stream_bytes: int = STREAM_BYTES,
 ) -> LoadReport:
     """Load the source files of one mapping into `store`.
 
@@ -164,6 +168,9 @@ def ingest(
         (see `Shacl`).
     progress : callable, optional
         Called with the number of rows mapped so far (0 when reading starts).
+    stream_bytes : int
+        Source files larger than this load in batches, in bounded memory
+        (`loaders.streamed`), on a store that can.
 
     Returns
     -------
@@ -171,9 +178,19 @@ def ingest(
         ``loaded`` tells whether anything was written; ``errors`` lists every problem.
     """
     manifest = manifest_for(store)
+    limit = _stream_limit(store, stream_bytes, skip_invalid=skip_invalid, shacl=shacl)
     with paused_gc():  # see `ingest_many`
-        mapped = _map(store.schema, mapping, data_dir, provenance_root, progress, manifest)
+        mapped = _map(store.schema, mapping, data_dir, provenance_root, progress, manifest, limit)
         return _load(store, mapped, manifest, shacl=shacl, skip_invalid=skip_invalid, batch_size=batch_size)
+
+
+def _stream_limit(
+    store: GraphStore, stream_bytes: int, *, skip_invalid: bool, shacl: Shacl | str
+) -> int | None:
+    """The size above which files load in batches, or None when they cannot."""
+    if skip_invalid or Shacl(shacl) is Shacl.FULL or not can_stream(store):
+        return None
+    return stream_bytes
 
 
 def _load(
@@ -191,6 +208,8 @@ def _load(
     if mapped.unmapped is not None:
         if _unchanged(manifest, mapped):
             return mapped.report
+        if mapped.stream:
+            return _stream(store, mapped, manifest, batch_size)
         _map_rows(mapped, mapped.unmapped, None, digest=True)
     _resolve(store, mapped)
     _check(store, mapped, shacl, manifest)
@@ -216,8 +235,10 @@ class _Mapped:
     source: str = ""
     fingerprint: bytes | None = None
     #: the compiled mapping, not mapped yet: the manifest says its inputs are those of its
-    #: last load (`_unchanged` decides when its turn comes)
+    #: last load (`_unchanged` decides when its turn comes), or it loads in batches
     unmapped: CompiledMapping | None = None
+    #: it loads in batches when its turn comes (`loaders.streamed`)
+    stream: bool = False
     #: the store as the load compared with it, and what was written (for the manifest)
     state: StoreState | None = None
     #: `loaders.digests.row_digests` of the grouped records they were computed for (in the
@@ -234,6 +255,7 @@ def _map(
     provenance_root: str | Path | None,
     progress: Callable[[int], None] | None,
     manifest: LoadManifest | None = None,
+    stream_limit: int | None = None,
 ) -> _Mapped:
     """Read and map every row of a mapping's files, and group the records for the write
     (no store access); or, when the manifest has its inputs' fingerprint, only compile it
@@ -249,8 +271,11 @@ def _map(
         mapped.fingerprint = source_fingerprint(compiled.spec.model_dump_json(), files, context)
         if manifest.recorded(mapped.source, mapped.fingerprint):
             mapped.unmapped = compiled
-            report.phases["map"] = time.perf_counter() - start
-            return mapped
+    if stream_limit is not None and streamable(compiled, files, stream_limit):
+        mapped.unmapped, mapped.stream = compiled, True
+    if mapped.unmapped is not None:
+        report.phases["map"] = time.perf_counter() - start
+        return mapped
     report.phases["map"] = time.perf_counter() - start
     _map_rows(mapped, compiled, progress, digest=manifest is not None)
     return mapped
@@ -299,6 +324,51 @@ def _unchanged(manifest: LoadManifest | None, mapped: _Mapped) -> bool:
     report.phases["write"] = 0.0
     report.seconds = sum(report.phases.values())
     return True
+
+
+def _stream(store: GraphStore, mapped: _Mapped, manifest: LoadManifest | None, batch_size: int) -> LoadReport:
+    """Load `mapped` in batches (`loaders.streamed`) and record it in the manifest."""
+    started = time.perf_counter()
+    report, compiled = mapped.report, mapped.unmapped
+    assert compiled is not None
+    mapped.unmapped = None
+
+    def changed(grouped: GroupedRecords) -> tuple[GroupedRecords, Changes]:
+        return _changed(store, mapped, grouped, manifest)
+
+    def record(pairs: Iterable[tuple[bytes, bytes]], count: int, done: Streamed) -> None:
+        after = store_state(store)
+        if manifest is None or mapped.state is None or after is None:
+            return
+        c = done.changes
+        entry = SourceEntry(
+            mapped.fingerprint,
+            done.rows,
+            done.nodes,
+            done.relationships,
+            c.nodes_created + c.nodes_updated + c.nodes_unchanged,
+            c.relationships_created + c.relationships_updated + c.relationships_unchanged,
+        )
+        # one journaled write, counted once even when it wrote nothing
+        manifest.record(
+            before=mapped.state,
+            after=after,
+            wrote=True,
+            name=mapped.source,
+            digests=pairs,
+            entry=entry,
+            members=count,
+        )
+
+    done = load_streamed(
+        store, compiled, changed, batch_size=batch_size, record=None if manifest is None else record
+    )
+    report.rows, report.nodes, report.relationships = done.rows, done.nodes, done.relationships
+    report.errors, report.changes, report.loaded = done.errors, done.changes, not done.errors
+    report.shacl = "compiled (in batches)"
+    report.phases["write"] = time.perf_counter() - started
+    report.seconds = sum(report.phases.values())
+    return report
 
 
 def _record(store: GraphStore, manifest: LoadManifest, mapped: _Mapped) -> None:
@@ -483,6 +553,7 @@ def ingest_many(
     batch_size: int = 5000,
     progress: Callable[[LoadJob, int], None] | None = None,
     read_ahead: int = 500_000,
+    stream_bytes: int = STREAM_BYTES,
 ) -> Iterator[LoadReport]:
     """Load mappings one after another, each as `ingest` does; stop after one is refused.
 
@@ -513,6 +584,8 @@ def ingest_many(
     read_ahead : int
         Rows that may wait mapped ahead of the write (memory: about 1 kB a row,
         mapped and grouped).
+    stream_bytes : int
+        As for `ingest`: larger files are not read ahead, but loaded in batches at their turn.
 
     Yields
     ------
@@ -521,10 +594,11 @@ def ingest_many(
     """
 
     manifest = manifest_for(store)
+    limit = _stream_limit(store, stream_bytes, skip_invalid=skip_invalid, shacl=shacl)
 
     def map_job(job: LoadJob) -> _Mapped:
         tick = None if progress is None else functools.partial(progress, job)
-        return _map(store.schema, job.mapping, job.data_dir, job.provenance_root, tick, manifest)
+        return _map(store.schema, job.mapping, job.data_dir, job.provenance_root, tick, manifest, limit)
 
     def rows(mapped: _Mapped) -> int:
         return mapped.report.rows

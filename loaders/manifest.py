@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,10 +172,12 @@ class LoadManifest:
         after: StoreState,
         wrote: bool,
         name: str,
-        digests: Mapping[bytes, bytes],
+        digests: Mapping[bytes, bytes] | Iterable[tuple[bytes, bytes]],
         entry: SourceEntry,
+        members: int | None = None,
     ) -> bool:
-        """Record a load: after it, the store holds every row of `digests`.
+        """Record a load: after it, the store holds every row of `digests` (a mapping, or
+        ``(element key, digest)`` pairs in key order with their number, `members`).
 
         `before` is the store as the load compared its rows with it, `after` as it is now;
         the load made one write (`wrote`) or none.  When the counter moved otherwise,
@@ -203,7 +205,7 @@ class LoadManifest:
                     (
                         name,
                         entry.fingerprint,
-                        len(digests),
+                        len(digests) if isinstance(digests, Mapping) else members,
                         entry.rows,
                         entry.nodes,
                         entry.relationships,
@@ -211,12 +213,13 @@ class LoadManifest:
                         entry.relationship_rows,
                     ),
                 )
+                pairs = sorted(digests.items()) if isinstance(digests, Mapping) else digests
                 source, generation = db.execute(
                     "SELECT id, generation FROM sources WHERE name = ?", (name,)
                 ).fetchone()
                 db.executemany(  # in key order: the B-tree fills along, three times faster
                     "INSERT OR REPLACE INTO elements VALUES (?, ?, ?, ?)",
-                    ((k, d, source, generation) for k, d in sorted(digests.items())),
+                    ((k, d, source, generation) for k, d in pairs),
                 )
                 meta: dict[str, Any] = {
                     "version": after.version,

@@ -9,7 +9,7 @@ relationship ends by internal id (`ends`, `statements`), staging copies (`stagin
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -242,10 +242,22 @@ class FalkorDBStore(FalkorDBConnection):
         (`graph.backends.falkordb.journal`): each batch's before-image is appended to the
         journal, on disk, before the batch is written.  Its cost is the file's, not the
         graph's, and its memory one batch's."""
-        before = self._end_ids(self.graph_name, rgroups)
-        existing = {label: ids.keys() for label, ids in before.items()}
+        with self._journaled(batch_size) as write:
+            write(GroupedRecords(dict(ngroups), dict(rgroups), 0, 0))
+
+    @contextlib.contextmanager
+    def _journaled(self, batch_size: int) -> Iterator[Callable[[GroupedRecords], None]]:
+        """One journal for any number of grouped writes (call under `_writing`, ends
+        checked): each is written in batches, each batch journaled before it is written; an
+        exception rolls every batch back."""
         path = journal.create(self.store_dir, self.graph_name)
-        try:
+
+        def write(grouped: GroupedRecords) -> None:
+            ngroups, rgroups = grouped.nodes, grouped.relationships
+            # relationships can exist only between nodes stored before this write; those
+            # created by an earlier write of the journal go with their nodes' rollback
+            before = self._end_ids(self.graph_name, rgroups)
+            existing = {label: ids.keys() for label, ids in before.items()}
             for label, group in ngroups.items():
                 for part in _node_parts(group, batch_size):
                     self._journal_batch(path, {label: part}, {}, existing)
@@ -255,6 +267,9 @@ class FalkorDBStore(FalkorDBConnection):
                 for rpart in _rel_parts(rgroup, batch_size):
                     self._journal_batch(path, {}, {key: rpart}, existing)
                     self._write_rels(self._graph, {key: rpart}, batch_size, ids)
+
+        try:
+            yield write
         except BaseException:
             try:
                 journal.rollback_all(self.schema, journal.read(path), self._journal_run)
@@ -264,6 +279,21 @@ class FalkorDBStore(FalkorDBConnection):
                 path.unlink(missing_ok=True)
             raise
         path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def journaled_writes(self, *, batch_size: int = 5000) -> Iterator[Callable[[GroupedRecords], None]]:
+        """Many grouped writes as one, all or nothing: ``with store.journaled_writes() as
+        write: write(grouped); ...`` — an exception leaving the block (a loader refusing the
+        file after some batches) rolls back every one of them; a process killed inside
+        leaves the journal to the next writer.  The write lock is held throughout; the
+        memory is one write's (a streamed load: `loaders.streamed`)."""
+        with paused_gc(), self._writing(), self._journaled(batch_size) as write:
+
+            def checked(grouped: GroupedRecords) -> None:
+                self._check_endpoints(grouped.relationships, grouped.nodes)
+                write(grouped)
+
+            yield checked
 
     def _journal_batch(
         self,
