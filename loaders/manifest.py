@@ -159,7 +159,9 @@ class LoadManifest:
             if not self._valid(db, state) or not digests:
                 return set()
             db.execute("CREATE TEMP TABLE asked (key BLOB PRIMARY KEY, digest BLOB) WITHOUT ROWID")
+            db.execute("BEGIN")  # one transaction, not one a row
             db.executemany("INSERT OR REPLACE INTO asked VALUES (?, ?)", sorted(digests.items()))
+            db.execute("COMMIT")
             rows = db.execute(
                 "SELECT a.key FROM asked a JOIN elements e ON e.key = a.key AND e.digest = a.digest"
             ).fetchall()

@@ -62,6 +62,7 @@ class Spill:
         self._db = sqlite3.connect(Path(self._dir.name) / "spill.sqlite", isolation_level=None)
         self._db.execute("PRAGMA journal_mode = OFF")  # scratch: a crash loses nothing of value
         self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("PRAGMA cache_size = -65536")
         self._db.executescript(_SCHEMA)
 
     def __enter__(self) -> Spill:
@@ -73,8 +74,10 @@ class Spill:
 
     def _in(self, table: str, keys: Sequence[bytes], column: str = "key") -> list[tuple[bytes, ...]]:
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS asked (key BLOB PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("BEGIN")  # one transaction, not one a row
         self._db.execute("DELETE FROM asked")
-        self._db.executemany("INSERT OR IGNORE INTO asked VALUES (?)", ((k,) for k in keys))
+        self._db.executemany("INSERT OR IGNORE INTO asked VALUES (?)", ((k,) for k in sorted(keys)))
+        self._db.execute("COMMIT")
         return self._db.execute(
             f"SELECT t.key, t.{column} FROM {table} t JOIN asked a ON a.key = t.key"  # noqa: S608 - constants
         ).fetchall()
@@ -101,7 +104,7 @@ class Spill:
         before = {key for (key, _) in self._in("counted", asked)}
         new = [k for k in asked if k not in before]
         self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO counted VALUES (?)", ((k,) for k in new))
+        self._db.executemany("INSERT INTO counted VALUES (?)", ((k,) for k in sorted(new)))
         self._db.execute("COMMIT")
         return set(new)
 

@@ -51,7 +51,7 @@ from graph.checks import (
 from graph.cypher.grouping import GroupedRecords, group_records
 from graph.existing import existing_keys, existing_records
 from graph.store import GraphStore
-from loaders.digests import element_keys, row_digests, without_held
+from loaders.digests import row_digests, without_held
 from loaders.mapping import CompiledMapping
 from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import Origin
@@ -193,7 +193,8 @@ class _Load:
         out, spill = self.out, self.spill
         out.nodes += grouped.node_records
         out.relationships += grouped.relationship_records
-        keys = element_keys(grouped)
+        digests = row_digests(grouped)  # its keys are the rows' element keys
+        keys = list(digests)
         first = spill.first_seen(keys)
         fresh, _, _ = without_held(grouped, set(keys) - first)  # rows of elements counted before
         seen, _, _ = without_held(grouped, first)
@@ -210,7 +211,7 @@ class _Load:
                 write(written)
                 out.wrote = True
         if self.digest:
-            spill.keep_digests(row_digests(grouped))
+            spill.keep_digests(digests)
 
     def finish(self, write: Callable[[GroupedRecords], None]) -> None:
         """The deferred checks, against the graph with every batch written."""
