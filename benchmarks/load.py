@@ -110,7 +110,8 @@ def growth(participations: int, large_store: Path, seed: int) -> int:
         empty = _load_process(table.directory, root / "empty")
         reload = _load_process(table.directory, root / "empty")
         stop_server(root / "empty" / "falkordb")
-        stop_server(large_store / "falkordb")
+        # the large store is read only: copied as it is on disk (its server, if another
+        # process runs one, is left alone: it does not write to a store nobody loads into)
         shutil.copytree(
             large_store / "falkordb",
             root / "large" / "falkordb",
@@ -125,25 +126,23 @@ def growth(participations: int, large_store: Path, seed: int) -> int:
         stop_server(root / "ten" / "falkordb")
     print(f"# loads of a CORDIS-shaped table of {participations:,} participations (one process each)")
 
-    def line(name: str, r: dict[str, float], note: str) -> None:
-        print(
-            f"{name:<32}{r['seconds']:8.2f} s {r['written']:>10,.0f} written"
-            f"  peak {r['peak_mb']:6,.0f} MB  {note}"
-        )
+    def line(name: str, r: dict[str, float]) -> None:
+        print(f"{name:<34}{r['seconds']:8.2f} s {r['written']:>10,.0f} written  peak {r['peak_mb']:6,.0f} MB")
 
-    line("into an empty store", empty, "")
-    line("unchanged reload", reload, f"ratio to the load {reload['seconds'] / empty['seconds']:.2f}")
-    line(
-        "into the 1M-relationship store", into_large, f"ratio {into_large['seconds'] / empty['seconds']:.2f}"
-    )
-    line("10x table into an empty store", ten, f"peak ratio {ten['peak_mb'] / empty['peak_mb']:.2f}")
-    checks = [
-        ("into a 1M store ≤ 1.2× into an empty one", into_large["seconds"] <= 1.2 * empty["seconds"]),
-        ("unchanged reload ≤ 0.3× the first load", reload["seconds"] <= 0.3 * empty["seconds"]),
-        ("peak memory of the 10× table ≤ 2× the first", ten["peak_mb"] <= 2 * empty["peak_mb"]),
+    line("into an empty store", empty)
+    line("unchanged reload", reload)
+    line("into the 1M-relationship store", into_large)
+    line(f"10x table ({10 * participations:,}) into an empty store", ten)
+    ratios = [
+        ("into the 1M store / into an empty one (time)", into_large["seconds"] / empty["seconds"], 1.2),
+        ("unchanged reload / first load (time)", reload["seconds"] / empty["seconds"], 0.3),
+        ("10x table / first load (peak memory)", ten["peak_mb"] / empty["peak_mb"], 2.0),
     ]
-    for name, ok in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    checks = []
+    for name, ratio, target in ratios:
+        ok = ratio <= target
+        checks.append((name, ok))
+        print(f"{'PASS' if ok else 'FAIL'}  {name:<46} {ratio:6.2f}  (target ≤ {target})")
     return 0 if all(ok for _, ok in checks) else 1
 
 

@@ -7,6 +7,14 @@ records, and only then upsert nodes and relationships in one atomic write.  When
 anything is wrong nothing is written, unless ``skip_invalid`` is set, in which case
 the bad rows are left out and the rest is loaded.  Loads are idempotent: the store
 merges on the ontology's keys.
+
+Only what would change the store is written (`graph.changes.changed_only`), and an
+unchanged reload costs little more than reading its files (`loaders.manifest`): a mapping
+whose inputs (`loaders.digests.source_fingerprint`) are those of its last load, whose
+rows every element still holds, is reported unchanged without being mapped; otherwise
+the rows the manifest knows the store holds are left out of the comparison with the
+graph, which looks up only the others.  Files larger than ``stream_bytes`` load in
+batches, in bounded memory, still all or nothing (`loaders.streamed`).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import contextlib
 import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -35,11 +43,14 @@ from graph.cypher.grouping import GroupedRecords, group_records
 from graph.existing import existing_keys, existing_records
 from graph.gcpause import paused_gc
 from graph.store import GraphStore
-from loaders.mapping import compile_mapping
+from loaders.digests import row_digests, source_fingerprint, without_held
+from loaders.manifest import LoadManifest, SourceEntry, StoreState, manifest_for, store_state
+from loaders.mapping import CompiledMapping, compile_mapping
 from loaders.mapping.dangling import dangling_errors, unproduced_ends
 from loaders.mapping.run import MappedBatch
 from loaders.readahead import ReadAhead
 from loaders.resolve import ResolutionReport, resolve_batch
+from loaders.streamed import STREAM_BYTES, Streamed, can_stream, load_streamed, streamable
 from ontology.record_errors import RecordError
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema, SchemaError
@@ -88,7 +99,8 @@ class LoadReport:
     #: the mappings before it to be written)
     seconds: float = 0.0
     #: seconds per phase: ``map`` (read, map, group for the store), ``check`` (dangling
-    #: ends, stored context, SHACL or minimums) and ``write``
+    #: ends, stored context, SHACL or minimums) and ``write`` (with the manifest's record;
+    #: a file loaded in batches, `loaders.streamed`, counts its batches there)
     phases: dict[str, float] = field(default_factory=dict)
     #: what the mapping's ``resolve`` blocks linked to stored institutions, and the rows
     #: listed for review (`loaders.resolve`)
@@ -136,6 +148,7 @@ def ingest(
     shacl: Shacl | str = Shacl.COMPILED,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    stream_bytes: int = STREAM_BYTES,
 ) -> LoadReport:
     """Load the source files of one mapping into `store`.
 
@@ -155,17 +168,55 @@ def ingest(
         (see `Shacl`).
     progress : callable, optional
         Called with the number of rows mapped so far (0 when reading starts).
+    stream_bytes : int
+        Source files larger than this load in batches, in bounded memory
+        (`loaders.streamed`), on a store that can.
 
     Returns
     -------
     LoadReport
         ``loaded`` tells whether anything was written; ``errors`` lists every problem.
     """
+    manifest = manifest_for(store)
+    limit = _stream_limit(store, stream_bytes, skip_invalid=skip_invalid, shacl=shacl)
     with paused_gc():  # see `ingest_many`
-        mapped = _map(store.schema, mapping, data_dir, provenance_root, progress)
-        _resolve(store, mapped)
-        _check(store, mapped, shacl)
-        return _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
+        mapped = _map(store.schema, mapping, data_dir, provenance_root, progress, manifest, limit)
+        return _load(store, mapped, manifest, shacl=shacl, skip_invalid=skip_invalid, batch_size=batch_size)
+
+
+def _stream_limit(
+    store: GraphStore, stream_bytes: int, *, skip_invalid: bool, shacl: Shacl | str
+) -> int | None:
+    """The size above which files load in batches, or None when they cannot."""
+    if skip_invalid or Shacl(shacl) is Shacl.FULL or not can_stream(store):
+        return None
+    return stream_bytes
+
+
+def _load(
+    store: GraphStore,
+    mapped: _Mapped,
+    manifest: LoadManifest | None,
+    *,
+    shacl: Shacl | str,
+    skip_invalid: bool,
+    batch_size: int,
+) -> LoadReport:
+    """Check and write one mapped mapping (mapping it first when it was only a candidate for
+    being unchanged and is not), then record it in the manifest."""
+    mapped.state = store_state(store) if manifest is not None else None
+    if mapped.unmapped is not None:
+        if _unchanged(manifest, mapped):
+            return mapped.report
+        if mapped.stream:
+            return _stream(store, mapped, manifest, batch_size)
+        _map_rows(mapped, mapped.unmapped, None, digest=True)
+    _resolve(store, mapped)
+    _check(store, mapped, shacl, manifest)
+    report = _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
+    if report.loaded and manifest is not None:
+        _record(store, manifest, mapped)
+    return report
 
 
 @dataclass(slots=True)
@@ -179,6 +230,22 @@ class _Mapped:
     grouped: GroupedRecords | None = None
     #: what of `grouped` the write would change (`graph.changes.changed_only`), when known
     changed: tuple[GroupedRecords, Changes] | None = None
+    #: the mapping's name in the manifest, and the fingerprint of its inputs (None when its
+    #: rows depend on the stored graph: ``resolve`` or ``existing_only`` blocks)
+    source: str = ""
+    fingerprint: bytes | None = None
+    #: the compiled mapping, not mapped yet: the manifest says its inputs are those of its
+    #: last load (`_unchanged` decides when its turn comes), or it loads in batches
+    unmapped: CompiledMapping | None = None
+    #: it loads in batches when its turn comes (`loaders.streamed`)
+    stream: bool = False
+    #: the store as the load compared with it, and what was written (for the manifest)
+    state: StoreState | None = None
+    #: `loaders.digests.row_digests` of the grouped records they were computed for (in the
+    #: read-ahead thread when the store has a manifest)
+    digests: tuple[GroupedRecords, dict[bytes, bytes]] | None = None
+    grouped_written: GroupedRecords | None = None
+    wrote: bool = False
 
 
 def _map(
@@ -187,13 +254,41 @@ def _map(
     data_dir: str | Path | None,
     provenance_root: str | Path | None,
     progress: Callable[[int], None] | None,
+    manifest: LoadManifest | None = None,
+    stream_limit: int | None = None,
 ) -> _Mapped:
     """Read and map every row of a mapping's files, and group the records for the write
-    (no store access)."""
+    (no store access); or, when the manifest has its inputs' fingerprint, only compile it
+    (`_unchanged` decides at its turn)."""
     start = time.perf_counter()
     compiled = compile_mapping(mapping, schema, data_dir=data_dir, provenance_root=provenance_root)
-    report = LoadReport(mapping=str(mapping), files=[str(f) for f in compiled.files()])
-    batch = MappedBatch()
+    files = compiled.files()
+    report = LoadReport(mapping=str(mapping), files=[str(f) for f in files])
+    mapped = _Mapped(report, MappedBatch())
+    context = [str(Path(mapping).resolve()), str(compiled.data_dir), str(compiled.provenance_root)]
+    mapped.source = "|".join(context)
+    if manifest is not None and not any(b.resolve or b.existing_only for b in compiled.spec.nodes):
+        mapped.fingerprint = source_fingerprint(compiled.spec.model_dump_json(), files, context)
+        if manifest.recorded(mapped.source, mapped.fingerprint):
+            mapped.unmapped = compiled
+    if stream_limit is not None and streamable(compiled, files, stream_limit):
+        mapped.unmapped, mapped.stream = compiled, True
+    if mapped.unmapped is not None:
+        report.phases["map"] = time.perf_counter() - start
+        return mapped
+    report.phases["map"] = time.perf_counter() - start
+    _map_rows(mapped, compiled, progress, digest=manifest is not None)
+    return mapped
+
+
+def _map_rows(
+    mapped: _Mapped, compiled: CompiledMapping, progress: Callable[[int], None] | None, *, digest: bool
+) -> None:
+    """Map every row of `compiled` into `mapped`, group the records and, with `digest`,
+    digest the rows (no store access)."""
+    start = time.perf_counter()
+    mapped.unmapped = None
+    report, batch = mapped.report, mapped.batch
     if progress is not None:
         progress(0)  # reading starts
     for part in compiled.batches(batch_size=10_000):
@@ -203,12 +298,105 @@ def _map(
     batch.errors.extend(compiled.conflicting_keys(batch.nodes))  # one key, two values in a file
     batch.errors.extend(compiled.conflicting_keys(batch.existing_only))
     report.rows = batch.rows
-    grouped = None
     if not batch.errors:
         with contextlib.suppress(SchemaError):
-            grouped = group_records(schema, batch.nodes, batch.relationships)
-    report.phases["map"] = time.perf_counter() - start
-    return _Mapped(report, batch, grouped)
+            mapped.grouped = group_records(compiled.schema, batch.nodes, batch.relationships)
+    if digest and mapped.grouped is not None:
+        mapped.digests = (mapped.grouped, row_digests(mapped.grouped))
+    report.phases["map"] = report.phases.get("map", 0.0) + time.perf_counter() - start
+
+
+def _unchanged(manifest: LoadManifest | None, mapped: _Mapped) -> bool:
+    """Report `mapped` unchanged without mapping it when the manifest says every element
+    of its last load still holds its row (`loaders.manifest.LoadManifest.intact`)."""
+    started = time.perf_counter()
+    report = mapped.report
+    entry = None
+    if manifest is not None and mapped.state is not None and mapped.fingerprint is not None:
+        entry = manifest.intact(mapped.source, mapped.fingerprint, mapped.state)
+    report.phases["check"] = time.perf_counter() - started
+    if entry is None:
+        return False
+    report.rows, report.nodes, report.relationships = entry.rows, entry.nodes, entry.relationships
+    report.changes = entry.unchanged()
+    report.shacl = "nothing to check: the files are as last loaded and the store holds every record"
+    report.loaded = True
+    report.phases["write"] = 0.0
+    report.seconds = sum(report.phases.values())
+    return True
+
+
+def _stream(store: GraphStore, mapped: _Mapped, manifest: LoadManifest | None, batch_size: int) -> LoadReport:
+    """Load `mapped` in batches (`loaders.streamed`) and record it in the manifest."""
+    started = time.perf_counter()
+    report, compiled = mapped.report, mapped.unmapped
+    assert compiled is not None
+    mapped.unmapped = None
+
+    def changed(grouped: GroupedRecords) -> tuple[GroupedRecords, Changes]:
+        return _changed(store, mapped, grouped, manifest)
+
+    def record(pairs: Iterable[tuple[bytes, bytes]], count: int, done: Streamed) -> None:
+        after = store_state(store)
+        if manifest is None or mapped.state is None or after is None:
+            return
+        c = done.changes
+        entry = SourceEntry(
+            mapped.fingerprint,
+            done.rows,
+            done.nodes,
+            done.relationships,
+            c.nodes_created + c.nodes_updated + c.nodes_unchanged,
+            c.relationships_created + c.relationships_updated + c.relationships_unchanged,
+        )
+        # one journaled write, counted once even when it wrote nothing
+        manifest.record(
+            before=mapped.state,
+            after=after,
+            wrote=True,
+            name=mapped.source,
+            digests=pairs,
+            entry=entry,
+            members=count,
+        )
+
+    done = load_streamed(
+        store, compiled, changed, batch_size=batch_size, record=None if manifest is None else record
+    )
+    report.rows, report.nodes, report.relationships = done.rows, done.nodes, done.relationships
+    report.errors, report.changes, report.loaded = done.errors, done.changes, not done.errors
+    report.shacl = "compiled (in batches)"
+    report.phases["write"] = time.perf_counter() - started
+    report.seconds = sum(report.phases.values())
+    return report
+
+
+def _record(store: GraphStore, manifest: LoadManifest, mapped: _Mapped) -> None:
+    """Record what the store now holds of `mapped` (`loaders.manifest.LoadManifest.record`)."""
+    started = time.perf_counter()
+    report, grouped = mapped.report, mapped.grouped_written
+    after = store_state(store)
+    if grouped is None or mapped.state is None or after is None:
+        return
+    c = report.changes
+    entry = SourceEntry(
+        None if report.errors else mapped.fingerprint,
+        report.rows,
+        report.nodes,
+        report.relationships,
+        c.nodes_created + c.nodes_updated + c.nodes_unchanged,
+        c.relationships_created + c.relationships_updated + c.relationships_unchanged,
+    )
+    manifest.record(
+        before=mapped.state,
+        after=after,
+        wrote=mapped.wrote,
+        name=mapped.source,
+        digests=_digests(mapped, grouped),
+        entry=entry,
+    )
+    report.phases["write"] = report.phases.get("write", 0.0) + time.perf_counter() - started
+    report.seconds = sum(report.phases.values())
 
 
 def _resolve(store: GraphStore, mapped: _Mapped) -> None:
@@ -224,7 +412,35 @@ def _resolve(store: GraphStore, mapped: _Mapped) -> None:
     mapped.report.phases["resolve"] = time.perf_counter() - started
 
 
-def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
+def _digests(mapped: _Mapped, grouped: GroupedRecords) -> dict[bytes, bytes]:
+    """The row digests of `grouped` (computed once)."""
+    if mapped.digests is None or mapped.digests[0] is not grouped:
+        mapped.digests = (grouped, row_digests(grouped))
+    return mapped.digests[1]
+
+
+def _changed(
+    store: GraphStore, mapped: _Mapped, grouped: GroupedRecords, manifest: LoadManifest | None
+) -> tuple[GroupedRecords, Changes]:
+    """`graph.changes.changed_only`, without looking up the rows the manifest says the
+    store holds (counted unchanged)."""
+    held: set[bytes] = set()
+    if manifest is not None and mapped.state is not None and manifest.valid(mapped.state):
+        held = manifest.held(_digests(mapped, grouped), mapped.state)
+    rest, n_held, r_held = without_held(grouped, held)
+    written, changes = changed_only(store, rest)
+    if n_held or r_held:
+        changes = replace(
+            changes,
+            nodes_unchanged=changes.nodes_unchanged + n_held,
+            relationships_unchanged=changes.relationships_unchanged + r_held,
+        )
+    return written, changes
+
+
+def _check(
+    store: GraphStore, mapped: _Mapped, shacl: Shacl | str, manifest: LoadManifest | None = None
+) -> None:
     """Check mapped records in the context of the store; the problems go to the report."""
     report, batch = mapped.report, mapped.batch
     mapped_at = time.perf_counter()
@@ -232,7 +448,7 @@ def _check(store: GraphStore, mapped: _Mapped, shacl: Shacl | str) -> None:
     if batch.existing_only:
         _keep_existing(store, mapped)
     if mapped.grouped is not None and not batch.errors:
-        mapped.changed = changed_only(store, mapped.grouped)
+        mapped.changed = _changed(store, mapped, mapped.grouped, manifest)
         if not mapped.changed[1].writes:
             # nothing would be written, so nothing can make the graph break a shape: the
             # stored nodes and relationships were checked when they were written
@@ -309,7 +525,9 @@ def _write(store: GraphStore, mapped: _Mapped, *, skip_invalid: bool, batch_size
         changed = None
     report.nodes, report.relationships = grouped.node_records, grouped.relationship_records
     written, report.changes = changed if changed is not None else changed_only(store, grouped)
+    mapped.grouped_written = grouped
     if written.rows:  # an unchanged reload writes nothing (and copies no graph)
+        mapped.wrote = True
         store.upsert_grouped(written, batch_size=batch_size, atomic=True)
     report.loaded = True
     report.phases["write"] = time.perf_counter() - checked
@@ -335,6 +553,7 @@ def ingest_many(
     batch_size: int = 5000,
     progress: Callable[[LoadJob, int], None] | None = None,
     read_ahead: int = 500_000,
+    stream_bytes: int = STREAM_BYTES,
 ) -> Iterator[LoadReport]:
     """Load mappings one after another, each as `ingest` does; stop after one is refused.
 
@@ -365,6 +584,8 @@ def ingest_many(
     read_ahead : int
         Rows that may wait mapped ahead of the write (memory: about 1 kB a row,
         mapped and grouped).
+    stream_bytes : int
+        As for `ingest`: larger files are not read ahead, but loaded in batches at their turn.
 
     Yields
     ------
@@ -372,9 +593,12 @@ def ingest_many(
         One per mapping attempted; the last one is refused when a mapping is.
     """
 
+    manifest = manifest_for(store)
+    limit = _stream_limit(store, stream_bytes, skip_invalid=skip_invalid, shacl=shacl)
+
     def map_job(job: LoadJob) -> _Mapped:
         tick = None if progress is None else functools.partial(progress, job)
-        return _map(store.schema, job.mapping, job.data_dir, job.provenance_root, tick)
+        return _map(store.schema, job.mapping, job.data_dir, job.provenance_root, tick, manifest, limit)
 
     def rows(mapped: _Mapped) -> int:
         return mapped.report.rows
@@ -382,9 +606,9 @@ def ingest_many(
     ahead = ReadAhead(jobs, map_job, weight=rows, budget=read_ahead, name="map-ahead")
     with paused_gc(), ahead:
         for mapped in ahead:
-            _resolve(store, mapped)
-            _check(store, mapped, shacl)
-            report = _write(store, mapped, skip_invalid=skip_invalid, batch_size=batch_size)
+            report = _load(
+                store, mapped, manifest, shacl=shacl, skip_invalid=skip_invalid, batch_size=batch_size
+            )
             ahead.done(mapped)
             yield report
             if not report.loaded:

@@ -208,3 +208,48 @@ def test_the_server_killed_mid_write_then_the_next_writer_rolls_back(
     with FalkorDBStore(schema, store_dir) as store:
         assert _dump(store) == before
         assert journal.journals(store_dir) == []
+
+
+def _records_on_disk(store_dir: Path) -> int:
+    """Batch records in the journal on disk (its lines after the first), 0 when there is none."""
+    found = journal.journals(store_dir)
+    try:
+        return max(0, found[0].read_bytes().count(b"\n") - 1) if found else 0
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.mark.parametrize("records", [3, 120])  # among the node batches; among the relationship batches
+def test_a_writer_killed_among_its_batches_leaves_the_graph_as_before(
+    store_dir: Path, schema: GraphSchema, records: int
+) -> None:
+    # 20,000 experts and their WORKS_AT in batches of 200: 100 node batches, then 100
+    # relationship batches, each recorded in the journal before it is written
+    with FalkorDBStore(schema, store_dir, stop_server_on_close=False) as store:
+        store.install_schema()
+        store.upsert_nodes([NodeRecord("Institution", "home"), NodeRecord("Expert", "before")])
+        before = _dump(store)
+    loader = _spawn("staged", str(store_dir), "20000")
+    assert loader.stdout is not None
+    assert loader.stdout.readline().strip() == "start"
+    deadline = time.monotonic() + 120
+    while _records_on_disk(store_dir) < records and time.monotonic() < deadline:
+        time.sleep(0.001)
+    loader.send_signal(signal.SIGKILL)
+    loader.wait()
+    seen = _records_on_disk(store_dir)
+    assert seen >= records, f"the journal held {seen} batch records when the loader was killed"
+    with FalkorDBStore(schema, store_dir) as store:  # a writer's open rolls every batch back
+        assert _dump(store) == before
+        assert journal.journals(store_dir) == []
+
+
+def test_a_torn_last_record_is_left_out(tmp_path: Path) -> None:
+    first = journal.Journal("g", {"Expert": [["a", None, None]]})
+    second = journal.Journal("g", {"Expert": [["b", ["Expert"], {"name": "B\nline two"}]]})
+    path = journal.create(tmp_path, "g")
+    journal.append(path, first)
+    journal.append(path, second)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"nodes": {"Expert": [["c", nu')  # killed while appending a third
+    assert journal.read(path) == [first, second]

@@ -5,16 +5,21 @@ A write too large for one query (``atomic_single_query_max``) used to be made in
 ten million elements paid for the ten million.  Now it is written into the graph itself,
 after its **undo journal** is on disk:
 
-* before the first batch, the store reads what the write will touch — which of its
-  nodes exist (their labels and properties) and, for relationships between nodes that
-  both exist, every relationship of that type between them (their properties) — and
-  writes that to ``journal/<owner>.json`` (a temporary file, ``fsync``, ``rename``):
-  a journal on disk is complete;
-* the batches are written;
-* on success the journal is deleted; on a failure it is **rolled back** (`rollback`):
-  the relationships between nodes that existed are put back as they were, the nodes
-  that existed get their labels and properties back, the nodes the write created are
-  deleted with their relationships; then the journal is deleted.
+* the journal ``journal/<owner>.json`` is created naming the graph (a temporary file,
+  ``fsync``, ``rename``: it exists complete or not at all);
+* before each batch, the store reads what that batch will touch — which of its nodes
+  exist (their labels and properties) and, for relationships between nodes that both
+  existed before the write, every relationship of that type between them (their
+  properties) — and **appends** that record to the journal as one line, ``fsync``'d;
+  then the batch is written.  A batch is never written before its record is on disk,
+  so what the journal holds always covers what the graph has of the write, and the
+  memory a write needs for its journal is one batch's, whatever its size;
+* on success the journal is deleted; on a failure it is **rolled back** (`rollback_all`):
+  the records from the last to the first, each putting back what it recorded — the
+  relationships between nodes that existed, the labels and properties of the nodes that
+  existed, deleting the nodes the batch created with their relationships; then the
+  journal is deleted.  A torn last line (a process killed while appending it) names a
+  batch that was not written: it is ignored.
 
 A process killed mid-way leaves its journal; the next process that opens the store for
 writing rolls it back, under the write lock, before anything else (`recover`).  A
@@ -42,7 +47,20 @@ from graph.cypher.grouping import NodeGroup, RelGroup, chunks
 from graph.cypher.identifiers import ident, labels_clause
 from ontology.schema import GraphSchema
 
-__all__ = ["JOURNAL_DIR", "Journal", "capture", "dedupe_pairs", "journals", "recover", "rollback", "write"]
+__all__ = [
+    "JOURNAL_DIR",
+    "Journal",
+    "append",
+    "capture",
+    "create",
+    "dedupe_pairs",
+    "journals",
+    "read",
+    "recover",
+    "rollback",
+    "rollback_all",
+    "write",
+]
 
 JOURNAL_DIR = "journal"
 #: Rows per capture or rollback query.
@@ -54,7 +72,8 @@ Run = Callable[[str, Mapping[str, Any], bool], list[list[Any]]]
 
 @dataclass(slots=True)
 class Journal:
-    """What one write will change, as it was before (see the module docstring).
+    """What one write (or one batch of it) will change, as it was before (see the module
+    docstring).
 
     ``nodes``: per node label, ``[key, labels or None, properties or None]`` (``None``: the
     write creates it).  ``relationships``: per ``"TYPE|start label|end label"``,
@@ -65,38 +84,71 @@ class Journal:
     nodes: dict[str, list[list[Any]]] = field(default_factory=dict)
     relationships: dict[str, list[list[Any]]] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        """The journal as written to disk."""
-        return {"graph": self.graph, "nodes": self.nodes, "relationships": self.relationships}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Journal:
-        """Read back `to_json`."""
-        return cls(str(data["graph"]), dict(data["nodes"]), dict(data["relationships"]))
-
 
 def _owner_name() -> str:
     pid = os.getpid()
     return f"{pid}-{proc_start_time(pid)}.json"
 
 
-def write(store_dir: Path, journal: Journal) -> Path:
-    """Put `journal` on disk, complete or not at all; return its path."""
-    folder = store_dir / JOURNAL_DIR
-    folder.mkdir(exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(journal.to_json(), fh, ensure_ascii=False, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    path = folder / _owner_name()
-    os.replace(tmp, path)
+def _fsync_dir(folder: Path) -> None:
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def create(store_dir: Path, graph: str) -> Path:
+    """Put an empty journal of `graph` on disk, complete or not at all; return its path."""
+    folder = store_dir / JOURNAL_DIR
+    folder.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"graph": graph}) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    path = folder / _owner_name()
+    os.replace(tmp, path)
+    _fsync_dir(folder)
     return path
+
+
+def append(path: Path, journal: Journal) -> None:
+    """Append one batch's record to the journal at `path`, on disk before this returns."""
+    line = json.dumps({"nodes": journal.nodes, "relationships": journal.relationships}, default=str)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")  # JSON escapes the newlines inside strings: one record, one line
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write(store_dir: Path, journal: Journal) -> Path:
+    """A journal holding one record, `journal` (`create` then `append`)."""
+    path = create(store_dir, journal.graph)
+    append(path, journal)
+    return path
+
+
+def read(path: Path) -> list[Journal]:
+    """The records of the journal at `path`, in the order they were appended (a torn last
+    line, whose batch was never written, left out).
+
+    Raises ValueError for a file that is not a journal.
+    """
+    lines = path.read_text(encoding="utf-8").split("\n")
+    graph = str(json.loads(lines[0])["graph"])
+    records: list[Journal] = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            break  # torn: the process died while appending it, before writing its batch
+        records.append(Journal(graph, dict(data["nodes"]), dict(data["relationships"])))
+    if not records:
+        records.append(Journal(graph))
+    return records
 
 
 def capture(
@@ -191,6 +243,13 @@ def rollback(schema: GraphSchema, journal: Journal, run: Run) -> None:
             run(delete, {"keys": list(batch)}, False)
 
 
+def rollback_all(schema: GraphSchema, records: list[Journal], run: Run) -> None:
+    """`rollback` every record of a journal, the last batch first (each puts back the
+    state before its batch, so the first batch's record has the last word)."""
+    for record in reversed(records):
+        rollback(schema, record, run)
+
+
 def _quote(label: str) -> str:
     """A checked label as a Cypher string literal (labels are schema names: no quotes inside)."""
     if "'" in label or "\\" in label:
@@ -219,12 +278,12 @@ def recover(store_dir: Path, schema: GraphSchema, graph: str, run: Run) -> int:
         if _owner_alive(path):
             continue
         try:
-            journal = Journal.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
+            records = read(path)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             continue  # not ours to judge; left for a person (it is named in the store's folder)
-        if journal.graph != graph:
+        if records[0].graph != graph:
             continue
-        rollback(schema, journal, run)
+        rollback_all(schema, records, run)
         with contextlib.suppress(OSError):
             path.unlink()
         done += 1

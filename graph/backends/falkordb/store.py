@@ -9,7 +9,8 @@ relationship ends by internal id (`ends`, `statements`), staging copies (`stagin
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -62,6 +63,24 @@ class _Counter:
         for item in self.items:
             self.n += 1
             yield item
+
+
+def _node_parts(group: NodeGroup, size: int) -> Iterator[NodeGroup]:
+    """`group` in groups of at most `size` rows (same type and policies)."""
+    items = list(group.rows.items())
+    for start in range(0, len(items), max(1, size)):
+        yield NodeGroup(
+            group.node_type, dict(items[start : start + size]), fill=group.fill, longer=group.longer
+        )
+
+
+def _rel_parts(group: RelGroup, size: int) -> Iterator[RelGroup]:
+    """`group` in groups of at most `size` rows."""
+    items = list(group.rows.items())
+    for start in range(0, len(items), max(1, size)):
+        yield RelGroup(
+            group.rel_type, group.start, group.end, group.discriminator, dict(items[start : start + size])
+        )
 
 
 class FalkorDBStore(FalkorDBConnection):
@@ -220,23 +239,72 @@ class FalkorDBStore(FalkorDBConnection):
         batch_size: int,
     ) -> None:
         """Write in batches into the graph itself, all or nothing through an undo journal
-        (`graph.backends.falkordb.journal`): its cost is the file's, not the graph's."""
-        before = self._end_ids(self.graph_name, rgroups)
-        existing = {label: ids.keys() for label, ids in before.items()}
-        undo = journal.capture(self.schema, self.graph_name, self._journal_run, ngroups, rgroups, existing)
-        path = journal.write(self.store_dir, undo)
+        (`graph.backends.falkordb.journal`): each batch's before-image is appended to the
+        journal, on disk, before the batch is written.  Its cost is the file's, not the
+        graph's, and its memory one batch's."""
+        with self._journaled(batch_size) as write:
+            write(GroupedRecords(dict(ngroups), dict(rgroups), 0, 0))
+
+    @contextlib.contextmanager
+    def _journaled(self, batch_size: int) -> Iterator[Callable[[GroupedRecords], None]]:
+        """One journal for any number of grouped writes (call under `_writing`, ends
+        checked): each is written in batches, each batch journaled before it is written; an
+        exception rolls every batch back."""
+        path = journal.create(self.store_dir, self.graph_name)
+
+        def write(grouped: GroupedRecords) -> None:
+            ngroups, rgroups = grouped.nodes, grouped.relationships
+            # relationships can exist only between nodes stored before this write; those
+            # created by an earlier write of the journal go with their nodes' rollback
+            before = self._end_ids(self.graph_name, rgroups)
+            existing = {label: ids.keys() for label, ids in before.items()}
+            for label, group in ngroups.items():
+                for part in _node_parts(group, batch_size):
+                    self._journal_batch(path, {label: part}, {}, existing)
+                    self._write_nodes(self._graph, {label: part}, batch_size)
+            ids = self._end_ids(self.graph_name, rgroups)
+            for key, rgroup in rgroups.items():
+                for rpart in _rel_parts(rgroup, batch_size):
+                    self._journal_batch(path, {}, {key: rpart}, existing)
+                    self._write_rels(self._graph, {key: rpart}, batch_size, ids)
+
         try:
-            self._write_nodes(self._graph, ngroups, batch_size)
-            self._write_rels(self._graph, rgroups, batch_size, self._end_ids(self.graph_name, rgroups))
+            yield write
         except BaseException:
             try:
-                journal.rollback(self.schema, undo, self._journal_run)
+                journal.rollback_all(self.schema, journal.read(path), self._journal_run)
             except Exception:  # noqa: S110 - the journal stays: the next writer to open rolls it back
                 pass
             else:
                 path.unlink(missing_ok=True)
             raise
         path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def journaled_writes(self, *, batch_size: int = 5000) -> Iterator[Callable[[GroupedRecords], None]]:
+        """Many grouped writes as one, all or nothing: ``with store.journaled_writes() as
+        write: write(grouped); ...`` — an exception leaving the block (a loader refusing the
+        file after some batches) rolls back every one of them; a process killed inside
+        leaves the journal to the next writer.  The write lock is held throughout; the
+        memory is one write's (a streamed load: `loaders.streamed`)."""
+        with paused_gc(), self._writing(), self._journaled(batch_size) as write:
+
+            def checked(grouped: GroupedRecords) -> None:
+                self._check_endpoints(grouped.relationships, grouped.nodes)
+                write(grouped)
+
+            yield checked
+
+    def _journal_batch(
+        self,
+        path: Path,
+        ngroups: Mapping[str, NodeGroup],
+        rgroups: Mapping[tuple[str, str, str], RelGroup],
+        existing: Mapping[str, Iterable[Any]],
+    ) -> None:
+        """Append to the journal at `path` what the batch of `ngroups` / `rgroups` will change."""
+        undo = journal.capture(self.schema, self.graph_name, self._journal_run, ngroups, rgroups, existing)
+        journal.append(path, undo)
 
     def bulk_create(
         self,
