@@ -9,6 +9,10 @@ A temporary SQLite file holds, for one load,
 * the row digest of each element as last written (`loaders.digests.row_digests`), for
   the load manifest, read back in key order.
 
+Its folder is named after the loading process (``tn-spill-<pid>-…``): a load killed before it
+could delete it leaves it behind, and the next spill in the same place removes the folders
+of processes that no longer run.
+
 Examples
 --------
 >>> from ontology.records import NodeRecord
@@ -21,7 +25,9 @@ Examples
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -30,7 +36,7 @@ from types import TracebackType
 
 from ontology.records import NodeRecord
 
-__all__ = ["Spill"]
+__all__ = ["Spill", "sweep"]
 
 _SCHEMA = """
 CREATE TABLE firsts (key BLOB PRIMARY KEY, record BLOB NOT NULL) WITHOUT ROWID;
@@ -54,11 +60,33 @@ def _loads(data: bytes) -> NodeRecord:
     return NodeRecord(label, key, properties, merge) if merge else NodeRecord(label, key, properties)
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the spill folders in `folder` of loads whose process is gone; return them."""
+    gone = []
+    for path in folder.glob("tn-spill-*-*"):
+        pid = path.name.split("-")[2]
+        if path.is_dir() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
+
+
 class Spill:
     """The temporary file of one streamed load (a context manager: deleted on exit)."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="tn-spill-", dir=folder)
+        sweep(Path(folder or tempfile.gettempdir()))
+        self._dir = tempfile.TemporaryDirectory(prefix=f"tn-spill-{os.getpid()}-", dir=folder)
         self._db = sqlite3.connect(Path(self._dir.name) / "spill.sqlite", isolation_level=None)
         self._db.execute("PRAGMA journal_mode = OFF")  # scratch: a crash loses nothing of value
         self._db.execute("PRAGMA synchronous = OFF")
