@@ -499,11 +499,20 @@ def _settle_log(info: ServerInfo, timeout: float) -> None:
     """Compact the server's grown AOF before it stops (`graph.backends.falkordb.aof.settle`),
     best effort: a server that does not answer within a second is stopped as before."""
     import redis  # here, not at the top: the reaper and the CLI's read path need no client
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
     from graph.backends.falkordb.aof import settle
-    from graph.backends.falkordb.clients import deadline_client
 
-    client = deadline_client(info, 1.0)
+    # not `clients.deadline_client`: clients imports this module (no cycle); no retries either
+    address: dict[str, Any] = (
+        {"unix_socket_path": info.socket}
+        if info.socket and len(info.socket) <= MAX_SOCKET_PATH
+        else {"host": "127.0.0.1", "port": info.port}
+    )
+    client = redis.Redis(
+        **address, socket_timeout=1.0, socket_connect_timeout=1.0, retry=Retry(NoBackoff(), 0)
+    )
     try:
         settle(client, timeout)
     except (redis.RedisError, OSError):
