@@ -27,7 +27,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from graph.backends.falkordb.server import MAX_SOCKET_PATH, ServerInfo
+from graph.backends.falkordb.server import ServerInfo, client_address
 
 __all__ = ["RETRY", "answers", "connection_kwargs", "deadline_client"]
 
@@ -42,12 +42,12 @@ def connection_kwargs(info: ServerInfo, timeout_s: float | None) -> dict[str, An
     The unix socket when its path fits ``sun_path``, else loopback TCP; `timeout_s` bounds
     connecting and every reply (None: no bound); `RETRY` as the retry policy.
     """
-    address: dict[str, Any] = (
-        {"unix_socket_path": info.socket}
-        if len(info.socket) <= MAX_SOCKET_PATH
-        else {"host": "127.0.0.1", "port": info.port}
-    )
-    return {**address, "socket_timeout": timeout_s, "socket_connect_timeout": timeout_s, "retry": RETRY}
+    return {
+        **client_address(info),
+        "socket_timeout": timeout_s,
+        "socket_connect_timeout": timeout_s,
+        "retry": RETRY,
+    }
 
 
 def deadline_client(info: ServerInfo, timeout_s: float) -> redis.Redis:

@@ -71,6 +71,7 @@ __all__ = [
     "ServerError",
     "ServerInfo",
     "acquire_lease",
+    "client_address",
     "ensure_server",
     "live_leases",
     "pid_alive",
@@ -495,6 +496,23 @@ def stop_locked(path: Path, timeout: float) -> bool:
     return running
 
 
+def client_address(info: ServerInfo) -> dict[str, Any]:
+    """A redis client's address of `info`'s server: its unix socket when the path fits
+    ``sun_path``, else loopback TCP.
+
+    Examples
+    --------
+    >>> info = ServerInfo(1, "0", "/tmp/s.sock", 6400, "/tmp", 0.0)
+    >>> client_address(info)
+    {'unix_socket_path': '/tmp/s.sock'}
+    >>> client_address(ServerInfo(1, "0", "/" + "x" * 200, 6400, "/tmp", 0.0))
+    {'host': '127.0.0.1', 'port': 6400}
+    """
+    if info.socket and len(info.socket) <= MAX_SOCKET_PATH:
+        return {"unix_socket_path": info.socket}
+    return {"host": "127.0.0.1", "port": info.port}
+
+
 def _settle_log(info: ServerInfo, timeout: float) -> None:
     """Compact the server's grown AOF before it stops (`graph.backends.falkordb.aof.settle`),
     best effort: a server that does not answer within a second is stopped as before."""
@@ -505,13 +523,8 @@ def _settle_log(info: ServerInfo, timeout: float) -> None:
     from graph.backends.falkordb.aof import settle
 
     # not `clients.deadline_client`: clients imports this module (no cycle); no retries either
-    address: dict[str, Any] = (
-        {"unix_socket_path": info.socket}
-        if info.socket and len(info.socket) <= MAX_SOCKET_PATH
-        else {"host": "127.0.0.1", "port": info.port}
-    )
     client = redis.Redis(
-        **address, socket_timeout=1.0, socket_connect_timeout=1.0, retry=Retry(NoBackoff(), 0)
+        **client_address(info), socket_timeout=1.0, socket_connect_timeout=1.0, retry=Retry(NoBackoff(), 0)
     )
     try:
         settle(client, timeout)
