@@ -204,8 +204,6 @@ def serve(
 def _serve(settings: Settings, host: str, port: int, workers: int | None) -> None:
     import uvicorn
 
-    from api.protocol import NoDelayH11Protocol
-
     base = f"http://{host}:{port}"
     console.print(_("explorer  {url}").format(url=f"{base}/explore"))
     console.print(_("API       {url}").format(url=f"{base}/api/v1/docs"))
@@ -219,7 +217,6 @@ def _serve(settings: Settings, host: str, port: int, workers: int | None) -> Non
         workers=workers or settings.workers,
         log_level="info",
         access_log=False,
-        http=NoDelayH11Protocol,  # TCP_NODELAY on every connection (see api/protocol.py)
         # Projecting a big graph (a million relationships) keeps a worker busy for tens of
         # seconds with long GIL holds; the default 5 s would have the supervisor kill it.
         timeout_worker_healthcheck=120,
