@@ -397,7 +397,8 @@ def startup_failure(log_text: str, pid: int, log_path: Path) -> str:
     >>> print(startup_failure(log, 7, Path("/d/redis.log")))  # doctest: +NORMALIZE_WHITESPACE
     redis-server did not become ready: Internal error in RDB reading offset 13054058,
     function at rdb.c:3140. It could not read the store's files (appendonlydir/); they
-    are left as they were. Full log: /d/redis.log
+    are left as they were. Loading the sources again into an empty data directory
+    rebuilds the graph. Full log: /d/redis.log
     """
     own = [line for line in log_text.splitlines() if line.startswith(f"{pid}:")]
     warnings = [line.split(" # ", 1)[1].strip() for line in own if " # " in line]
@@ -406,7 +407,10 @@ def startup_failure(log_text: str, pid: int, log_path: Path) -> str:
     reason = "; ".join(telling[-3:]) if telling else (own[-1] if own else log_text[-300:].strip())
     message = f"redis-server did not become ready: {reason}."
     if any(marker in line for line in own for marker in _UNREADABLE):
-        message += " It could not read the store's files (appendonlydir/); they are left as they were."
+        message += (
+            " It could not read the store's files (appendonlydir/); they are left as they were."
+            " Loading the sources again into an empty data directory rebuilds the graph."
+        )
     return f"{message} Full log: {log_path}"
 
 
