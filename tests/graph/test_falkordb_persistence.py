@@ -106,5 +106,8 @@ def test_a_server_that_cannot_read_its_files_says_so_not_its_memory_test() -> No
     assert "Guru Meditation: Redis aborting for OUT OF MEMORY" in message
     assert "could not read the store's files" in message and "/store/redis.log" in message
     assert "memory region" not in message and "(old)" not in message and "overcommit" not in message
+    # files written by a newer redis (8.10's RDB format 15 in redis 8.2)
+    newer = "9:M x # Can't handle RDB format version 15\n9:M x # Error reading the RDB base file a.rdb"
+    assert "could not read the store's files" in startup_failure(newer, 9, Path("/l"))
     # a server that only stopped (no sign of unreadable files) is not said to have lost them
     assert "could not read" not in startup_failure("7:M x # Address already in use", 7, Path("/l"))

@@ -376,6 +376,8 @@ def _launch(
 #: What a server that cannot read its files writes (redis' own messages).
 _UNREADABLE = (
     "Internal error in RDB reading",
+    "Can't handle RDB format version",  # written by a newer redis
+    "Error reading the RDB",
     "Bad file format reading",
     "crashed by signal",
     "Guru Meditation",
