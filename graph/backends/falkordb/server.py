@@ -373,15 +373,16 @@ def _launch(
     raise ServerError(startup_failure(log_text, pid, store_dir / LOGFILE))
 
 
-#: What a server that cannot read its files writes (redis' own messages).
+#: What a server that cannot read its files writes (redis' own messages) ...
 _UNREADABLE = (
     "Internal error in RDB reading",
     "Can't handle RDB format version",  # written by a newer redis
     "Error reading the RDB",
     "Bad file format reading",
-    "crashed by signal",
-    "Guru Meditation",
 )
+#: ... and what a crash writes, which is the files' fault only once it began reading them
+_CRASHED = ("crashed by signal", "Guru Meditation")
+_READING = ("Reading RDB", "Loading RDB", "Reading the remaining AOF")
 
 
 def startup_failure(log_text: str, pid: int, log_path: Path) -> str:
@@ -405,10 +406,13 @@ def startup_failure(log_text: str, pid: int, log_path: Path) -> str:
     own = [line for line in log_text.splitlines() if line.startswith(f"{pid}:")]
     warnings = [line.split(" # ", 1)[1].strip() for line in own if " # " in line]
     warnings = [w for w in warnings if not w.startswith("WARNING Memory overcommit")]
-    telling = [w for w in warnings if any(marker in w for marker in _UNREADABLE)] or warnings
+    unreadable = [w for w in warnings if any(marker in w for marker in _UNREADABLE)]
+    crashed = [w for w in warnings if any(marker in w for marker in _CRASHED)]
+    reading = any(marker in line for line in own for marker in _READING)
+    telling = unreadable or crashed or warnings
     reason = "; ".join(telling[-3:]) if telling else (own[-1] if own else log_text[-300:].strip())
-    message = f"redis-server did not become ready: {reason}."
-    if any(marker in line for line in own for marker in _UNREADABLE):
+    message = f"redis-server did not become ready: {reason.rstrip('.')}."
+    if unreadable or (crashed and reading):
         message += (
             " It could not read the store's files (appendonlydir/); they are left as they were."
             " Loading the sources again into an empty data directory rebuilds the graph."
