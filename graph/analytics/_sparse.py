@@ -30,6 +30,7 @@ __all__ = [
     "remember",
     "reverse_positions",
     "symmetrize",
+    "tie_count",
     "triangles",
 ]
 
@@ -126,6 +127,16 @@ def remember(G: nx.Graph, indptr: IntArray, indices: IntArray, data: Mapping[str
     for a in arrays:
         a.setflags(write=False)  # shared by every caller of `adjacency`: nobody writes them
     _KNOWN[G] = (indptr, indices, dict(data))
+
+
+def tie_count(G: nx.Graph) -> int:
+    """``G.number_of_edges()``, read from the kept CSR arrays when there are some (`remember`:
+    no self-loops, no parallel ties), so a graph whose tie dicts are not built yet
+    (`graph.analytics.lazy_graph`) stays so."""
+    known = _KNOWN.get(G) if nx.is_frozen(G) else None
+    if known is not None and not G.is_multigraph():
+        return int(known[1].shape[0]) if G.is_directed() else int(known[1].shape[0]) // 2
+    return int(G.number_of_edges())
 
 
 def kept(G: nx.Graph) -> bool:

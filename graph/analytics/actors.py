@@ -40,12 +40,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
+from functools import partial
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from graph.analytics._sparse import gc_paused, remember
+from graph.analytics.lazy_graph import LazyDiGraph, TieDicts
 from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
@@ -340,6 +342,39 @@ def _project_weights(
     return parts, sp.coo_array(sp.triu(B @ D @ B.T, k=1, format="coo"))
 
 
+def _tie_dicts(
+    actors: list[Hashable],
+    us: np.ndarray,
+    vs: np.ndarray,
+    weight: np.ndarray,
+    has_project: np.ndarray,
+    counts: np.ndarray,
+    masks: np.ndarray,
+    names: list[str],
+) -> TieDicts:
+    """The successor and predecessor dicts of the actor network's ties (pairs in the order
+    they entered the graph): one attribute dict per pair, shared by both directions; each
+    node's successors (predecessors) are its pairs in pair order."""
+    ints = counts.tolist()
+    weights = [w if p else i for w, p, i in zip(weight.tolist(), has_project.tolist(), ints, strict=True)]
+    spelled = {m: sorted(names[k] for k in range(len(names)) if m >> k & 1) for m in set(masks.tolist())}
+    ties = [{"weight": w, "types": list(spelled[m])} for w, m in zip(weights, masks.tolist(), strict=True)]
+    na = len(actors)
+    out: list[dict[Hashable, dict[Hashable, object]]] = []
+    for by, other in ((us, vs), (vs, us)):
+        table: dict[Hashable, dict[Hashable, object]] = {node: {} for node in actors}
+        grouped = np.argsort(by, kind="stable")
+        cuts = np.searchsorted(by[grouped], np.arange(na + 1)).tolist()
+        ends = [actors[x] for x in other[grouped].tolist()]
+        dicts = [ties[x] for x in grouped.tolist()]
+        for i, node in enumerate(actors):
+            lo, hi = cuts[i], cuts[i + 1]
+            if lo < hi:
+                table[node] = dict(zip(ends[lo:hi], dicts[lo:hi], strict=True))
+        out.append(table)
+    return out[0], out[1]
+
+
 def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     """The actor network built on arrays: the same graph (attributes, node and edge order,
     weights to the bit) as tying the relationships, projects and groups one by one.
@@ -388,7 +423,7 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
             current = _first_by_str(nodes, up)
             seen.add(current)
 
-    A = nx.DiGraph()
+    A = LazyDiGraph()  # its ties are given below (`defer_ties`), every actor's included
     for i, node in zip(actor_pos.tolist(), actors, strict=True):
         at = places.get(i)
         country = _first_by_str(nodes, at) if at else None
@@ -401,8 +436,6 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
             "income": cprops.get(PropertyName.INCOME_GROUP),
             "centre_system": centre_system(i),
         }
-        A._succ[node] = {}
-        A._pred[node] = {}
 
     # the events: stored relationships between two actors
     stored = from_actor & is_actor[dst] & (src != dst) if src.size else from_actor
@@ -444,8 +477,6 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     weight = n_stored + newman  # float64, as int + float in Python
     for k in range(int(n_group[has_project].max(initial=0))):  # + 1.0 per group, one at a time
         weight[has_project & (n_group > k)] += 1.0
-    ints = (n_stored + n_group).tolist()
-    weights = [w if p else i for w, p, i in zip(weight.tolist(), has_project.tolist(), ints, strict=True)]
     # tie types: the sorted names of each pair's kinds (a bit per kind)
     if len(names) <= 62:  # one unbuffered OR per event
         masks = np.zeros(npairs, dtype=np.int64)
@@ -454,24 +485,12 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
         masks = np.zeros(npairs, dtype=object)
         for k in np.unique(ek).tolist():  # a few dozen kinds at most
             masks[np.unique(pair[ek == k])] |= 1 << k
-    spelled = {m: [names[k] for k in range(len(names)) if m >> k & 1] for m in set(masks.tolist())}
-    spelled = {m: sorted(kinds) for m, kinds in spelled.items()}
     order = np.argsort(rank_of, kind="stable")  # pair number -> its key
     first_key = keys[order]
     us, vs = first_key // max(na, 1), first_key % max(na, 1)
-    # one attribute dict per pair (in pair order), shared by both directions; each node's
-    # successors (predecessors) are its pairs in pair order: a stable sort by node, then one
-    # dict per node built from its slice
-    ties = [{"weight": w, "types": list(spelled[m])} for w, m in zip(weights, masks.tolist(), strict=True)]
-    for table, by, other in ((A._succ, us, vs), (A._pred, vs, us)):
-        grouped = np.argsort(by, kind="stable")
-        cuts = np.searchsorted(by[grouped], np.arange(na + 1)).tolist()
-        ends = [actors[x] for x in other[grouped].tolist()]
-        dicts = [ties[x] for x in grouped.tolist()]
-        for i, node in enumerate(actors):
-            lo, hi = cuts[i], cuts[i + 1]
-            if lo < hi:
-                table[node] = dict(zip(ends[lo:hi], dicts[lo:hi], strict=True))
+    # the tie dicts (one per pair, millions on a large network) are built only if something
+    # reads them: the kernels read the CSR below (`remember`)
+    A.defer_ties(partial(_tie_dicts, actors, us, vs, weight, has_project, n_stored + n_group, masks, names))
     A.graph["left_out"] = left
     A.graph["project_weighting"] = "newman"
     # the kernels' CSR (rows in node order, columns sorted), as `adjacency` would read it

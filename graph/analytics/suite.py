@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import networkx as nx
 
+from graph.analytics._sparse import tie_count
 from graph.analytics.params import AnalysisParams
 from graph.analytics.registry import REGISTRY, Session
 from graph.analytics.runs import GraphCounts, RunRecord
@@ -55,9 +56,7 @@ def run_suite(
         id=started.strftime("%Y%m%dT%H%M%S%fZ"),
         started=started.isoformat(),
         params=params,
-        graph=GraphCounts(
-            G.number_of_nodes(), typed_arrays(G).n_edges, A.number_of_nodes(), A.number_of_edges()
-        ),
+        graph=GraphCounts(G.number_of_nodes(), typed_arrays(G).n_edges, A.number_of_nodes(), tie_count(A)),
         seconds=dict(session.seconds),
         results=results,
         ended=datetime.now(UTC).isoformat(),
