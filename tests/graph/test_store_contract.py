@@ -239,6 +239,27 @@ def test_discriminator_keeps_conflicting_links_apart(store: GraphStore) -> None:
     assert [r["role"] for r in rows] == ["advisor", "director"]
 
 
+def test_set_properties_of_existing_nodes(store: GraphStore) -> None:
+    _seed(store)
+    store.upsert_nodes([NodeRecord("Expert", "e2", {"name": "Wang", "batch": 1, "sources": ["cv"]})])
+    rows = [("e1", ["Li Ming", 3]), ("e2", [None, 4]), ("nobody", ["X", 1])]
+    assert store.set_properties("Expert", ["name", "batch"], rows, batch_size=2) == 2
+    got = store.query(
+        "MATCH (n:Expert) RETURN n.id AS k, n.name AS name, n.batch AS b, n.sources AS s ORDER BY k"
+    )
+    assert got == [
+        {"k": "e1", "name": "Li Ming", "b": 3, "s": []},
+        {"k": "e2", "name": None, "b": 4, "s": ["cv"]},  # None removes; the sources stay
+    ]
+    assert store.stats().nodes == 7  # "nobody" was not created
+    with pytest.raises(SchemaError):
+        store.set_properties("Expert", ["noSuchProperty"], [("e1", [1])])
+    with pytest.raises(SchemaError):
+        store.set_properties("Expert", ["id"], [("e1", ["e9"])])
+    with pytest.raises(StoreError, match="2 values for 1 properties"):
+        store.set_properties("Expert", ["batch"], [("e1", [1, 2])])
+
+
 def test_missing_end_nodes_raise_and_write_nothing(store: GraphStore) -> None:
     _seed(store)
     before = store.stats()
@@ -429,6 +450,40 @@ def test_projection_to_arrays(store: GraphStore) -> None:
     sub = store.to_arrays(labels=["Expert", "Field"])
     assert sub.n_nodes == 2
     assert sub.n_edges == 1
+
+
+@pytest.mark.parametrize("properties", [False, True])
+def test_projection_keeps_parallel_relationships_of_one_type(store: GraphStore, properties: bool) -> None:
+    # two WORKS_AT of one expert at one institution (kept apart by a discriminator): FalkorDB
+    # returns them as one row when the query does not reference the relationship
+    _seed(store)
+    recs = [
+        RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CATTC", {"role": "advisor"}),
+        RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CTTTC", {"role": "advisor"}),
+    ]
+    store.upsert_relationships(recs, discriminator={"WORKS_AT": ["role"]})
+    g = store.to_networkx(properties=properties)
+    assert g.number_of_edges() == 7
+    assert set(g["Expert:e1"]["Institution:CATTC"]) == {"WORKS_AT", "WORKS_AT#2"}
+    arrays = store.to_arrays()
+    assert arrays.n_edges == 7
+    assert arrays.to_scipy(rel_types=["WORKS_AT"]).sum() == 3
+
+
+def test_projection_keeps_a_relationship_outside_its_types_domain(store: GraphStore) -> None:
+    # written by plain Cypher, not by a load: a Field LOCATED_IN a country (the ontology's
+    # domain of LOCATED_IN has no Field); the projection still holds it
+    _seed(store)
+    field, country = store.schema.node("Field").key, store.schema.node("Country").key
+    store.query(
+        f"MATCH (f:Field {{{field}: 'F1'}}), (c:Country {{{country}: 'TH'}}) CREATE (f)-[:LOCATED_IN]->(c)",
+        read_only=False,
+    )
+    assert store.stats().relationships == 6
+    g = store.to_networkx(properties=False)
+    assert g.has_edge("Field:F1", "Country:TH", key="LOCATED_IN")
+    assert g.has_edge("Institution:CATTC", "Country:CN", key="LOCATED_IN")
+    assert g.number_of_edges() == 6
 
 
 def test_clear_keeps_schema(store: GraphStore) -> None:
