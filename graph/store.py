@@ -125,6 +125,21 @@ class GraphStore(Protocol):
         store's schema): a loader groups the next file while the store writes this one."""
         ...
 
+    def set_properties(
+        self,
+        label: str,
+        names: Sequence[str],
+        rows: Iterable[tuple[Any, Sequence[Any]]],
+        *,
+        batch_size: int = 5000,
+    ) -> int:
+        """Set properties `names` of existing nodes of `label` from rows ``(key, values)``
+        (values in the order of `names`, ``None`` removes the property), in batches (each
+        all or nothing); nodes that do not exist are not created.  Return how many nodes
+        were matched.  Sources and every other property are left alone: for values the
+        graph derives itself (analysis results), whose provenance is elsewhere."""
+        ...
+
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
         """Delete nodes (and their relationships) by key; return how many were deleted."""
         ...

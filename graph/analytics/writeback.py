@@ -27,13 +27,14 @@ the journal, 6.8-7.4 s against 2.4-2.9 s for the same rows in batches.  The run 
 on disk is the history, so a marker that makes an interrupted write visible costs
 nothing and is enough.)  The run record is saved meanwhile (`api.jobs.analyse`); the
 marker, which names it, waits for it (``before_marker``).
-An upsert merges properties (``SET n += ...``), so an actor's other properties and its sources
+The results are set property by property on existing actors
+(`~graph.store.GraphStore.set_properties`), so an actor's other properties and its sources
 are left alone; a property sent as ``None`` is removed.  That is how an undefined
 value (a z-score with zero variance) replaces an older number, and how the results of
 an earlier run are removed from actors this run no longer scores: before writing,
 the actors still carrying ``analysisRun`` are listed and every result property of
 those not scored now is sent as ``None``.  Actors scored by the run but deleted from
-the store since are skipped (an upsert would otherwise re-create them, bare).
+the store since are skipped and reported (nothing is created for them).
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class WriteBackReport:
     missing : tuple of str
         Actors of the run that are no longer in the store (skipped).
     seconds : float
-        Time taken (listing, checking and the upsert).
+        Time taken (listing, checking and the writes).
     """
 
     run_id: str
@@ -357,7 +358,7 @@ def write_back(
     source : str, optional
         Provenance of the ``AnalysisRun`` node (see `run_node`).
     batch_size : int
-        Rows per upsert query.
+        Rows per query.
     before_marker : callable, optional
         Called once the actors' results are written, before the ``AnalysisRun`` node:
         `api.jobs.analyse` waits there for the run record, saved meanwhile in a thread, that
@@ -387,10 +388,11 @@ def write_back(
     types = {nt.label: nt for nt in result_node_types(store.schema)}
     scored = actor_results(run)
     by_type = _by_type(scored, types)
-    records: list[NodeRecord] = []
     missing: list[str] = []
     cleared = 0
-    cleared_props = dict.fromkeys(RESULT_PROPERTIES)
+    names = list(RESULT_PROPERTIES)
+    blank = [None] * len(names)
+    writes: list[tuple[str, list[tuple[Any, list[Any]]]]] = []
     for label, rows in by_type.items():
         nt = types[label]
         carrying = _carrying_results(store, nt)
@@ -399,11 +401,16 @@ def write_back(
         unknown = [key for key in rows if key not in known]
         gone = _missing(store, nt, unknown) if unknown else set()
         missing.extend(f"{label}:{key}" for key in sorted(gone, key=str))
-        records.extend(NodeRecord(label, key, props) for key, props in rows.items() if key not in gone)
+        values = [(key, [props[n] for n in names]) for key, props in rows.items() if key not in gone]
         stale = [key for key in carrying if key not in rows]
-        records.extend(NodeRecord(label, key, cleared_props) for key in stale)
+        values.extend((key, blank) for key in stale)
         cleared += len(stale)
-    store.upsert(records, [], batch_size=batch_size, atomic=False)
+        writes.append((label, values))
+    # the results are set on the actors, which are neither created nor merged: no key maps in
+    # the parameters (half the text) and no sources rewritten (2.6 s against 4.2 s at 55,063
+    # actors)
+    for label, values in writes:
+        store.set_properties(label, names, values, batch_size=batch_size)
     if before_marker is not None:
         before_marker()
     store.upsert([run_node(run, source=source)], [], atomic=True)  # the commit marker, last

@@ -45,6 +45,7 @@ from graph.cypher.statements import (
     delete_relationships_cypher,
     node_upsert_cypher,
     rel_upsert_cypher,
+    set_properties_cypher,
 )
 from graph.errors import QueryTimeout, ReadOnlyViolation, StoreError
 from graph.gcpause import paused_gc
@@ -476,6 +477,30 @@ class Neo4jStore:
                 for st in statements:
                     runner.write([st])
         return grouped.node_records, grouped.relationship_records
+
+    def set_properties(
+        self,
+        label: str,
+        names: Sequence[str],
+        rows: Iterable[tuple[Any, Sequence[Any]]],
+        *,
+        batch_size: int = 5000,
+    ) -> int:
+        """Set properties of existing nodes by key, a write transaction per batch
+        (`graph.store.GraphStore.set_properties`)."""
+        cypher = set_properties_cypher(self.schema.node(label), names)
+        width = len(names)
+        sent = []
+        for key, values in rows:
+            if len(values) != width:
+                raise StoreError(f"{label} {key!r}: {len(values)} values for {width} properties")
+            sent.append([key, list(values)])
+        runner = self._writer()
+        matched = 0
+        for batch in chunks(sent, batch_size):
+            ((_, result),) = runner.write([Statement(cypher, {"rows": list(batch)})])
+            matched += int(result[0][0]) if result else 0
+        return matched
 
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
         """DETACH DELETE by key."""

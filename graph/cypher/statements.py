@@ -6,11 +6,11 @@ values are parameters (``UNWIND $rows``).  Backends add their DDL and their quir
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from graph.cypher.grouping import RelGroup
 from graph.cypher.identifiers import ident, labels_clause
-from ontology.schema import NodeType
+from ontology.schema import NodeType, SchemaError
 
 __all__ = [
     "delete_nodes_cypher",
@@ -18,6 +18,7 @@ __all__ = [
     "missing_endpoints_cypher",
     "node_upsert_cypher",
     "rel_upsert_cypher",
+    "set_properties_cypher",
 ]
 
 # one SET clause (measurably faster on FalkorDB than two); ``p`` never holds ``sources``
@@ -114,6 +115,47 @@ def node_upsert_cypher(
             f"CREATE (n{labels_clause(list(nt.labels))} {{{key}: r.k}})",
             "SET n += r.p, n.sources = r.s",
             *policy_lines,
+        ]
+    )
+
+
+def set_properties_cypher(nt: NodeType, names: Sequence[str], param: str = "rows") -> str:
+    """UNWIND + MATCH of nodes of one type by key, then SET of `names` from rows
+    ``[key, [value, ...]]`` (values in the order of `names`; a null removes the property).
+
+    A row whose node does not exist changes nothing (no node is created); the query
+    returns the number of nodes matched.  The rows carry no map keys: the parameter text is
+    about half as long as ``{k, p}`` maps, and FalkorDB parses it in half the time.
+
+    Every name must be a property of `nt` (its key and its provenance excluded), else
+    `~ontology.schema.SchemaError`.
+
+    Examples
+    --------
+    >>> from ontology.schema import NodeType, PropertySpec
+    >>> props = tuple(PropertySpec(n, f"urn:{n}") for n in ("id", "pagerank", "community"))
+    >>> nt = NodeType(label="Expert", iri="urn:x", key="id", key_label="Expert", labels=("Expert",),
+    ...               properties=props)
+    >>> print(set_properties_cypher(nt, ["pagerank", "community"]))
+    UNWIND $rows AS r
+    MATCH (n:`Expert` {`id`: r[0]})
+    SET n.`pagerank` = r[1][0], n.`community` = r[1][1]
+    RETURN count(n) AS matched
+    >>> set_properties_cypher(nt, ["id"])
+    Traceback (most recent call last):
+    ontology.schema.SchemaError: the key 'id' of 'Expert' cannot be set this way
+    """
+    for name in names:
+        if name == nt.key:
+            raise SchemaError(f"the key {name!r} of {nt.label!r} cannot be set this way")
+        nt.get_property(name)
+    sets = ", ".join(f"n.{ident(name)} = r[1][{i}]" for i, name in enumerate(names))
+    return "\n".join(
+        [
+            f"UNWIND ${param} AS r",
+            f"MATCH (n{labels_clause([nt.key_label])} {{{ident(nt.key)}: r[0]}})",
+            f"SET {sets}",
+            "RETURN count(n) AS matched",
         ]
     )
 

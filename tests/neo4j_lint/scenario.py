@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.analytics.params import AnalysisParams
 from graph.analytics.runs import GraphCounts, RunRecord
-from graph.analytics.writeback import write_back
+from graph.analytics.writeback import RESULT_PROPERTIES, write_back
 from graph.cache import _default_fingerprint
 from graph.cypher.named import NAMED_QUERIES
 from graph.entities import (
@@ -147,6 +147,9 @@ def exercise(store: GraphStore) -> None:
     # analysis write-back (an empty run: the stale-result scan and the commit marker)
     run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(), GraphCounts(1, 0))
     write_back(store, run)
+    store.set_properties(
+        NodeLabel.EXPERT, list(RESULT_PROPERTIES), [(_key(NodeLabel.EXPERT), [None] * len(RESULT_PROPERTIES))]
+    )
     # deletes, clear
     rel = rels[0]
     store.delete_relationships(rel.type, rel.start_label, rel.start_key, rel.end_label, rel.end_key)

@@ -276,25 +276,27 @@ class FalkorDBConnection:
 
     def _run_batches(
         self, cypher: str, rows: Sequence[Any], batch_size: int, graph: Any, keys: Iterable[str]
-    ) -> None:
-        """Send ``UNWIND $rows`` batches, encoding the next one while the server runs this one.
+    ) -> list[Any]:
+        """Send ``UNWIND $rows`` batches, encoding the next one while the server runs this one;
+        return each batch's result.
 
         `keys` lists every map key the rows can hold (schema-checked identifiers).
         """
         keys = sorted(set(keys) | {"rows"})
         batches = list(chunks(rows, batch_size))
         if not batches:
-            return
+            return []
         if len(batches) == 1:
-            self._run_text(query_header({"rows": list(batches[0])}, keys) + cypher, graph=graph)
-            return
+            return [self._run_text(query_header({"rows": list(batches[0])}, keys) + cypher, graph=graph)]
+        results = []
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = pool.submit(query_header, {"rows": list(batches[0])}, keys)
             for batch in batches[1:]:
                 text = pending.result() + cypher
                 pending = pool.submit(query_header, {"rows": list(batch)}, keys)
-                self._run_text(text, graph=graph)
-            self._run_text(pending.result() + cypher, graph=graph)
+                results.append(self._run_text(text, graph=graph))
+            results.append(self._run_text(pending.result() + cypher, graph=graph))
+        return results
 
     def _raw(
         self,

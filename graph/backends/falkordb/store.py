@@ -38,7 +38,12 @@ from graph.cypher.grouping import (
     group_relationships,
 )
 from graph.cypher.identifiers import labels_clause, stable_id
-from graph.cypher.statements import delete_nodes_cypher, delete_relationships_cypher, node_upsert_cypher
+from graph.cypher.statements import (
+    delete_nodes_cypher,
+    delete_relationships_cypher,
+    node_upsert_cypher,
+    set_properties_cypher,
+)
 from graph.errors import ReadOnlyViolation, StoreError
 from graph.gcpause import paused_gc
 from graph.store import StoreStats
@@ -411,6 +416,26 @@ class FalkorDBStore(FalkorDBConnection):
             return [row[0] for row in self._run(cypher, {"keys": keys}, read_only=True).result_set]
 
         check_endpoints(self.schema, rgroups, ngroups, missing_keys)
+
+    def set_properties(
+        self,
+        label: str,
+        names: Sequence[str],
+        rows: Iterable[tuple[Any, Sequence[Any]]],
+        *,
+        batch_size: int = 5000,
+    ) -> int:
+        """Set properties of existing nodes by key (`graph.store.GraphStore.set_properties`)."""
+        cypher = set_properties_cypher(self.schema.node(label), names)
+        width = len(names)
+        sent = []
+        for key, values in rows:
+            if len(values) != width:
+                raise StoreError(f"{label} {key!r}: {len(values)} values for {width} properties")
+            sent.append([key, list(values)])
+        with paused_gc(), self._writing():
+            results = self._run_batches(cypher, sent, batch_size, self._graph, ())
+        return sum(int(r.result_set[0][0]) for r in results if r.result_set)
 
     def delete_nodes(self, label: str, keys: Sequence[Any]) -> int:
         """Delete nodes (and their relationships) by key; return how many were deleted."""
