@@ -57,13 +57,16 @@ def build_networkx(
     edges: Iterable[EdgeRow],
     *,
     directed: bool = True,
+    own_node_props: bool = False,
 ) -> nx.MultiDiGraph | nx.MultiGraph:
     """Build a multigraph: node id ``"KeyLabel:key"``, edges keyed by type.
 
     Node attributes: ``label`` (most specific type), ``labels`` (tuple), ``key`` and
     ``props`` (all properties).  Edge attributes: ``type`` and ``props``.  A second
     relationship of the same type between the same nodes gets key ``"TYPE#2"``.
-    Relationships whose end nodes were not projected are skipped.
+    Relationships whose end nodes were not projected are skipped.  With `own_node_props`
+    the graph keeps the node rows' property dicts themselves (rows decoded for it, which
+    nobody else holds) instead of copies.
     """
     graph: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if directed else nx.MultiGraph()
     ids: dict[int, str] = {}
@@ -80,7 +83,7 @@ def build_networkx(
             label=nt.label if nt else (labels[0] if labels else ""),
             labels=tuple(labels),
             key=props.get(nt.key) if nt else None,
-            props=dict(props),
+            props=props if own_node_props else dict(props),
         )
     # written straight into networkx's dicts, as add_edge would (add_edge per row was the
     # bottleneck): one key dict per pair, shared by both directions of a directed graph
