@@ -37,7 +37,7 @@ from graph.node_types import node_type_of
 from graph.typed_arrays import from_rows, record
 from ontology.schema import GraphSchema
 
-__all__ = ["GraphArrays", "build_arrays", "build_networkx", "node_type_of"]
+__all__ = ["GraphArrays", "ReadOnlyDict", "build_arrays", "build_networkx", "node_type_of"]
 
 NodeRow = tuple[int, Sequence[str], Mapping[str, Any]]
 EdgeRow = tuple[int, int, str, Mapping[str, Any]]
@@ -48,6 +48,42 @@ def _identity(schema: GraphSchema, internal: int, labels: Sequence[str], props: 
     if nt is None or props.get(nt.key) is None:
         return f"_:{internal}"
     return stable_id(nt.key_label, props[nt.key])
+
+
+class ReadOnlyDict(dict[str, Any]):
+    """A dict that refuses changes made through Python (``d[k] = v``, ``update``, ``pop``…).
+
+    The projection gives every relationship without properties the same attribute dict
+    per type (a million dicts fewer at 1M relationships: about 250 MB and half a second);
+    a change to one would change them all, so it raises instead.  Reads are a dict's.
+
+    Examples
+    --------
+    >>> d = ReadOnlyDict(type="LOCATED_IN")
+    >>> d["type"], dict(d)
+    ('LOCATED_IN', {'type': 'LOCATED_IN'})
+    >>> d["weight"] = 2
+    Traceback (most recent call last):
+    TypeError: a projection's shared relationship attributes are read-only
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a projection's shared relationship attributes are read-only")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _refuse
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        import copy
+
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self),))
 
 
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
@@ -64,7 +100,8 @@ def build_networkx(
     Node attributes: ``label`` (most specific type), ``labels`` (tuple), ``key`` and
     ``props`` (all properties).  Edge attributes: ``type`` and ``props``.  A second
     relationship of the same type between the same nodes gets key ``"TYPE#2"``.
-    Relationships whose end nodes were not projected are skipped.  With `own_node_props`
+    Relationships without properties of one type share one read-only attribute dict
+    (`ReadOnlyDict`).  Relationships whose end nodes were not projected are skipped.  With `own_node_props`
     the graph keeps the node rows' property dicts themselves (rows decoded for it, which
     nobody else holds) instead of copies.
     """
@@ -93,6 +130,7 @@ def build_networkx(
     ends: list[Any] = []
     kinds: list[str] = []
     add_start, add_end, add_kind = starts.append, ends.append, kinds.append  # the hot loop
+    bare: dict[str, ReadOnlyDict] = {}
     for src, dst, rel_type, props in edges:
         u = ids.get(src)
         v = ids.get(dst)
@@ -110,7 +148,13 @@ def build_networkx(
             while f"{rel_type}#{n}" in existing:
                 n += 1
             key = f"{rel_type}#{n}"
-        existing[key] = {"type": rel_type, "props": dict(props)}
+        if props:
+            existing[key] = {"type": rel_type, "props": dict(props)}
+        else:  # one read-only attribute dict per type for every relationship without properties
+            attrs = bare.get(rel_type)
+            if attrs is None:
+                attrs = bare[rel_type] = ReadOnlyDict(type=rel_type, props=ReadOnlyDict())
+            existing[key] = attrs
     if directed:
         assert isinstance(graph, nx.MultiDiGraph)
         node_data = graph._node
