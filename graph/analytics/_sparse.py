@@ -24,6 +24,7 @@ import scipy.sparse as sp
 __all__ = [
     "Adjacency",
     "adjacency",
+    "degree_counts",
     "gc_paused",
     "kept",
     "oriented",
@@ -127,6 +128,42 @@ def remember(G: nx.Graph, indptr: IntArray, indices: IntArray, data: Mapping[str
     for a in arrays:
         a.setflags(write=False)  # shared by every caller of `adjacency`: nobody writes them
     _KNOWN[G] = (indptr, indices, dict(data))
+
+
+#: degree counts of graphs whose arrays were kept: graph -> direction -> counts (read-only)
+_DEGREES: weakref.WeakKeyDictionary[nx.Graph, dict[str, IntArray]] = weakref.WeakKeyDictionary()
+
+
+def degree_counts(G: nx.Graph, direction: str = "all") -> IntArray | None:
+    """Unweighted degree per node (in ``list(G)`` order) of a graph whose arrays were kept
+    (`remember`), computed once and kept with them (as networkit keeps degrees in its
+    graph); None for any other graph.  ``direction`` is ``"all"``, ``"in"`` or ``"out"``;
+    an undirected tie is stored once per end, so its out-count is its degree.
+
+    >>> G = nx.DiGraph([(0, 1), (0, 2), (1, 2)])
+    >>> a = adjacency(G)
+    >>> remember(G, a.indptr, a.indices, {None: a.data})
+    >>> degree_counts(G).tolist(), degree_counts(G, "in").tolist()
+    ([2, 2, 2], [0, 1, 2])
+    """
+    known = _KNOWN.get(G) if nx.is_frozen(G) else None
+    if known is None:
+        return None
+    cached = _DEGREES.setdefault(G, {})
+    counts = cached.get(direction)
+    if counts is None:
+        indptr, indices = known[0], known[1]
+        n = indptr.shape[0] - 1
+        out = np.diff(indptr)
+        if not G.is_directed() or direction == "out":
+            counts = out
+        elif direction == "in":
+            counts = np.bincount(indices, minlength=n)
+        else:
+            counts = out + np.bincount(indices, minlength=n)
+        counts.setflags(write=False)
+        cached[direction] = counts
+    return counts
 
 
 def tie_count(G: nx.Graph) -> int:

@@ -22,7 +22,7 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-from graph.analytics._sparse import adjacency, kept
+from graph.analytics._sparse import adjacency, degree_counts
 
 __all__ = ["BetweennessResult", "betweenness", "betweenness_sample_size", "degree", "pagerank"]
 
@@ -64,21 +64,13 @@ def degree(
     """
     n = G.number_of_nodes()
     scale = 1.0 / (n - 1) if normalized and n > 1 else 1.0
-    if (
-        weight is None
-        and direction in ("all", "in", "out")
-        and kept(G)
-        and (direction == "all" or G.is_directed())
-    ):
-        adj = adjacency(G)
-        # an undirected tie is stored once per end: its out-count is its degree
-        if direction == "in" and adj.directed:
-            counts = np.bincount(adj.indices, minlength=adj.n)
-        else:
-            counts = np.diff(adj.indptr)
-            if direction == "all" and adj.directed:
-                counts += np.bincount(adj.indices, minlength=adj.n)
-        return dict(zip(adj.nodes, (counts * scale).tolist(), strict=True))
+    counts = (
+        degree_counts(G, direction)
+        if weight is None and direction in ("all", "in", "out") and (direction == "all" or G.is_directed())
+        else None
+    )
+    if counts is not None:  # a graph whose arrays were kept: its counts, computed once
+        return dict(zip(G, (counts * scale).tolist(), strict=True))
     if direction == "all":
         view = G.degree(weight=weight)
     elif not G.is_directed():
