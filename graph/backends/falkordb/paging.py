@@ -67,7 +67,7 @@ def edge_rows(
     (``MATCH (a:Source)-[r:T]->(b)``, one label scan per source label of the ontology), not
     from every node: the 30 types of the ontology cost a scan of the whole graph each
     otherwise (2.8 s against 1.9 s for the server at 1M relationships).
-    The rows of one page are in the order of one scan of every node (start ids ascending).  A
+    The rows of one type are in the order of one scan of every node (start ids ascending).  A
     type whose domain reads fewer relationships than the type has (a start node outside the
     ontology's domain) is read again from every node.
 
