@@ -38,6 +38,7 @@ from graph.cypher.grouping import (
     group_nodes,
     group_records,
     group_relationships,
+    property_rows,
 )
 from graph.cypher.identifiers import ident, labels_clause, leaves, stable_id
 from graph.cypher.statements import (
@@ -489,12 +490,7 @@ class Neo4jStore:
         """Set properties of existing nodes by key, a write transaction per batch
         (`graph.store.GraphStore.set_properties`)."""
         cypher = set_properties_cypher(self.schema.node(label), names)
-        width = len(names)
-        sent = []
-        for key, values in rows:
-            if len(values) != width:
-                raise StoreError(f"{label} {key!r}: {len(values)} values for {width} properties")
-            sent.append([key, list(values)])
+        sent = property_rows(label, len(names), rows)
         runner = self._writer()
         matched = 0
         for batch in chunks(sent, batch_size):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.cypher.identifiers import SCALARS, plain_value
+from graph.errors import StoreError
 from ontology.records import MergePolicy, NodeRecord, RelationshipRecord, is_placeholder
 from ontology.schema import GraphSchema, NodeType, RelationshipType, SchemaError
 
@@ -24,8 +25,28 @@ __all__ = [
     "group_nodes",
     "group_records",
     "group_relationships",
+    "property_rows",
     "source_list",
 ]
+
+
+def property_rows(label: str, width: int, rows: Iterable[tuple[Any, Sequence[Any]]]) -> list[list[Any]]:
+    """The rows of a ``set_properties`` write as ``[key, [values]]``, each `width` values long.
+
+    Examples
+    --------
+    >>> property_rows("Expert", 2, [("e1", (0.5, None))])
+    [['e1', [0.5, None]]]
+    >>> property_rows("Expert", 1, [("e1", [1, 2])])
+    Traceback (most recent call last):
+    graph.errors.StoreError: Expert 'e1': 2 values for 1 properties
+    """
+    out = []
+    for key, values in rows:
+        if len(values) != width:
+            raise StoreError(f"{label} {key!r}: {len(values)} values for {width} properties")
+        out.append([key, list(values)])
+    return out
 
 
 def dedupe(values: Iterable[Any]) -> list[Any]:

@@ -37,6 +37,7 @@ from graph.cypher.grouping import (
     group_nodes,
     group_records,
     group_relationships,
+    property_rows,
 )
 from graph.cypher.identifiers import labels_clause, stable_id
 from graph.cypher.statements import (
@@ -428,12 +429,7 @@ class FalkorDBStore(FalkorDBConnection):
     ) -> int:
         """Set properties of existing nodes by key (`graph.store.GraphStore.set_properties`)."""
         cypher = set_properties_cypher(self.schema.node(label), names)
-        width = len(names)
-        sent = []
-        for key, values in rows:
-            if len(values) != width:
-                raise StoreError(f"{label} {key!r}: {len(values)} values for {width} properties")
-            sent.append([key, list(values)])
+        sent = property_rows(label, len(names), rows)
         with paused_gc(), self._writing():
             results = self._run_batches(cypher, sent, batch_size, self._graph, ())
         return sum(int(r.result_set[0][0]) for r in results if r.result_set)
