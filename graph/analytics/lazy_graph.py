@@ -29,12 +29,15 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
 import networkx as nx
 
 __all__ = ["LazyDiGraph", "TieDicts"]
+
+_BUILDING = threading.Lock()
 
 #: ``(successors, predecessors)``: node -> neighbour -> attribute dict, every node a key of both
 TieDicts = tuple[dict[Hashable, dict[Hashable, Any]], dict[Hashable, dict[Hashable, Any]]]
@@ -60,11 +63,16 @@ class LazyDiGraph(nx.DiGraph):
         return self._pending is None
 
     def _build_ties(self) -> None:
-        build, self._pending = self._pending, None
-        if build is not None:
+        # one build, and no reader sees the pending mark cleared before the dicts are in place
+        # (the API's sessions are shared by threads)
+        with _BUILDING:
+            build = self._pending
+            if build is None:
+                return
             succ, pred = build()
             self.__dict__["_lazy_succ"] = succ
             self.__dict__["_lazy_pred"] = pred
+            self._pending = None
 
     # networkx reads and assigns these three attributes; `_adj` is `_succ` in a DiGraph
     @property

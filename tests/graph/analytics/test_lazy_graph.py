@@ -66,3 +66,26 @@ def test_actor_network_is_lazy_and_frozen() -> None:
     assert list(A.edges(data=True)) == [
         ("Institution:a", "Institution:b", {"weight": 1, "types": ["OPERATED_BY"]})
     ]
+
+
+def test_readers_in_several_threads_all_see_the_built_ties() -> None:
+    import threading
+    import time
+
+    G = LazyDiGraph()
+    G.add_nodes_from(range(3))
+
+    def slow() -> tuple[
+        dict[object, dict[object, dict[str, int]]], dict[object, dict[object, dict[str, int]]]
+    ]:
+        time.sleep(0.2)  # a reader arriving meanwhile must wait, not read empty dicts
+        return {0: {1: {}}, 1: {}, 2: {}}, {0: {}, 1: {0: {}}, 2: {}}
+
+    G.defer_ties(slow)
+    seen: list[int] = []
+    threads = [threading.Thread(target=lambda: seen.append(G.number_of_edges())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [1, 1, 1, 1]
