@@ -101,9 +101,9 @@ def build_networkx(
     ``props`` (all properties).  Edge attributes: ``type`` and ``props``.  A second
     relationship of the same type between the same nodes gets key ``"TYPE#2"``.
     Relationships without properties of one type share one read-only attribute dict
-    (`ReadOnlyDict`).  Relationships whose end nodes were not projected are skipped.  With `own_node_props`
-    the graph keeps the node rows' property dicts themselves (rows decoded for it, which
-    nobody else holds) instead of copies.
+    (`ReadOnlyDict`).  Relationships whose end nodes were not projected are skipped.
+    With `own_node_props` the graph keeps the node rows' property dicts themselves (rows
+    decoded for it, which nobody else holds) instead of copies.
     """
     graph: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if directed else nx.MultiGraph()
     ids: dict[int, str] = {}

@@ -43,6 +43,21 @@ _BUILDING = threading.Lock()
 TieDicts = tuple[dict[Hashable, dict[Hashable, Any]], dict[Hashable, dict[Hashable, Any]]]
 
 
+def _adjacency(slot: str) -> Any:
+    """A property over ``__dict__[slot]`` that builds the pending ties before it is read."""
+
+    def read(self: LazyDiGraph) -> dict[Hashable, dict[Hashable, Any]]:
+        if self._pending is not None:
+            self._build_ties()
+        table: dict[Hashable, dict[Hashable, Any]] = self.__dict__[slot]
+        return table
+
+    def write(self: LazyDiGraph, value: dict[Hashable, dict[Hashable, Any]]) -> None:
+        self.__dict__[slot] = value
+
+    return property(read, write)
+
+
 class LazyDiGraph(nx.DiGraph):
     """A `networkx.DiGraph` whose ties may be given as a function, called on first read.
 
@@ -75,32 +90,5 @@ class LazyDiGraph(nx.DiGraph):
             self._pending = None
 
     # networkx reads and assigns these three attributes; `_adj` is `_succ` in a DiGraph
-    @property
-    def _succ(self) -> dict[Hashable, dict[Hashable, Any]]:
-        if self._pending is not None:
-            self._build_ties()
-        succ: dict[Hashable, dict[Hashable, Any]] = self.__dict__["_lazy_succ"]
-        return succ
-
-    @_succ.setter
-    def _succ(self, value: dict[Hashable, dict[Hashable, Any]]) -> None:
-        self.__dict__["_lazy_succ"] = value
-
-    @property
-    def _adj(self) -> dict[Hashable, dict[Hashable, Any]]:
-        return self._succ
-
-    @_adj.setter
-    def _adj(self, value: dict[Hashable, dict[Hashable, Any]]) -> None:
-        self.__dict__["_lazy_succ"] = value
-
-    @property
-    def _pred(self) -> dict[Hashable, dict[Hashable, Any]]:
-        if self._pending is not None:
-            self._build_ties()
-        pred: dict[Hashable, dict[Hashable, Any]] = self.__dict__["_lazy_pred"]
-        return pred
-
-    @_pred.setter
-    def _pred(self, value: dict[Hashable, dict[Hashable, Any]]) -> None:
-        self.__dict__["_lazy_pred"] = value
+    _succ = _adj = _adjacency("_lazy_succ")
+    _pred = _adjacency("_lazy_pred")

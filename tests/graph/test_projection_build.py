@@ -76,3 +76,23 @@ def test_build_networkx_equals_add_edge_per_row(directed: bool) -> None:
     u, v = next(iter(built.edges()))
     inverse = built._pred if directed else built._adj
     assert built._adj[u][v] is inverse[v][u]
+
+
+def test_relationships_without_properties_share_one_read_only_dict_per_type() -> None:
+    schema = load_schema()
+    nt = schema.nodes["Country"]
+    nodes = [(i, list(nt.labels), {nt.key: f"C{i}"}) for i in range(3)]
+    edges = [(0, 1, "BORDERS", {}), (1, 2, "BORDERS", {}), (0, 2, "BORDERS", {"since": 1990})]
+    G = build_networkx(schema, nodes, edges)
+    a = G.edges["Country:C0", "Country:C1", "BORDERS"]
+    b = G.edges["Country:C1", "Country:C2", "BORDERS"]
+    own = G.edges["Country:C0", "Country:C2", "BORDERS"]
+    assert a is b and a == {"type": "BORDERS", "props": {}}
+    assert own is not a and own["props"] == {"since": 1990}
+    with pytest.raises(TypeError, match="read-only"):
+        a["weight"] = 1.0
+    with pytest.raises(TypeError, match="read-only"):
+        a["props"]["x"] = 1
+    own["weight"] = 1.0  # a relationship's own dict stays writable
+    assert "weight" not in b
+    assert G.copy().edges["Country:C0", "Country:C1", "BORDERS"] is not a  # a copy gets its own

@@ -90,12 +90,9 @@ def edge_rows(
             f"MATCH (a)-[r{pattern}]->(b)"
         ]
         parts = [_page_rows(raw, scan, ret, id_pages, with_props) for scan in scans]
-        if sum(len(p) for p in parts) < expected or len(parts) > 1:
-            merged = _merged(parts)
-            if len(merged) != expected:  # a start node outside the domain (or a write meanwhile)
-                merged = _page_rows(raw, f"MATCH (a)-[r{pattern}]->(b)", ret, id_pages, with_props)
-        else:
-            merged = parts[0]
+        merged = parts[0] if len(parts) == 1 else _merged(parts)
+        if len(merged) != expected:  # a start node outside the domain (or a write meanwhile)
+            merged = _page_rows(raw, f"MATCH (a)-[r{pattern}]->(b)", ret, id_pages, with_props)
         if with_props:
             for row in merged:
                 yield row[0], row[1], rel_type, decode_compact(row[3], graph)
@@ -126,17 +123,10 @@ def _merged(parts: list[list[Any]]) -> list[Any]:
     [[1, 5, 10], [2, 6, 12], [4, 5, 11]]
     """
     # a stable sort of the concatenated runs is a C merge of already sorted runs
-    rows = sorted(chain.from_iterable(parts), key=itemgetter(0))
-    ids = {row[2] for row in rows}
-    if len(ids) == len(rows):
-        return rows
-    seen: set[int] = set()
-    out: list[Any] = []
-    for row in rows:
-        if row[2] not in seen:
-            seen.add(row[2])
-            out.append(row)
-    return out
+    first: dict[int, Any] = {}
+    for row in sorted(chain.from_iterable(parts), key=itemgetter(0)):
+        first.setdefault(row[2], row)
+    return list(first.values())
 
 
 def key_rows(

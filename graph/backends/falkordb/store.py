@@ -510,11 +510,7 @@ class FalkorDBStore(FalkorDBConnection):
             reading = pool.submit(
                 lambda: list(edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties))
             )
-            try:
-                nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
-            except BaseException:
-                reading.cancel()
-                raise
+            nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
 
             def edges() -> Iterator[tuple[int, int, str, dict[str, Any]]]:
                 yield from reading.result()  # waited for once the nodes are built
