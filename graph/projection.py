@@ -22,9 +22,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from itertools import groupby
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -33,9 +35,10 @@ from scipy import sparse
 
 from graph.cypher.identifiers import stable_id
 from graph.gcpause import paused_gc
+from graph.lazy_graph import LazyMultiDiGraph
 from graph.node_types import node_type_of
 from graph.typed_arrays import from_rows, record
-from ontology.schema import GraphSchema
+from ontology.schema import GraphSchema, NodeType
 
 __all__ = ["GraphArrays", "ReadOnlyDict", "build_arrays", "build_networkx", "node_type_of"]
 
@@ -43,8 +46,16 @@ NodeRow = tuple[int, Sequence[str], Mapping[str, Any]]
 EdgeRow = tuple[int, int, str, Mapping[str, Any]]
 
 
-def _identity(schema: GraphSchema, internal: int, labels: Sequence[str], props: Mapping[str, Any]) -> str:
-    nt = node_type_of(schema, labels)
+def _identity(
+    schema: GraphSchema,
+    internal: int,
+    labels: Sequence[str],
+    props: Mapping[str, Any],
+    nt: NodeType | Literal[False] | None = False,
+) -> str:
+    """The stable id of a stored node (of type `nt` when the caller knows it)."""
+    if nt is False:
+        nt = node_type_of(schema, labels)
     if nt is None or props.get(nt.key) is None:
         return f"_:{internal}"
     return stable_id(nt.key_label, props[nt.key])
@@ -104,77 +115,158 @@ def build_networkx(
     (`ReadOnlyDict`).  Relationships whose end nodes were not projected are skipped.
     With `own_node_props` the graph keeps the node rows' property dicts themselves (rows
     decoded for it, which nobody else holds) instead of copies.
+
+    A directed projection is a `~graph.lazy_graph.LazyMultiDiGraph`: its structure is
+    recorded as arrays (`graph.typed_arrays`), which the analyses read, and its networkx
+    relationship dicts are built from them the first time something reads them (at 1M
+    relationships, 2 s and a few hundred megabytes that `analyze` does not need).  Either
+    way the graph is the same, relationship for relationship, in the same order.
     """
-    graph: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if directed else nx.MultiGraph()
-    ids: dict[int, str] = {}
+    graph: nx.MultiDiGraph | nx.MultiGraph = LazyMultiDiGraph() if directed else nx.MultiGraph()
     # the structure as arrays too (`graph.typed_arrays`): positions, label sets, relationships
     position: dict[Any, int] = {}
     at: dict[str, int] = {}
+    # written straight into networkx's dicts, as add_node would (a new graph: no cache to clear)
+    node_data: Any = graph._node
+    succ: Any = graph._adj
+    pred: Any = graph._pred if directed else succ
+    types: dict[tuple[str, ...], NodeType | None] = {}  # one look-up per label set
     for internal, labels, props in nodes:
-        nt = node_type_of(schema, labels)
-        node_id = _identity(schema, internal, labels, props)
-        ids[internal] = node_id
+        carried = tuple(labels)
+        if carried in types:
+            nt = types[carried]
+        else:
+            nt = types[carried] = node_type_of(schema, carried)
+        node_id = _identity(schema, internal, carried, props, nt)
         position[internal] = at.setdefault(node_id, len(at))
-        graph.add_node(
-            node_id,
-            label=nt.label if nt else (labels[0] if labels else ""),
-            labels=tuple(labels),
-            key=props.get(nt.key) if nt else None,
-            props=props if own_node_props else dict(props),
-        )
-    # written straight into networkx's dicts, as add_edge would (add_edge per row was the
-    # bottleneck): one key dict per pair, shared by both directions of a directed graph
-    adjacency: Any = graph._adj
-    inverse: Any = graph._pred if directed else graph._adj
-    starts: list[Any] = []
-    ends: list[Any] = []
-    kinds: list[str] = []
-    add_start, add_end, add_kind = starts.append, ends.append, kinds.append  # the hot loop
+        attrs = {
+            "label": nt.label if nt else (carried[0] if carried else ""),
+            "labels": carried,
+            "key": props.get(nt.key) if nt else None,
+            "props": props if own_node_props else dict(props),
+        }
+        if node_id in node_data:  # the same node twice: its attributes updated, as add_node does
+            node_data[node_id].update(attrs)
+        else:
+            node_data[node_id] = attrs
+            succ[node_id] = {}
+            pred[node_id] = {}
+    rows = _Relationships.of(edges, position)
+    ids: list[Hashable] = list(at)
+    if not directed:
+        _fill_adjacency(succ, pred, ids, rows)
+        return graph
+    assert isinstance(graph, LazyMultiDiGraph)
+    node_data = graph._node
+    record(
+        graph,
+        from_rows(ids, (node_data[n]["labels"] for n in ids), rows.src, rows.dst, rows.kind, rows.types),
+    )
+    graph.defer_ties(partial(_fill_adjacency, succ, pred, ids, rows))
+    return graph
+
+
+@dataclass(frozen=True, slots=True)
+class _Relationships:
+    """The projected relationships in the order they were read: end positions, type codes
+    and (when any relationship has some) the properties of each."""
+
+    src: npt.NDArray[np.int64]
+    dst: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.int32]
+    types: tuple[str, ...]
+    props: tuple[Mapping[str, Any], ...] | None
+
+    @classmethod
+    def of(cls, edges: Iterable[EdgeRow], position: Mapping[Any, int]) -> _Relationships:
+        """The rows of `edges` whose two ends have a `position`."""
+        # column by column (zip is C): a Python loop over a million rows was a second
+        columns = list(zip(*edges, strict=True)) or [(), (), (), ()]
+        starts, ends, kinds, props = (list(c) for c in columns)
+        src, dst = _positions(starts, position), _positions(ends, position)
+        kind, names = _codes(kinds)
+        keep = (src >= 0) & (dst >= 0)
+        carried = any(props)
+        if not keep.all():
+            src, dst, kind = src[keep], dst[keep], kind[keep]
+            if carried:
+                props = [p for p, k in zip(props, keep.tolist(), strict=True) if k]
+        return cls(src, dst, kind, names, tuple(props) if carried else None)
+
+
+def _codes(kinds: list[str]) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
+    """Per relationship, the index of its type among the types in order of first appearance.
+
+    A backend reads the relationships type by type: one code per run of a type.
+
+    >>> codes, names = _codes(["B", "B", "A", "B"])
+    >>> codes.tolist(), names
+    ([0, 0, 1, 0], ('B', 'A'))
+    """
+    seen: dict[str, int] = {}
+    run_codes: list[int] = []
+    run_lengths: list[int] = []
+    for name, run in groupby(kinds):
+        run_codes.append(seen.setdefault(name, len(seen)))
+        run_lengths.append(sum(1 for _ in run))
+    return np.repeat(np.asarray(run_codes, dtype=np.int32), run_lengths), tuple(seen)
+
+
+def _int_array(values: list[Any]) -> npt.NDArray[np.int64] | None:
+    """`values` as an int64 array when they are all ints (FalkorDB's ids), else None."""
+    try:
+        array = np.asarray(values)
+    except (ValueError, OverflowError):
+        return None
+    return array.astype(np.int64) if array.dtype.kind in "iu" and array.size else None
+
+
+def _positions(internal: list[Any], position: Mapping[Any, int]) -> npt.NDArray[np.int64]:
+    """The positions of these internal ids (-1 for a node not projected).
+
+    >>> _positions([7, 3, 9], {3: 0, 7: 1}).tolist(), _positions(["b", "z"], {"b": 4}).tolist()
+    ([1, 0, -1], [4, -1])
+    """
+    wanted, known = _int_array(internal), _int_array(list(position))
+    if wanted is not None and known is not None and wanted.min() >= 0 and known.min() >= 0:
+        # FalkorDB's ids are small ints: one look-up array instead of a dict look-up per row
+        lookup = np.full(max(int(wanted.max()), int(known.max())) + 1, -1, dtype=np.int64)
+        lookup[known] = np.fromiter(position.values(), dtype=np.int64, count=len(position))
+        out: npt.NDArray[np.int64] = lookup[wanted]
+        return out
+    return np.fromiter((position.get(x, -1) for x in internal), dtype=np.int64, count=len(internal))
+
+
+def _fill_adjacency(succ: Any, pred: Any, ids: list[Hashable], rows: _Relationships) -> tuple[Any, Any]:
+    """Write the relationships into networkx's successor and predecessor dicts (of every
+    node already) in the order they were read, and return both dicts.
+
+    Straight into the dicts, as ``add_edge`` would (``add_edge`` per row was the
+    bottleneck): one key dict per pair, shared by both directions of a directed graph.
+    """
     bare: dict[str, ReadOnlyDict] = {}
-    for src, dst, rel_type, props in edges:
-        u = ids.get(src)
-        v = ids.get(dst)
-        if u is None or v is None:
-            continue
-        add_start(src)
-        add_end(dst)
-        add_kind(rel_type)
+    props = rows.props
+    types = rows.types
+    for i, (s, d, c) in enumerate(zip(rows.src.tolist(), rows.dst.tolist(), rows.kind.tolist(), strict=True)):
+        u, v, rel_type = ids[s], ids[d], types[c]
         key: str = rel_type
-        existing = adjacency[u].get(v)
+        existing = succ[u].get(v)
         if existing is None:
-            existing = adjacency[u][v] = inverse[v][u] = {}
+            existing = succ[u][v] = pred[v][u] = {}
         elif key in existing:
             n = 2
             while f"{rel_type}#{n}" in existing:
                 n += 1
             key = f"{rel_type}#{n}"
-        if props:
-            existing[key] = {"type": rel_type, "props": dict(props)}
+        own = props[i] if props is not None else None
+        if own:
+            existing[key] = {"type": rel_type, "props": dict(own)}
         else:  # one read-only attribute dict per type for every relationship without properties
             attrs = bare.get(rel_type)
             if attrs is None:
                 attrs = bare[rel_type] = ReadOnlyDict(type=rel_type, props=ReadOnlyDict())
             existing[key] = attrs
-    if directed:
-        assert isinstance(graph, nx.MultiDiGraph)
-        node_data = graph._node
-        labels_of = (node_data[n]["labels"] for n in at)
-        # internal ids (ints here, element-id text in Neo4j) -> positions, types -> codes,
-        # after the loop (the loop only appends)
-        type_code: dict[str, int] = {}
-        codes = [type_code.setdefault(t, len(type_code)) for t in kinds]
-        record(
-            graph,
-            from_rows(
-                list(at),
-                labels_of,
-                [position[s] for s in starts],
-                [position[s] for s in ends],
-                codes,
-                list(type_code),
-            ),
-        )
-    return graph
+    return succ, pred
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from graph.lazy_graph import ties_built
+
 __all__ = ["TypedArrays", "edges_in_graph_order", "from_rows", "record", "typed_arrays"]
 
 IntArray = npt.NDArray[np.int64]
@@ -59,6 +61,7 @@ class TypedArrays:
     kind: npt.NDArray[np.int32]
     type_names: tuple[str, ...]
     _index: dict[Hashable, int] = field(default_factory=dict, repr=False)
+    _by_end: list[IntArray] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for a in (self.label_code, self.src, self.dst, self.kind):
@@ -80,6 +83,35 @@ class TypedArrays:
         if not self._index and self.nodes:
             self._index.update((n, i) for i, n in enumerate(self.nodes))
         return self._index
+
+    def incident(self, i: int) -> tuple[IntArray, IntArray]:
+        """The positions of the relationships of node `i`: ``(outgoing, incoming)``, each in
+        relationship order (the incoming ones through an index by end node, built on first
+        use).
+
+        >>> t = from_rows(["a", "b", "c"], [(), (), ()], [0, 1, 2], [1, 2, 1], [0, 0, 0], ["T"])
+        >>> [p.tolist() for p in t.incident(1)]
+        [[1], [0, 2]]
+        """
+        lo, hi = np.searchsorted(self.src, [i, i + 1])  # relationships are in node order
+        if not self._by_end:
+            order = np.argsort(self.dst, kind="stable")
+            starts = np.searchsorted(self.dst[order], np.arange(self.n_nodes + 1))
+            self._by_end.extend((order, starts))
+        order, starts = self._by_end
+        return np.arange(lo, hi, dtype=np.int64), order[starts[i] : starts[i + 1]]
+
+    def starts_of(self, node: Hashable, *types: str) -> list[Hashable]:
+        """The start nodes of `node`'s incoming relationships of `types`, one per relationship,
+        in relationship order.
+
+        >>> t = from_rows(["a", "b", "c"], [(), (), ()], [0, 2, 1], [1, 1, 1], [0, 1, 0], ["T", "U"])
+        >>> t.starts_of("b", "T")
+        ['a', 'b']
+        """
+        _, incoming = self.incident(self.index[node])
+        wanted = incoming[np.isin(self.kind[incoming], self.type_codes(types))]
+        return [self.nodes[i] for i in self.src[wanted].tolist()]
 
     def has(self, *labels: str) -> npt.NDArray[np.bool_]:
         """Per node: does it carry any of `labels`?"""
@@ -126,9 +158,21 @@ def _pairs(G: nx.MultiDiGraph) -> int:
     return sum(map(len, G._adj.values()))
 
 
+def _pair_count(arrays: TypedArrays) -> int:
+    """The number of distinct ``(start, end)`` pairs: in relationship order those of one pair
+    are adjacent (`edges_in_graph_order`)."""
+    if not arrays.n_edges:
+        return 0
+    s, d = arrays.src, arrays.dst
+    return 1 + int(np.count_nonzero((s[1:] != s[:-1]) | (d[1:] != d[:-1])))
+
+
 def record(G: nx.MultiDiGraph, arrays: TypedArrays) -> None:
-    """Keep `arrays` as those of `G` (which must hold exactly what they describe)."""
-    _RECORDED[G] = (arrays, G.number_of_nodes(), _pairs(G))
+    """Keep `arrays` as those of `G` (which must hold exactly what they describe).
+
+    Nothing of `G`'s adjacency is read: a lazy graph (`graph.lazy_graph`) stays unbuilt.
+    """
+    _RECORDED[G] = (arrays, G.number_of_nodes(), _pair_count(arrays))
 
 
 def edges_in_graph_order(src: IntArray, dst: IntArray) -> IntArray:
@@ -163,7 +207,7 @@ def from_rows(
     labels: Iterable[Sequence[str]],
     src: Sequence[int] | IntArray,
     dst: Sequence[int] | IntArray,
-    kind: Sequence[int],
+    kind: Sequence[int] | npt.NDArray[np.int32],
     type_names: Sequence[str],
 ) -> TypedArrays:
     """The arrays of a graph built from these rows (relationships in the order they were
@@ -210,7 +254,8 @@ def typed_arrays(G: nx.MultiDiGraph) -> TypedArrays:
     if not isinstance(G, nx.MultiDiGraph):
         raise TypeError("typed_arrays reads a directed typed projection (networkx.MultiDiGraph)")
     kept = _RECORDED.get(G)
-    if kept is not None and kept[1] == G.number_of_nodes() and kept[2] == _pairs(G):
+    # a lazy graph whose relationships are not built yet cannot have changed them
+    if kept is not None and kept[1] == G.number_of_nodes() and (not ties_built(G) or kept[2] == _pairs(G)):
         return kept[0]
     arrays = _build(G)
     record(G, arrays)

@@ -169,7 +169,7 @@ def degree_counts(G: nx.Graph, direction: str = "all") -> IntArray | None:
 def tie_count(G: nx.Graph) -> int:
     """``G.number_of_edges()``, read from the kept CSR arrays when there are some (`remember`:
     no self-loops, no parallel ties), so a graph whose tie dicts are not built yet
-    (`graph.analytics.lazy_graph`) stays so."""
+    (`graph.lazy_graph`) stays so."""
     known = _KNOWN.get(G) if nx.is_frozen(G) else None
     if known is not None and not G.is_multigraph():
         return int(known[1].shape[0]) if G.is_directed() else int(known[1].shape[0]) // 2

@@ -47,7 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.analytics._sparse import gc_paused, remember
-from graph.analytics.lazy_graph import LazyDiGraph, TieDicts
+from graph.lazy_graph import LazyDiGraph, TieDicts
 from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 

@@ -132,6 +132,7 @@ class ChannelFinder:
         arrays = typed_arrays(G)
         self.nodes = arrays.nodes
         self.index = arrays.index
+        self.arrays = arrays
         tie = arrays.of_type(*self.rel_types) & (arrays.src != arrays.dst)
         n = len(self.nodes)
         s, d = arrays.src[tie], arrays.dst[tie]
@@ -142,7 +143,7 @@ class ChannelFinder:
         self.ties = W  # number of channel relationships between two nodes, both directions
 
     def _owners(self, node: Hashable, rel: str) -> list[Hashable]:
-        return sorted((u for u, _, t in self.G.in_edges(node, data="type") if t == rel), key=str)
+        return sorted(self.arrays.starts_of(node, rel), key=str)  # the projection's dicts are not read
 
     def _hop(self, u: Hashable, v: Hashable, types: tuple[str, ...], forward: bool) -> dict[str, Any]:
         return {
@@ -241,12 +242,23 @@ def _ordered_subgraph(G: nx.MultiDiGraph, nodes: list[Hashable]) -> nx.MultiDiGr
     >>> sorted(_ordered_subgraph(G, ["c", "a"]).edges())
     [('a', 'c')]
     """
+    # from the projection's arrays (its relationship dicts are not read: graph.lazy_graph); a
+    # node's relationships there are in its successor dict's order, neighbours and keys
+    t = typed_arrays(G)
     keep = set(nodes)
     H = nx.MultiDiGraph()
     H.add_nodes_from((n, G.nodes[n]) for n in nodes)  # attribute dicts shared, read only
-    H.add_edges_from(
-        (u, v, k, d) for u in nodes for v, keyed in G._adj[u].items() if v in keep for k, d in keyed.items()
-    )
+    attrs = [{"type": name} for name in t.type_names]  # what the path search reads
+    edges: list[tuple[Hashable, Hashable, str, dict[str, str]]] = []
+    for u in nodes:
+        outgoing, _ = t.incident(t.index[u])
+        seen: dict[tuple[Hashable, int], int] = {}
+        for d, c in zip(t.dst[outgoing].tolist(), t.kind[outgoing].tolist(), strict=True):
+            v = t.nodes[d]
+            if v in keep:
+                n = seen[v, c] = seen.get((v, c), 0) + 1
+                edges.append((u, v, t.type_names[c] if n == 1 else f"{t.type_names[c]}#{n}", attrs[c]))
+    H.add_edges_from(edges)
     return H
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graph.typed_arrays import typed_arrays
+from graph.typed_arrays import TypedArrays, typed_arrays
 from ontology.vocab import NodeLabel, PropertyName, RelType
 
 __all__ = [
@@ -142,12 +142,14 @@ def _labels(G: nx.Graph, node: Hashable) -> set[str]:
     return set(G.nodes[node].get("labels", ()))
 
 
-def _neighbours(G: nx.MultiDiGraph, node: Hashable) -> Iterable[tuple[Hashable, str, bool]]:
-    """(other node, relationship type, outgoing?) for every relationship of `node`."""
-    for _, other, data in G.out_edges(node, data=True):
-        yield other, str(data.get("type", "")), True
-    for other, _, data in G.in_edges(node, data=True):
-        yield other, str(data.get("type", "")), False
+def _neighbours(t: TypedArrays, i: int) -> Iterable[tuple[Hashable, str, bool]]:
+    """(other node, relationship type, outgoing?) for every relationship of node `i` of the
+    projection's arrays (its outgoing ones, then its incoming ones): the projection's
+    relationship dicts are not read (`graph.lazy_graph`)."""
+    outgoing, incoming = t.incident(i)
+    for positions, ends, out in ((outgoing, t.dst, True), (incoming, t.src, False)):
+        for other, kind in zip(ends[positions].tolist(), t.kind[positions].tolist(), strict=True):
+            yield t.nodes[other], t.type_names[kind], out
 
 
 def _fold(text: str) -> str:
@@ -214,12 +216,13 @@ def centre_profiles(G: nx.MultiDiGraph) -> dict[Hashable, CentreProfile]:
     arrays = typed_arrays(G)  # the centres found on the arrays, not by every node's labels
     centres = arrays.has(NodeLabel.TRANSFER_CENTRE) & ~arrays.has(NodeLabel.NATIONAL_TRANSFER_CENTRE)
     profiles: dict[Hashable, CentreProfile] = {}
-    for node in [arrays.nodes[i] for i in np.flatnonzero(centres).tolist()]:
+    for i in np.flatnonzero(centres).tolist():
+        node = arrays.nodes[i]
         hosts: set[str] = set()
         fields: set[Hashable] = set()
         partners: set[Hashable] = set()
         parents: set[Hashable] = set()
-        for other, rel, outgoing in _neighbours(G, node):
+        for other, rel, outgoing in _neighbours(arrays, i):
             other_labels = _labels(G, other)
             if rel in (RelType.HOSTED_IN, RelType.LOCATED_IN) and NodeLabel.COUNTRY in other_labels:
                 hosts.add(str(G.nodes[other].get("key", other)))

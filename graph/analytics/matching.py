@@ -96,14 +96,16 @@ def broader_closure(G: nx.MultiDiGraph) -> dict[Hashable, dict[Hashable, tuple[H
     >>> broader_closure(G)["ipc:H01L"]["ford:2"]
     ('ipc:H01L', 'ford:2.2', 'ford:2')
     """
-    fields = [n for n in G if _has(G, n, NodeLabel.FIELD)]
-    parents = {
-        f: sorted(
-            (v for _, v, t in G.out_edges(f, data="type") if t == RelType.BROADER and v in G),
-            key=str,
-        )
-        for f in fields
-    }
+    # on the projection's arrays: its relationship dicts are not read (graph.lazy_graph)
+    t = typed_arrays(G)
+    is_field = t.has(NodeLabel.FIELD)
+    fields = [t.nodes[i] for i in np.flatnonzero(is_field).tolist()]
+    parents: dict[Hashable, list[Hashable]] = {f: [] for f in fields}
+    broader = np.flatnonzero(t.of_type(RelType.BROADER) & is_field[t.src])
+    for s, d in zip(t.src[broader].tolist(), t.dst[broader].tolist(), strict=True):
+        parents[t.nodes[s]].append(t.nodes[d])
+    for ups in parents.values():
+        ups.sort(key=str)
     closure: dict[Hashable, dict[Hashable, tuple[Hashable, ...]]] = {}
     for f in fields:
         paths: dict[Hashable, tuple[Hashable, ...]] = {f: (f,)}

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from graph.lazy_graph import LazyMultiDiGraph, TieDicts
 from graph.typed_arrays import TypedArrays, record, typed_arrays
 from ontology.vocab import PropertyName
 
@@ -87,10 +89,11 @@ def _stage(props: dict[str, object]) -> object:
 
 
 def _induced(
-    G: nx.MultiDiGraph, gone: set[Hashable], dropped: set[tuple[Hashable, Hashable, Hashable]]
-) -> tuple[nx.MultiDiGraph, int]:
-    """``G.subgraph(nodes not gone).copy()`` less the `dropped` ``(u, v, key)`` edges, and its
-    number of edges.
+    G: nx.MultiDiGraph, t: TypedArrays, gone: set[Hashable], dropped: npt.NDArray[np.int64]
+) -> LazyMultiDiGraph:
+    """``G.subgraph(nodes not gone).copy()`` less the relationships at positions `dropped` of
+    `G`'s arrays `t`, its relationships built the first time something reads them
+    (`graph.lazy_graph`: the analyses read its arrays).
 
     The same graph as networkx builds it (node, neighbour and key order; node attribute
     dicts copied one level deep; each predecessor dict in the order the edges are visited),
@@ -102,7 +105,7 @@ def _induced(
     synthetic nodes, a few of them change); `select` freezes the result, as the analyses
     only read it.
     """
-    H = G.__class__()
+    H = LazyMultiDiGraph()
     H.graph.update(G.graph)
     node, succ, pred = H._node, H._succ, H._pred
     for n, d in G._node.items():
@@ -110,11 +113,44 @@ def _induced(
             node[n] = d.copy()
             succ[n] = {}
             pred[n] = {}
+    H.defer_ties(partial(_induced_ties, G, t, gone, dropped, succ, pred))
+    return H
+
+
+def _keys_at(
+    G: nx.MultiDiGraph, t: TypedArrays, positions: npt.NDArray[np.int64]
+) -> set[tuple[Hashable, ...]]:
+    """The ``(u, v, key)`` of the relationships at these positions of `G`'s arrays `t`.
+
+    The relationships of one pair are adjacent in ``G.edges`` order, in the order of their
+    keys: the key of a position is the one of its rank in its pair's run.
+    """
+    out: set[tuple[Hashable, ...]] = set()
+    src, dst = t.src, t.dst
+    for p in positions.tolist():
+        first = p
+        while first > 0 and src[first - 1] == src[p] and dst[first - 1] == dst[p]:
+            first -= 1
+        u, v = t.nodes[src[p]], t.nodes[dst[p]]
+        out.add((u, v, list(G._adj[u][v])[p - first]))
+    return out
+
+
+def _induced_ties(
+    G: nx.MultiDiGraph,
+    t: TypedArrays,
+    gone: set[Hashable],
+    positions: npt.NDArray[np.int64],
+    succ: dict[Hashable, dict[Hashable, dict[Hashable, object]]],
+    pred: dict[Hashable, dict[Hashable, dict[Hashable, object]]],
+) -> TieDicts:
+    """The successor and predecessor dicts of `_induced`'s graph (its nodes' already in
+    `succ` and `pred`), filled from `G`'s."""
+    dropped = _keys_at(G, t, positions)
     pairs = {(u, v) for u, v, _ in dropped}
     touched = {u for u, _ in pairs}  # nodes whose successor dict changes
     for n in gone:
         touched.update(G._pred[n])
-    kept = 0
     for u, nbrs in G._succ.items():
         if u in gone:
             continue
@@ -122,7 +158,6 @@ def _induced(
             succ[u] = nbrs
             for v, keys in nbrs.items():
                 pred[v][u] = keys
-                kept += len(keys)
             continue
         out = succ[u]
         for v, keys in nbrs.items():
@@ -136,8 +171,7 @@ def _induced(
                 same = keys
             out[v] = same
             pred[v][u] = same  # one key dict for both directions, as networkx keeps it
-            kept += len(same)
-    return H, kept
+    return succ, pred
 
 
 def _edge_positions(
@@ -161,6 +195,31 @@ def _edge_positions(
     for u, v, k in edges:
         out.append(blocks[index[u] * n + index[v]][list(G._adj[u][v]).index(k)])
     return np.asarray(out, dtype=np.int64)
+
+
+def _claimed_positions(
+    t: TypedArrays,
+    claims: Mapping[tuple[str, str, str], str],
+    left_out: frozenset[str],
+    gone: set[Hashable],
+) -> npt.NDArray[np.int64]:
+    """The positions in `t` of the relationships whose claimed stage (``(start, end, type) ->
+    stage``) is one of `left_out`, between two nodes not `gone`; found on the arrays, so a
+    lazy projection's relationship dicts stay unbuilt."""
+    index, n = t.index, max(t.n_nodes, 1)
+    code = {name: c for c, name in enumerate(t.type_names)}
+    wanted = {
+        (index[u] * n + index[v], code[k])
+        for (u, v, k), stage in claims.items()
+        if stage in left_out and u not in gone and v not in gone and u in index and v in index and k in code
+    }
+    if not wanted:
+        return np.zeros(0, dtype=np.int64)
+    pair = t.src * n + t.dst
+    pairs = np.fromiter({p for p, _ in wanted}, dtype=np.int64)
+    at = np.flatnonzero(np.isin(pair, pairs))
+    hit = [(p, c) in wanted for p, c in zip(pair[at].tolist(), t.kind[at].tolist(), strict=True)]
+    return at[np.asarray(hit, dtype=bool)]
 
 
 def select(
@@ -206,30 +265,26 @@ def select(
         elif _stage(props) in stages:
             bodies.append(n)
     gone = {*fake, *bodies}
+    arrays = typed_arrays(G)
     if claims is None:
         edges = [
             (u, v, k)
             for u, v, k, d in G.edges(keys=True, data=True)
             if u not in gone and v not in gone and _stage(d.get("props") or {}) in left_claims
         ]
-    else:  # only the claimed relationships are visited
-        edges = [
-            (u, v, k)
-            for (u, v, t), stage in claims.items()
-            if stage in left_claims and u not in gone and v not in gone and G.has_edge(u, v)
-            for k, d in G[u][v].items()
-            if d.get("type", k) == t
-        ]
-    arrays = typed_arrays(G)
-    if not gone and not edges:
+        dropped = _edge_positions(G, arrays, edges)
+    else:  # only the claimed relationships are looked for, on the arrays
+        dropped = _claimed_positions(arrays, claims, left_claims, gone)
+    if not gone and not dropped.size:
         return G, Population(synthetic, scenario, G.number_of_nodes(), arrays.n_edges)
-    H, kept = _induced(G, gone, set(edges))
+    H = _induced(G, arrays, gone, dropped)
     keep_nodes = np.ones(arrays.n_nodes, dtype=bool)
     keep_nodes[[arrays.index[n] for n in gone]] = False
     keep_edges = keep_nodes[arrays.src] & keep_nodes[arrays.dst]
-    keep_edges[_edge_positions(G, arrays, edges)] = False
+    keep_edges[dropped] = False
     record(H, arrays.masked(keep_nodes, keep_edges))  # H's structure, read without walking it
     nx.freeze(H)  # it shares G's dicts
+    kept = int(np.count_nonzero(keep_edges))
     left_out = arrays.n_edges - kept
     summary = Population(
         synthetic,

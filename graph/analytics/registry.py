@@ -52,6 +52,7 @@ from graph.analytics.results import (
     finite,
     node_key,
 )
+from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, RelType
 
 __all__ = [
@@ -393,11 +394,9 @@ def _opportunities(s: Session, p: AnalysisParams) -> OpportunitiesResult:
 def _chosen_demands(s: Session, p: AnalysisParams, demands: list[Hashable], fields_of: Any) -> list[Hashable]:
     """At most ``channels_demands`` demands: first from the opportunities (a demand of the
     demander group in a field of the pair, best pair first), then in node order."""
-    G = s.graph_for(p)
+    arrays = typed_arrays(s.graph_for(p))  # the projection's dicts are not read (graph.lazy_graph)
     groups = s.groups(p)
-    owner_group = {
-        d: {groups.get(u) for u, _, t in G.in_edges(d, data="type") if t == RelType.SEEKS} for d in demands
-    }
+    owner_group = {d: {groups.get(u) for u in arrays.starts_of(d, RelType.SEEKS)} for d in demands}
     chosen: list[Hashable] = []
     for o in s.result(OPPORTUNITIES, p).pairs:
         fields = set(o.fields)

@@ -96,3 +96,62 @@ def test_relationships_without_properties_share_one_read_only_dict_per_type() ->
     own["weight"] = 1.0  # a relationship's own dict stays writable
     assert "weight" not in b
     assert G.copy().edges["Country:C0", "Country:C1", "BORDERS"] is not a  # a copy gets its own
+
+
+def test_a_directed_projection_is_built_on_first_read_and_its_arrays_read_no_dict() -> None:
+    from graph.lazy_graph import LazyMultiDiGraph
+    from graph.typed_arrays import _build, typed_arrays
+
+    schema = load_schema()
+    nodes, edges = _rows(schema)
+    G = build_networkx(schema, nodes, edges)
+    assert isinstance(G, LazyMultiDiGraph) and not G.ties_built
+    t = typed_arrays(G)  # recorded by the build, from the rows
+    assert not G.ties_built
+    reference = _build(_add_edge_per_row(schema, nodes, edges, True))  # read from the dicts
+    assert t.nodes == reference.nodes
+
+    def named(a: Any) -> tuple[list[Any], list[str]]:  # codes may be numbered in another order
+        return [a.label_sets[c] for c in a.label_code.tolist()], [a.type_names[k] for k in a.kind.tolist()]
+
+    assert named(t) == named(reference)
+    assert t.src.tolist() == reference.src.tolist() and t.dst.tolist() == reference.dst.tolist()
+    assert G.number_of_edges() == t.n_edges and G.ties_built
+
+
+def test_a_projection_changed_after_its_build_gets_new_arrays() -> None:
+    from graph.typed_arrays import typed_arrays
+
+    schema = load_schema()
+    nodes, edges = _rows(schema)
+    G = build_networkx(schema, nodes, edges)
+    before = typed_arrays(G).n_edges
+    u, v = list(G)[:2]
+    G.add_edge(u, v, key="NEW", type="NEW")  # builds the dicts, then adds a pair
+    assert typed_arrays(G).n_edges == before + 1
+    assert "NEW" in typed_arrays(G).type_names
+
+
+def test_internal_ids_of_any_kind_and_a_node_read_twice() -> None:
+    # Neo4j's internal ids are element-id strings; a node read twice (two rows of one
+    # stable id) has its attributes updated, as add_node does
+    schema = load_schema()
+    nodes, edges = _rows(schema)
+    nodes.append((300, nodes[0][1], {**nodes[0][2], "x": "again"}))
+    as_text = [(f"4:x:{i}", labels, props) for i, labels, props in nodes]
+    text_edges = [(f"4:x:{s}", f"4:x:{d}", t, p) for s, d, t, p in edges]
+    by_int = build_networkx(schema, nodes, edges)
+    by_text = build_networkx(schema, as_text, text_edges)
+    assert _shape(by_int) == _shape(by_text) == _shape(_add_edge_per_row(schema, nodes, edges, True))
+    assert by_int.nodes[_identity(schema, 0, nodes[0][1], nodes[0][2])]["props"]["x"] == "again"
+
+
+def test_a_pickled_projection_carries_its_relationships() -> None:
+    import pickle
+
+    schema = load_schema()
+    nodes, edges = _rows(schema)
+    G = build_networkx(schema, nodes, edges)
+    copy = pickle.loads(pickle.dumps(G))
+    assert G.ties_built and copy.ties_built  # built to be pickled; the function is not pickled
+    assert _shape(copy) == _shape(G)
