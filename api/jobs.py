@@ -7,13 +7,15 @@ the projection it already has), and returns a typed outcome.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -24,9 +26,9 @@ from graph.analytics.runs import (
     LAST_LOAD,
     LoadSummary,
     RunRecord,
+    RunRecordWriter,
     read_load_record,
     run_file_name,
-    save_run,
 )
 from graph.analytics.writeback import WriteBackReport
 from graph.store import GraphStore
@@ -122,14 +124,15 @@ def analyse(
     large graph): otherwise the relationships' lifecycle stages, which the population reads
     (a proposed partnership is left out), come from one query of their own.
     """
-    from graph.analytics.suite import run_suite
-    from graph.analytics.writeback import write_back as store_results
+    from graph.analytics.suite import Checkpoint, run_suite
+    from graph.analytics.writeback import RESULT_PROPERTIES, SCORED_BY, write_marker, write_scores
     from graph.claims import relationship_stages
 
     if on_step is not None:
         on_step("projecting the graph")
     started = time.perf_counter()
-    graph = store.to_networkx(properties=edge_properties)
+    # the previous run's results are not read: this run's replace them (the record has them)
+    graph = store.to_networkx(properties=edge_properties, omit_node_properties=RESULT_PROPERTIES)
     assert isinstance(graph, nx.MultiDiGraph)  # directed by default
     claims = None if edge_properties else relationship_stages(store)
     projection_s = time.perf_counter() - started
@@ -140,25 +143,88 @@ def analyse(
     # relationships, 0.27 s without it).
     gc.freeze()
     try:
-        run = run_suite(graph, params, on_step=on_step, claims=claims)
-        run.seconds = {"projection": round(projection_s, 3), **run.seconds}
-        mark("suite")
-        stored = None
-        # the record is saved in a thread while the results are written (the write waits on
-        # the server; compressing the record releases the GIL); the graph's run node, which
-        # names the record, is written once it is on disk
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="save-run") as pool:
-            saving = pool.submit(save_run, run, settings.runs_dir)
-            if write_back:
-                if on_step is not None:
-                    on_step("storing results in the graph")
-                stored = store_results(store, run, source=run_file_name(run), before_marker=saving.result)
-                mark("write-back")
-            path = saving.result()
-        mark("saving the run record")
+        # Once the four analyses whose results are stored on the actors are done, while the
+        # others run: the actors' scores are written in a thread (the write waits on the store
+        # server, a process of its own: 3.9-5.0 s at 55,063 actors, of which 1.0 s in this
+        # process), and those results, nine tenths of the run record, are written to it in
+        # another (compressing them releases the GIL).  The record is finished once the suite
+        # ends, and the graph's run node, the commit marker, which names the record, is written
+        # once both are done; a suite that fails after the scores were written leaves an
+        # incomplete run, as a failed write does (`graph.analytics.writeback`), and no record.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="analyse-io") as pool:
+            early: list[tuple[str, Future[tuple[Any, float]]]] = []
+            record: RunRecordWriter | None = None
+
+            def beside_the_steps(so_far: RunRecord) -> None:
+                nonlocal record
+                if write_back:
+                    early.append(("write-back", pool.submit(_timed, write_scores, store, so_far)))
+                record = RunRecordWriter(settings.runs_dir, so_far)
+                adding = partial(_add_results, record, so_far)
+                early.append(("run record", pool.submit(_timed, adding)))
+
+            checkpoint = Checkpoint(SCORED_BY, beside_the_steps)
+            try:
+                run = run_suite(graph, params, on_step=on_step, claims=claims, checkpoint=checkpoint)
+            except BaseException:
+                for _name, work in early:  # let the writes end before the store closes
+                    with contextlib.suppress(Exception):
+                        work.result()
+                if record is not None:
+                    record.abort()
+                raise
+            run.seconds = {"projection": round(projection_s, 3), **run.seconds}
+            mark("suite")
+            stored: WriteBackReport | None = None
+            if on_step is not None and write_back:
+                on_step("storing results in the graph")
+            failed: BaseException | None = None
+            for name, work in early:
+                try:
+                    value, cpu = work.result()
+                except Exception as exc:  # the record is saved all the same (the run is sound)
+                    failed = failed or exc
+                    continue
+                if name == "write-back":
+                    stored = value
+                if timings is not None:
+                    timings.note(f"{name} beside the steps", value.seconds)
+                    timings.note(f"{name} beside the steps, CPU of its thread", cpu)
+                    if isinstance(value, _Wrote):
+                        timings.note(f"{name} beside the steps, CPU holding the GIL", value.serialising)
+                mark("write-back" if name == "write-back" else "saving the run record")
+            if record is None or not record.writing:  # the early part failed: all again
+                record = RunRecordWriter(settings.runs_dir, run)
+            path = record.finish(run)
+            mark("saving the run record")
+            if failed is not None:
+                raise failed
+            if stored is not None:
+                write_marker(store, run, source=run_file_name(run))
+                mark("write-back: run node")
     finally:
         gc.unfreeze()  # the caller's collections see everything again
     return Analysed(run, path, graph, stored)
+
+
+def _timed[T](work: Callable[..., T], *args: object) -> tuple[T, float]:
+    """`work` called with `args`, and the CPU seconds of this thread meanwhile."""
+    cpu = time.thread_time()
+    return work(*args), time.thread_time() - cpu
+
+
+def _add_results(record: RunRecordWriter, so_far: RunRecord) -> _Wrote:
+    """Add every result of `so_far` to `record`; how long it took."""
+    t0 = time.perf_counter()
+    for key, value in so_far.results.items():
+        record.add(key, value)
+    return _Wrote(time.perf_counter() - t0, record.serialising)
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrote:
+    seconds: float
+    serialising: float  # CPU seconds holding the GIL (the rest is compressing and writing)
 
 
 def write_reports(

@@ -18,6 +18,8 @@ Examples
 {'a': 1.0, 'b': 2.25}
 >>> t.marks[-1][2] > 0  # the peak resident memory so far, in bytes
 True
+>>> t.note("write beside the phases", 0.25); t.notes
+{'write beside the phases': 0.25}
 """
 
 from __future__ import annotations
@@ -44,11 +46,17 @@ class Timings:
 
     started: float = field(default_factory=time.time)
     marks: list[tuple[str, float, int]] = field(default_factory=list)
+    #: seconds of work done beside the phases (in a thread), by name
+    notes: dict[str, float] = field(default_factory=dict)
 
     def mark(self, phase: str, *, at: float | None = None) -> None:
         """Record that `phase` ended now (or `at`), with the peak resident memory so far."""
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
         self.marks.append((phase, time.time() if at is None else at, peak))
+
+    def note(self, name: str, seconds: float) -> None:
+        """Record `seconds` of work done beside the phases (in another thread), as `name`."""
+        self.notes[name] = round(self.notes.get(name, 0.0) + seconds, 6)
 
     def phases(self) -> dict[str, float]:
         """Seconds of each phase (a phase marked twice adds up)."""
@@ -66,7 +74,9 @@ class Timings:
         return out
 
     def write(self, path: str | Path) -> Path:
-        """Write ``{"started": epoch, "marks": [[phase, epoch, peak RSS], ...]}`` to `path`."""
+        """Write ``{"started": epoch, "marks": [[phase, epoch, peak RSS], ...], "notes": {name:
+        seconds}}`` to `path`."""
         target = Path(path)
-        target.write_text(json.dumps({"started": self.started, "marks": [list(m) for m in self.marks]}))
+        marks = [list(m) for m in self.marks]
+        target.write_text(json.dumps({"started": self.started, "marks": marks, "notes": self.notes}))
         return target

@@ -8,7 +8,7 @@ as parameters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -178,10 +178,13 @@ class GraphStore(Protocol):
         rel_types: Sequence[str] | None = None,
         directed: bool = True,
         properties: bool = True,
+        omit_node_properties: Collection[str] = (),
     ) -> nx.MultiDiGraph | nx.MultiGraph:
         """Project the graph (or the subgraph of these labels and types) into networkx.
 
         Without `properties`, relationships carry their ``type`` only (a faster projection).
+        The node properties named in `omit_node_properties` are not read (``analyze`` leaves
+        out the previous run's results: a third of the projection's time at 1M relationships).
 
         Node ids are ``"KeyLabel:key"``; node attributes ``label`` (most specific type),
         ``labels``, ``key``, ``props``; edges are keyed by type (``"TYPE#2"`` for a

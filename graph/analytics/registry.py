@@ -71,6 +71,7 @@ __all__ = [
     "Session",
     "UnknownDemandError",
     "analysis",
+    "check_demand",
 ]
 
 
@@ -409,14 +410,29 @@ def _chosen_demands(s: Session, p: AnalysisParams, demands: list[Hashable], fiel
     return chosen[: p.channels_demands]
 
 
+def check_demand(G: nx.MultiDiGraph, p: AnalysisParams) -> None:
+    """Raise `UnknownDemandError` unless ``p.channels_demand`` (when given) is a technology demand
+    of the population `G` (the run checks it before it starts, so that it fails before writing).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("TechnologyDemand:d1", labels=["TechnologyDemand"])
+    >>> check_demand(G, AnalysisParams(channels_demand="TechnologyDemand:d1"))
+    >>> check_demand(G, AnalysisParams(channels_demand="TechnologyDemand:d2"))
+    Traceback (most recent call last):
+    graph.analytics.registry.UnknownDemandError: No TechnologyDemand 'TechnologyDemand:d2'.
+    """
+    d = p.channels_demand
+    if d is not None and (d not in G or NodeLabel.TECHNOLOGY_DEMAND not in G.nodes[d].get("labels", ())):
+        raise UnknownDemandError(f"No TechnologyDemand {d!r}.")
+
+
 def _channels(s: Session, p: AnalysisParams) -> ChannelsResult:
     from graph.analytics.channels import ChannelFinder  # only this analysis needs it
 
     G = s.graph_for(p)
-    if p.channels_demand is not None:
-        d = p.channels_demand
-        if d not in G or NodeLabel.TECHNOLOGY_DEMAND not in G.nodes[d].get("labels", ()):
-            raise UnknownDemandError(f"No TechnologyDemand {d!r}.")
+    check_demand(G, p)
     if p.channels_demands == 0 and p.channels_demand is None:
         return ChannelsResult({}, {})
     finder = ChannelFinder(G)

@@ -25,8 +25,11 @@ properties are never touched.  (The store's all-or-nothing upsert, one query up 
 read and save every property of every scored actor: measured on 22,063 actors through
 the journal, 6.8-7.4 s against 2.4-2.9 s for the same rows in batches.  The run record
 on disk is the history, so a marker that makes an interrupted write visible costs
-nothing and is enough.)  The run record is saved meanwhile (`api.jobs.analyse`); the
-marker, which names it, waits for it (``before_marker``).
+nothing and is enough.)  ``transfernet analyze`` (`api.jobs.analyse`) writes the actors'
+results (`write_scores`) while the analyses that do not score actors still run, saves the run
+record once the suite ends, and writes the marker (`write_marker`), which names the record,
+once both are done: a suite that fails after the scores were written leaves an incomplete
+run too.
 The results are set property by property on existing actors
 (`~graph.store.GraphStore.set_properties`), so an actor's other properties and its sources
 are left alone; a property sent as ``None`` is removed.  That is how an undefined
@@ -43,7 +46,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from operator import attrgetter
 from typing import Any
@@ -61,11 +64,14 @@ from ontology.vocab import NodeLabel, PropertyName
 
 __all__ = [
     "RESULT_PROPERTIES",
+    "SCORED_BY",
     "WriteBackReport",
     "actor_results",
     "result_node_types",
     "run_node",
     "write_back",
+    "write_marker",
+    "write_scores",
 ]
 
 P = PropertyName
@@ -94,6 +100,9 @@ _CENTRALITY_PROPERTIES: dict[str, str] = {
     "pagerank": P.PAGERANK,
     "betweenness": P.BETWEENNESS,
 }
+
+#: The analyses whose results are stored on the actors (`actor_results` reads no other).
+SCORED_BY: tuple[str, ...] = (BROKERAGE.key, STRUCTURAL_HOLES.key, CENTRALITY.key, COMMUNITIES.key)
 
 #: Every result property an analysis run stores on an actor (``analysisRun`` first).
 RESULT_PROPERTIES: tuple[str, ...] = (
@@ -338,51 +347,24 @@ def _missing(store: GraphStore, nt: NodeType, keys: list[Any], batch: int = 50_0
 
 
 @paused_gc()  # millions of acyclic objects: see graph.gcpause
-def write_back(
-    store: GraphStore,
-    run: RunRecord,
-    *,
-    source: str | None = None,
-    batch_size: int = 5000,
-    before_marker: Callable[[], object] | None = None,
-) -> WriteBackReport:
-    """Store a run's results in the graph, atomically, replacing the previous run's.
+def write_scores(store: GraphStore, run: RunRecord, *, batch_size: int = 5000) -> WriteBackReport:
+    """Set a run's results on the actors it scored and clear an earlier run's from the others,
+    without the ``AnalysisRun`` node (`write_marker`), which makes them those of a complete run.
 
-    Parameters
-    ----------
-    store : GraphStore
-        An open, writable store whose schema is derived from the ontology (it must
-        know ``AnalysisRun`` and the result properties).
-    run : RunRecord
-        The run to store (its node ids are the store's stable ids ``"KeyLabel:key"``).
-    source : str, optional
-        Provenance of the ``AnalysisRun`` node (see `run_node`).
-    batch_size : int
-        Rows per query.
-    before_marker : callable, optional
-        Called once the actors' results are written, before the ``AnalysisRun`` node:
-        `api.jobs.analyse` waits there for the run record, saved meanwhile in a thread, that
-        the node names.  What it raises is raised, and no node is written.
+    `run` needs only the results stored on actors (brokerage, structural holes, centrality,
+    communities: `SCORED_BY`): `api.jobs.analyse` calls this while the rest of the suite runs.
 
     Returns
     -------
     WriteBackReport
+        Its ``seconds`` are those of this write.
 
     Raises
     ------
     ValueError
         A scored node id is not that of an actor type carrying results.
     graph.store.StoreError
-        The write failed: no ``AnalysisRun`` node was written, so results already
-        written to actors belong to an incomplete run (see the module docstring).
-
-    Examples
-    --------
-    Against a real store (see the tests)::
-
-        run = run_suite(store.to_networkx())
-        save_run(run, runs_dir)
-        write_back(store, run)
+        A write failed (what was written belongs to an incomplete run: module docstring).
     """
     t0 = time.perf_counter()
     types = {nt.label: nt for nt in result_node_types(store.schema)}
@@ -411,9 +393,6 @@ def write_back(
     # actors)
     for label, values in writes:
         store.set_properties(label, names, values, batch_size=batch_size)
-    if before_marker is not None:
-        before_marker()
-    store.upsert([run_node(run, source=source)], [], atomic=True)  # the commit marker, last
     return WriteBackReport(
         run_id=run.id,
         scored=len(scored) - len(missing),
@@ -421,3 +400,64 @@ def write_back(
         missing=tuple(missing),
         seconds=time.perf_counter() - t0,
     )
+
+
+def write_marker(store: GraphStore, run: RunRecord, *, source: str | None = None) -> None:
+    """Write the ``AnalysisRun`` node of a finished run (`run_node`): the commit marker, once
+    `write_scores` has written its results and its run record is saved (the node names it)."""
+    store.upsert([run_node(run, source=source)], [], atomic=True)
+
+
+def write_back(
+    store: GraphStore,
+    run: RunRecord,
+    *,
+    source: str | None = None,
+    batch_size: int = 5000,
+    before_marker: Callable[[], object] | None = None,
+) -> WriteBackReport:
+    """Store a run's results in the graph, replacing the previous run's: `write_scores`, then
+    `write_marker`.
+
+    Parameters
+    ----------
+    store : GraphStore
+        An open, writable store whose schema is derived from the ontology (it must
+        know ``AnalysisRun`` and the result properties).
+    run : RunRecord
+        The run to store (its node ids are the store's stable ids ``"KeyLabel:key"``).
+    source : str, optional
+        Provenance of the ``AnalysisRun`` node (see `run_node`).
+    batch_size : int
+        Rows per query.
+    before_marker : callable, optional
+        Called once the actors' results are written, before the ``AnalysisRun`` node (the
+        run record it names may be saved meanwhile).  What it raises is raised, and no node
+        is written.
+
+    Returns
+    -------
+    WriteBackReport
+
+    Raises
+    ------
+    ValueError
+        A scored node id is not that of an actor type carrying results.
+    graph.store.StoreError
+        The write failed: no ``AnalysisRun`` node was written, so results already
+        written to actors belong to an incomplete run (see the module docstring).
+
+    Examples
+    --------
+    Against a real store (see the tests)::
+
+        run = run_suite(store.to_networkx())
+        save_run(run, runs_dir)
+        write_back(store, run)
+    """
+    t0 = time.perf_counter()
+    report = write_scores(store, run, batch_size=batch_size)
+    if before_marker is not None:
+        before_marker()
+    write_marker(store, run, source=source)
+    return replace(report, seconds=time.perf_counter() - t0)

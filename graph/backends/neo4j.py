@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol
@@ -635,13 +635,14 @@ class Neo4jStore:
             relationships_by_type={k: v for k, v in by_type.items() if v},
         )
 
-    def _node_cypher(self, labels: Sequence[str] | None) -> str:
+    def _node_cypher(self, labels: Sequence[str] | None, omit: bool = False) -> str:
         where = ""
         if labels:
             where = " WHERE " + " OR ".join(
                 f"n{labels_clause([self.schema.check_label(lb)])}" for lb in labels
             )
-        return f"MATCH (n){where} RETURN elementId(n), labels(n), properties(n)"
+        props = "[k IN keys(n) WHERE NOT k IN $omit | [k, n[k]]]" if omit else "properties(n)"
+        return f"MATCH (n){where} RETURN elementId(n), labels(n), {props}"
 
     def _edge_cypher(self, rel_types: Sequence[str] | None, with_props: bool) -> str:
         pattern = ""
@@ -657,11 +658,15 @@ class Neo4jStore:
         rel_types: Sequence[str] | None = None,
         directed: bool = True,
         properties: bool = True,
+        omit_node_properties: Collection[str] = (),
     ) -> nx.MultiDiGraph | nx.MultiGraph:
-        """Project into networkx (node ids ``"KeyLabel:key"``, edges keyed by type)."""
+        """Project into networkx (node ids ``"KeyLabel:key"``, edges keyed by type), the node
+        properties named in `omit_node_properties` left out by the server."""
+        omit = sorted(omit_node_properties)
+        cypher = self._node_cypher(labels, omit=bool(omit))
         nodes = [
-            (r[0], r[1], r[2])
-            for _, r in self.runner.stream(self._node_cypher(labels), {}, fetch_size=10_000)
+            (r[0], r[1], dict(r[2]) if omit else r[2])
+            for _, r in self.runner.stream(cypher, {"omit": omit} if omit else {}, fetch_size=10_000)
         ]
         edge_rows = self.runner.stream(self._edge_cypher(rel_types, properties), {}, fetch_size=10_000)
         edges = ((r[0], r[1], r[2], r[3] if properties else {}) for _, r in edge_rows)

@@ -161,6 +161,12 @@ def test_projection_queries(neo: Neo4jStore, fake: RecordingRunner) -> None:
         "MATCH (n) WHERE n:`Country` OR n:`Expert` RETURN elementId(n), labels(n), properties(n)" in cyphers
     )
     assert any("MATCH (a)-[r:`EXPERT_IN`|`LOCATED_IN`]->(b)" in c for c in cyphers)
+    neo.to_networkx(omit_node_properties=["pagerank", "analysisRun"])
+    cypher, params = fake.reads[-2][:2]  # the node read, then the relationships
+    assert (
+        cypher == "MATCH (n) RETURN elementId(n), labels(n), [k IN keys(n) WHERE NOT k IN $omit | [k, n[k]]]"
+    )
+    assert params == {"omit": ["analysisRun", "pagerank"]}
     with pytest.raises(SchemaError):
         neo.to_arrays(rel_types=["NOPE"])
 

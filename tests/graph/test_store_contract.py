@@ -428,6 +428,20 @@ def test_projection_to_networkx(store: GraphStore) -> None:
     assert edge["props"]["sources"] == ["study"]
 
 
+def test_projection_omits_the_node_properties_it_is_told_to(store: GraphStore) -> None:
+    _seed(store)
+    whole = store.to_networkx()
+    g = store.to_networkx(omit_node_properties=["partner", "sources"])
+    assert set(g.nodes) == set(whole.nodes) and set(g.edges(keys=True)) == set(whole.edges(keys=True))
+    for node, data in g.nodes(data=True):
+        kept = {k: v for k, v in whole.nodes[node]["props"].items() if k not in {"partner", "sources"}}
+        assert data["props"] == kept, node  # every other property, values and types as read whole
+        assert data["labels"] == whole.nodes[node]["labels"] and data["label"] == whole.nodes[node]["label"]
+    assert "partner" in whole.nodes["Institution:CTTTC"]["props"]
+    edge = g.edges["Institution:CATTC", "Country:CN", "LOCATED_IN"]
+    assert edge["props"]["sources"] == ["study"]  # relationship properties are not node properties
+
+
 def test_projection_filters(store: GraphStore) -> None:
     _seed(store)
     g = store.to_networkx(

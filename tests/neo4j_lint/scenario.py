@@ -141,6 +141,7 @@ def exercise(store: GraphStore) -> None:
     store.to_networkx()
     store.to_networkx(labels=[NodeLabel.COUNTRY, NodeLabel.EXPERT], rel_types=[r.type for r in rels[:2]])
     store.to_networkx(properties=False, directed=False)
+    store.to_networkx(properties=False, omit_node_properties=["pagerank", "analysisRun"])
     store.to_arrays()
     store.to_arrays(labels=[NodeLabel.INSTITUTION], rel_types=[rels[0].type])
     store.stats()

@@ -7,7 +7,7 @@ range, each reply decoded from ``--compact`` cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -42,14 +42,28 @@ def pages(raw: RawQuery) -> Iterator[tuple[int, int]]:
 
 
 def node_rows(
-    raw: RawQuery, schema: GraphSchema, labels: Sequence[str] | None, graph: Any
+    raw: RawQuery,
+    schema: GraphSchema,
+    labels: Sequence[str] | None,
+    graph: Any,
+    skip: Collection[str] = (),
 ) -> Iterator[tuple[int, list[str], dict[str, Any]]]:
-    """``(internal id, labels, properties)`` of the nodes carrying one of `labels` (all without)."""
+    """``(internal id, labels, properties)`` of the nodes carrying one of `labels` (all without),
+    the properties named in `skip` left out by the server (not sent, not decoded)."""
     flt = _label_filter(schema, labels)
-    cypher = f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} RETURN id(n), labels(n), properties(n)"
+    props = "[k IN keys(n) WHERE NOT k IN $skip | [k, n[k]]]" if skip else "properties(n)"
+    cypher = f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} RETURN id(n), labels(n), {props}"
+    params: dict[str, Any] = {"skip": sorted(skip)} if skip else {}
     for lo, hi in pages(raw):
-        for cid, clabels, cprops in raw(cypher, {"lo": lo, "hi": hi}):
-            yield int(cid[1]), [v[1] for v in clabels[1]], decode_compact(cprops, graph)
+        rows = raw(cypher, {"lo": lo, "hi": hi, **params})
+        if skip:  # a list of [key, value] lists, each a compact cell
+            for cid, clabels, cpairs in rows:
+                pairs = (pair[1] for pair in cpairs[1])
+                decoded = {k[1]: decode_compact(v, graph) for k, v in pairs}
+                yield int(cid[1]), [v[1] for v in clabels[1]], decoded
+        else:
+            for cid, clabels, cprops in rows:
+                yield int(cid[1]), [v[1] for v in clabels[1]], decode_compact(cprops, graph)
 
 
 def _type_count(raw: RawQuery, pattern: str) -> int:

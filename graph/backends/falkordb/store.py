@@ -9,7 +9,7 @@ relationship ends by internal id (`ends`, `statements`), staging copies (`stagin
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -492,12 +492,14 @@ class FalkorDBStore(FalkorDBConnection):
         rel_types: Sequence[str] | None = None,
         directed: bool = True,
         properties: bool = True,
+        omit_node_properties: Collection[str] = (),
     ) -> nx.MultiDiGraph | nx.MultiGraph:
         """Project the graph (or the subgraph of these labels and types) into networkx.
 
         Node ids are ``"KeyLabel:key"``; node attributes ``label``, ``labels``, ``key``,
         ``props``; edges are keyed by type with attributes ``type`` and ``props``
-        (empty when ``properties=False``, which is faster).
+        (empty when ``properties=False``, which is faster); the node properties named in
+        `omit_node_properties` are left out by the server.
         """
         from graph.projection import build_networkx
 
@@ -510,7 +512,7 @@ class FalkorDBStore(FalkorDBConnection):
             reading = pool.submit(
                 lambda: list(edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties))
             )
-            nodes = list(node_rows(self._raw, self.schema, labels, self._graph))
+            nodes = list(node_rows(self._raw, self.schema, labels, self._graph, omit_node_properties))
 
             def edges() -> Iterator[tuple[int, int, str, dict[str, Any]]]:
                 yield from reading.result()  # waited for once the nodes are built

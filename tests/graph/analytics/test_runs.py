@@ -55,3 +55,34 @@ def test_a_result_outside_the_registry_is_refused_before_writing(tmp_path: Path)
     with pytest.raises(RunRecordError, match="not an analysis of the registry"):
         save_run(_run(colour=1), tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_record_written_in_parts_reads_back_as_one_saved_at_once(tmp_path: Path) -> None:
+    from graph.analytics.runs import RunRecordWriter
+
+    run = _run(
+        duplicates=DuplicatesResult(()),
+        communities=CommunitiesResult({"Expert:e": 0}, 0.5, "leiden", "igraph", (1,)),
+    )
+    writer = RunRecordWriter(tmp_path / "parts", run)
+    writer.add("communities", run.results["communities"])  # early, as analyze does
+    assert not list((tmp_path / "parts").glob("*.json.gz"))  # not visible before it is finished
+    path = writer.finish(run)  # adds duplicates, then the rest of the record
+    assert load_run(path).results == load_run(save_run(run, tmp_path / "whole")).results == run.results
+    assert not writer.writing
+    with pytest.raises(RunRecordError, match="finished or aborted"):
+        writer.add("duplicates", run.results["duplicates"])
+
+
+def test_a_record_writer_refuses_twice_the_same_result_and_aborts_leaving_nothing(tmp_path: Path) -> None:
+    from graph.analytics.runs import RunRecordWriter
+
+    run = _run(duplicates=DuplicatesResult(()))
+    writer = RunRecordWriter(tmp_path, run)
+    writer.add("duplicates", run.results["duplicates"])
+    with pytest.raises(RunRecordError, match="already holds 'duplicates'"):
+        writer.add("duplicates", run.results["duplicates"])
+    with pytest.raises(RunRecordError, match="not an analysis of the registry"):
+        writer.add("nope", None)
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []  # no temporary file, no record

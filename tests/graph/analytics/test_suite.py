@@ -117,3 +117,38 @@ def test_a_record_of_another_format_is_refused_clearly(tmp_path: Path) -> None:
 def test_unknown_partition_is_refused() -> None:
     with pytest.raises(pydantic.ValidationError, match="partition"):
         run_suite(_graph(), AnalysisParams(partition="colour"))
+
+
+def test_checkpoint_is_called_once_its_analyses_are_done() -> None:
+    from graph.analytics.suite import Checkpoint
+    from graph.analytics.writeback import SCORED_BY
+
+    seen: list[tuple[str, list[str], str | None]] = []
+    run = run_suite(
+        _graph(), checkpoint=Checkpoint(SCORED_BY, lambda r: seen.append((r.id, list(r.results), r.ended)))
+    )
+    # once, with the four analyses the actors' scores come from (the first four of the registry)
+    # and the final run's id, before the others and before the run ends
+    assert seen == [(run.id, ["brokerage", "structural_holes", "centrality", "communities"], None)]
+    assert run.ended is not None and list(run.results) == [a.key for a in REGISTRY]
+
+
+def test_checkpoint_of_an_unknown_analysis_is_refused() -> None:
+    from graph.analytics.suite import Checkpoint
+
+    with pytest.raises(ValueError, match="checkpoint after nope"):
+        run_suite(_graph(), checkpoint=Checkpoint(["brokerage", "nope"], lambda r: None))
+
+
+def test_an_unknown_demand_fails_before_the_checkpoint() -> None:
+    from graph.analytics.registry import UnknownDemandError
+    from graph.analytics.suite import Checkpoint
+
+    called: list[object] = []
+    with pytest.raises(UnknownDemandError, match="TechnologyDemand:none"):
+        run_suite(
+            _graph(),
+            AnalysisParams(channels_demand="TechnologyDemand:none"),
+            checkpoint=Checkpoint(["brokerage"], called.append),
+        )
+    assert called == []  # nothing would have been written

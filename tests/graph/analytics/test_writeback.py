@@ -249,11 +249,22 @@ def test_cli_analyze_writes_back_unless_told_not_to(tmp_path: Path, monkeypatch:
         main(["analyze", "--synthetic", "--timings", str(tmp_path / "timings.json")])
         main(["analyze", "--synthetic", "--no-write-back"])
         # the phases the benchmark prints (benchmarks/analyze_suite.py), in the order they ran
-        marks = json.loads((tmp_path / "timings.json").read_text())["marks"]
+        timed = json.loads((tmp_path / "timings.json").read_text())
+        marks = timed["marks"]
         assert [mark[0] for mark in marks] == [
             "start-up: analysis imports", "store open", "projection", "suite",
-            "write-back", "saving the run record", "store close", "printing",
+            "write-back", "saving the run record", "saving the run record", "write-back: run node",
+            "store close", "printing",
         ]  # fmt: skip
+        # the actors' scores and their part of the run record are written beside the last steps
+        # of the suite: the seconds and CPU of each thread
+        beside = timed["notes"]
+        assert set(beside) == {
+            f"{work} beside the steps{cpu}"
+            for work in ("write-back", "run record")
+            for cpu in ("", ", CPU of its thread")
+        } | {"run record beside the steps, CPU holding the GIL"}
+        assert all(v > 0 for v in beside.values())
         assert all(a[1] <= b[1] and a[2] <= b[2] for a, b in itertools.pairwise(marks))  # time, peak RSS
         records = sorted((tmp_path / "runs").glob("analysis-*.json.gz"))
         assert len(records) == 2  # both runs keep their JSON record
@@ -347,3 +358,57 @@ def test_the_marker_waits_for_before_marker_and_is_not_written_when_it_fails(sto
     assert _runs(store) == {}  # no marker: an incomplete run, replaced by the next
     report = write_back(store, run, before_marker=lambda: None)
     assert set(_runs(store)) == {run.id} and report.scored == len(stored_then)
+
+
+def test_a_suite_that_fails_after_the_scores_leaves_an_incomplete_run(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`api.jobs.analyse` writes the scores while the last analyses run: when one of those
+    fails, the error reaches the caller, no run node and no run record are written, and the
+    actors carry the results of a run without a run node (an incomplete run, module
+    docstring), as a write-back that fails part-way leaves them."""
+    from api.jobs import analyse
+    from api.settings import Settings
+    from graph.analytics import channels
+
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")
+    first = analyse(settings, store, SAMPLE)
+    assert set(_runs(store)) == {first.run.id}
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("channels broke")
+
+    monkeypatch.setattr(channels.ChannelFinder, "__init__", broken)
+    with pytest.raises(RuntimeError, match="channels broke"):
+        analyse(settings, store, SAMPLE)
+    assert set(_runs(store)) == {first.run.id}  # no marker for the failed run
+    assert len(list(settings.runs_dir.glob("analysis-*.json.gz"))) == 1  # nor a record
+    (incomplete,) = {p[P.ANALYSIS_RUN] for p in _stored(store).values() if P.ANALYSIS_RUN in p}
+    assert incomplete != first.run.id and incomplete not in _runs(store)
+
+
+def test_a_write_back_that_fails_still_saves_the_run_record_and_writes_no_run_node(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scores are written in a thread: its failure reaches the caller once the run record,
+    whose results are sound, is saved; no run node names it (the scores are incomplete)."""
+    from api.jobs import analyse
+    from api.settings import Settings
+    from graph.errors import StoreError
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise StoreError("the server went away")
+
+    monkeypatch.setattr(FalkorDBStore, "set_properties", broken)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")
+    with pytest.raises(StoreError, match="went away"):
+        analyse(settings, store, SAMPLE)
+    assert _runs(store) == {}
+    (path,) = settings.runs_dir.glob("analysis-*.json.gz")
+    assert not list(settings.runs_dir.glob("*.tmp"))
+    from graph.analytics.runs import load_run
+
+    assert set(load_run(path).results) == {
+        "brokerage", "structural_holes", "centrality", "communities", "collaboration",
+        "duplicates", "coverage", "opportunities", "channels",
+    }  # fmt: skip
