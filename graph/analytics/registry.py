@@ -19,7 +19,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import asdict, dataclass
-from itertools import starmap
 from typing import Any, cast
 
 import networkx as nx
@@ -35,7 +34,7 @@ from graph.analytics.params import AnalysisParams
 from graph.analytics.partners import ProjectedNetwork
 from graph.analytics.population import Population, select
 from graph.analytics.results import (
-    BridgeEdge,
+    BridgeEdges,
     BridgeMeasures,
     BrokerageResult,
     CentralityResult,
@@ -325,12 +324,15 @@ def _communities(s: Session, p: AnalysisParams) -> CommunitiesResult:
     )
 
 
-def _bridge_edges(edges: list[tuple[Hashable, Hashable]], text_ids: bool) -> tuple[BridgeEdge, ...]:
-    """The bridge ties as results (hundreds of thousands on a large network: the keys of text
-    ids are the ids themselves, so the pairs go to the constructor as they are)."""
+def _bridge_edges(edges: list[tuple[Hashable, Hashable]], text_ids: bool) -> BridgeEdges:
+    """The bridge ties as results, two columns (a million on a large network: the keys of text
+    ids are the ids themselves)."""
+    if not edges:
+        return BridgeEdges()
+    sources, targets = zip(*edges, strict=True)
     if text_ids:
-        return tuple(starmap(BridgeEdge, edges))
-    return tuple(BridgeEdge(node_key(u), node_key(v)) for u, v in edges)
+        return BridgeEdges(sources, targets)
+    return BridgeEdges(tuple(map(node_key, sources)), tuple(map(node_key, targets)))
 
 
 def _collaboration(s: Session, p: AnalysisParams) -> CollaborationResult:

@@ -6,6 +6,7 @@ describes any loaded network (transfer centres, framework-programme consortia, j
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 
 import networkx as nx
@@ -60,9 +61,9 @@ def communities_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -
     for node, community in found.membership.items():
         members[community].append(node)
     bridges: Counter[int] = Counter()
-    for edge in found.bridge_edges:
-        bridges[found.membership.get(edge.source, -1)] += 1
-        bridges[found.membership.get(edge.target, -1)] += 1
+    ties = found.bridge_edges
+    bridges.update(map(found.membership.get, ties.sources, itertools.repeat(-1)))
+    bridges.update(map(found.membership.get, ties.targets, itertools.repeat(-1)))
     rows = []
     for community, size in sizes.most_common(_SHOWN):
         if size < 2:

@@ -86,3 +86,25 @@ def test_a_record_writer_refuses_twice_the_same_result_and_aborts_leaving_nothin
         writer.add("nope", None)
     writer.abort()
     assert list(tmp_path.iterdir()) == []  # no temporary file, no record
+
+
+def test_bridge_ties_are_stored_as_two_columns_and_read_from_the_older_list(tmp_path: Path) -> None:
+    from graph.analytics.results import BridgeEdge, BridgeEdges
+
+    ties = BridgeEdges(("Expert:a", "Expert:b"), ("Expert:b", "Expert:c"))
+    run = _run(
+        **{COMMUNITIES.key: CommunitiesResult({"Expert:a": 0}, None, "leiden", "igraph", (1,), {}, ties)}
+    )
+    path = save_run(run, tmp_path)
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    stored = data["results"][COMMUNITIES.key]["bridge_edges"]
+    assert stored == {"sources": ["Expert:a", "Expert:b"], "targets": ["Expert:b", "Expert:c"]}
+    # a record saved before the columns (same format version) lists one object per tie
+    data["results"][COMMUNITIES.key]["bridge_edges"] = [
+        {"source": "Expert:a", "target": "Expert:b"},
+        {"source": "Expert:b", "target": "Expert:c"},
+    ]
+    path.write_bytes(gzip.compress(json.dumps(data).encode()))
+    again = load_run(path).require(COMMUNITIES).bridge_edges
+    assert again == ties
+    assert list(again) == [BridgeEdge("Expert:a", "Expert:b"), BridgeEdge("Expert:b", "Expert:c")]
