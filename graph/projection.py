@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
@@ -34,6 +34,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from graph.cypher.identifiers import stable_id
+from graph.edge_columns import EdgeColumns
 from graph.gcpause import paused_gc
 from graph.lazy_graph import LazyMultiDiGraph
 from graph.node_types import node_type_of
@@ -101,7 +102,7 @@ class ReadOnlyDict(dict[str, Any]):
 def build_networkx(
     schema: GraphSchema,
     nodes: Iterable[NodeRow],
-    edges: Iterable[EdgeRow],
+    edges: Iterable[EdgeRow] | EdgeColumns | Callable[[], Iterable[EdgeRow] | EdgeColumns],
     *,
     directed: bool = True,
     own_node_props: bool = False,
@@ -113,6 +114,9 @@ def build_networkx(
     relationship of the same type between the same nodes gets key ``"TYPE#2"``.
     Relationships without properties of one type share one read-only attribute dict
     (`ReadOnlyDict`).  Relationships whose end nodes were not projected are skipped.
+    `edges` are rows ``(start, end, type, properties)`` or, without properties, columns of
+    internal ids (`~graph.edge_columns.EdgeColumns`), or a function returning either, called
+    once the nodes are built (a read that is still going on meanwhile).
     With `own_node_props` the graph keeps the node rows' property dicts themselves (rows
     decoded for it, which nobody else holds) instead of copies.
 
@@ -151,7 +155,7 @@ def build_networkx(
             node_data[node_id] = attrs
             succ[node_id] = {}
             pred[node_id] = {}
-    rows = _Relationships.of(edges, position)
+    rows = _Relationships.of(edges() if callable(edges) else edges, position)
     ids: list[Hashable] = list(at)
     if not directed:
         _fill_adjacency(succ, pred, ids, rows)
@@ -178,8 +182,14 @@ class _Relationships:
     props: tuple[Mapping[str, Any], ...] | None
 
     @classmethod
-    def of(cls, edges: Iterable[EdgeRow], position: Mapping[Any, int]) -> _Relationships:
+    def of(cls, edges: Iterable[EdgeRow] | EdgeColumns, position: Mapping[Any, int]) -> _Relationships:
         """The rows of `edges` whose two ends have a `position`."""
+        if isinstance(edges, EdgeColumns):
+            src, dst = _positions(edges.starts, position), _positions(edges.ends, position)
+            keep = (src >= 0) & (dst >= 0)
+            if keep.all():
+                return cls(src, dst, edges.kinds, edges.types, None)
+            return cls(src[keep], dst[keep], edges.kinds[keep], edges.types, None)
         # column by column (zip is C): a Python loop over a million rows was a second
         columns = list(zip(*edges, strict=True)) or [(), (), (), ()]
         starts, ends, kinds, props = (list(c) for c in columns)
@@ -212,8 +222,10 @@ def _codes(kinds: list[str]) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
     return np.repeat(np.asarray(run_codes, dtype=np.int32), run_lengths), tuple(seen)
 
 
-def _int_array(values: list[Any]) -> npt.NDArray[np.int64] | None:
+def _int_array(values: list[Any] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | None:
     """`values` as an int64 array when they are all ints (FalkorDB's ids), else None."""
+    if isinstance(values, np.ndarray):
+        return values if values.size else None
     try:
         array = np.asarray(values)
     except (ValueError, OverflowError):
@@ -221,7 +233,9 @@ def _int_array(values: list[Any]) -> npt.NDArray[np.int64] | None:
     return array.astype(np.int64) if array.dtype.kind in "iu" and array.size else None
 
 
-def _positions(internal: list[Any], position: Mapping[Any, int]) -> npt.NDArray[np.int64]:
+def _positions(
+    internal: list[Any] | npt.NDArray[np.int64], position: Mapping[Any, int]
+) -> npt.NDArray[np.int64]:
     """The positions of these internal ids (-1 for a node not projected).
 
     >>> _positions([7, 3, 9], {3: 0, 7: 1}).tolist(), _positions(["b", "z"], {"b": 4}).tolist()
@@ -325,9 +339,9 @@ class GraphArrays:
 def build_arrays(
     schema: GraphSchema,
     nodes: Iterable[NodeRow],
-    edges: Iterable[tuple[int, int, str]],
+    edges: Iterable[tuple[int, int, str]] | EdgeColumns,
 ) -> GraphArrays:
-    """Build `GraphArrays` from raw node rows and ``(src, dst, type)`` edge rows."""
+    """Build `GraphArrays` from raw node rows and ``(src, dst, type)`` edge rows (or columns)."""
     position: dict[Any, int] = {}
     ids: list[str] = []
     label_codes: dict[str, int] = {}
@@ -342,7 +356,7 @@ def build_arrays(
     src: list[int] = []
     dst: list[int] = []
     etype: list[int] = []
-    for s, d, t in edges:
+    for s, d, t in edges.rows() if isinstance(edges, EdgeColumns) else edges:
         ps = position.get(s)
         pd = position.get(d)
         if ps is None or pd is None:

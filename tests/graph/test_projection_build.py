@@ -8,8 +8,10 @@ import random
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 
+from graph.edge_columns import EdgeColumns
 from graph.projection import _identity, build_networkx, node_type_of
 from ontology.derive import load_schema
 from ontology.schema import GraphSchema
@@ -76,6 +78,26 @@ def test_build_networkx_equals_add_edge_per_row(directed: bool) -> None:
     u, v = next(iter(built.edges()))
     inverse = built._pred if directed else built._adj
     assert built._adj[u][v] is inverse[v][u]
+
+
+@pytest.mark.parametrize("directed", [True, False])
+def test_relationship_columns_build_the_graph_their_rows_build(directed: bool) -> None:
+    # a backend's integer replies as arrays (`EdgeColumns`), handed over as they are or by a
+    # function called once the nodes are built: the graph of the same rows without properties
+    schema = load_schema()
+    nodes, edges = _rows(schema)
+    bare = [(s, d, t, {}) for s, d, t, _ in edges]
+    names = ("A", "B")
+    columns = EdgeColumns(
+        np.array([e[0] for e in edges], dtype=np.int64),
+        np.array([e[1] for e in edges], dtype=np.int64),
+        np.array([names.index(e[2]) for e in edges], dtype=np.int32),
+        names,
+    )
+    expected = _shape(_add_edge_per_row(schema, nodes, bare, directed))
+    assert _shape(build_networkx(schema, nodes, columns, directed=directed)) == expected
+    assert _shape(build_networkx(schema, nodes, lambda: columns, directed=directed)) == expected
+    assert _shape(build_networkx(schema, nodes, lambda: iter(bare), directed=directed)) == expected
 
 
 def test_relationships_without_properties_share_one_read_only_dict_per_type() -> None:

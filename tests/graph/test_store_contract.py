@@ -484,6 +484,27 @@ def test_projection_keeps_parallel_relationships_of_one_type(store: GraphStore, 
     assert arrays.to_scipy(rel_types=["WORKS_AT"]).sum() == 3
 
 
+def test_projection_reads_the_same_relationships_with_and_without_their_properties(store: GraphStore) -> None:
+    # FalkorDB reads them by different queries (from the nodes of each type's domain, merged,
+    # against from every node): the same relationships, in the same order, either way
+    _seed(store)
+    recs = [
+        RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CATTC", {"role": "advisor"}),
+        RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CTTTC", {"role": "advisor"}),
+    ]
+    store.upsert_relationships(recs, discriminator={"WORKS_AT": ["role"]})
+    bare, full = store.to_networkx(properties=False), store.to_networkx(properties=True)
+    assert list(bare.edges(keys=True)) == list(full.edges(keys=True))
+    assert len(list(bare.edges(keys=True))) == 7
+    arrays = store.to_arrays()
+    read = zip(arrays.src.tolist(), arrays.dst.tolist(), arrays.edge_type.tolist(), strict=True)
+    ids, names = arrays.ids, arrays.type_names
+    expected = [
+        (ids.index(u), ids.index(v), names.index(k.split("#")[0])) for u, v, k in full.edges(keys=True)
+    ]
+    assert sorted(read) == sorted(expected)
+
+
 def test_projection_keeps_a_relationship_outside_its_types_domain(store: GraphStore) -> None:
     # written by plain Cypher, not by a load: a Field LOCATED_IN a country (the ontology's
     # domain of LOCATED_IN has no Field); the projection still holds it

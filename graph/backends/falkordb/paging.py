@@ -8,15 +8,13 @@ range, each reply decoded from ``--compact`` cells.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 from graph.backends.falkordb.replies import RawQuery, decode_compact
 from graph.cypher.identifiers import ident, labels_clause
 from ontology.schema import GraphSchema
 
-__all__ = ["PAGE", "edge_rows", "key_rows", "node_rows", "pages"]
+__all__ = ["PAGE", "edge_rows", "key_rows", "node_rows", "pages", "type_count"]
 
 #: Internal-id range per projection query.
 PAGE = 200_000
@@ -66,81 +64,37 @@ def node_rows(
                 yield int(cid[1]), [v[1] for v in clabels[1]], decode_compact(cprops, graph)
 
 
-def _type_count(raw: RawQuery, pattern: str) -> int:
+def type_count(raw: RawQuery, pattern: str) -> int:
+    """How many relationships match `pattern` (a type clause such as ``:`LOCATED_IN```)."""
     rows = raw(f"MATCH ()-[r{pattern}]->() RETURN count(r)", compact=False)
     return int(rows[0][0]) if rows else 0
 
 
 def edge_rows(
-    raw: RawQuery, schema: GraphSchema, rel_types: Sequence[str] | None, graph: Any, *, with_props: bool
+    raw: RawQuery, schema: GraphSchema, rel_types: Sequence[str] | None, graph: Any
 ) -> Iterator[tuple[int, int, str, dict[str, Any]]]:
-    """``(start id, end id, type, properties)`` of the relationships of `rel_types` (all without),
-    every relationship once, parallel ones included; properties are empty unless `with_props`.
-
-    Without properties, each type is read from the nodes of its domain
-    (``MATCH (a:Source)-[r:T]->(b)``, one label scan per source label of the ontology), not
-    from every node: the 30 types of the ontology cost a scan of the whole graph each
-    otherwise (2.8 s against 1.9 s for the server at 1M relationships).
-    The rows of one type are in the order of one scan of every node (start ids ascending).  A
-    type whose domain reads fewer relationships than the type has (a start node outside the
-    ontology's domain) is read again from every node.
+    """``(start id, end id, type, properties)`` of the relationships of `rel_types` (of every
+    type when None), every relationship once, parallel ones included, each type read from
+    every node (the decoding of the properties dominates).  The relationships without their
+    properties: `graph.backends.falkordb.edge_scan.edge_columns`.
 
     The relationship's id is always returned: when ``r`` is not referenced, FalkorDB reads the
     pattern from the adjacency matrix and returns two relationships of the same type between
     the same nodes as one row.
     """
     types = [schema.check_type(t) for t in rel_types] if rel_types else list(schema.relationships)
-    empty: dict[str, Any] = {}
     id_pages = list(pages(raw))
-    ret = "id(a), id(b), id(r), properties(r)" if with_props else "id(a), id(b), id(r)"
     for rel_type in types:
         pattern = labels_clause([rel_type])
-        expected = _type_count(raw, pattern)
-        if not expected:
+        if not type_count(raw, pattern):
             continue
-        # with properties the reply's decoding dominates: one scan of every node
-        sources = [] if with_props else sorted(set(schema.relationships[rel_type].sources))
-        scans = [f"MATCH (a{labels_clause([lb])})-[r{pattern}]->(b)" for lb in sources] or [
-            f"MATCH (a)-[r{pattern}]->(b)"
-        ]
-        parts = [_page_rows(raw, scan, ret, id_pages, with_props) for scan in scans]
-        merged = parts[0] if len(parts) == 1 else _merged(parts)
-        if len(merged) != expected:  # a start node outside the domain (or a write meanwhile)
-            merged = _page_rows(raw, f"MATCH (a)-[r{pattern}]->(b)", ret, id_pages, with_props)
-        if with_props:
-            for row in merged:
-                yield row[0], row[1], rel_type, decode_compact(row[3], graph)
-        else:
-            for row in merged:
-                yield row[0], row[1], rel_type, empty
-
-
-def _page_rows(
-    raw: RawQuery, scan: str, ret: str, id_pages: list[tuple[int, int]], compact: bool
-) -> list[Any]:
-    """Rows ``[a, b, r(, props)]`` of `scan` page by page of start ids (plain ints)."""
-    cypher = f"{scan} WHERE id(a) >= $lo AND id(a) < $hi RETURN {ret}"
-    out: list[Any] = []
-    for lo, hi in id_pages:
-        rows = raw(cypher, {"lo": lo, "hi": hi}, compact=compact)
-        if compact:  # ``--compact`` cells [type, value]; the props cell is decoded by the caller
-            rows = [[ca[1], cb[1], cr[1], cp] for ca, cb, cr, cp in rows]
-        out.extend(rows)
-    return out
-
-
-def _merged(parts: list[list[Any]]) -> list[Any]:
-    """The rows of several label scans in one scan's order (start id ascending, each start's
-    rows as read), a relationship read twice (a node of two source labels) kept once.
-
-    >>> _merged([[[1, 5, 10], [4, 5, 11]], [[1, 5, 10], [2, 6, 12]]])
-    [[1, 5, 10], [2, 6, 12], [4, 5, 11]]
-    """
-    # a stable sort of the concatenated runs is a C merge of already sorted runs
-    first: dict[int, Any] = {}
-    for row in sorted(chain.from_iterable(parts), key=itemgetter(0)):
-        first.setdefault(row[2], row)
-    return list(first.values())
+        cypher = (
+            f"MATCH (a)-[r{pattern}]->(b) WHERE id(a) >= $lo AND id(a) < $hi "
+            "RETURN id(a), id(b), id(r), properties(r)"
+        )
+        for lo, hi in id_pages:
+            for ca, cb, _cr, cp in raw(cypher, {"lo": lo, "hi": hi}):
+                yield ca[1], cb[1], rel_type, decode_compact(cp, graph)
 
 
 def key_rows(

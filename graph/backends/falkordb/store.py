@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -501,6 +501,8 @@ class FalkorDBStore(FalkorDBConnection):
         (empty when ``properties=False``, which is faster); the node properties named in
         `omit_node_properties` are left out by the server.
         """
+        from graph.backends.falkordb.edge_scan import edge_columns
+        from graph.edge_columns import EdgeColumns
         from graph.projection import build_networkx
 
         # the relationships are read on a second connection while the nodes are read and built
@@ -509,25 +511,23 @@ class FalkorDBStore(FalkorDBConnection):
             paused_gc(),  # the node rows too: millions of acyclic objects (graph.gcpause)
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="edge-rows") as pool,
         ):
-            reading = pool.submit(
-                lambda: list(edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=properties))
+            reading: Future[EdgeColumns | list[tuple[int, int, str, dict[str, Any]]]] = pool.submit(
+                lambda: (
+                    list(edge_rows(self._raw, self.schema, rel_types, self._graph))
+                    if properties
+                    else edge_columns(self._raw, self.schema, rel_types)
+                )
             )
             nodes = list(node_rows(self._raw, self.schema, labels, self._graph, omit_node_properties))
-
-            def edges() -> Iterator[tuple[int, int, str, dict[str, Any]]]:
-                yield from reading.result()  # waited for once the nodes are built
-
-            return build_networkx(self.schema, nodes, edges(), directed=directed, own_node_props=True)
+            # the relationships are waited for once the nodes are built
+            return build_networkx(self.schema, nodes, reading.result, directed=directed, own_node_props=True)
 
     def to_arrays(
         self, *, labels: Sequence[str] | None = None, rel_types: Sequence[str] | None = None
     ) -> GraphArrays:
         """Fast path for analytics: node ids and edge index arrays (no properties)."""
+        from graph.backends.falkordb.edge_scan import edge_columns
         from graph.projection import build_arrays
 
         node_rows = key_rows(self._raw, self.schema, labels)
-        edges = (
-            (a, b, t)
-            for a, b, t, _ in edge_rows(self._raw, self.schema, rel_types, self._graph, with_props=False)
-        )
-        return build_arrays(self.schema, node_rows, edges)
+        return build_arrays(self.schema, node_rows, edge_columns(self._raw, self.schema, rel_types))
