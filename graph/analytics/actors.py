@@ -44,6 +44,7 @@ from functools import partial
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from graph.analytics._sparse import gc_paused, remember
@@ -342,6 +343,31 @@ def _project_weights(
     return parts, sp.coo_array(sp.triu(B @ D @ B.T, k=1, format="coo"))
 
 
+def _distinct(
+    values: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """The distinct `values` ascending, where each one's run starts in the sorted order, that
+    order, and each value's index among the distinct ones.
+
+    ``np.unique(return_index=True, return_inverse=True)`` with one unstable sort instead of
+    its stable one (2-3x faster on millions of values); a distinct value's first position is
+    ``np.minimum.reduceat(order, starts)``, whatever the order within a run.
+
+    >>> keys, starts, order, inverse = _distinct(np.array([7, 3, 7, 5, 3]))
+    >>> keys.tolist(), np.minimum.reduceat(order, starts).tolist(), inverse.tolist()
+    ([3, 5, 7], [1, 3, 0], [2, 0, 2, 1, 0])
+    """
+    order = np.argsort(values)
+    ranked = values[order]
+    new = np.empty(ranked.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    inverse = np.empty(ranked.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ranked[starts], starts, order, inverse
+
+
 def _tie_dicts(
     actors: list[Hashable],
     us: np.ndarray,
@@ -463,11 +489,15 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     ev = np.r_[sv, pv, gv].astype(np.int64)
     ek = np.r_[sk, np.full(pu.size, project_code), np.full(gu.size, affiliation_code)].astype(np.int64)
     phase = np.repeat(np.arange(3), [su.size, pu.size, gu.size])
-    keys, first, inverse = np.unique(eu * max(na, 1) + ev, return_index=True, return_inverse=True)
-    rank_of = np.empty(keys.size, dtype=np.int64)
-    rank_of[np.argsort(first, kind="stable")] = np.arange(keys.size)
-    pair = rank_of[inverse]  # pairs numbered in the order they enter the graph
+    keys, starts, by_key, inverse = _distinct(eu * max(na, 1) + ev)
     npairs = keys.size
+    # pairs numbered in the order they enter the graph: the rank of each key's first event
+    # among the first events (a scatter, not a sort: the first events are distinct positions)
+    first = np.minimum.reduceat(by_key, starts) if npairs else starts
+    entered = np.zeros(eu.size, dtype=bool)
+    entered[first] = True
+    rank_of = (np.cumsum(entered) - 1)[first]
+    pair = rank_of[inverse]
     n_stored = np.bincount(pair[phase == 0], minlength=npairs)
     n_group = np.bincount(pair[phase == 2], minlength=npairs)
     has_project = np.zeros(npairs, dtype=bool)
@@ -478,14 +508,15 @@ def _actor_network(G: nx.MultiDiGraph, max_group: int) -> nx.DiGraph:
     for k in range(int(n_group[has_project].max(initial=0))):  # + 1.0 per group, one at a time
         weight[has_project & (n_group > k)] += 1.0
     # tie types: the sorted names of each pair's kinds (a bit per kind)
-    if len(names) <= 62:  # one unbuffered OR per event
-        masks = np.zeros(npairs, dtype=np.int64)
-        np.bitwise_or.at(masks, pair, np.left_shift(np.int64(1), ek))
+    order = np.empty(npairs, dtype=np.int64)  # pair number -> its key (`rank_of` inverted)
+    order[rank_of] = np.arange(npairs)
+    if len(names) <= 62:  # the OR of each key's run of events in key order
+        bits = np.left_shift(np.int64(1), ek[by_key])
+        masks = np.bitwise_or.reduceat(bits, starts)[order] if npairs else np.zeros(0, dtype=np.int64)
     else:
         masks = np.zeros(npairs, dtype=object)
         for k in np.unique(ek).tolist():  # a few dozen kinds at most
             masks[np.unique(pair[ek == k])] |= 1 << k
-    order = np.argsort(rank_of, kind="stable")  # pair number -> its key
     first_key = keys[order]
     us, vs = first_key // max(na, 1), first_key % max(na, 1)
     # the tie dicts (one per pair, millions on a large network) are built only if something
