@@ -1135,6 +1135,12 @@ def main(argv: list[str] | None = None) -> None:
     # the operating system, which takes the memory back at once.  (Every file the CLI
     # writes is closed by a `with` block, so nothing waits for a finaliser.)
     atexit.register(gc.freeze)
+    # numpy asks the kernel for transparent huge pages for its large arrays; on the 2-core VMs
+    # we measure on, the faults of fresh huge pages cost more than they save: the actor network
+    # at 1M relationships took 1.0-1.4 s with them, 0.55-0.6 s without, the analysis steps the
+    # same (`benchmarks/analyze_suite.py`).  Read when numpy is imported, which no command has
+    # done yet; a user's own setting wins.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     _LANG[0] = cli_language(os.environ)
     try:
         code = app(args=argv, prog_name="transfernet", standalone_mode=False)

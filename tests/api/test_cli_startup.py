@@ -82,3 +82,29 @@ def test_analyze_imports_no_loaders_or_shacl_stack(tmp_path: Path) -> None:
         assert json.loads(done.stderr.strip().splitlines()[-1]) == []
     finally:
         stop_server(tmp_path / "falkordb")
+
+
+HUGEPAGES = """
+import os, sys
+from api.cli import main
+sys.argv = ["transfernet", "--help"]
+try:
+    main()
+except SystemExit:
+    pass
+import numpy
+print(os.environ.get("NUMPY_MADVISE_HUGEPAGE"), file=sys.stderr)
+"""
+
+
+def test_the_cli_turns_numpys_huge_pages_off_unless_the_user_set_them(tmp_path: Path) -> None:
+    # read by numpy when it is imported: the CLI sets it before any command imports numpy
+    env = {**os.environ, "TRANSFERNET_DATA_DIR": str(tmp_path)}
+    env.pop("NUMPY_MADVISE_HUGEPAGE", None)
+    for given, expected in ((None, "0"), ("1", "1")):
+        if given is not None:
+            env["NUMPY_MADVISE_HUGEPAGE"] = given
+        done = subprocess.run(
+            [sys.executable, "-c", HUGEPAGES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.stderr.strip().splitlines()[-1] == expected, done.stderr
