@@ -41,10 +41,19 @@ from graph.node_types import node_type_of
 from graph.typed_arrays import from_rows, record
 from ontology.schema import GraphSchema, NodeType
 
-__all__ = ["GraphArrays", "ReadOnlyDict", "build_arrays", "build_networkx", "node_type_of"]
+__all__ = ["GraphArrays", "ReadOnlyDict", "build_arrays", "build_networkx", "node_type_of", "parallel_key"]
 
 NodeRow = tuple[int, Sequence[str], Mapping[str, Any]]
 EdgeRow = tuple[int, int, str, Mapping[str, Any]]
+
+
+def parallel_key(rel_type: str, n: int) -> str:
+    """The projection's key of the `n`-th relationship of `rel_type` between two nodes.
+
+    >>> parallel_key("WORKS_AT", 1), parallel_key("WORKS_AT", 2)
+    ('WORKS_AT', 'WORKS_AT#2')
+    """
+    return rel_type if n == 1 else f"{rel_type}#{n}"
 
 
 def _identity(
@@ -269,9 +278,9 @@ def _fill_adjacency(succ: Any, pred: Any, ids: list[Hashable], rows: _Relationsh
             existing = succ[u][v] = pred[v][u] = {}
         elif key in existing:
             n = 2
-            while f"{rel_type}#{n}" in existing:
+            while parallel_key(rel_type, n) in existing:
                 n += 1
-            key = f"{rel_type}#{n}"
+            key = parallel_key(rel_type, n)
         own = props[i] if props is not None else None
         if own:
             existing[key] = {"type": rel_type, "props": dict(own)}

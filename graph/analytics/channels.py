@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from graph.analytics.matching import Match, Matcher
 from graph.paths import Hop, k_shortest_paths
+from graph.projection import parallel_key
 from graph.typed_arrays import typed_arrays
 from ontology.vocab import NodeLabel, RelType
 
@@ -257,7 +258,7 @@ def _ordered_subgraph(G: nx.MultiDiGraph, nodes: list[Hashable]) -> nx.MultiDiGr
             v = t.nodes[d]
             if v in keep:
                 n = seen[v, c] = seen.get((v, c), 0) + 1
-                edges.append((u, v, t.type_names[c] if n == 1 else f"{t.type_names[c]}#{n}", attrs[c]))
+                edges.append((u, v, parallel_key(t.type_names[c], n), attrs[c]))
     H.add_edges_from(edges)
     return H
 
