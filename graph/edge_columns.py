@@ -32,17 +32,14 @@ class EdgeColumns:
     --------
     >>> import numpy as np
     >>> cols = EdgeColumns(np.array([3, 3]), np.array([5, 7]), np.array([0, 1], dtype=np.int32), ("A", "B"))
-    >>> len(cols), list(cols.rows())
-    (2, [(3, 5, 'A'), (3, 7, 'B')])
+    >>> cols.rows()
+    [(3, 5, 'A'), (3, 7, 'B')]
     """
 
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
     kinds: npt.NDArray[np.int32]
     types: tuple[str, ...]
-
-    def __len__(self) -> int:
-        return int(self.starts.shape[0])
 
     def rows(self) -> list[tuple[int, int, str]]:
         """``(start, end, type)`` per relationship (for builders that take rows)."""

@@ -466,16 +466,21 @@ def test_projection_to_arrays(store: GraphStore) -> None:
     assert sub.n_edges == 1
 
 
-@pytest.mark.parametrize("properties", [False, True])
-def test_projection_keeps_parallel_relationships_of_one_type(store: GraphStore, properties: bool) -> None:
-    # two WORKS_AT of one expert at one institution (kept apart by a discriminator): FalkorDB
-    # returns them as one row when the query does not reference the relationship
+def _seed_parallel(store: GraphStore) -> None:
+    """`_seed` and a second WORKS_AT of e1 (kept apart from the first by its discriminator)."""
     _seed(store)
     recs = [
         RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CATTC", {"role": "advisor"}),
         RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CTTTC", {"role": "advisor"}),
     ]
     store.upsert_relationships(recs, discriminator={"WORKS_AT": ["role"]})
+
+
+@pytest.mark.parametrize("properties", [False, True])
+def test_projection_keeps_parallel_relationships_of_one_type(store: GraphStore, properties: bool) -> None:
+    # two WORKS_AT of one expert at one institution (kept apart by a discriminator): FalkorDB
+    # returns them as one row when the query does not reference the relationship
+    _seed_parallel(store)
     g = store.to_networkx(properties=properties)
     assert g.number_of_edges() == 7
     assert set(g["Expert:e1"]["Institution:CATTC"]) == {"WORKS_AT", "WORKS_AT#2"}
@@ -487,12 +492,7 @@ def test_projection_keeps_parallel_relationships_of_one_type(store: GraphStore, 
 def test_projection_reads_the_same_relationships_with_and_without_their_properties(store: GraphStore) -> None:
     # FalkorDB reads them by different queries (from the nodes of each type's domain, merged,
     # against from every node): the same relationships, in the same order, either way
-    _seed(store)
-    recs = [
-        RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CATTC", {"role": "advisor"}),
-        RelationshipRecord("WORKS_AT", "Expert", "e1", "Institution", "CTTTC", {"role": "advisor"}),
-    ]
-    store.upsert_relationships(recs, discriminator={"WORKS_AT": ["role"]})
+    _seed_parallel(store)
     bare, full = store.to_networkx(properties=False), store.to_networkx(properties=True)
     assert list(bare.edges(keys=True)) == list(full.edges(keys=True))
     assert len(list(bare.edges(keys=True))) == 7
