@@ -26,18 +26,15 @@ import re
 from typing import Any
 
 from ontology.schema import Datatype, PropertySpec
+from ontology.values import INT64_MAX, INT64_MIN
 
 __all__ = [
-    "INT64_MAX",
-    "INT64_MIN",
     "json_type_problems",
     "refuse_unstorable",
     "type_problem",
     "value_problems",
 ]
 
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT = frozenset({Datatype.STRING, Datatype.DATE, Datatype.DATETIME, Datatype.URI})
 

@@ -24,6 +24,7 @@ ontology.values.ConversionError: 'XXX' is not an ISO 3166 alpha-2 code (expected
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,8 @@ from typing import Any
 from ontology.schema import Datatype, PropertySpec
 
 __all__ = [
+    "INT64_MAX",
+    "INT64_MIN",
     "ConversionError",
     "Converter",
     "converter_for",
@@ -44,6 +47,9 @@ __all__ = [
 ]
 
 Converter = Callable[[Any], Any]
+
+#: The integers Neo4j and FalkorDB keep (signed 64 bits).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class ConversionError(ValueError):
@@ -66,39 +72,59 @@ def parse_string(value: Any) -> str:
 
 
 def parse_integer(value: Any) -> int:
-    """Parse an integer; ``"12"``, ``12`` and ``12.0`` are accepted, ``"1.5"`` and booleans are not.
+    """Parse an integer; ``"12"``, ``12`` and ``12.0`` are accepted, ``"1.5"`` and booleans are not,
+    nor a number beyond 64 bits: both graph stores keep 64-bit integers, and FalkorDB clamps a
+    larger one to the largest it has without a word (2**63 is stored as 2**63 - 1).
 
     >>> parse_integer(" 12 "), parse_integer(12.0)
     (12, 12)
+    >>> parse_integer("9223372036854775808")
+    Traceback (most recent call last):
+    ontology.values.ConversionError: '9223372036854775808' is beyond the 64-bit integers a graph store keeps (-9223372036854775808 to 9223372036854775807)
     """
     if isinstance(value, bool):
         raise ConversionError(f"'{value}' is not a whole number")
     if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ConversionError(f"'{value}' is not a whole number")
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ConversionError(f"'{value}' is not a whole number") from None
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ConversionError(f"'{value}' is not a whole number")
+        number = int(value)
+    else:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ConversionError(f"'{value}' is not a whole number") from None
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ConversionError(
+            f"'{value}' is beyond the 64-bit integers a graph store keeps ({INT64_MIN} to {INT64_MAX})"
+        )
+    return number
 
 
 def parse_float(value: Any) -> float:
     """Parse a decimal number (``"3.5"``, ``"1e3"``).
 
+    ``"nan"``, ``"inf"`` and a number too large for a double (``"1e400"``) are refused: no
+    graph store keeps them.
+
     >>> parse_float("1e3")
     1000.0
+    >>> parse_float("1e400")
+    Traceback (most recent call last):
+    ontology.values.ConversionError: '1e400' is not a finite number
     """
     if isinstance(value, bool):
         raise ConversionError(f"'{value}' is not a number")
-    if isinstance(value, int | float):
-        return float(value)
     try:
-        return float(str(value).strip())
+        number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+    except OverflowError:  # an integer beyond the doubles
+        raise ConversionError(f"'{value}' is not a finite number") from None
     except ValueError:
         raise ConversionError(f"'{value}' is not a number") from None
+    if not math.isfinite(number):
+        raise ConversionError(f"'{value}' is not a finite number")
+    return number
 
 
 def parse_boolean(value: Any) -> bool:

@@ -102,6 +102,22 @@ def test_non_finite_floats_are_refused(falkordb_store: FalkorDBStore, value: obj
         falkordb_store.query("RETURN $v AS v", {"v": value})
 
 
+@pytest.mark.parametrize(
+    "value", [2**63, -(2**63) - 1, [1, None, 2**64 - 1], {"rows": [["k", [0.5, 2**70]]]}, "1234567890123456789"]
+)
+def test_integers_beyond_64_bits_are_refused_not_clamped(falkordb_store: FalkorDBStore, value: object) -> None:
+    # the server reads 9223372036854775808 as 9223372036854775807 (checked on FalkorDB 4.x);
+    # orjson writes integers up to 2**64 - 1: both encoders defer to `literal`'s check. A
+    # string of 19 digits takes the same road and is written unchanged
+    if isinstance(value, str):
+        assert falkordb_store.query("RETURN $v AS v", {"v": value}) == [{"v": value}]
+        return
+    with pytest.raises(StoreError, match="beyond 64 bits"):
+        falkordb_store.query("RETURN $v AS v", {"v": value})
+    limits = [2**63 - 1, -(2**63)]
+    assert falkordb_store.query("RETURN $v AS v", {"v": limits}) == [{"v": limits}]
+
+
 def test_bulk_create_keeps_value_types(falkordb_store: FalkorDBStore) -> None:
     # GRAPH.BULK's typed values must read back as the Cypher path writes them
     props = {"name": '中文 ü "q" \\', "batch": 1999, "fields": ["f1", "f2"], "sources": ["s1", "s2"]}

@@ -17,6 +17,7 @@ from loaders import (
     parse_mapping,
     read,
 )
+from ontology.derive import load_schema
 from ontology.records import NodeRecord, RelationshipRecord
 from ontology.schema import GraphSchema
 
@@ -514,3 +515,30 @@ relationships:
     assert counts == [60_000, 60_000]
     assert f.stat().st_size > 3_500_000
     assert peak < 2_000_000, peak  # 500 rows' records at a time, whatever the file size
+
+
+def test_numbers_no_store_keeps_are_row_errors_not_clamped(tmp_path: Path) -> None:
+    # FalkorDB stores 2**63 as 2**63 - 1 and reads 1e400 as infinity without a word (checked
+    # on the embedded server); the loader refuses them where the user can see the cell
+    # (the ontology's Funding: amount xsd:decimal, year xsd:integer)
+    mapping = """
+source: {path: f.csv}
+nodes:
+  - label: Funding
+    key: id
+    properties: {name: name, amount: amount, year: year}
+"""
+    data = (
+        "id,name,amount,year\n"
+        "F1,ok,1.5,9223372036854775807\n"  # the largest 64-bit integer passes
+        "F2,big,2.0,9223372036854775808\n"
+        "F3,huge,1e400,2020\n"
+        "F4,nan,nan,2020\n"
+    )
+    result = _run(tmp_path, load_schema(), mapping, {"f.csv": data})
+    assert [(n.key, n.properties["year"]) for n in result.nodes] == [("F1", 2**63 - 1)]
+    assert [(e.row, e.column, e.reason.split(" (")[0]) for e in result.errors] == [
+        (3, "year", "'9223372036854775808' is beyond the 64-bit integers a graph store keeps"),
+        (4, "amount", "'1e400' is not a finite number"),
+        (5, "amount", "'nan' is not a finite number"),
+    ]

@@ -16,6 +16,7 @@ import orjson
 
 from graph.cypher.identifiers import plain_value
 from graph.errors import StoreError
+from ontology.values import INT64_MAX, INT64_MIN
 
 __all__ = ["fast_literal", "literal", "query_header"]
 
@@ -37,6 +38,8 @@ def literal(value: Any) -> str:
     if t is bool:
         return "true" if value else "false"
     if t is int:
+        if not INT64_MIN <= value <= INT64_MAX:  # the server would clamp it without a word
+            raise StoreError(f"cannot store the integer {value}: beyond 64 bits")
         return str(value)
     if t is float:
         if not math.isfinite(value):
@@ -57,7 +60,7 @@ def literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(int(value))
+        return literal(int(value))
     if isinstance(value, float):
         return literal(float(value))
     if isinstance(value, str):
@@ -68,6 +71,9 @@ def literal(value: Any) -> str:
     return literal(converted)
 
 
+# 19 digits in a row: an integer that may be beyond 64 bits (or digits in a string), which
+# `literal` checks one by one; the JSON encoders write any integer they are given
+_LONG_DIGITS = re.compile(r"\d{19}")
 _JSON_KEY = re.compile(r'(?<!\\)"([^"\\`]*)":')
 
 
@@ -88,6 +94,9 @@ def fast_literal(value: Any, keys: Iterable[str] | None = None) -> str:
     >>> fast_literal([1.5, None, float("nan")])
     Traceback (most recent call last):
     graph.errors.StoreError: cannot store the float nan
+    >>> fast_literal({"n": 2**63})
+    Traceback (most recent call last):
+    graph.errors.StoreError: cannot store the integer 9223372036854775808: beyond 64 bits
     """
     text = _orjson_text(value)
     if text is None:
@@ -95,7 +104,7 @@ def fast_literal(value: Any, keys: Iterable[str] | None = None) -> str:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         except (TypeError, ValueError):
             return literal(value)
-    if "\\u" in text:
+    if "\\u" in text or _LONG_DIGITS.search(text):  # an escape, or perhaps an integer beyond 64 bits
         return literal(value)
     if keys is None:
         return _JSON_KEY.sub(r"`\1`:", text)
