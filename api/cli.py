@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich import box
@@ -666,8 +666,7 @@ def _print_brokers(run: Any, graph: Any, top: int = 10) -> None:
     table.add_column(_("total"), justify="right", no_wrap=True, min_width=5)
     table.add_column(_("main role"), no_wrap=True, min_width=18)
     table.add_column("z", justify="right", no_wrap=True, min_width=6)
-    ranked = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))
-    for node, scores in [item for item in ranked if item[1].count("total") > 0][:top]:
+    for node, scores in brokerage.top(top):
         z = scores.total_z
         main = max(_ROLES, key=lambda r: scores.count(r))
         group = brokerage.groups.get(node)
@@ -715,7 +714,7 @@ def _print_run(run: Any, path: Path, stored: Any, graph: Any = None) -> None:
         hosts = _(", ").join(_node_name(graph, f"Country:{h}") for h in cluster.hosts)
         console.print(_("duplicated centres in {hosts}: {members} (score {score})").format(
             hosts=hosts, members=members, score=num(cluster.score, 2)),
-            markup=False)  # fmt: skip
+            markup=False, highlight=False)  # fmt: skip
     console.print(_(
         "coverage gaps (BRI countries × fields with demand and no centre or partner): {n}").format(
         n=num(len(run.require(COVERAGE).gaps))))  # fmt: skip
@@ -1173,5 +1172,34 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(code)
 
 
-if __name__ == "__main__":  # python -m api.cli, from a checkout
+def program() -> NoReturn:
+    """The ``transfernet`` command (console script, ``python -m api.cli``): `main`, then, once it
+    succeeded, an exit without the interpreter's teardown (`_exit_without_teardown`).  Code that
+    calls `main` itself goes on after it returns."""
     main()
+    _exit_without_teardown(0)
+
+
+def _exit_without_teardown(code: int) -> NoReturn:
+    """End the process once every exit handler has run, without the interpreter's teardown.
+
+    The teardown clears every module and frees what they hold object by object: 0.25 s after
+    `analyze` at 1M relationships, before the operating system takes the memory back at once
+    (the same move as Instagram's ``atexit.register(os._exit, 0)`` in their uWSGI workers, which
+    no library does for us).  Exit handlers (logging, coverage, weak finalisers) run first; a
+    thread still at work means an ordinary exit, which waits for it.
+    """
+    import threading
+
+    first = threading.main_thread()
+    if any(t is not first and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":  # python -m api.cli, from a checkout
+    program()

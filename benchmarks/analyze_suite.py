@@ -55,7 +55,14 @@ GIB = 1024**3
 
 
 def _cli(data_dir: Path, *args: str) -> list[str]:
-    return [sys.executable, "-c", "from api.cli import main; main()", "--data-dir", str(data_dir), *args]
+    return [
+        sys.executable,
+        "-c",
+        "from api.cli import program; program()",
+        "--data-dir",
+        str(data_dir),
+        *args,
+    ]
 
 
 def _server_pids(data_dir: Path) -> list[int]:

@@ -166,3 +166,32 @@ def test_the_cli_speaks_the_language_asked_for(tmp_path: Path) -> None:
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     assert "新建／更新／未变" in loaded.stdout, loaded.stdout
     run_cli("--data-dir", str(tmp_path / "d2"), "stop")
+
+
+PROGRAM_PROBE = """
+import atexit, sys
+atexit.register(lambda: print("exit handler ran"))
+from api.cli import program
+program()
+"""
+
+
+def test_the_program_runs_the_exit_handlers_then_skips_the_teardown() -> None:
+    # `transfernet` is `program`: after a command succeeded, its output and the exit handlers
+    # (logging, coverage) are done before the process ends without the interpreter's teardown
+    import tomllib
+
+    scripts = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["transfernet"] == "api.cli:program"
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM_PROBE, "--help"], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TRANSFERNET_LANG": "en"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "validate" in done.stdout and done.stdout.rstrip().endswith("exit handler ran")
+    failed = subprocess.run(
+        [sys.executable, "-c", PROGRAM_PROBE, "validate", "/no/such/file.ttl"], capture_output=True,
+        text=True, timeout=120, env={**os.environ, "TRANSFERNET_LANG": "en"},
+    )  # fmt: skip
+    assert failed.returncode == 1 and "no such file" in failed.stderr
+    assert failed.stdout.strip() == "exit handler ran"

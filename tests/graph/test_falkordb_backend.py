@@ -103,9 +103,12 @@ def test_non_finite_floats_are_refused(falkordb_store: FalkorDBStore, value: obj
 
 
 @pytest.mark.parametrize(
-    "value", [2**63, -(2**63) - 1, [1, None, 2**64 - 1], {"rows": [["k", [0.5, 2**70]]]}, "1234567890123456789"]
+    "value",
+    [2**63, -(2**63) - 1, [1, None, 2**64 - 1], {"rows": [["k", [0.5, 2**70]]]}, "1234567890123456789"],
 )
-def test_integers_beyond_64_bits_are_refused_not_clamped(falkordb_store: FalkorDBStore, value: object) -> None:
+def test_integers_beyond_64_bits_are_refused_not_clamped(
+    falkordb_store: FalkorDBStore, value: object
+) -> None:
     # the server reads 9223372036854775808 as 9223372036854775807 (checked on FalkorDB 4.x);
     # orjson writes integers up to 2**64 - 1: both encoders defer to `literal`'s check. A
     # string of 19 digits takes the same road and is written unchanged

@@ -103,7 +103,7 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
             minimum=Z_MIN_EXPECTED,
         )
     )
-    top = sorted(brokerage.nodes.items(), key=lambda kv: (-kv[1].count("total"), kv[0]))[:15]
+    top = brokerage.top(15)
     totals = [s.count("total") for s in brokerage.nodes.values()]
     rows = [
         [
@@ -114,7 +114,6 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
             z_or_share(s, totals),
         ]
         for n, s in top
-        if s.count("total") > 0
     ]
     origin = _("run {run}: {keys}").format(
         run=rid, keys="results.brokerage.nodes (graph.analytics.brokerage.brokerage_scores)"
@@ -159,7 +158,7 @@ def brokerage_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> 
             )
         )
     if rows:
-        shown = [(n, s) for n, s in top[:12] if s.count("total") > 0]
+        shown = top[:12]
         section.figures.append(
             Figure(
                 t["top_brokers"],

@@ -90,10 +90,7 @@ def summary_section(run: RunRecord, G: nx.MultiDiGraph, t: dict[str, str]) -> Se
             )
     brokerage = run.get(BROKERAGE)
     if brokerage is not None:
-        ranked = sorted(
-            ((n, s) for n, s in brokerage.nodes.items() if s.count("total") > 0),
-            key=lambda kv: (-kv[1].count("total"), kv[0]),
-        )
+        ranked = brokerage.top(_TOP)
         rows.append(
             [
                 _(
