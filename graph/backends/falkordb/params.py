@@ -71,9 +71,11 @@ def literal(value: Any) -> str:
     return literal(converted)
 
 
-# 19 digits in a row: an integer that may be beyond 64 bits (or digits in a string), which
-# `literal` checks one by one; the JSON encoders write any integer they are given
-_LONG_DIGITS = re.compile(r"\d{19}")
+# in the standard library's JSON, a number whose whole part has 19 digits or more: an integer
+# that may be beyond 64 bits (or digits in a string), which `literal` checks one by one (orjson
+# is told to refuse integers beyond 53 bits instead; the digits after a decimal point do not
+# count: orjson writes 1.27e-4 as 0.0001271294177472667)
+_LONG_DIGITS = re.compile(r"(?<![.\d])\d{19}")
 _JSON_KEY = re.compile(r'(?<!\\)"([^"\\`]*)":')
 
 
@@ -94,6 +96,8 @@ def fast_literal(value: Any, keys: Iterable[str] | None = None) -> str:
     >>> fast_literal([1.5, None, float("nan")])
     Traceback (most recent call last):
     graph.errors.StoreError: cannot store the float nan
+    >>> fast_literal([1.271294177472667e-4, 9223372036854775807])
+    '[0.0001271294177472667,9223372036854775807]'
     >>> fast_literal({"n": 2**63})
     Traceback (most recent call last):
     graph.errors.StoreError: cannot store the integer 9223372036854775808: beyond 64 bits
@@ -104,7 +108,9 @@ def fast_literal(value: Any, keys: Iterable[str] | None = None) -> str:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         except (TypeError, ValueError):
             return literal(value)
-    if "\\u" in text or _LONG_DIGITS.search(text):  # an escape, or perhaps an integer beyond 64 bits
+        if _LONG_DIGITS.search(text):  # perhaps an integer beyond 64 bits
+            return literal(value)
+    if "\\u" in text:
         return literal(value)
     if keys is None:
         return _JSON_KEY.sub(r"`\1`:", text)
@@ -123,12 +129,12 @@ def _orjson_text(value: Any) -> str | None:
 
     >>> _orjson_text([1e-05, None, "é"]), _orjson_text([float("inf")]), _orjson_text((None,))
     ('[0.00001,null,"é"]', None, None)
-    >>> _orjson_text(2**64), _orjson_text({1: "a"})
+    >>> _orjson_text(2**53), _orjson_text({1: "a"})
     (None, None)
     """
-    try:
-        data = orjson.dumps(value)
-    except TypeError:  # an integer beyond 64 bits, a lone surrogate, a type orjson does not know
+    try:  # (without the option, orjson writes integers up to 2**64 - 1, which the server clamps)
+        data = orjson.dumps(value, option=orjson.OPT_STRICT_INTEGER)
+    except TypeError:  # an integer beyond 53 bits, a lone surrogate, a type orjson does not know
         return None
     if b"null" in data and orjson.loads(data) != value:
         return None
