@@ -45,11 +45,13 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from graph.analytics.registry import BROKERAGE, CENTRALITY, COMMUNITIES, STRUCTURAL_HOLES
 from graph.analytics.runs import RunRecord
@@ -159,6 +161,86 @@ def _integer(value: Any) -> int | None:
     return None if value is None or isinstance(value, bool) else int(value)
 
 
+def _numbers(values: list[Any]) -> list[float | None]:
+    """`_number` of every value, through numpy: a column of 55,063 scores in 2 ms instead of 10.
+
+    >>> _numbers([2, None, float("nan"), 0.5, float("-inf")])
+    [2.0, None, None, 0.5, None]
+    """
+    if bool in set(map(type, values)):  # a flag is not a score (`_number`)
+        return [_number(v) for v in values]
+    try:
+        array = np.array(values, dtype=float)  # None becomes NaN
+    except (TypeError, ValueError):  # not numbers: each its own way
+        return [_number(v) for v in values]
+    out: list[float | None] = array.tolist()
+    for i in np.flatnonzero(~np.isfinite(array)).tolist():
+        out[i] = None
+    return out
+
+
+def _columns(items: Iterable[Any], fields: list[str], names: list[str]) -> dict[str, list[Any]]:
+    """The `fields` of every item as number columns named `names` (`_numbers`).
+
+    >>> from graph.analytics.results import RoleScores
+    >>> _columns([RoleScores(total=1.0), RoleScores()], ["total", "total_z"], ["t", "z"])
+    {'t': [1.0, None], 'z': [None, None]}
+    """
+    rows = list(map(attrgetter(*fields), items))  # one call per item, not one per value
+    if not rows:
+        return {name: [] for name in names}
+    values = zip(*rows, strict=True) if len(fields) > 1 else iter([rows])
+    return {name: _numbers(list(column)) for name, column in zip(names, values, strict=True)}
+
+
+def _result_rows(run: RunRecord) -> tuple[list[str], list[list[Any]]]:
+    """The actors a run scored and, for each, its values of `RESULT_PROPERTIES` in that order
+    (`actor_results`), built column by column: one column per property, filled at the
+    positions of the nodes its analysis scored, then turned into rows."""
+    brokerage = run.get(BROKERAGE)
+    holes = run.get(STRUCTURAL_HOLES)
+    centrality = run.get(CENTRALITY)
+    communities = run.get(COMMUNITIES)
+    # each analysis' per-node mapping with its columns: property -> values in its node order
+    parts: list[tuple[Mapping[str, Any], dict[str, list[Any]]]] = []
+    if brokerage is not None:
+        fields = [f for role in _ROLE_PROPERTIES for f in (role, f"{role}_z")]
+        names = [name for pair in _ROLE_PROPERTIES.values() for name in pair]
+        columns = _columns(brokerage.nodes.values(), fields, names)
+        groups = brokerage.groups
+        group_of = [groups.get(node) for node in brokerage.nodes]
+        columns[P.BROKERAGE_GROUP] = [None if g is None else str(g) for g in group_of]
+        parts.append((brokerage.nodes, columns))
+    if holes is not None:
+        parts.append((holes.nodes, _columns(holes.nodes.values(), list(_HOLE_PROPERTIES),
+                                            list(_HOLE_PROPERTIES.values()))))  # fmt: skip
+    if centrality is not None:
+        for measure, name in _CENTRALITY_PROPERTIES.items():
+            values: dict[str, float] = getattr(centrality, measure)
+            parts.append((values, {name: _numbers(list(values.values()))}))
+    if communities is not None:
+        membership = communities.membership
+        parts.append((membership, {P.COMMUNITY: [_integer(c) for c in membership.values()]}))
+        bridges = communities.bridge_nodes
+        parts.append((bridges, {
+            P.COMMUNITY_PARTICIPATION: _numbers([b.participation for b in bridges.values()])
+        }))  # fmt: skip
+    nodes = list(dict.fromkeys(node for mapping, _columns in parts for node in mapping))
+    index = {node: i for i, node in enumerate(nodes)}
+    full: dict[str, np.ndarray] = {}
+    for mapping, columns in parts:
+        at = np.fromiter(map(index.__getitem__, mapping), dtype=np.intp, count=len(mapping))
+        for name, column in columns.items():
+            target = full.get(name)
+            if target is None:
+                target = full[name] = np.full(len(nodes), None, dtype=object)
+            target[at] = column  # an object array keeps the Python values as they are
+    blank = [None] * len(nodes)
+    ordered = [[run.id] * len(nodes) if name == P.ANALYSIS_RUN else
+               (full[name].tolist() if name in full else blank) for name in RESULT_PROPERTIES]  # fmt: skip
+    return nodes, list(map(list, zip(*ordered, strict=True)))
+
+
 def actor_results(run: RunRecord) -> dict[str, dict[str, Any]]:
     """The result properties of every actor a run scored, keyed by node id.
 
@@ -189,48 +271,10 @@ def actor_results(run: RunRecord) -> dict[str, dict[str, Any]]:
     >>> props["analysisRun"], props["pagerank"], props["community"], props["constraint"]
     ('r1', 0.25, 0, None)
     """
-    out: dict[str, dict[str, Any]] = {}
-    blank = dict.fromkeys(RESULT_PROPERTIES)
-    blank[P.ANALYSIS_RUN] = run.id
-
-    def props(node: str) -> dict[str, Any]:
-        row = out.get(node)
-        if row is None:
-            row = out[node] = blank.copy()
-        return row
-
-    brokerage = run.get(BROKERAGE)
-    if brokerage is not None:
-        names = [name for pair in _ROLE_PROPERTIES.values() for name in pair]
-        scores_of = attrgetter(*(f for role in _ROLE_PROPERTIES for f in (role, f"{role}_z")))
-        groups = brokerage.groups
-        for node, scores in brokerage.nodes.items():
-            row = props(node)
-            for name, value in zip(names, scores_of(scores), strict=True):
-                row[name] = _number(value)
-            group = groups.get(node)
-            row[P.BROKERAGE_GROUP] = None if group is None else str(group)
-    holes = run.get(STRUCTURAL_HOLES)
-    if holes is not None:
-        hole_names = list(_HOLE_PROPERTIES.values())
-        measures_of = attrgetter(*_HOLE_PROPERTIES)
-        for node, measures in holes.nodes.items():
-            row = props(node)
-            for name, value in zip(hole_names, measures_of(measures), strict=True):
-                row[name] = _number(value)
-    centrality = run.get(CENTRALITY)
-    if centrality is not None:
-        for measure, name in _CENTRALITY_PROPERTIES.items():
-            values: dict[str, float] = getattr(centrality, measure)
-            for node, value in values.items():
-                props(node)[name] = _number(value)
-    communities = run.get(COMMUNITIES)
-    if communities is not None:
-        for node, community in communities.membership.items():
-            props(node)[P.COMMUNITY] = _integer(community)
-        for node, bridge in communities.bridge_nodes.items():
-            props(node)[P.COMMUNITY_PARTICIPATION] = _number(bridge.participation)
-    return out
+    nodes, rows = _result_rows(run)
+    return {
+        node: dict(zip(RESULT_PROPERTIES, row, strict=True)) for node, row in zip(nodes, rows, strict=True)
+    }
 
 
 def _software_version() -> str | None:
@@ -305,26 +349,26 @@ def result_node_types(schema: GraphSchema) -> tuple[NodeType, ...]:
 
 
 def _by_type(
-    scored: Mapping[str, dict[str, Any]], types: Mapping[str, NodeType]
-) -> dict[str, dict[Any, Any]]:
-    """`scored` split by node type, keyed by the typed key of each node.
+    nodes: list[str], rows: list[list[Any]], types: Mapping[str, NodeType]
+) -> dict[str, dict[Any, list[Any]]]:
+    """The rows of `_result_rows` split by node type, keyed by the typed key of each node.
 
     >>> from ontology.derive import load_schema
     >>> types = {nt.label: nt for nt in result_node_types(load_schema())}
-    >>> _by_type({"Expert:e1": {"x": 1}}, types)
-    {'Expert': {'e1': {'x': 1}}, 'Institution': {}}
-    >>> _by_type({"Country:CN": {}}, types)
+    >>> _by_type(["Expert:e1"], [[1]], types)
+    {'Expert': {'e1': [1]}, 'Institution': {}}
+    >>> _by_type(["Country:CN"], [[]], types)
     Traceback (most recent call last):
     ValueError: 'Country:CN' is not the id of a node that can carry analysis results
     """
-    out: dict[str, dict[Any, Any]] = {label: {} for label in types}
+    out: dict[str, dict[Any, list[Any]]] = {label: {} for label in types}
     integer = {label for label, nt in types.items() if nt.get_property(nt.key).datatype is Datatype.INTEGER}
-    for node, props in scored.items():
+    for node, row in zip(nodes, rows, strict=True):
         key_label, sep, raw = node.partition(":")
-        rows = out.get(key_label)
-        if not sep or rows is None:
+        by_key = out.get(key_label)
+        if not sep or by_key is None:
             raise ValueError(f"{node!r} is not the id of a node that can carry analysis results")
-        rows[int(raw) if key_label in integer else raw] = props
+        by_key[int(raw) if key_label in integer else raw] = row
     return out
 
 
@@ -368,8 +412,8 @@ def write_scores(store: GraphStore, run: RunRecord, *, batch_size: int = 5000) -
     """
     t0 = time.perf_counter()
     types = {nt.label: nt for nt in result_node_types(store.schema)}
-    scored = actor_results(run)
-    by_type = _by_type(scored, types)
+    nodes, result_rows = _result_rows(run)
+    by_type = _by_type(nodes, result_rows, types)
     missing: list[str] = []
     cleared = 0
     names = list(RESULT_PROPERTIES)
@@ -383,7 +427,7 @@ def write_scores(store: GraphStore, run: RunRecord, *, batch_size: int = 5000) -
         unknown = [key for key in rows if key not in known]
         gone = _missing(store, nt, unknown) if unknown else set()
         missing.extend(f"{label}:{key}" for key in sorted(gone, key=str))
-        values = [(key, [props[n] for n in names]) for key, props in rows.items() if key not in gone]
+        values = [(key, row) for key, row in rows.items() if key not in gone] if gone else list(rows.items())
         stale = [key for key in carrying if key not in rows]
         values.extend((key, blank) for key in stale)
         cleared += len(stale)
@@ -395,7 +439,7 @@ def write_scores(store: GraphStore, run: RunRecord, *, batch_size: int = 5000) -
         store.set_properties(label, names, values, batch_size=batch_size)
     return WriteBackReport(
         run_id=run.id,
-        scored=len(scored) - len(missing),
+        scored=len(nodes) - len(missing),
         cleared=cleared,
         missing=tuple(missing),
         seconds=time.perf_counter() - t0,

@@ -45,7 +45,7 @@ def property_rows(label: str, width: int, rows: Iterable[tuple[Any, Sequence[Any
     for key, values in rows:
         if len(values) != width:
             raise StoreError(f"{label} {key!r}: {len(values)} values for {width} properties")
-        out.append([key, list(values)])
+        out.append([key, values if type(values) is list else list(values)])
     return out
 
 

@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from graph.backends.falkordb.replies import RawQuery
-from graph.cypher.identifiers import leaves, stable_id
+from graph.cypher.identifiers import SCALARS, leaves, stable_id
 from graph.node_types import node_type_of
 from ontology.schema import GraphSchema
 
 __all__ = ["node_ids", "plain_rows"]
+
+#: Cells that are plain already (a subclass, if any, goes the long way).
+_PLAIN = frozenset(SCALARS)
 
 
 def plain_rows(
@@ -31,11 +34,14 @@ def plain_rows(
     unknown: set[int] = set()
 
     for row in rows:
-        for value in leaves(row):
-            edges = value.edges() if isinstance(value, Path) else [value]
-            unknown.update(
-                v for e in edges if isinstance(e, Edge) for v in (int(e.src_node), int(e.dest_node))
-            )
+        for cell in row:
+            if type(cell) in _PLAIN:  # most cells: nothing inside to look at
+                continue
+            for value in leaves(cell):
+                edges = value.edges() if isinstance(value, Path) else [value]
+                unknown.update(
+                    v for e in edges if isinstance(e, Edge) for v in (int(e.src_node), int(e.dest_node))
+                )
     ids = ids_of(unknown) if unknown else {}
 
     def plain(value: Any) -> Any:
@@ -68,7 +74,10 @@ def plain_rows(
             return {str(k): plain(v) for k, v in value.items()}
         return value
 
-    return [{name: plain(cell) for name, cell in zip(names, row, strict=False)} for row in rows]
+    return [
+        {name: cell if type(cell) in _PLAIN else plain(cell) for name, cell in zip(names, row, strict=False)}
+        for row in rows
+    ]
 
 
 def node_ids(raw: RawQuery, schema: GraphSchema, graph: Any, internal: Iterable[int]) -> dict[int, str]:
