@@ -184,7 +184,9 @@ class GraphStore(Protocol):
 
         Without `properties`, relationships carry their ``type`` only (a faster projection).
         The node properties named in `omit_node_properties` are not read (``analyze`` leaves
-        out the previous run's results: a third of the projection's time at 1M relationships).
+        out the previous run's results: a third of the projection's time at 1M relationships);
+        with them, a node carries the properties the ontology defines for its types (a node
+        of no type in the ontology, all of its own), which FalkorDB reads by name.
 
         Node ids are ``"KeyLabel:key"``; node attributes ``label`` (most specific type),
         ``labels``, ``key``, ``props``; edges are keyed by type (``"TYPE#2"`` for a

@@ -225,6 +225,15 @@ class GraphSchema:
         """Labels that carry a unique key constraint (roots of the class hierarchies)."""
         return frozenset(n.key_label for n in self.nodes.values())
 
+    def key_label_properties(self, key_label: str) -> tuple[str, ...]:
+        """The properties of the node types under `key_label` (the root type and its
+        descendants), each once, in the ontology's order."""
+        return tuple(
+            dict.fromkeys(
+                p.name for n in self.nodes.values() if n.key_label == key_label for p in n.properties
+            )
+        )
+
     def indexed_properties(self) -> frozenset[tuple[str, str]]:
         """``(key label, property)`` pairs the graph keeps an index on besides the keys
         (``tn:indexed`` properties, such as the external identifiers of institutions)."""

@@ -661,11 +661,25 @@ class Neo4jStore:
         omit_node_properties: Collection[str] = (),
     ) -> nx.MultiDiGraph | nx.MultiGraph:
         """Project into networkx (node ids ``"KeyLabel:key"``, edges keyed by type), the node
-        properties named in `omit_node_properties` left out by the server."""
+        properties named in `omit_node_properties` left out by the server and, as FalkorDB's
+        projection reads them (`graph.backends.falkordb.paging.node_rows`), those outside the
+        ontology's types of each node with them."""
         omit = sorted(omit_node_properties)
         cypher = self._node_cypher(labels, omit=bool(omit))
+        allowed: dict[tuple[str, ...], frozenset[str] | None] = {}
+
+        def defined(node_labels: list[str], props: dict[str, Any]) -> dict[str, Any]:
+            carried = tuple(node_labels)
+            names = allowed.get(carried, ())
+            if names == ():
+                keys = [lb for lb in carried if lb in self.schema.key_labels]
+                names = allowed[carried] = (
+                    frozenset(p for k in keys for p in self.schema.key_label_properties(k)) if keys else None
+                )
+            return props if names is None else {k: v for k, v in props.items() if k in names}
+
         nodes = [
-            (r[0], r[1], dict(r[2]) if omit else r[2])
+            (r[0], r[1], defined(r[1], dict(r[2])) if omit else r[2])
             for _, r in self.runner.stream(cypher, {"omit": omit} if omit else {}, fetch_size=10_000)
         ]
         edge_rows = self.runner.stream(self._edge_cypher(rel_types, properties), {}, fetch_size=10_000)

@@ -136,6 +136,39 @@ def test_a_batch_of_scores_takes_the_fast_encoder(monkeypatch: pytest.MonkeyPatc
     assert fast_literal(rows) == expected
 
 
+def test_a_projection_that_omits_properties_reads_the_ontologys_columns(
+    falkordb_store: FalkorDBStore,
+) -> None:
+    # with omit_node_properties the nodes are read per key label, by the schema's property
+    # names (`paging.node_rows`): a node of no key label is still read (its own keys), a node
+    # of two key labels gets the properties of both, a property outside the schema is not read
+    falkordb_store.query(
+        "CREATE (:Country {code: 'TH', name: 'Thailand', population: 70, stray: 1}),"
+        " (:Institution:Expert {id: 'x1', name: 'Both', founded: '2001', batch: 3}),"
+        " (:Scratch {id: 's1', note: 'kept', population: 5}),"
+        " (:Institution:TransferCentre {id: 'i1', name: 'Inst', fields: ['f1'], population: 9})",
+        read_only=False,
+    )
+    whole = falkordb_store.to_networkx()
+    g = falkordb_store.to_networkx(omit_node_properties=["population", "batch"])
+    assert list(g.nodes) == list(whole.nodes)  # the same nodes in the same order
+    assert g.nodes["Country:TH"]["props"] == {"code": "TH", "name": "Thailand"}
+    assert whole.nodes["Country:TH"]["props"]["stray"] == 1
+    both = [d for _v, d in g.nodes(data=True) if set(d["labels"]) == {"Institution", "Expert"}]
+    assert [d["props"] for d in both] == [{"id": "x1", "name": "Both", "founded": "2001"}]
+    scratch = [d for _v, d in g.nodes(data=True) if d["labels"] == ("Scratch",)]
+    assert [d["props"] for d in scratch] == [{"id": "s1", "note": "kept"}]
+    centre = g.nodes["Institution:i1"]
+    assert centre["label"] == "TransferCentre" and centre["props"] == {
+        "id": "i1",
+        "name": "Inst",
+        "fields": ["f1"],
+    }
+    # the population with a label filter: the same nodes as the whole read of those labels
+    only = falkordb_store.to_networkx(labels=["Institution"], omit_node_properties=["batch"])
+    assert set(only.nodes) == {v for v, d in whole.nodes(data=True) if "Institution" in d["labels"]}
+
+
 def test_bulk_create_keeps_value_types(falkordb_store: FalkorDBStore) -> None:
     # GRAPH.BULK's typed values must read back as the Cypher path writes them
     props = {"name": '中文 ü "q" \\', "batch": 1999, "fields": ["f1", "f2"], "sources": ["s1", "s2"]}

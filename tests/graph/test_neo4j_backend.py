@@ -171,6 +171,21 @@ def test_projection_queries(neo: Neo4jStore, fake: RecordingRunner) -> None:
         neo.to_arrays(rel_types=["NOPE"])
 
 
+def test_a_projection_that_omits_properties_keeps_the_ontologys(
+    neo: Neo4jStore, fake: RecordingRunner
+) -> None:
+    # as FalkorDB reads them by name: a property outside the node's types is left out, a node
+    # of no type in the ontology keeps its own
+    fake.read_answers["[k IN keys(n) WHERE NOT k IN $omit"] = (
+        ["id", "labels", "props"],
+        [["4:a:1", ["Country"], [["code", "TH"], ["stray", 1], ["name", "Thailand"]]],
+         ["4:a:2", ["Scratch"], [["note", "kept"]]]],
+    )  # fmt: skip
+    g = neo.to_networkx(omit_node_properties=["pagerank"])
+    assert g.nodes["Country:TH"]["props"] == {"code": "TH", "name": "Thailand"}
+    assert [d["props"] for _v, d in g.nodes(data=True) if d["labels"] == ("Scratch",)] == [{"note": "kept"}]
+
+
 def test_error_translation() -> None:
     def err(code: str) -> Exception:
         return Neo4jError._hydrate_neo4j(code=code, message="m")

@@ -47,21 +47,73 @@ def node_rows(
     skip: Collection[str] = (),
 ) -> Iterator[tuple[int, list[str], dict[str, Any]]]:
     """``(internal id, labels, properties)`` of the nodes carrying one of `labels` (all without),
-    the properties named in `skip` left out by the server (not sent, not decoded)."""
+    in the order of their internal ids.
+
+    Without `skip`, every property of every node (``properties(n)``).  With `skip`, the
+    properties the ontology defines for the node's types but those named in `skip`, which
+    the server neither sends nor the client decodes: one query per key label and page that
+    names the columns (``n.name, n.sources, …``), cheaper for the server than a map of the
+    node's own keys filtered by a list (0.19 against 0.45-0.75 s at 101,438 nodes, the whole
+    read 0.7 against 1.1 s); a property outside the ontology is not read.  Nodes of no key
+    label, found by counting, are read as they are (their own keys, less `skip`).
+    """
+    if skip:
+        yield from _schema_node_rows(raw, schema, labels, graph, skip)
+        return
     flt = _label_filter(schema, labels)
-    props = "[k IN keys(n) WHERE NOT k IN $skip | [k, n[k]]]" if skip else "properties(n)"
-    cypher = f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} RETURN id(n), labels(n), {props}"
-    params: dict[str, Any] = {"skip": sorted(skip)} if skip else {}
+    cypher = f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} RETURN id(n), labels(n), properties(n)"
     for lo, hi in pages(raw):
-        rows = raw(cypher, {"lo": lo, "hi": hi, **params})
-        if skip:  # a list of [key, value] lists, each a compact cell
-            for cid, clabels, cpairs in rows:
+        for cid, clabels, cprops in raw(cypher, {"lo": lo, "hi": hi}):
+            yield int(cid[1]), [v[1] for v in clabels[1]], decode_compact(cprops, graph)
+
+
+def _schema_node_rows(
+    raw: RawQuery, schema: GraphSchema, labels: Sequence[str] | None, graph: Any, skip: Collection[str]
+) -> Iterator[tuple[int, list[str], dict[str, Any]]]:
+    """`node_rows` with `skip`: the ontology's columns per key label."""
+    flt = _label_filter(schema, labels)
+    key_labels = sorted(schema.key_labels)
+    queries = []
+    for key_label in key_labels:
+        names = [name for name in schema.key_label_properties(key_label) if name not in skip]
+        columns = "".join(f", n.{ident(name)}" for name in names)
+        cypher = (
+            f"MATCH (n{labels_clause([key_label])}) WHERE id(n) >= $lo AND id(n) < $hi{flt} "
+            f"RETURN id(n), labels(n){columns}"
+        )
+        queries.append((cypher, names))
+    untyped = (
+        f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} AND NOT ("
+        + " OR ".join(f"n{labels_clause([k])}" for k in key_labels)
+        + ") RETURN id(n), labels(n), [k IN keys(n) WHERE NOT k IN $skip | [k, n[k]]]"
+    )
+    counted = f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi{flt} RETURN count(n)"
+    for lo, hi in pages(raw):
+        page: dict[int, tuple[list[str], dict[str, Any]]] = {}
+        for cypher, names in queries:
+            for row in raw(cypher, {"lo": lo, "hi": hi}):
+                internal = int(row[0][1])
+                props = {
+                    name: decode_compact(c, graph)
+                    for name, c in zip(names, row[2:], strict=True)
+                    if c[0] != 1
+                }
+                seen = page.get(internal)
+                if seen is None:
+                    page[internal] = ([v[1] for v in row[1][1]], props)
+                else:  # a node of two key labels: the properties of both
+                    seen[1].update(props)
+        total = raw(counted, {"lo": lo, "hi": hi})
+        if total and int(total[0][0][1]) > len(page):
+            for cid, clabels, cpairs in raw(untyped, {"lo": lo, "hi": hi, "skip": sorted(skip)}):
                 pairs = (pair[1] for pair in cpairs[1])
-                decoded = {k[1]: decode_compact(v, graph) for k, v in pairs}
-                yield int(cid[1]), [v[1] for v in clabels[1]], decoded
-        else:
-            for cid, clabels, cprops in rows:
-                yield int(cid[1]), [v[1] for v in clabels[1]], decode_compact(cprops, graph)
+                page[int(cid[1])] = (
+                    [v[1] for v in clabels[1]],
+                    {k[1]: decode_compact(v, graph) for k, v in pairs},
+                )
+        for internal in sorted(page):
+            node_labels, props = page[internal]
+            yield internal, node_labels, props
 
 
 def type_count(raw: RawQuery, pattern: str) -> int:
