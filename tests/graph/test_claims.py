@@ -35,3 +35,26 @@ def test_the_fast_projection_with_claims_analyses_the_same_population(
     quick, by_claims = select(fast, claims=claims)  # type: ignore[arg-type]
     assert by_claims == by_props and set(quick.edges(keys=True)) == set(full.edges(keys=True))
     assert run_suite(fast, claims=claims).results == run_suite(bundle_graph).results  # type: ignore[arg-type]
+
+
+def test_a_stage_on_a_relationship_from_outside_its_domain_is_read_too(tmp_path: Path) -> None:
+    # each staged type is read from the labels of its domain and counted: a BILATERAL_PARTNER_OF
+    # from an Expert (outside its domain, written by hand) sends the type back to a read of every
+    # node, which finds it
+    store = open_store(StoreSettings(_env_file=None, data_dir=tmp_path), load_schema())
+    try:
+        store.install_schema()
+        store.query(
+            "CREATE (:Country {id: 'PH'})-[:BILATERAL_PARTNER_OF {lifecycle: 'proposed'}]->"
+            "(:Institution {id: 'C1'})<-[:BILATERAL_PARTNER_OF {lifecycle: 'agreed'}]-(:Expert {id: 'e1'})",
+            read_only=False,
+        )
+        assert relationship_stages(store) == {
+            ("Country:PH", "Institution:C1", "BILATERAL_PARTNER_OF"): "proposed",
+            ("Expert:e1", "Institution:C1", "BILATERAL_PARTNER_OF"): "agreed",
+        }
+    finally:
+        store.close()
+        from graph.backends.falkordb.server import stop_server
+
+        stop_server(tmp_path / "falkordb")

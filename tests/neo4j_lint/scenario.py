@@ -14,6 +14,7 @@ from graph.analytics.params import AnalysisParams
 from graph.analytics.runs import GraphCounts, RunRecord
 from graph.analytics.writeback import RESULT_PROPERTIES, write_back
 from graph.cache import _default_fingerprint
+from graph.claims import relationship_stages
 from graph.cypher.named import NAMED_QUERIES
 from graph.entities import (
     entity_cypher,
@@ -144,6 +145,7 @@ def exercise(store: GraphStore) -> None:
     store.to_networkx(properties=False, omit_node_properties=["pagerank", "analysisRun"])
     store.to_arrays()
     store.to_arrays(labels=[NodeLabel.INSTITUTION], rel_types=[rels[0].type])
+    relationship_stages(store)
     store.stats()
     # analysis write-back (an empty run: the stale-result scan and the commit marker)
     run = RunRecord("r1", "2026-01-01T00:00:00+00:00", AnalysisParams(), GraphCounts(1, 0))
