@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -225,7 +226,7 @@ def _result_rows(run: RunRecord) -> tuple[list[str], list[list[Any]]]:
         parts.append((bridges, {
             P.COMMUNITY_PARTICIPATION: _numbers([b.participation for b in bridges.values()])
         }))  # fmt: skip
-    nodes = list(dict.fromkeys(node for mapping, _columns in parts for node in mapping))
+    nodes = list(dict.fromkeys(chain.from_iterable(mapping for mapping, _columns in parts)))
     index = {node: i for i, node in enumerate(nodes)}
     full: dict[str, np.ndarray] = {}
     for mapping, columns in parts:
