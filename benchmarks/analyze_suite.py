@@ -44,6 +44,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -127,17 +128,25 @@ def measure(data_dir: Path, extra: list[str]) -> dict[str, Any]:
     log = data_dir.parent / "analyze.log"
     with log.open("wb") as handle:
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT)
-    server_peak = 0
-    # the store server is a daemon (not our child): sample its high-water mark while we wait;
-    # wait4 gives this child's own rusage (peak RSS of it and its waited-for children)
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        for server in _server_pids(data_dir):
-            server_peak = max(server_peak, _vm(server, "VmHWM"))
-        time.sleep(0.2)
+    # the store server is a daemon (not our child): a thread samples its high-water mark while
+    # this one waits for the child (a blocking wait4: a poll with a sleep between would add up to
+    # its interval to the wall time); wait4 gives this child's own rusage (peak RSS of it and its
+    # waited-for children)
+    peaks = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            for server in _server_pids(data_dir):
+                peaks[0] = max(peaks[0], _vm(server, "VmHWM"))
+
+    sampler = threading.Thread(target=sample, name="server-peak", daemon=True)
+    sampler.start()
+    _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    server_peak = peaks[0]
     epoch1 = time.time()
     proc.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text(errors="replace")
