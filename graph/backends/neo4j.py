@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -666,16 +667,15 @@ class Neo4jStore:
         ontology's types of each node with them."""
         omit = sorted(omit_node_properties)
         cypher = self._node_cypher(labels, omit=bool(omit))
-        allowed: dict[tuple[str, ...], frozenset[str] | None] = {}
+        key_labels = self.schema.key_labels
+
+        @functools.cache  # one look-up per label set
+        def allowed(carried: tuple[str, ...]) -> frozenset[str] | None:
+            keys = [lb for lb in carried if lb in key_labels]
+            return frozenset(p for k in keys for p in self.schema.key_label_properties(k)) if keys else None
 
         def defined(node_labels: list[str], props: dict[str, Any]) -> dict[str, Any]:
-            carried = tuple(node_labels)
-            names = allowed.get(carried, ())
-            if names == ():
-                keys = [lb for lb in carried if lb in self.schema.key_labels]
-                names = allowed[carried] = (
-                    frozenset(p for k in keys for p in self.schema.key_label_properties(k)) if keys else None
-                )
+            names = allowed(tuple(node_labels))
             return props if names is None else {k: v for k, v in props.items() if k in names}
 
         nodes = [
